@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Shiplog", template: "%s · Shiplog" },
+  description: "Fleet-wide release dashboard for Argo CD: what runs where, and how it got there.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <header className="border-b border-zinc-200 bg-white">
+          <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-8 px-6">
+            <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
+              Shiplog
+            </Link>
+            <ul className="flex items-center gap-6 text-sm font-medium">
+              <li>
+                <Link href="/" className="text-zinc-700 hover:text-zinc-950 hover:underline">
+                  Fleet
+                </Link>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+      </body>
+    </html>
+  );
+}
