@@ -1,0 +1,68 @@
+import type { ReactNode } from "react";
+
+export type Column<Row> = {
+  header: ReactNode;
+  cell: (row: Row) => ReactNode;
+  /** Numbers align right so their digits line up. */
+  align?: "left" | "right";
+};
+
+export type TableProps<Row> = {
+  columns: Column<Row>[];
+  rows: Row[];
+  rowKey: (row: Row) => string | number;
+  /** Read by screen readers; also the table's accessible name. */
+  caption: string;
+  /** An optional last row, e.g. totals. */
+  footer?: ReactNode[];
+};
+
+const alignClass = (align: "left" | "right" = "left") => (align === "right" ? "text-right tabular-nums" : "text-left");
+
+export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProps<Row>) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <table className="min-w-full divide-y divide-zinc-200 text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-zinc-50">
+          <tr>
+            {columns.map((column, index) => (
+              <th
+                key={index}
+                scope="col"
+                className={`px-4 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${alignClass(column.align)}`}
+              >
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {rows.map((row) => (
+            <tr key={rowKey(row)} className="hover:bg-zinc-50">
+              {columns.map((column, index) => (
+                <td key={index} className={`px-4 py-2.5 whitespace-nowrap text-zinc-900 ${alignClass(column.align)}`}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        {footer ? (
+          <tfoot className="border-t border-zinc-300 bg-zinc-50 font-semibold">
+            <tr>
+              {footer.map((cell, index) => (
+                <td
+                  key={index}
+                  className={`px-4 py-2.5 whitespace-nowrap text-zinc-900 ${alignClass(columns[index]?.align)}`}
+                >
+                  {cell}
+                </td>
+              ))}
+            </tr>
+          </tfoot>
+        ) : null}
+      </table>
+    </div>
+  );
+}
