@@ -2,7 +2,7 @@
 // where DATABASE_URL is unset. Data lives under SHIPLOG_DATA_DIR and survives restarts.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, appendFile, chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -33,6 +33,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   await ensureWritable(dataDir);
   await ensurePortFree(options.port);
+  // As root, the package runs PostgreSQL as a `postgres` user, which must be able to pass
+  // through dataDir to reach its cluster folder; mkdtemp, for one, makes owner-only folders.
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o011);
 
   const password = await readOrCreatePassword(path.join(dataDir, "postgres-password"));
   const log = (message: unknown) => {
@@ -46,7 +50,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: "scram-sha-256",
     persistent: options.persistent ?? true,
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
     onLog: log,
