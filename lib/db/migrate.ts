@@ -17,14 +17,27 @@ export type Migration = { name: string; sql: string; checksum: string };
 export type MigrateResult = { applied: string[]; alreadyApplied: string[] };
 
 export async function readMigrations(dir = defaultMigrationsDir): Promise<Migration[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new StartupError(`The migrations folder ${dir} does not exist. Run Shiplog from its project folder.`);
+  }
   const names = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
   return Promise.all(
     names.map(async (name) => {
-      const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
+      const file = path.join(dir, name, "migration.sql");
+      let sql: string;
+      try {
+        sql = await readFile(file, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        throw new StartupError(`Migration folder ${name} has no migration.sql (expected ${file}).`);
+      }
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),
   );
@@ -54,10 +67,16 @@ export async function migrate(
 ): Promise<MigrateResult> {
   const log = options.log ?? (() => undefined);
   const migrations = await readMigrations(options.migrationsDir);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connect(url);
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY]);
+    // Another instance migrating holds the lock until it is done; say why start-up pauses.
+    const { rows: locked } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+      MIGRATE_LOCK_KEY,
+    ]);
+    if (!locked[0]?.locked) {
+      log("waiting for another instance to finish migrating");
+      await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY]);
+    }
     try {
       await client.query(CREATE_BOOKKEEPING);
       const { rows } = await client.query<AppliedRow>(
@@ -66,8 +85,10 @@ export async function migrate(
       const unfinished = rows.find((row) => row.finished_at === null);
       if (unfinished) {
         throw new StartupError(
-          `Migration ${unfinished.migration_name} is recorded as started but not finished (a failed \`prisma migrate deploy\`?). ` +
-            `Repair the database, then mark it with \`prisma migrate resolve --rolled-back ${unfinished.migration_name}\` or \`--applied\`.`,
+          `Migration ${unfinished.migration_name} is recorded as started but not finished (a failed \`prisma migrate deploy\`?), ` +
+            "so Shiplog will not apply more migrations on top of it. Undo or complete what it changed, then mark it with " +
+            `\`prisma migrate resolve --rolled-back ${unfinished.migration_name}\` (or \`--applied\`), or in SQL: ` +
+            `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${unfinished.migration_name}' AND finished_at IS NULL;`,
           "DATABASE_URL",
         );
       }
@@ -93,6 +114,34 @@ export async function migrate(
   } finally {
     await client.end();
   }
+}
+
+/** Connects, turning a failure into a StartupError that names the server but not the password. */
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  // A connection lost while idle is reported as an event; unhandled, it would crash the process.
+  // The query in progress (if any) rejects on its own.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const target = new URL(url);
+    throw new StartupError(
+      `Cannot connect to PostgreSQL at ${target.hostname}:${target.port || "5432"}${target.pathname} to migrate it: ` +
+        `${describeConnectError(error)}. Check DATABASE_URL.`,
+      "DATABASE_URL",
+      { cause: error },
+    );
+  }
+}
+
+// Connecting to "localhost" tries every address it resolves to; when all refuse, Node reports an
+// AggregateError whose message is empty and whose code says what happened.
+function describeConnectError(error: unknown): string {
+  const { message, code } = error as NodeJS.ErrnoException;
+  return message || code || String(error);
 }
 
 async function applyOne(client: pg.Client, migration: Migration): Promise<void> {
