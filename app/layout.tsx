@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NavLink } from "@/components/ui/nav-link";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,11 +18,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
               Shiplog
             </Link>
-            <ul className="flex items-center gap-6 text-sm font-medium">
-              <li>
-                <Link href="/" className="text-zinc-700 hover:text-zinc-950 hover:underline">
-                  Fleet
-                </Link>
+            <ul className="flex gap-6 self-stretch text-sm font-medium">
+              <li className="flex">
+                <NavLink href="/">Fleet</NavLink>
               </li>
             </ul>
           </nav>

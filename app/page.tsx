@@ -58,9 +58,16 @@ export default async function FleetPage() {
           </section>
 
           <section aria-labelledby="recently-degraded" className="space-y-3">
-            <h2 id="recently-degraded" className="text-lg font-semibold text-zinc-950">
-              Recently degraded
-            </h2>
+            <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+              <h2 id="recently-degraded" className="text-lg font-semibold text-zinc-950">
+                Recently degraded
+              </h2>
+              {fleet.degraded > fleet.recentlyDegraded.length ? (
+                <p className="text-sm text-zinc-600">
+                  The {fleet.recentlyDegraded.length} most recent of {numberFormat.format(fleet.degraded)}
+                </p>
+              ) : null}
+            </div>
             {fleet.recentlyDegraded.length === 0 ? (
               <p className="rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-700">
                 No application is degraded.
