@@ -1,0 +1,41 @@
+// What Shiplog keeps of one observation of an Argo CD Application: the Application object as
+// `{{toJson .app}}` renders it, reduced to the fields the fleet model is built from.
+// lib/argocd/parse-application.ts builds it from the JSON; the demo fleet builds it directly.
+import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
+
+export type ApplicationSnapshot = {
+  /** The Argo CD instance that reported it (notification body `instance`, or the poller's name). */
+  instance: string;
+  namespace: string;
+  name: string;
+  uid?: string;
+  labels: Record<string, string>;
+  /** Name of the owning ApplicationSet, from metadata.ownerReferences. */
+  applicationSet?: string;
+  project: string;
+  source: { repoUrl?: string; path?: string; chart?: string; targetRevision?: string };
+  destination: { server?: string; name?: string; namespace?: string };
+  autoSync: boolean;
+  sync: { status: SyncStatus; revision?: string };
+  health: { status: HealthStatus; message?: string };
+  /** status.summary.images: what runs now. */
+  images: string[];
+  /** status.operationState: the last (or running) sync operation. */
+  operation?: SyncOperation;
+  /** Newest entry of status.history, used for the Argo CD history id of a finished operation. */
+  latestHistory?: { id: number; revision?: string; deployStartedAt?: Date; deployedAt: Date };
+  /** When this state was true: the newest timestamp the object carries. Later observations win. */
+  observedAt: Date;
+};
+
+export type SyncOperation = {
+  phase: OperationPhase;
+  startedAt: Date;
+  finishedAt?: Date;
+  /** syncResult.revision, else the revision the operation asked for. */
+  revision?: string;
+  /** Username for a manual sync; undefined when automated. */
+  initiatedBy?: string;
+  automated: boolean;
+  message?: string;
+};

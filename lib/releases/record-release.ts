@@ -1,0 +1,58 @@
+// Finds or creates the release an application runs, and learns which commit it was built from.
+import type { DbOrTx } from "../db/client";
+import type { ReleaseIdentity } from "./identify-release";
+
+export type RecordedRelease = { id: number; firstSeenAt: Date; commitSha: string | null; changed: boolean };
+
+/**
+ * The commit a release was built from, by the strongest evidence available: a full SHA tag,
+ * a build report or published package for the image, an abbreviated SHA tag that matches one
+ * known commit, or Argo CD's `Argocd-reference-commit-sha` trailer on the config commit.
+ */
+export async function resolveReleaseCommit(
+  db: DbOrTx,
+  identity: ReleaseIdentity,
+  configRevision: string | null,
+): Promise<string | null> {
+  if (identity.shaFromTag?.length === 40) return identity.shaFromTag;
+  const prefix = identity.shaFromTag ?? null;
+  // One round trip; the lowest rank is the strongest evidence.
+  const rows = await db.$queryRaw<{ rank: number; sha: string }[]>`
+    SELECT 1 AS rank, commit_sha AS sha FROM builds WHERE image = ${identity.image} AND tag = ${identity.tag ?? null}
+    UNION ALL
+    (SELECT 2, sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`} GROUP BY sha LIMIT 2)
+    UNION ALL
+    (SELECT 3, referenced_sha FROM commits WHERE sha = ${configRevision} AND referenced_sha IS NOT NULL LIMIT 1)
+    ORDER BY rank`;
+  const built = rows.find((row) => row.rank === 1);
+  if (built) return built.sha;
+  const byPrefix = rows.filter((row) => row.rank === 2);
+  if (byPrefix.length === 1) return byPrefix[0]!.sha;
+  return rows.find((row) => row.rank === 3)?.sha ?? null;
+}
+
+/**
+ * Upserts the release by (service, version). `firstSeenAt` only moves earlier, and a commit,
+ * once known, is kept. `changed` says whether the release is new or gained its commit, which
+ * is when its commit range needs (re)linking.
+ */
+export async function recordRelease(
+  db: DbOrTx,
+  input: { serviceId: number; identity: ReleaseIdentity; seenAt: Date; commitSha: string | null },
+): Promise<RecordedRelease> {
+  const { serviceId, identity, seenAt, commitSha } = input;
+  const rows = await db.$queryRaw<{ id: number; first_seen_at: Date; commit_sha: string | null; changed: boolean }[]>`
+    WITH previous AS (
+      SELECT commit_sha FROM releases WHERE service_id = ${serviceId} AND version = ${identity.version}
+    )
+    INSERT INTO releases (service_id, version, first_seen_at, commit_sha, image, image_tag, image_digest)
+    VALUES (${serviceId}, ${identity.version}, ${seenAt}, ${commitSha}, ${identity.image}, ${identity.tag ?? null}, ${identity.digest ?? null})
+    ON CONFLICT (service_id, version) DO UPDATE SET
+      first_seen_at = LEAST(releases.first_seen_at, EXCLUDED.first_seen_at),
+      commit_sha = COALESCE(releases.commit_sha, EXCLUDED.commit_sha),
+      image_digest = COALESCE(releases.image_digest, EXCLUDED.image_digest)
+    RETURNING id, first_seen_at, commit_sha,
+      (NOT EXISTS (SELECT 1 FROM previous) OR (SELECT commit_sha FROM previous) IS DISTINCT FROM releases.commit_sha) AS changed`;
+  const row = rows[0]!;
+  return { id: row.id, firstSeenAt: row.first_seen_at, commitSha: row.commit_sha, changed: row.changed };
+}

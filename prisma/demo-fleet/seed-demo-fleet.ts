@@ -1,0 +1,91 @@
+// Loads the demo fleet through the same domain functions ingestion uses. Services are
+// independent (own repository, own applications), so several are loaded at once, each in one
+// transaction; shared topology (teams, Argo CD instances, environments, clusters) comes first.
+import { recordApplicationSnapshot } from "../../lib/applications/record-application-snapshot";
+import { recordBuild } from "../../lib/builds/record-build";
+import { recordPush } from "../../lib/commits/record-push";
+import type { Db, DbOrTx } from "../../lib/db/client";
+import type { Classification } from "../../lib/fleet/classify-application";
+import { FleetDirectory } from "../../lib/fleet/fleet-directory";
+import { recordPullRequest } from "../../lib/pull-requests/record-pull-request";
+import { type DemoEvent, type DemoFleetOptions, demoClusters, demoServiceEvents, demoServices, demoTeams } from "./generate-demo-fleet";
+
+export type SeedSummary = { services: number; applications: number; deployments: number; releases: number; commits: number; pullRequests: number; seconds: number };
+
+export type SeedOptions = Partial<DemoFleetOptions> & { services: number; lanes?: number; log?: (line: string) => void };
+
+/** True when nothing has been recorded yet: no services and no webhook deliveries. */
+export async function isFleetEmpty(db: Db): Promise<boolean> {
+  const [services, deliveries] = await Promise.all([db.service.count(), db.webhookDelivery.count()]);
+  return services === 0 && deliveries === 0;
+}
+
+export async function seedDemoFleetIfEmpty(db: Db, options: SeedOptions): Promise<{ seeded: boolean; summary?: SeedSummary }> {
+  if (!(await isFleetEmpty(db))) return { seeded: false };
+  return { seeded: true, summary: await seedDemoFleet(db, options) };
+}
+
+export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedSummary> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  // The demo's "now" is the top of the current hour, so a reseed within the hour is identical.
+  const now = options.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const fleetOptions: DemoFleetOptions = { services: options.services, now, days: options.days, cadence: options.cadence };
+  const services = demoServices(options.services);
+
+  await seedTopology(db);
+
+  let next = 0;
+  let done = 0;
+  const lanes = Math.max(1, options.lanes ?? 4);
+  const lane = async () => {
+    const directory = new FleetDirectory();
+    while (next < services.length) {
+      const service = services[next++]!;
+      const events = demoServiceEvents(service, fleetOptions);
+      await db.$transaction((tx) => applyDemoEvents(tx, directory, events), { timeout: 300_000, maxWait: 60_000 });
+      done += 1;
+      if (done % 100 === 0) log(`seeded ${done}/${services.length} services`);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+
+  const [applications, deployments, releases, commits, pullRequests] = await Promise.all([
+    db.application.count(), db.deployment.count(), db.release.count(), db.commit.count(), db.pullRequest.count(),
+  ]);
+  return { services: services.length, applications, deployments, releases, commits, pullRequests, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Feeds events to the domain functions, in order. */
+export async function applyDemoEvents(db: DbOrTx, directory: FleetDirectory, events: DemoEvent[]): Promise<void> {
+  for (const event of events) {
+    switch (event.kind) {
+      case "push":
+        await recordPush(db, event.push);
+        break;
+      case "pull-request":
+        await recordPullRequest(db, event.pullRequest);
+        break;
+      case "build":
+        await recordBuild(db, event.build);
+        break;
+      case "snapshot":
+        await recordApplicationSnapshot(db, directory, event.snapshot);
+        break;
+    }
+  }
+}
+
+/** Teams with display names, and every cluster with its Argo CD instance, region and provider. */
+async function seedTopology(db: Db): Promise<void> {
+  const directory = new FleetDirectory();
+  for (const team of demoTeams) {
+    await db.team.upsert({ where: { slug: team.slug }, create: { slug: team.slug, name: team.name }, update: { name: team.name } });
+  }
+  for (const environment of ["dev", "staging", "prod"]) await directory.environmentId(db, environment);
+  for (const cluster of demoClusters()) {
+    const instanceId = await directory.instanceId(db, cluster.instance);
+    const spec: Classification["cluster"] = { server: cluster.server, name: cluster.name, region: cluster.region, provider: cluster.provider };
+    await directory.clusterId(db, instanceId, spec);
+  }
+}
