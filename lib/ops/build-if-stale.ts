@@ -1,0 +1,105 @@
+// Runs `next build` only when the last production build is missing or was made from other
+// sources: a hash of everything the build reads is kept next to it in .next/, so the second
+// `npm start` serves at once and an edited page or upgraded dependency rebuilds.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import type { Dirent } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { StartupError } from "../startup-error";
+import { nextBin } from "./next-bin";
+
+/** Folders whose files feed the Next build (lib/generated is derived from prisma/schema.prisma). */
+const inputDirs = ["app", "components", "lib", "public", "styles", "hooks"];
+const skippedDirs = new Set(["node_modules", "lib/generated"]);
+/** Root files that feed it: config, dependencies, and the .env files whose NEXT_PUBLIC_* are inlined. */
+const inputFile =
+  /^(next\.config\.[cm]?[jt]s|postcss\.config\.[cm]?[jt]s|tailwind\.config\.[cm]?[jt]s|tsconfig\.json|package\.json|package-lock\.json|middleware\.ts|proxy\.ts|instrumentation(-client)?\.ts|\.env(\..+)?)$/;
+const extraFiles = ["prisma/schema.prisma"];
+
+export const buildStampFile = ".next/shiplog-build-inputs.sha256";
+
+/** A hash of every file the production build depends on, relative to `root`. */
+export async function hashBuildInputs(root: string): Promise<string> {
+  const files: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isFile() && inputFile.test(entry.name) && entry.name !== ".env.example") files.push(entry.name);
+  }
+  for (const dir of inputDirs) files.push(...(await listFiles(root, dir)));
+  for (const file of extraFiles) files.push(file);
+
+  const hash = createHash("sha256");
+  for (const file of files.sort()) {
+    const content = await readIfExists(path.join(root, file));
+    if (content === undefined) continue;
+    hash.update(file).update("\0").update(content).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+export type StaleCheck = { stale: boolean; reason: string; inputsHash: string };
+
+export async function checkBuildStale(root: string): Promise<StaleCheck> {
+  const inputsHash = await hashBuildInputs(root);
+  const buildId = await readIfExists(path.join(root, ".next/BUILD_ID"));
+  if (buildId === undefined) return { stale: true, reason: "no production build yet", inputsHash };
+  const stamp = (await readIfExists(path.join(root, buildStampFile)))?.toString("utf8");
+  if (stamp === undefined) return { stale: true, reason: "the existing build was not made by `npm start`", inputsHash };
+  if (stamp.trim() !== inputsHash) return { stale: true, reason: "sources changed since the last build", inputsHash };
+  return { stale: false, reason: "sources unchanged since the last build", inputsHash };
+}
+
+/** Builds with `next build` when the build is stale; resolves once .next/ matches the sources. */
+export async function buildIfStale(options: {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}): Promise<{ built: boolean; reason: string }> {
+  const { root, env, log, signal } = options;
+  const check = await checkBuildStale(root);
+  if (!check.stale) return { built: false, reason: check.reason };
+
+  log(`building the web app (${check.reason}); the first build takes a few minutes…`);
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, env, stdio: "inherit", signal });
+    child.once("error", reject);
+    child.once("exit", (code, exitSignal) => resolve({ code, signal: exitSignal }));
+  });
+  if (exit.code !== 0) {
+    throw new StartupError(
+      `\`next build\` failed (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}); its output is above. ` +
+        "Fix the reported error, or run `npm run build` to reproduce it.",
+    );
+  }
+  // The hash taken before the build: a file edited during the build makes the next start rebuild.
+  await writeFile(path.join(root, buildStampFile), `${check.inputsHash}\n`);
+  return { built: true, reason: check.reason };
+}
+
+async function listFiles(root: string, dir: string): Promise<string[]> {
+  if (skippedDirs.has(dir)) return [];
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(root, dir), { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const relative = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(root, relative)));
+    else if (entry.isFile()) files.push(relative);
+  }
+  return files;
+}
+
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildIfStale, buildStampFile, checkBuildStale, hashBuildInputs } from "../../../lib/ops/build-if-stale";
+
+let root: string;
+
+async function put(file: string, content: string) {
+  await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+  await writeFile(path.join(root, file), content);
+}
+
+/** Pretends `next build` ran on the current sources, as buildIfStale records it. */
+async function markBuilt() {
+  await put(".next/BUILD_ID", "test-build");
+  await put(buildStampFile, `${await hashBuildInputs(root)}\n`);
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "shiplog-build-"));
+  await put("package.json", "{}");
+  await put("package-lock.json", "{}");
+  await put("next.config.js", "export default {};");
+  await put("app/page.tsx", "export default function Page() { return null; }");
+  await put("lib/fleet/get-fleet-overview.ts", "export {};");
+  await put("prisma/schema.prisma", "// schema");
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+describe("checkBuildStale", () => {
+  it("is stale when there is no build", async () => {
+    expect(await checkBuildStale(root)).toMatchObject({ stale: true, reason: "no production build yet" });
+  });
+
+  it("is stale when the build was made by hand (no stamp)", async () => {
+    await put(".next/BUILD_ID", "by-hand");
+    expect(await checkBuildStale(root)).toMatchObject({ stale: true });
+  });
+
+  it("is fresh when nothing the build reads has changed", async () => {
+    await markBuilt();
+    await put("README.md", "docs change");
+    await put("tests/lib/some.test.ts", "test change");
+    await put("lib/generated/prisma/client.ts", "regenerated");
+    await put(".shiplog/postgres.log", "runtime state");
+    expect(await checkBuildStale(root)).toMatchObject({ stale: false });
+  });
+
+  it.each([
+    ["a page", "app/page.tsx"],
+    ["a new component", "components/ui/badge.tsx"],
+    ["lib code", "lib/fleet/get-fleet-overview.ts"],
+    ["the lockfile", "package-lock.json"],
+    ["next.config.js", "next.config.js"],
+    ["the Prisma schema", "prisma/schema.prisma"],
+    ["a .env file", ".env.production"],
+  ])("is stale after a change to %s", async (_what, file) => {
+    await markBuilt();
+    await put(file, "changed");
+    expect(await checkBuildStale(root)).toMatchObject({ stale: true, reason: "sources changed since the last build" });
+  });
+});
+
+describe("buildIfStale", () => {
+  it("does not run next build when the build is fresh", async () => {
+    await markBuilt();
+    const lines: string[] = [];
+    const result = await buildIfStale({ root, env: process.env, log: (line) => lines.push(line) });
+    expect(result).toEqual({ built: false, reason: "sources unchanged since the last build" });
+    expect(lines).toEqual([]);
+  });
+});
