@@ -55,12 +55,22 @@ export async function buildIfStale(options: {
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The build itself; `next build` unless a test stands in for it. */
+  build?: (root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal) => Promise<void>;
 }): Promise<{ built: boolean; reason: string }> {
-  const { root, env, log, signal } = options;
+  const { root, env, log, signal, build = runNextBuild } = options;
   const check = await checkBuildStale(root);
   if (!check.stale) return { built: false, reason: check.reason };
 
   log(`building the web app (${check.reason}); the first build takes a few minutes…`);
+  await build(root, env, signal);
+  // Hashed again after the build: `next build` itself rewrites tsconfig.json (and may add
+  // next-env.d.ts), and a stamp of the tree before it would make the next start rebuild.
+  await writeFile(path.join(root, buildStampFile), `${await hashBuildInputs(root)}\n`);
+  return { built: true, reason: check.reason };
+}
+
+async function runNextBuild(root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, env, stdio: "inherit", signal });
     child.once("error", reject);
@@ -72,9 +82,6 @@ export async function buildIfStale(options: {
         "Fix the reported error, or run `npm run build` to reproduce it.",
     );
   }
-  // The hash taken before the build: a file edited during the build makes the next start rebuild.
-  await writeFile(path.join(root, buildStampFile), `${check.inputsHash}\n`);
-  return { built: true, reason: check.reason };
 }
 
 async function listFiles(root: string, dir: string): Promise<string[]> {

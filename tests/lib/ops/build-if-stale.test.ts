@@ -70,4 +70,18 @@ describe("buildIfStale", () => {
     expect(result).toEqual({ built: false, reason: "sources unchanged since the last build" });
     expect(lines).toEqual([]);
   });
+
+  it("builds a stale tree once, and the next start finds it fresh", async () => {
+    let builds = 0;
+    // Like `next build`: writes .next/ and rewrites tsconfig.json on its first run.
+    const build = async () => {
+      builds += 1;
+      await put(".next/BUILD_ID", `build-${builds}`);
+      await put("tsconfig.json", `{ "include": [".next/types/**/*.ts"] }`);
+    };
+    const log = () => undefined;
+    expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: true });
+    expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: false });
+    expect(builds).toBe(1);
+  });
 });
