@@ -1,7 +1,12 @@
-// `npm run seed -- --services 500 [--lanes 3] [--force]`: loads the demo fleet into DATABASE_URL
-// (migrating first). Refuses a database that already holds a fleet unless --force.
+// `npm run seed -- [--services 500] [--applications N] [--deployments N] [--bulk] [--force]`
+// Loads the demo fleet into DATABASE_URL (migrating first). Up to 1,000 services it drives the
+// domain functions, as `npm start` does; larger fleets (or --bulk) use the COPY bulk path.
+// --applications spreads services over more clusters; --deployments scales release cadence to
+// approach that many deployments. Refuses a database that already holds a fleet unless --force.
 import { parseArgs } from "node:util";
-import { seedDemoFleet, isFleetEmpty } from "../prisma/demo-fleet/seed-demo-fleet";
+import { bulkLoadDemoFleet } from "../prisma/demo-fleet/bulk-load-demo-fleet";
+import { demoServiceEvents, demoServices } from "../prisma/demo-fleet/generate-demo-fleet";
+import { isFleetEmpty, seedDemoFleet, seedTopology } from "../prisma/demo-fleet/seed-demo-fleet";
 import { closeDb, getDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { databaseUrl } from "../lib/env";
@@ -10,21 +15,55 @@ import { StartupError } from "../lib/startup-error";
 const { values } = parseArgs({
   options: {
     services: { type: "string", default: "500" },
-    lanes: { type: "string", default: "3" },
+    applications: { type: "string" },
+    deployments: { type: "string" },
+    lanes: { type: "string", default: "4" },
+    bulk: { type: "boolean", default: false },
     force: { type: "boolean", default: false },
   },
 });
 
+function positive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number.parseInt(raw, 10);
+  if (!Number.isInteger(value) || value < 1 || String(value) !== raw.trim()) {
+    throw new StartupError(`--${name} must be a positive whole number (got ${raw})`);
+  }
+  return value;
+}
+
+/** The cadence that brings the fleet near `target` deployments, estimated from a sample. */
+function cadenceFor(target: number, services: number, applicationsPerService: number | undefined, now: Date): number {
+  const sample = demoServices(Math.min(services, 40), { applicationsPerService });
+  const count = (cadence: number) =>
+    sample.reduce((sum, service) => sum + demoServiceEvents(service, { services, now, cadence, applicationsPerService })
+      .filter((event) => event.kind === "snapshot" && event.snapshot.operation?.phase !== "RUNNING").length, 0) * (services / sample.length);
+  return Math.max(0.1, target / count(1));
+}
+
 async function main() {
-  const services = Number.parseInt(values.services, 10);
-  if (!Number.isInteger(services) || services < 1) throw new StartupError(`--services must be a positive whole number (got ${values.services})`);
-  await migrate(databaseUrl());
+  const services = positive("services", values.services)!;
+  const applications = positive("applications", values.applications);
+  const deployments = positive("deployments", values.deployments);
+  const applicationsPerService = applications === undefined ? undefined : Math.max(1, Math.round(applications / services));
+  const now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const cadence = deployments === undefined ? undefined : cadenceFor(deployments, services, applicationsPerService, now);
+
+  const url = databaseUrl();
+  await migrate(url);
   const db = getDb();
   if (!values.force && !(await isFleetEmpty(db))) {
     throw new StartupError("The database already holds a fleet; pass --force to add the demo anyway, or point DATABASE_URL at an empty database.");
   }
-  const summary = await seedDemoFleet(db, { services, lanes: Number.parseInt(values.lanes, 10), log: console.log });
-  console.log(JSON.stringify(summary));
+  const started = Date.now();
+  if (values.bulk || services > 1000) {
+    await seedTopology(db);
+    const totals = await bulkLoadDemoFleet(url, { services, now, cadence, applicationsPerService, log: console.log });
+    console.log(JSON.stringify({ path: "bulk", ...totals, seconds: (Date.now() - started) / 1000 }));
+  } else {
+    const summary = await seedDemoFleet(db, { services, now, cadence, applicationsPerService, lanes: positive("lanes", values.lanes), log: console.log });
+    console.log(JSON.stringify({ path: "domain", ...summary }));
+  }
 }
 
 main()

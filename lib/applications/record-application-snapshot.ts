@@ -35,6 +35,7 @@ export async function recordApplicationSnapshot(
   const ref = await directory.application(db, snapshot, classification);
 
   const incomingFacts = deploymentFactsOf(snapshot);
+  const startedAt = incomingFacts?.startedAt ?? null;
   // One round trip: lock the application (serializing everything about it, whichever worker
   // holds it) and read its state and this operation's deployment, if any.
   const rows = await db.$queryRaw<(ApplicationStateRow & DeploymentRowRaw)[]>`
@@ -44,13 +45,24 @@ export async function recordApplicationSnapshot(
            d.initiated_by AS d_initiated_by, d.automated AS d_automated, d.argo_history_id AS d_argo_history_id,
            d.message AS d_message, d.last_health AS d_last_health, d.last_health_at AS d_last_health_at,
            d.healthy_at AS d_healthy_at, d.degraded_at AS d_degraded_at, d.observed_at AS d_observed_at,
-           d.started_at AS d_started_at, d.release_id AS d_release_id, d.rolled_back_by_id AS d_rolled_back_by_id
+           d.started_at AS d_started_at, d.release_id AS d_release_id, d.rolled_back_by_id AS d_rolled_back_by_id,
+           d.is_rollback AS d_is_rollback,
+           -- The neighbours that decide rollback links, read now to save a round trip.
+           prev.id AS p_id, prev.release_id AS p_release_id, prev.first_seen_at AS p_first_seen_at,
+           prev.phase AS p_phase, prev.last_health AS p_last_health, prev.rolled_back_by_id AS p_rolled_back_by_id,
+           EXISTS (SELECT 1 FROM deployments n WHERE n.application_id = a.id AND n.started_at > ${startedAt}) AS has_next
     FROM applications a
+    LEFT JOIN LATERAL (
+      SELECT p.id, p.release_id, r.first_seen_at, p.phase, p.last_health, p.rolled_back_by_id FROM deployments p
+      JOIN releases r ON r.id = p.release_id
+      WHERE p.application_id = a.id AND p.started_at < ${startedAt}
+      ORDER BY p.started_at DESC LIMIT 1
+    ) prev ON true
     LEFT JOIN deployments d ON d.application_id = a.id AND d.operation_key = ${incomingFacts?.operationKey ?? null}
     WHERE a.id = ${ref.applicationId}
     FOR UPDATE OF a`;
   const current = rows[0]!;
-  const releases = new Map<string, Promise<number | null>>();
+  const releases = new Map<string, Promise<ReleaseRef | null>>();
   const release = (images: string[], configRevision: string | null, seenAt: Date) => {
     const key = images.join(" ");
     if (!releases.has(key)) releases.set(key, releaseFor(db, directory, ref, images, configRevision, seenAt));
@@ -66,7 +78,8 @@ export async function recordApplicationSnapshot(
   return { applicationId: ref.applicationId, deploymentId, appliedToApplication: applied };
 }
 
-type ReleaseLookup = (images: string[], configRevision: string | null, seenAt: Date) => Promise<number | null>;
+type ReleaseRef = { id: number; firstSeenAt: Date };
+type ReleaseLookup = (images: string[], configRevision: string | null, seenAt: Date) => Promise<ReleaseRef | null>;
 
 async function releaseFor(
   db: DbOrTx,
@@ -75,18 +88,18 @@ async function releaseFor(
   images: string[],
   configRevision: string | null,
   seenAt: Date,
-): Promise<number | null> {
+): Promise<ReleaseRef | null> {
   const identity = identifyRelease(ref.serviceName, images);
   if (!identity) return null;
   const key = `${ref.serviceId}|${identity.version}`;
   const known = directory.releases.get(key);
   // Nothing to learn: the database already holds an earlier sighting and the commit.
-  if (known && known.commitSha !== null && known.firstSeenAt <= seenAt) return known.id;
-  const commitSha = known?.commitSha ?? (await resolveReleaseCommit(db, identity, configRevision));
+  if (known && known.commitSha !== null && known.firstSeenAt <= seenAt) return known;
+  const commitSha = known?.commitSha ?? (await resolveReleaseCommit(db, identity, configRevision, ref.repository));
   const release = await recordRelease(db, { serviceId: ref.serviceId, identity, seenAt, commitSha });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
   if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);
-  return release.id;
+  return release;
 }
 
 type DeploymentRowRaw = {
@@ -107,6 +120,14 @@ type DeploymentRowRaw = {
   d_started_at: Date;
   d_release_id: number | null;
   d_rolled_back_by_id: number | null;
+  d_is_rollback: boolean | null;
+  p_id: number | null;
+  p_release_id: number | null;
+  p_first_seen_at: Date | null;
+  p_phase: DeploymentFacts["phase"] | null;
+  p_last_health: DeploymentFacts["lastHealth"];
+  p_rolled_back_by_id: number | null;
+  has_next: boolean;
 };
 
 async function recordDeployment(
@@ -115,15 +136,20 @@ async function recordDeployment(
   snapshot: ApplicationSnapshot,
   incoming: DeploymentFacts,
   row: DeploymentRowRaw,
-  release: ReleaseLookup,
+  lookupRelease: ReleaseLookup,
 ): Promise<number> {
   const existing = row.d_id === null ? null : factsFromRow(incoming.operationKey, row);
   const facts = mergeDeploymentFacts(existing, incoming);
-  // While an operation runs, Argo CD still reports the images it is replacing; the release is
-  // known once the operation has finished.
-  const releaseId = isTerminalPhase(facts.phase)
-    ? await release(facts.images, facts.revision, facts.startedAt)
-    : row.d_release_id;
+  // While an operation runs, and after it fails, Argo CD reports the images it was replacing;
+  // only a succeeded operation names the release it deployed.
+  const release = facts.phase === "SUCCEEDED" ? await lookupRelease(facts.images, facts.revision, facts.startedAt) : null;
+  const releaseId = release?.id ?? row.d_release_id;
+  const releaseChanged = releaseId !== null && releaseId !== row.d_release_id;
+  // In-order arrivals (nothing later on this application) decide rollback links from the
+  // previous deployment read above; a late arrival relinks its neighbourhood after the write.
+  const previousIsNewer =
+    release !== null && row.p_release_id !== null && row.p_release_id !== release.id && row.p_first_seen_at! > release.firstSeenAt;
+  const isRollback = releaseChanged && !row.has_next ? previousIsNewer : (row.d_is_rollback ?? false);
   const status = deriveDeploymentStatus({ ...facts, rolledBackById: row.d_rolled_back_by_id });
   const events = phaseEvents(snapshot);
   // Upsert the deployment and append its phase log in one statement; repeats add nothing.
@@ -131,12 +157,12 @@ async function recordDeployment(
     WITH deployment AS (
       INSERT INTO deployments (application_id, operation_key, started_at, source, service_id, team_id, environment_id, cluster_id,
         release_id, phase, finished_at, revision, images, initiated_by, automated, argo_history_id, message,
-        last_health, last_health_at, healthy_at, degraded_at, observed_at, status, updated_at)
+        last_health, last_health_at, healthy_at, degraded_at, observed_at, status, is_rollback, updated_at)
       VALUES (${ref.applicationId}, ${facts.operationKey}, ${facts.startedAt}, 'ARGOCD', ${ref.serviceId}, ${ref.teamId},
         ${ref.environmentId}, ${ref.clusterId}, ${releaseId}, ${facts.phase}::"OperationPhase", ${facts.finishedAt},
         ${facts.revision}, ${facts.images}::text[], ${facts.initiatedBy}, ${facts.automated}, ${facts.argoHistoryId},
         ${facts.message}, ${facts.lastHealth}::"HealthStatus", ${facts.lastHealthAt}, ${facts.healthyAt}, ${facts.degradedAt},
-        ${facts.observedAt}, ${status}::"DeploymentStatus", now())
+        ${facts.observedAt}, ${status}::"DeploymentStatus", ${isRollback}, now())
       ON CONFLICT (application_id, operation_key) DO UPDATE SET
         service_id = EXCLUDED.service_id, team_id = EXCLUDED.team_id, environment_id = EXCLUDED.environment_id,
         cluster_id = EXCLUDED.cluster_id, release_id = EXCLUDED.release_id, phase = EXCLUDED.phase,
@@ -144,7 +170,7 @@ async function recordDeployment(
         initiated_by = EXCLUDED.initiated_by, automated = EXCLUDED.automated, argo_history_id = EXCLUDED.argo_history_id,
         message = EXCLUDED.message, last_health = EXCLUDED.last_health, last_health_at = EXCLUDED.last_health_at,
         healthy_at = EXCLUDED.healthy_at, degraded_at = EXCLUDED.degraded_at, observed_at = EXCLUDED.observed_at,
-        status = EXCLUDED.status, updated_at = now()
+        status = EXCLUDED.status, is_rollback = EXCLUDED.is_rollback, updated_at = now()
       RETURNING id
     ), logged AS (
       INSERT INTO deployment_events (deployment_id, kind, at, detail)
@@ -154,8 +180,16 @@ async function recordDeployment(
     )
     SELECT id FROM deployment`;
   const id = written[0]!.id;
-  if (releaseId !== null && releaseId !== row.d_release_id) {
+  if (releaseChanged && row.has_next) {
     await relinkRollbacks(db, ref.applicationId, facts.startedAt);
+  } else if (releaseChanged && row.p_id !== null) {
+    const rolledBackById = previousIsNewer ? id : null;
+    if (row.p_rolled_back_by_id !== rolledBackById) {
+      const previousStatus = deriveDeploymentStatus({ phase: row.p_phase!, lastHealth: row.p_last_health, rolledBackById });
+      await db.$executeRaw`
+        UPDATE deployments SET rolled_back_by_id = ${rolledBackById}, status = ${previousStatus}::"DeploymentStatus", updated_at = now()
+        WHERE id = ${row.p_id}`;
+    }
   }
   return id;
 }
@@ -225,7 +259,7 @@ async function applyApplicationState(
   release: ReleaseLookup,
 ): Promise<void> {
   const releaseId = state.images.length
-    ? await release(state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt)
+    ? ((await release(state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt))?.id ?? null)
     : null;
   // The last deployment is the newest operation; the current release has run since the end of
   // the first deployment of the unbroken run of its deployments that leads up to now.

@@ -9,6 +9,7 @@ export type ApplicationRef = {
   applicationId: number;
   serviceId: number;
   serviceName: string;
+  repository: string | null;
   teamId: number | null;
   environmentId: number;
   clusterId: number;
@@ -31,47 +32,75 @@ export class FleetDirectory {
     }
   }
 
+  // Shared rows (instances, teams, environments, clusters) are read first and inserted with
+  // ON CONFLICT DO NOTHING: an upsert would lock rows every worker touches and deadlock them.
+
   async instanceId(db: DbOrTx, name: string): Promise<number> {
     const known = this.instances.get(name);
     if (known !== undefined) return known;
-    const row = await db.argoInstance.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
-    this.instances.set(name, row.id);
-    return row.id;
+    const id = await findOrInsert(
+      () => db.$queryRaw<{ id: number }[]>`SELECT id FROM argo_instances WHERE name = ${name}`,
+      () => db.$queryRaw<{ id: number }[]>`INSERT INTO argo_instances (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    );
+    this.instances.set(name, id);
+    return id;
   }
 
   async teamId(db: DbOrTx, slug: string): Promise<number> {
     const known = this.teams.get(slug);
     if (known !== undefined) return known;
-    const row = await db.team.upsert({ where: { slug }, create: { slug, name: slug }, update: {}, select: { id: true } });
-    this.teams.set(slug, row.id);
-    return row.id;
+    const id = await findOrInsert(
+      () => db.$queryRaw<{ id: number }[]>`SELECT id FROM teams WHERE slug = ${slug}`,
+      () => db.$queryRaw<{ id: number }[]>`INSERT INTO teams (slug, name) VALUES (${slug}, ${slug}) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+    );
+    this.teams.set(slug, id);
+    return id;
   }
 
   async environmentId(db: DbOrTx, name: string): Promise<number> {
     const known = this.environments.get(name);
     if (known !== undefined) return known;
-    const row = await db.environment.upsert({
-      where: { name },
-      create: { name, ...environmentTraits(name) },
-      update: {},
-      select: { id: true },
-    });
-    this.environments.set(name, row.id);
-    return row.id;
+    const { rank, isProduction } = environmentTraits(name);
+    const id = await findOrInsert(
+      () => db.$queryRaw<{ id: number }[]>`SELECT id FROM environments WHERE name = ${name}`,
+      () => db.$queryRaw<{ id: number }[]>`
+        INSERT INTO environments (name, rank, is_production) VALUES (${name}, ${rank}, ${isProduction})
+        ON CONFLICT (name) DO NOTHING RETURNING id`,
+    );
+    this.environments.set(name, id);
+    return id;
   }
 
   async clusterId(db: DbOrTx, instanceId: number, cluster: Classification["cluster"]): Promise<number> {
     const key = `${instanceId}|${cluster.server}`;
     const known = this.clusters.get(key);
     if (known !== undefined) return known;
-    const row = await db.cluster.upsert({
-      where: { argoInstanceId_server: { argoInstanceId: instanceId, server: cluster.server } },
-      create: { argoInstanceId: instanceId, server: cluster.server, name: cluster.name, region: cluster.region, provider: cluster.provider },
-      update: { name: cluster.name, ...(cluster.region ? { region: cluster.region } : {}), ...(cluster.provider ? { provider: cluster.provider } : {}) },
-      select: { id: true },
-    });
-    this.clusters.set(key, row.id);
-    return row.id;
+    const found = await db.$queryRaw<{ id: number; name: string; region: string | null; provider: string | null }[]>`
+      SELECT id, name, region, provider FROM clusters WHERE argo_instance_id = ${instanceId} AND server = ${cluster.server}`;
+    let id = found[0]?.id;
+    if (id === undefined) {
+      id = await findOrInsert(
+        () => db.$queryRaw<{ id: number }[]>`SELECT id FROM clusters WHERE argo_instance_id = ${instanceId} AND server = ${cluster.server}`,
+        () => db.$queryRaw<{ id: number }[]>`
+          INSERT INTO clusters (argo_instance_id, server, name, region, provider)
+          VALUES (${instanceId}, ${cluster.server}, ${cluster.name}, ${cluster.region ?? null}, ${cluster.provider ?? null})
+          ON CONFLICT (argo_instance_id, server) DO NOTHING RETURNING id`,
+      );
+    } else {
+      const row = found[0]!;
+      const stale =
+        row.name !== cluster.name ||
+        (cluster.region !== undefined && row.region !== cluster.region) ||
+        (cluster.provider !== undefined && row.provider !== cluster.provider);
+      if (stale) {
+        await db.$executeRaw`
+          UPDATE clusters SET name = ${cluster.name}, region = COALESCE(${cluster.region ?? null}, region),
+            provider = COALESCE(${cluster.provider ?? null}, provider)
+          WHERE id = ${id}`;
+      }
+    }
+    this.clusters.set(key, id);
+    return id;
   }
 
   /** The service, created on first sight; labels for team, repository and tier update it. */
@@ -107,6 +136,7 @@ export class FleetDirectory {
     const known = this.applications.get(key);
     if (
       known &&
+      known.repository === (classification.repository ?? null) &&
       known.serviceId === service.id &&
       known.teamId === service.teamId &&
       known.environmentId === environmentId &&
@@ -125,6 +155,7 @@ export class FleetDirectory {
       applicationId: row.id,
       serviceId: service.id,
       serviceName: classification.service,
+      repository: classification.repository ?? null,
       teamId: service.teamId,
       environmentId,
       clusterId,
@@ -132,4 +163,14 @@ export class FleetDirectory {
     this.applications.set(key, ref);
     return ref;
   }
+}
+
+/** The id of an existing row, else of the row inserted now, else of the row a concurrent insert won with. */
+async function findOrInsert(
+  find: () => Promise<{ id: number }[]>,
+  insert: () => Promise<{ id: number }[]>,
+): Promise<number> {
+  const found = (await find())[0] ?? (await insert())[0] ?? (await find())[0];
+  if (!found) throw new Error("fleet directory: row vanished between insert and read");
+  return found.id;
 }

@@ -24,30 +24,24 @@ export async function recordPullRequest(db: DbOrTx, input: PullRequestInput): Pr
   const ticketKeys = extractTicketKeys(input.title, input.body, input.headRef);
   // GitHub sets merge_commit_sha on open pull requests too (a test merge); only a merge's counts.
   const mergeCommitSha = input.state === "MERGED" ? (input.mergeCommitSha ?? null) : null;
-  const fields = {
-    title: input.title,
-    authorLogin: input.authorLogin ?? null,
-    state: input.state,
-    headRef: input.headRef ?? null,
-    baseRef: input.baseRef ?? null,
-    mergeCommitSha,
-    ticketKeys,
-    url: input.url ?? null,
-    openedAt: input.openedAt,
-    mergedAt: input.mergedAt ?? null,
-    closedAt: input.closedAt ?? null,
-  };
-  const row = await db.pullRequest.upsert({
-    where: { repository_number: { repository: input.repository, number: input.number } },
-    create: { repository: input.repository, number: input.number, ...fields },
-    update: fields,
-    select: { id: true },
-  });
-  if (mergeCommitSha) {
-    await db.$executeRaw`
+  // Upsert and link to the merge commit (when stored) in one statement.
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    WITH pr AS (
+      INSERT INTO pull_requests (repository, number, title, author_login, state, head_ref, base_ref, merge_commit_sha,
+        ticket_keys, url, opened_at, merged_at, closed_at)
+      VALUES (${input.repository}, ${input.number}, ${input.title}, ${input.authorLogin ?? null}, ${input.state}::"PullRequestState",
+        ${input.headRef ?? null}, ${input.baseRef ?? null}, ${mergeCommitSha}, ${ticketKeys}::text[], ${input.url ?? null},
+        ${input.openedAt}, ${input.mergedAt ?? null}, ${input.closedAt ?? null})
+      ON CONFLICT (repository, number) DO UPDATE SET
+        title = EXCLUDED.title, author_login = EXCLUDED.author_login, state = EXCLUDED.state, head_ref = EXCLUDED.head_ref,
+        base_ref = EXCLUDED.base_ref, merge_commit_sha = EXCLUDED.merge_commit_sha, ticket_keys = EXCLUDED.ticket_keys,
+        url = EXCLUDED.url, opened_at = EXCLUDED.opened_at, merged_at = EXCLUDED.merged_at, closed_at = EXCLUDED.closed_at
+      RETURNING id
+    ), linked AS (
       INSERT INTO pull_request_commits (pull_request_id, commit_id)
-      SELECT ${row.id}, c.id FROM commits c WHERE c.repository = ${input.repository} AND c.sha = ${mergeCommitSha}
-      ON CONFLICT DO NOTHING`;
-  }
-  return row;
+      SELECT pr.id, c.id FROM pr JOIN commits c ON c.repository = ${input.repository} AND c.sha = ${mergeCommitSha}
+      ON CONFLICT DO NOTHING
+    )
+    SELECT id FROM pr`;
+  return rows[0]!;
 }

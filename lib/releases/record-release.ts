@@ -13,6 +13,8 @@ export async function resolveReleaseCommit(
   db: DbOrTx,
   identity: ReleaseIdentity,
   configRevision: string | null,
+  /** The service's repository, when known: an abbreviated SHA is only matched inside it. */
+  repository: string | null = null,
 ): Promise<string | null> {
   if (identity.shaFromTag?.length === 40) return identity.shaFromTag;
   const prefix = identity.shaFromTag ?? null;
@@ -20,7 +22,8 @@ export async function resolveReleaseCommit(
   const rows = await db.$queryRaw<{ rank: number; sha: string }[]>`
     SELECT 1 AS rank, commit_sha AS sha FROM builds WHERE image = ${identity.image} AND tag = ${identity.tag ?? null}
     UNION ALL
-    (SELECT 2, sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`} GROUP BY sha LIMIT 2)
+    (SELECT 2, sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`}
+       AND (${repository}::text IS NULL OR repository = ${repository}) GROUP BY sha LIMIT 2)
     UNION ALL
     (SELECT 3, referenced_sha FROM commits WHERE sha = ${configRevision} AND referenced_sha IS NOT NULL LIMIT 1)
     ORDER BY rank`;

@@ -20,6 +20,8 @@ export type DemoEvent =
 
 export type DemoFleetOptions = {
   services: number;
+  /** Spread each service over this many clusters (default: by tier, about four). */
+  applicationsPerService?: number;
   /** The end of the history; the demo's "now". */
   now: Date;
   days?: number;
@@ -113,9 +115,20 @@ export function demoClusters(): DemoCluster[] {
   return clusters;
 }
 
-export function demoServices(count: number): DemoService[] {
+/**
+ * The fleet's services. By default a service runs in one dev and one staging cluster and in
+ * one to five production clusters by tier; `applicationsPerService` spreads each service over
+ * that many clusters instead (for benchmark fleets: 100,000 applications over 5,000 services).
+ */
+export function demoServices(count: number, options: { applicationsPerService?: number } = {}): DemoService[] {
   const clusters = demoClusters();
   const byEnvironment = (environment: string) => clusters.filter((cluster) => cluster.environment === environment);
+  const spread = (environment: string, howMany: number, rand: () => number) => {
+    const pool = byEnvironment(environment);
+    const start = Math.floor(rand() * pool.length);
+    const step = howMany <= pool.length / 5 ? 5 : 1;
+    return Array.from({ length: Math.min(howMany, pool.length) }, (_, offset) => pool[(start + offset * step) % pool.length]!);
+  };
   const services: DemoService[] = [];
   const used = new Set<string>();
   for (let index = 0; index < count; index += 1) {
@@ -126,14 +139,10 @@ export function demoServices(count: number): DemoService[] {
     const team = demoTeams[index % demoTeams.length]!;
     const tierRoll = rand();
     const tier: 1 | 2 | 3 = tierRoll < 0.2 ? 1 : tierRoll < 0.7 ? 2 : 3;
-    const prodCount = tier === 1 ? 3 + Math.floor(rand() * 3) : tier === 2 ? 2 : 1;
-    const prodClusters = byEnvironment("prod");
-    const start = Math.floor(rand() * prodClusters.length);
-    const placements: DemoCluster[] = [
-      pick(rand, byEnvironment("dev")),
-      pick(rand, byEnvironment("staging")),
-      ...Array.from({ length: prodCount }, (_, offset) => prodClusters[(start + offset * 5) % prodClusters.length]!),
-    ];
+    const perService = options.applicationsPerService;
+    const preProd = perService === undefined ? 1 : Math.max(1, Math.round(perService * 0.15));
+    const prodCount = perService === undefined ? (tier === 1 ? 3 + Math.floor(rand() * 3) : tier === 2 ? 2 : 1) : Math.max(1, perService - 2 * preProd);
+    const placements: DemoCluster[] = [...spread("dev", preProd, rand), ...spread("staging", preProd, rand), ...spread("prod", prodCount, rand)];
     services.push({
       index,
       name,
@@ -167,7 +176,7 @@ export function demoServiceEvents(service: DemoService, options: DemoFleetOption
   const days = options.days ?? 90;
   const end = options.now.getTime();
   const begin = end - days * DAY;
-  const meanGap = ({ 1: 4, 2: 9, 3: 18 }[service.tier] * DAY) / (options.cadence ?? 1);
+  const meanGap = ({ 1: 7, 2: 14, 3: 28 }[service.tier] * DAY) / (options.cadence ?? 1);
   const events: DemoEvent[] = [];
   const emit = (event: DemoEvent) => events.push(event);
   // What each application of this service runs, its last operation, and its Argo CD history ids.
@@ -309,7 +318,7 @@ export function demoServiceEvents(service: DemoService, options: DemoFleetOption
       return deploy(application, release, at + duration + (10 + rand() * 20) * 60_000, "ok");
     }
     // Running, then finished; health follows.
-    if (end - at < 3 * HOUR || rand() < 0.15) {
+    if (end - at < 3 * HOUR || rand() < 0.1) {
       snapshot(application, { at: at + 5_000, images: previousImages, operation: { phase: "RUNNING", startedAt: at, revision: configRevision, initiatedBy }, health: "PROGRESSING", sync: "OUT_OF_SYNC" });
     }
     const finished = at + duration;

@@ -30,8 +30,8 @@ export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedS
   const log = options.log ?? (() => undefined);
   // The demo's "now" is the top of the current hour, so a reseed within the hour is identical.
   const now = options.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const fleetOptions: DemoFleetOptions = { services: options.services, now, days: options.days, cadence: options.cadence };
-  const services = demoServices(options.services);
+  const fleetOptions: DemoFleetOptions = { services: options.services, now, days: options.days, cadence: options.cadence, applicationsPerService: options.applicationsPerService };
+  const services = demoServices(options.services, { applicationsPerService: options.applicationsPerService });
 
   await seedTopology(db);
 
@@ -77,7 +77,7 @@ export async function applyDemoEvents(db: DbOrTx, directory: FleetDirectory, eve
 }
 
 /** Teams with display names, and every cluster with its Argo CD instance, region and provider. */
-async function seedTopology(db: Db): Promise<void> {
+export async function seedTopology(db: Db): Promise<void> {
   const directory = new FleetDirectory();
   for (const team of demoTeams) {
     await db.team.upsert({ where: { slug: team.slug }, create: { slug: team.slug, name: team.name }, update: { name: team.name } });

@@ -1,0 +1,298 @@
+// The bulk path's projection: turns one demo service's event stream into the rows the domain
+// functions would write, in memory, so fleets of millions of deployments load by COPY.
+// It reuses the domain's pure decisions (classification, release identity, deployment merge,
+// status, application-state supersession) and mirrors its SQL-side steps (release upsert,
+// commit-range walk, rollback links, "current release since"). tests/prisma/demo-fleet/
+// bulk-load.test.ts proves both paths write the same rows for a small fleet.
+import type { ApplicationSnapshot } from "../../lib/argocd/application-snapshot";
+import { type ApplicationState, applicationStateOf, supersedes } from "../../lib/applications/merge-application-state";
+import { referencedCommitSha } from "../../lib/commits/reference-trailer";
+import { deriveDeploymentStatus } from "../../lib/deployments/derive-deployment-status";
+import { type DeploymentFacts, deploymentFactsOf, isTerminalPhase, mergeDeploymentFacts } from "../../lib/deployments/merge-deployment-observation";
+import { type Classification, classifyApplication } from "../../lib/fleet/classify-application";
+import type { BuildSource, DeploymentStatus, PullRequestState } from "../../lib/generated/prisma/enums";
+import { extractTicketKeys } from "../../lib/pull-requests/extract-ticket-keys";
+import { identifyRelease } from "../../lib/releases/identify-release";
+import type { DemoEvent } from "./generate-demo-fleet";
+
+/** Hands out ids per table, like the database's sequences. */
+export type IdSource = (table: "services" | "applications" | "releases" | "commits" | "pull_requests" | "builds" | "deployments" | "deployment_events") => number;
+
+/** Ids of the shared topology, created before any service. */
+export type Topology = {
+  teamId: (slug: string) => number;
+  environmentId: (name: string) => number;
+  instanceId: (name: string) => number;
+  clusterId: (instanceId: number, cluster: Classification["cluster"]) => number;
+};
+
+export type ServiceRow = { id: number; name: string; teamId: number | null; repository: string | null; tier: number };
+export type CommitRow = { id: number; repository: string; sha: string; parentSha: string | null; message: string; authorName: string | null; authorLogin: string | null; committedAt: Date; referencedSha: string | null };
+export type PullRequestRow = { id: number; repository: string; number: number; title: string; authorLogin: string | null; state: PullRequestState; headRef: string | null; baseRef: string | null; mergeCommitSha: string | null; ticketKeys: string[]; url: string | null; openedAt: Date; mergedAt: Date | null; closedAt: Date | null };
+export type BuildRow = { id: number; repository: string; commitSha: string; image: string; tag: string; digest: string | null; source: BuildSource; builtAt: Date };
+export type ReleaseRow = { id: number; serviceId: number; version: string; firstSeenAt: Date; commitSha: string | null; image: string; imageTag: string | null; imageDigest: string | null; commitsComplete: boolean; commitIds: Set<number> };
+export type DeploymentRow = DeploymentFacts & {
+  id: number; applicationId: number; serviceId: number; teamId: number | null; environmentId: number; clusterId: number;
+  releaseId: number | null; status: DeploymentStatus; isRollback: boolean; rolledBackById: number | null;
+  events: Map<string, { id: number; kind: string; at: Date; detail: string | null }>;
+};
+export type ApplicationRow = {
+  id: number; argoInstanceId: number; namespace: string; name: string; uid: string | null; labels: Record<string, string>;
+  serviceId: number; environmentId: number; clusterId: number;
+  state: ApplicationState | null; currentReleaseId: number | null; currentReleaseSince: Date | null; lastDeploymentId: number | null;
+  deployments: Map<string, DeploymentRow>;
+};
+
+export class ServiceProjection {
+  services = new Map<string, ServiceRow>();
+  commits = new Map<string, CommitRow>();
+  pullRequests = new Map<number, PullRequestRow>();
+  pullRequestCommits = new Set<string>();
+  builds = new Map<string, BuildRow>();
+  releases = new Map<string, ReleaseRow>();
+  applications = new Map<string, ApplicationRow>();
+
+  constructor(private readonly ids: IdSource, private readonly topology: Topology) {}
+
+  apply(event: DemoEvent): void {
+    if (event.kind === "push") this.push(event.push);
+    else if (event.kind === "pull-request") this.pullRequest(event.pullRequest);
+    else if (event.kind === "build") this.build(event.build);
+    else this.snapshot(event.snapshot);
+  }
+
+  // ------------------------------------------------------------------ code (recordPush & co.)
+
+  private push(push: Extract<DemoEvent, { kind: "push" }>["push"]): void {
+    if (push.commits.length === 0) return;
+    let parent: string | null = /^0+$/.test(push.before) ? null : push.before;
+    const shas = new Set<string>();
+    for (const commit of push.commits) {
+      const existing = this.commits.get(commit.sha);
+      if (existing) existing.parentSha ??= parent;
+      else {
+        this.commits.set(commit.sha, {
+          id: this.ids("commits"), repository: push.repository, sha: commit.sha, parentSha: parent, message: commit.message,
+          authorName: commit.authorName ?? null, authorLogin: commit.authorLogin ?? null, committedAt: commit.timestamp,
+          referencedSha: referencedCommitSha(commit.message) ?? null,
+        });
+      }
+      shas.add(commit.sha);
+      parent = commit.sha;
+    }
+    for (const pr of this.pullRequests.values()) {
+      if (pr.mergeCommitSha && shas.has(pr.mergeCommitSha)) this.pullRequestCommits.add(`${pr.id}|${this.commits.get(pr.mergeCommitSha)!.id}`);
+    }
+    const relink = new Set<ReleaseRow>();
+    for (const release of this.releases.values()) {
+      if (release.commitSha && shas.has(release.commitSha)) relink.add(release);
+      else if (!release.commitsComplete) {
+        for (const commit of this.commits.values()) {
+          if (release.commitIds.has(commit.id) && commit.parentSha && shas.has(commit.parentSha)) relink.add(release);
+        }
+      }
+    }
+    for (const release of relink) this.linkReleaseAndSuccessor(release);
+  }
+
+  private pullRequest(input: Extract<DemoEvent, { kind: "pull-request" }>["pullRequest"]): void {
+    const mergeCommitSha = input.state === "MERGED" ? (input.mergeCommitSha ?? null) : null;
+    const existing = this.pullRequests.get(input.number);
+    const row: PullRequestRow = {
+      id: existing?.id ?? this.ids("pull_requests"), repository: input.repository, number: input.number, title: input.title,
+      authorLogin: input.authorLogin ?? null, state: input.state, headRef: input.headRef ?? null, baseRef: input.baseRef ?? null,
+      mergeCommitSha, ticketKeys: extractTicketKeys(input.title, input.body, input.headRef), url: input.url ?? null,
+      openedAt: input.openedAt, mergedAt: input.mergedAt ?? null, closedAt: input.closedAt ?? null,
+    };
+    this.pullRequests.set(input.number, row);
+    const commit = mergeCommitSha ? this.commits.get(mergeCommitSha) : undefined;
+    if (commit) this.pullRequestCommits.add(`${row.id}|${commit.id}`);
+  }
+
+  private build(input: Extract<DemoEvent, { kind: "build" }>["build"]): void {
+    const key = `${input.image}|${input.tag}`;
+    this.builds.set(key, {
+      id: this.builds.get(key)?.id ?? this.ids("builds"), repository: input.repository, commitSha: input.commitSha, image: input.image,
+      tag: input.tag, digest: input.digest ?? null, source: input.source, builtAt: input.builtAt,
+    });
+    if (input.service) {
+      const service = this.services.get(input.service);
+      if (service && service.repository === null) service.repository = input.repository;
+    }
+    for (const release of this.releases.values()) {
+      if (release.image === input.image && release.imageTag === input.tag && release.commitSha === null) {
+        release.commitSha = input.commitSha;
+        this.linkReleaseAndSuccessor(release);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ releases and ranges
+
+  private ordered(): ReleaseRow[] {
+    return [...this.releases.values()].sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id);
+  }
+
+  private linkReleaseAndSuccessor(release: ReleaseRow): void {
+    this.linkRelease(release);
+    const order = this.ordered().filter((row) => row.commitSha !== null);
+    const next = order[order.indexOf(release) + 1];
+    if (next) this.linkRelease(next);
+  }
+
+  private linkRelease(release: ReleaseRow): void {
+    const order = this.ordered().filter((row) => row.commitSha !== null || row === release);
+    const previous = order.slice(0, order.indexOf(release)).reverse().find((row) => row.commitSha !== null);
+    const stop = previous?.commitSha ?? null;
+    const added = new Set<number>();
+    let reached = false;
+    let sha: string | null = release.commitSha;
+    for (let depth = 1; sha !== null && depth <= 1000; depth += 1) {
+      const commit = this.commits.get(sha);
+      if (!commit) break;
+      if (commit.sha === stop) {
+        reached = true;
+        break;
+      }
+      added.add(commit.id);
+      sha = commit.parentSha;
+    }
+    release.commitIds = added;
+    release.commitsComplete = reached;
+  }
+
+  private resolveReleaseCommit(identity: NonNullable<ReturnType<typeof identifyRelease>>, configRevision: string | null, repository: string | null): string | null {
+    if (identity.shaFromTag?.length === 40) return identity.shaFromTag;
+    const built = identity.tag ? this.builds.get(`${identity.image}|${identity.tag}`) : undefined;
+    if (built) return built.commitSha;
+    if (identity.shaFromTag) {
+      const prefix = identity.shaFromTag;
+      const matches = new Set([...this.commits.values()].filter((c) => c.sha.startsWith(prefix) && (repository === null || c.repository === repository)).map((c) => c.sha));
+      if (matches.size === 1) return [...matches][0]!;
+    }
+    const config = configRevision ? this.commits.get(configRevision) : undefined;
+    return config?.referencedSha ?? null;
+  }
+
+  private release(service: ServiceRow, classification: Classification, images: string[], configRevision: string | null, seenAt: Date): ReleaseRow | null {
+    const identity = identifyRelease(classification.service, images);
+    if (!identity) return null;
+    const existing = this.releases.get(identity.version);
+    const commitSha = existing?.commitSha ?? this.resolveReleaseCommit(identity, configRevision, classification.repository ?? null);
+    if (existing) {
+      const changed = existing.commitSha !== commitSha && commitSha !== null;
+      if (seenAt < existing.firstSeenAt) existing.firstSeenAt = seenAt;
+      existing.commitSha ??= commitSha;
+      existing.imageDigest ??= identity.digest ?? null;
+      if (changed) this.linkReleaseAndSuccessor(existing);
+      return existing;
+    }
+    const row: ReleaseRow = {
+      id: this.ids("releases"), serviceId: service.id, version: identity.version, firstSeenAt: seenAt, commitSha,
+      image: identity.image, imageTag: identity.tag ?? null, imageDigest: identity.digest ?? null, commitsComplete: false, commitIds: new Set(),
+    };
+    this.releases.set(identity.version, row);
+    if (commitSha) this.linkReleaseAndSuccessor(row);
+    return row;
+  }
+
+  // ------------------------------------------------------------------ applications (recordApplicationSnapshot)
+
+  private serviceRow(classification: Classification): ServiceRow {
+    const teamId = classification.team ? this.topology.teamId(classification.team) : undefined;
+    let service = this.services.get(classification.service);
+    if (!service) {
+      service = { id: this.ids("services"), name: classification.service, teamId: teamId ?? null, repository: classification.repository ?? null, tier: classification.tier ?? 2 };
+      this.services.set(service.name, service);
+    } else {
+      if (teamId !== undefined) service.teamId = teamId;
+      if (classification.repository) service.repository = classification.repository;
+      if (classification.tier !== undefined) service.tier = classification.tier;
+    }
+    return service;
+  }
+
+  private snapshot(snapshot: ApplicationSnapshot): void {
+    const classification = classifyApplication(snapshot);
+    const service = this.serviceRow(classification);
+    const instanceId = this.topology.instanceId(snapshot.instance);
+    const environmentId = this.topology.environmentId(classification.environment);
+    const clusterId = this.topology.clusterId(instanceId, classification.cluster);
+    const key = `${instanceId}|${snapshot.namespace}|${snapshot.name}`;
+    let app = this.applications.get(key);
+    if (!app) {
+      app = {
+        id: this.ids("applications"), argoInstanceId: instanceId, namespace: snapshot.namespace, name: snapshot.name, uid: null, labels: {},
+        serviceId: service.id, environmentId, clusterId, state: null, currentReleaseId: null, currentReleaseSince: null, lastDeploymentId: null,
+        deployments: new Map(),
+      };
+      this.applications.set(key, app);
+    }
+    Object.assign(app, { uid: snapshot.uid ?? null, labels: snapshot.labels, serviceId: service.id, environmentId, clusterId });
+
+    const incoming = deploymentFactsOf(snapshot);
+    if (incoming) this.deployment(app, service, classification, snapshot, incoming);
+
+    const state = applicationStateOf(snapshot);
+    if (!supersedes(app.state, state)) return;
+    const release = state.images.length
+      ? this.release(service, classification, state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt)
+      : null;
+    app.state = state;
+    app.currentReleaseId = release?.id ?? null;
+    const history = [...app.deployments.values()].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+    app.lastDeploymentId = history[0]?.id ?? null;
+    if (release === null) app.currentReleaseSince = null;
+    else {
+      const breakAt = history.find((d) => d.releaseId !== release.id && d.phase === "SUCCEEDED")?.startedAt ?? null;
+      const run = history.filter((d) => d.releaseId === release.id && (breakAt === null || d.startedAt > breakAt));
+      const since = run.map((d) => d.finishedAt ?? d.startedAt).sort((a, b) => a.getTime() - b.getTime())[0];
+      app.currentReleaseSince = since ?? state.observedAt;
+    }
+  }
+
+  private deployment(app: ApplicationRow, service: ServiceRow, classification: Classification, snapshot: ApplicationSnapshot, incoming: DeploymentFacts): void {
+    const existing = app.deployments.get(incoming.operationKey);
+    const facts = mergeDeploymentFacts(existing ?? null, incoming);
+    const release = facts.phase === "SUCCEEDED" ? this.release(service, classification, facts.images, facts.revision, facts.startedAt) : null;
+    const releaseId = release?.id ?? existing?.releaseId ?? null;
+    const releaseChanged = releaseId !== null && releaseId !== (existing?.releaseId ?? null);
+    const row: DeploymentRow = {
+      ...facts,
+      id: existing?.id ?? this.ids("deployments"),
+      applicationId: app.id, serviceId: service.id, teamId: service.teamId, environmentId: app.environmentId, clusterId: app.clusterId,
+      releaseId, status: deriveDeploymentStatus({ ...facts, rolledBackById: existing?.rolledBackById ?? null }),
+      isRollback: existing?.isRollback ?? false, rolledBackById: existing?.rolledBackById ?? null, events: existing?.events ?? new Map(),
+    };
+    app.deployments.set(facts.operationKey, row);
+    const operation = snapshot.operation!;
+    const events = [{ kind: "sync-running", at: operation.startedAt, detail: operation.initiatedBy ? `by ${operation.initiatedBy}` : "automated" }];
+    if (operation.finishedAt && isTerminalPhase(operation.phase)) events.push({ kind: `sync-${operation.phase.toLowerCase()}`, at: operation.finishedAt, detail: operation.message ?? null as unknown as string });
+    if (isTerminalPhase(operation.phase)) events.push({ kind: `health-${snapshot.health.status.toLowerCase()}`, at: snapshot.observedAt, detail: snapshot.health.message ?? null as unknown as string });
+    for (const event of events) {
+      const eventKey = `${event.kind}|${event.at.toISOString()}`;
+      if (!row.events.has(eventKey)) row.events.set(eventKey, { id: this.ids("deployment_events"), kind: event.kind, at: event.at, detail: event.detail ?? null });
+    }
+    if (releaseChanged) this.relinkRollbacks(app, facts.startedAt);
+  }
+
+  /** The previous deployment with a release, this one, and the next: rollback links between neighbours. */
+  private relinkRollbacks(app: ApplicationRow, around: Date): void {
+    const withRelease = [...app.deployments.values()].filter((d) => d.releaseId !== null).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    const before = withRelease.filter((d) => d.startedAt < around).slice(-1);
+    const after = withRelease.filter((d) => d.startedAt >= around).slice(0, 2);
+    const window = [...before, ...after];
+    const firstSeen = (d: DeploymentRow) => [...this.releases.values()].find((r) => r.id === d.releaseId)!.firstSeenAt;
+    for (let index = 1; index < window.length; index += 1) {
+      const previous = window[index - 1]!;
+      const next = window[index]!;
+      const isRollback = previous.releaseId !== next.releaseId && firstSeen(next) < firstSeen(previous);
+      next.isRollback = isRollback;
+      const rolledBackById = isRollback ? next.id : null;
+      if (previous.rolledBackById !== rolledBackById) {
+        previous.rolledBackById = rolledBackById;
+        previous.status = deriveDeploymentStatus(previous);
+      }
+    }
+  }
+}
