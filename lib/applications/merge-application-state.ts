@@ -39,8 +39,12 @@ export function applicationStateOf(snapshot: ApplicationSnapshot): ApplicationSt
   };
 }
 
+// Every field but the time: same-time observations that differ anywhere must still order.
 function contentKey(state: ApplicationState): string {
-  return JSON.stringify([state.healthStatus, state.syncStatus, state.syncedRevision, state.images, state.lastOperationPhase]);
+  return JSON.stringify([
+    state.healthStatus, state.syncStatus, state.syncedRevision, state.images, state.lastOperationPhase, state.lastOperationAt,
+    state.autoSync, state.repoUrl, state.path, state.chart, state.targetRevision, state.destinationNamespace, state.project,
+  ]);
 }
 
 /** True when `incoming` should replace `current` as the application's state. */

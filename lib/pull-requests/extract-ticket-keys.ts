@@ -1,6 +1,7 @@
 // Issue-tracker keys (Jira style, e.g. PAY-1234) mentioned in a pull request's title, body or
 // branch name. Branches use them lower-case too (feature/pay-1234-fix), so matching ignores case.
-const TICKET = /\b([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,7})\b/g;
+// Ends at any non-alphanumeric, "_" included: branches read `PAY-1234_fix-rounding`.
+const TICKET = /\b([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,7})(?![A-Za-z0-9])/g;
 /** Words that look like keys but are not tickets. */
 const NOT_TICKETS = new Set(["UTF", "SHA", "ISO", "RFC", "CVE", "GPT", "HTTP", "TLS", "X"]);
 
