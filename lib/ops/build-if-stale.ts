@@ -62,7 +62,7 @@ export async function buildIfStale(options: {
   const check = await checkBuildStale(root);
   if (!check.stale) return { built: false, reason: check.reason };
 
-  log(`building the web app (${check.reason}); the first build takes a few minutes…`);
+  log(`building the web app (${check.reason}); this takes a minute or more…`);
   await build(root, env, signal);
   // Hashed again after the build: `next build` itself rewrites tsconfig.json (and may add
   // next-env.d.ts), and a stamp of the tree before it would make the next start rebuild.
