@@ -4,6 +4,7 @@
 // both call this; run it inside a transaction.
 import type { ApplicationSnapshot } from "../argocd/application-snapshot";
 import type { DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 import { deriveDeploymentStatus } from "../deployments/derive-deployment-status";
 import {
   type DeploymentFacts,
@@ -75,6 +76,8 @@ export async function recordApplicationSnapshot(
   const existing = current.observed_at ? stateFromRow(current) : null;
   const applied = supersedes(existing, incoming);
   if (applied) await applyApplicationState(db, ref, incoming, snapshot, release);
+  // A late deployment leaves the state as it is, but can change what is derived from deployments.
+  else if (deploymentId !== null) await refreshDerivedFromDeployments(db, ref.applicationId);
   return { applicationId: ref.applicationId, deploymentId, appliedToApplication: applied };
 }
 
@@ -99,6 +102,8 @@ async function releaseFor(
   const release = await recordRelease(db, { serviceId: ref.serviceId, identity, seenAt, commitSha });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
   if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);
+  // Seen earlier than known: it now compares older against releases deployed next to it.
+  if (release.movedEarlier) await relinkRollbacksOfRelease(db, release.id);
   return release;
 }
 
@@ -251,6 +256,13 @@ async function relinkRollbacks(db: DbOrTx, applicationId: number, around: Date):
   }
 }
 
+/** Relinks the neighbours of every deployment of a release, in every application. */
+async function relinkRollbacksOfRelease(db: DbOrTx, releaseId: number): Promise<void> {
+  const deployments = await db.$queryRaw<{ application_id: number; started_at: Date }[]>`
+    SELECT application_id, started_at FROM deployments WHERE release_id = ${releaseId} ORDER BY application_id, started_at`;
+  for (const deployment of deployments) await relinkRollbacks(db, deployment.application_id, deployment.started_at);
+}
+
 async function applyApplicationState(
   db: DbOrTx,
   ref: ApplicationRef,
@@ -261,8 +273,6 @@ async function applyApplicationState(
   const releaseId = state.images.length
     ? ((await release(state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt))?.id ?? null)
     : null;
-  // The last deployment is the newest operation; the current release has run since the end of
-  // the first deployment of the unbroken run of its deployments that leads up to now.
   await db.$executeRaw`
     UPDATE applications SET
       sync_status = ${state.syncStatus}::"SyncStatus", health_status = ${state.healthStatus}::"HealthStatus",
@@ -272,15 +282,32 @@ async function applyApplicationState(
       last_operation_phase = ${state.lastOperationPhase}::"OperationPhase", last_operation_at = ${state.lastOperationAt},
       observed_at = ${state.observedAt}, deleted_at = NULL, updated_at = now(),
       current_release_id = ${releaseId},
-      last_deployment_id = (SELECT id FROM deployments WHERE application_id = ${ref.applicationId} ORDER BY started_at DESC LIMIT 1),
-      current_release_since = CASE WHEN ${releaseId}::int IS NULL THEN NULL ELSE COALESCE((
+      ${derivedFromDeployments(ref.applicationId, Prisma.sql`${releaseId}::int`, Prisma.sql`${state.observedAt}`)}
+    WHERE id = ${ref.applicationId}`;
+}
+
+async function refreshDerivedFromDeployments(db: DbOrTx, applicationId: number): Promise<void> {
+  await db.$executeRaw`
+    UPDATE applications SET updated_at = now(),
+      ${derivedFromDeployments(applicationId, Prisma.sql`applications.current_release_id`, Prisma.sql`applications.observed_at`)}
+    WHERE id = ${applicationId}`;
+}
+
+/**
+ * SET clauses for what the application's deployments decide: the last deployment is the newest
+ * operation; the current release has run since the end of the first deployment of the unbroken
+ * run of its deployments that leads up to now.
+ */
+function derivedFromDeployments(applicationId: number, releaseId: Prisma.Sql, observedAt: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+      last_deployment_id = (SELECT id FROM deployments WHERE application_id = ${applicationId} ORDER BY started_at DESC LIMIT 1),
+      current_release_since = CASE WHEN ${releaseId} IS NULL THEN NULL ELSE COALESCE((
         SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d
-        WHERE d.application_id = ${ref.applicationId} AND d.release_id = ${releaseId}
+        WHERE d.application_id = ${applicationId} AND d.release_id = ${releaseId}
           AND d.started_at > COALESCE((
             SELECT max(o.started_at) FROM deployments o
-            WHERE o.application_id = ${ref.applicationId} AND o.release_id IS DISTINCT FROM ${releaseId}
-              AND o.phase = 'SUCCEEDED'), '-infinity')), ${state.observedAt}) END
-    WHERE id = ${ref.applicationId}`;
+            WHERE o.application_id = ${applicationId} AND o.release_id IS DISTINCT FROM ${releaseId}
+              AND o.phase = 'SUCCEEDED'), '-infinity')), ${observedAt}) END`;
 }
 
 type ApplicationStateRow = {
