@@ -35,9 +35,15 @@ function positive(name: string, raw: string | undefined): number | undefined {
 /** The cadence that brings the fleet near `target` deployments, estimated from a sample. */
 function cadenceFor(target: number, services: number, applicationsPerService: number | undefined, now: Date): number {
   const sample = demoServices(Math.min(services, 40), { applicationsPerService });
+  // Deployments are distinct sync operations, however many snapshots report each.
   const count = (cadence: number) =>
-    sample.reduce((sum, service) => sum + demoServiceEvents(service, { services, now, cadence, applicationsPerService })
-      .filter((event) => event.kind === "snapshot" && event.snapshot.operation?.phase !== "RUNNING").length, 0) * (services / sample.length);
+    sample.reduce((sum, service) => {
+      const operations = new Set<string>();
+      for (const event of demoServiceEvents(service, { services, now, cadence, applicationsPerService })) {
+        if (event.kind === "snapshot" && event.snapshot.operation) operations.add(`${event.snapshot.name}|${event.snapshot.operation.startedAt.toISOString()}`);
+      }
+      return sum + operations.size;
+    }, 0) * (services / sample.length);
   return Math.max(0.1, target / count(1));
 }
 
