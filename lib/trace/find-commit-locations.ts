@@ -1,0 +1,197 @@
+// "Where is commit X running?" — for a full or abbreviated SHA (7+ hex), a pull request
+// (`owner/repo#123` or its URL) or a ticket key (`PAY-123`): the commits it means, the services
+// built from them, the first release of each service that contains them, and for every
+// application of those services whether what runs there now contains them, and since when.
+//
+// A release contains a commit when it is the release that added the commit (release_commits)
+// or a later release of the same service (by first_seen_at): releases of one service are taken
+// as one line of history. Every step is an index lookup; no history is walked in JavaScript.
+import type { DbOrTx } from "../db/client";
+
+export type CommitQuery =
+  | { kind: "sha"; prefix: string }
+  | { kind: "pull-request"; repository: string; number: number }
+  | { kind: "ticket"; key: string };
+
+/** Reads a search box's text as a commit query; undefined when it is none of the forms. */
+export function parseCommitQuery(text: string): CommitQuery | undefined {
+  const value = text.trim();
+  if (/^[0-9a-f]{7,40}$/i.test(value)) return { kind: "sha", prefix: value.toLowerCase() };
+  const url = /^https?:\/\/[^/]+\/([\w.-]+\/[\w.-]+)\/pull\/(\d+)/.exec(value);
+  const short = /^([\w.-]+\/[\w.-]+)#(\d+)$/.exec(value);
+  const pr = url ?? short;
+  if (pr) return { kind: "pull-request", repository: pr[1]!, number: Number.parseInt(pr[2]!, 10) };
+  if (/^[A-Za-z][A-Za-z0-9]{1,9}-\d{1,7}$/.test(value)) {
+    const [project, number] = value.split("-");
+    return { kind: "ticket", key: `${project!.toUpperCase()}-${Number.parseInt(number!, 10)}` };
+  }
+  return undefined;
+}
+
+export type CommitLocation = {
+  commit: {
+    sha: string;
+    repository: string;
+    message: string;
+    authorLogin: string | null;
+    committedAt: Date;
+    pullRequests: { number: number; title: string; url: string | null; ticketKeys: string[] }[];
+  };
+  services: ServiceLocation[];
+};
+
+export type ServiceLocation = {
+  service: { id: number; name: string };
+  /** The first release that contains the commit; null when no release has shipped it yet. */
+  firstRelease: { id: number; version: string; firstSeenAt: Date } | null;
+  applications: ApplicationLocation[];
+};
+
+export type ApplicationLocation = {
+  id: number;
+  name: string;
+  environment: string;
+  environmentRank: number;
+  cluster: string;
+  region: string | null;
+  currentRelease: { id: number; version: string } | null;
+  /** Whether the release running now contains the commit. */
+  contains: boolean;
+  /** Since when it has continuously run a release containing the commit. */
+  since: Date | null;
+};
+
+/** Commits a search may expand to (a ticket mentioned by many pull requests). */
+const MAX_COMMITS = 50;
+
+export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promise<CommitLocation[]> {
+  const commits = await matchingCommits(db, query);
+  if (commits.length === 0) return [];
+  const ids = commits.map((commit) => commit.id);
+
+  const [pullRequests, locations] = await Promise.all([
+    db.$queryRaw<{ commit_id: number; number: number; title: string; url: string | null; ticket_keys: string[] }[]>`
+      SELECT pc.commit_id, p.number, p.title, p.url, p.ticket_keys
+      FROM pull_request_commits pc JOIN pull_requests p ON p.id = pc.pull_request_id
+      WHERE pc.commit_id = ANY(${ids}::int[]) ORDER BY p.number`,
+    db.$queryRaw<LocationRow[]>`
+      WITH target AS (
+        SELECT id, repository FROM commits WHERE id = ANY(${ids}::int[])
+      ), first_release AS (
+        -- The earliest release of each service whose added commits include the target.
+        SELECT DISTINCT ON (t.id, r.service_id) t.id AS commit_id, r.service_id, r.id, r.version, r.first_seen_at
+        FROM target t JOIN release_commits rc ON rc.commit_id = t.id JOIN releases r ON r.id = rc.release_id
+        ORDER BY t.id, r.service_id, r.first_seen_at, r.id
+      ), candidate AS (
+        -- Services built from the commit's repository, and services that shipped it.
+        SELECT t.id AS commit_id, s.id AS service_id FROM target t JOIN services s ON s.repository = t.repository
+        UNION
+        SELECT commit_id, service_id FROM first_release
+      )
+      SELECT c.commit_id, s.id AS service_id, s.name AS service_name,
+        fr.id AS release_id, fr.version AS release_version, fr.first_seen_at AS release_first_seen_at,
+        a.id AS application_id, a.name AS application_name, e.name AS environment, e.rank AS environment_rank,
+        cl.name AS cluster, cl.region, cur.id AS current_release_id, cur.version AS current_release_version,
+        (fr.id IS NOT NULL AND cur.first_seen_at >= fr.first_seen_at) AS contains,
+        CASE WHEN fr.id IS NOT NULL AND cur.first_seen_at >= fr.first_seen_at THEN (
+          SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d JOIN releases r ON r.id = d.release_id
+          WHERE d.application_id = a.id AND d.phase = 'SUCCEEDED' AND r.first_seen_at >= fr.first_seen_at
+            AND d.started_at > COALESCE((
+              SELECT max(o.started_at) FROM deployments o JOIN releases ro ON ro.id = o.release_id
+              WHERE o.application_id = a.id AND o.phase = 'SUCCEEDED' AND ro.first_seen_at < fr.first_seen_at), '-infinity')
+        ) END AS since
+      FROM candidate c
+      JOIN services s ON s.id = c.service_id
+      LEFT JOIN first_release fr ON fr.commit_id = c.commit_id AND fr.service_id = c.service_id
+      LEFT JOIN applications a ON a.service_id = s.id AND a.deleted_at IS NULL
+      LEFT JOIN environments e ON e.id = a.environment_id
+      LEFT JOIN clusters cl ON cl.id = a.cluster_id
+      LEFT JOIN releases cur ON cur.id = a.current_release_id
+      ORDER BY c.commit_id, s.name, e.rank, cl.name, a.name`,
+  ]);
+
+  return commits.map((commit) => {
+    const services = new Map<number, ServiceLocation>();
+    for (const row of locations.filter((location) => location.commit_id === commit.id)) {
+      let service = services.get(row.service_id);
+      if (!service) {
+        service = {
+          service: { id: row.service_id, name: row.service_name },
+          firstRelease: row.release_id === null ? null : { id: row.release_id, version: row.release_version!, firstSeenAt: row.release_first_seen_at! },
+          applications: [],
+        };
+        services.set(row.service_id, service);
+      }
+      if (row.application_id !== null) {
+        service.applications.push({
+          id: row.application_id,
+          name: row.application_name!,
+          environment: row.environment!,
+          environmentRank: row.environment_rank!,
+          cluster: row.cluster!,
+          region: row.region,
+          currentRelease: row.current_release_id === null ? null : { id: row.current_release_id, version: row.current_release_version! },
+          contains: row.contains,
+          since: row.since,
+        });
+      }
+    }
+    return {
+      commit: {
+        sha: commit.sha,
+        repository: commit.repository,
+        message: commit.message,
+        authorLogin: commit.author_login,
+        committedAt: commit.committed_at,
+        pullRequests: pullRequests
+          .filter((pr) => pr.commit_id === commit.id)
+          .map((pr) => ({ number: pr.number, title: pr.title, url: pr.url, ticketKeys: pr.ticket_keys })),
+      },
+      services: [...services.values()],
+    };
+  });
+}
+
+type CommitRow = { id: number; sha: string; repository: string; message: string; author_login: string | null; committed_at: Date };
+
+type LocationRow = {
+  commit_id: number;
+  service_id: number;
+  service_name: string;
+  release_id: number | null;
+  release_version: string | null;
+  release_first_seen_at: Date | null;
+  application_id: number | null;
+  application_name: string | null;
+  environment: string | null;
+  environment_rank: number | null;
+  cluster: string | null;
+  region: string | null;
+  current_release_id: number | null;
+  current_release_version: string | null;
+  contains: boolean;
+  since: Date | null;
+};
+
+async function matchingCommits(db: DbOrTx, query: CommitQuery): Promise<CommitRow[]> {
+  switch (query.kind) {
+    case "sha":
+      // A range on the sha index: hex characters all sort below "g".
+      return db.$queryRaw<CommitRow[]>`
+        SELECT id, sha, repository, message, author_login, committed_at FROM commits
+        WHERE sha >= ${query.prefix} AND sha < ${`${query.prefix}g`}
+        ORDER BY committed_at DESC LIMIT ${MAX_COMMITS}`;
+    case "pull-request":
+      return db.$queryRaw<CommitRow[]>`
+        SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.committed_at
+        FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id JOIN commits c ON c.id = pc.commit_id
+        WHERE p.repository = ${query.repository} AND p.number = ${query.number}
+        ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
+    case "ticket":
+      return db.$queryRaw<CommitRow[]>`
+        SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.committed_at
+        FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id JOIN commits c ON c.id = pc.commit_id
+        WHERE p.ticket_keys @> ARRAY[${query.key}]::text[]
+        ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
+  }
+}
