@@ -16,7 +16,7 @@ import { type ClassificationRules, classifyApplication, defaultClassificationRul
 import type { ApplicationRef, FleetDirectory } from "../fleet/fleet-directory";
 import { identifyRelease } from "../releases/identify-release";
 import { recordRelease, resolveReleaseCommit } from "../releases/record-release";
-import { linkReleaseAndSuccessor } from "../trace/link-release-commits";
+import { linkMovedRelease, linkReleaseAndSuccessor } from "../trace/link-release-commits";
 import { type ApplicationState, applicationStateOf, supersedes } from "./merge-application-state";
 
 export type RecordSnapshotResult = {
@@ -101,9 +101,10 @@ async function releaseFor(
   const commitSha = known?.commitSha ?? (await resolveReleaseCommit(db, identity, configRevision, ref.repository));
   const release = await recordRelease(db, { serviceId: ref.serviceId, identity, seenAt, commitSha });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
-  if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);
+  if (release.movedFrom && release.commitSha) await linkMovedRelease(db, release.id, release.movedFrom);
+  else if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);
   // Seen earlier than known: it now compares older against releases deployed next to it.
-  if (release.movedEarlier) await relinkRollbacksOfRelease(db, release.id);
+  if (release.movedFrom) await relinkRollbacksOfRelease(db, release.id);
   return release;
 }
 

@@ -2,7 +2,7 @@
 import type { DbOrTx } from "../db/client";
 import type { ReleaseIdentity } from "./identify-release";
 
-export type RecordedRelease = { id: number; firstSeenAt: Date; commitSha: string | null; changed: boolean; movedEarlier: boolean };
+export type RecordedRelease = { id: number; firstSeenAt: Date; commitSha: string | null; changed: boolean; movedFrom: Date | null };
 
 /**
  * The commit a release was built from, by the strongest evidence available: a full SHA tag,
@@ -37,15 +37,15 @@ export async function resolveReleaseCommit(
 /**
  * Upserts the release by (service, version). `firstSeenAt` only moves earlier, and a commit,
  * once known, is kept. `changed` says whether the release is new or gained its commit, which
- * is when its commit range needs (re)linking. `movedEarlier` says an existing release was just
- * seen before its known first sighting: its place among the service's releases changed.
+ * is when its commit range needs (re)linking. `movedFrom` is the first sighting it had when this
+ * one came earlier: its place among the service's releases changed (null when it did not).
  */
 export async function recordRelease(
   db: DbOrTx,
   input: { serviceId: number; identity: ReleaseIdentity; seenAt: Date; commitSha: string | null },
 ): Promise<RecordedRelease> {
   const { serviceId, identity, seenAt, commitSha } = input;
-  const rows = await db.$queryRaw<{ id: number; first_seen_at: Date; commit_sha: string | null; changed: boolean; moved_earlier: boolean }[]>`
+  const rows = await db.$queryRaw<{ id: number; first_seen_at: Date; commit_sha: string | null; changed: boolean; moved_from: Date | null }[]>`
     WITH previous AS (
       SELECT commit_sha, first_seen_at FROM releases WHERE service_id = ${serviceId} AND version = ${identity.version}
     )
@@ -57,7 +57,7 @@ export async function recordRelease(
       image_digest = COALESCE(releases.image_digest, EXCLUDED.image_digest)
     RETURNING id, first_seen_at, commit_sha,
       (NOT EXISTS (SELECT 1 FROM previous) OR (SELECT commit_sha FROM previous) IS DISTINCT FROM releases.commit_sha) AS changed,
-      COALESCE((SELECT first_seen_at FROM previous) > releases.first_seen_at, false) AS moved_earlier`;
+      CASE WHEN (SELECT first_seen_at FROM previous) > releases.first_seen_at THEN (SELECT first_seen_at FROM previous) END AS moved_from`;
   const row = rows[0]!;
-  return { id: row.id, firstSeenAt: row.first_seen_at, commitSha: row.commit_sha, changed: row.changed, movedEarlier: row.moved_earlier };
+  return { id: row.id, firstSeenAt: row.first_seen_at, commitSha: row.commit_sha, changed: row.changed, movedFrom: row.moved_from };
 }

@@ -51,3 +51,17 @@ export async function linkReleaseAndSuccessor(db: DbOrTx, releaseId: number): Pr
   const linked = await linkReleaseCommits(db, releaseId);
   if (linked.next_release_id !== null) await linkReleaseCommits(db, linked.next_release_id);
 }
+
+/**
+ * Relinks after a release was seen earlier than its known first sighting and so moved up the
+ * service's order: the release, its new successor, and the release that followed its old place.
+ */
+export async function linkMovedRelease(db: DbOrTx, releaseId: number, movedFrom: Date): Promise<void> {
+  await linkReleaseAndSuccessor(db, releaseId);
+  const oldSuccessor = await db.$queryRaw<{ id: number }[]>`
+    SELECT r.id FROM releases r JOIN releases moved ON moved.id = ${releaseId}
+    WHERE r.service_id = moved.service_id AND r.commit_sha IS NOT NULL AND r.id <> moved.id
+      AND (r.first_seen_at, r.id) > (${movedFrom}::timestamptz, moved.id)
+    ORDER BY r.first_seen_at, r.id LIMIT 1`;
+  if (oldSuccessor[0]) await linkReleaseCommits(db, oldSuccessor[0].id);
+}
