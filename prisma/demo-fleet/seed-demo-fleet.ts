@@ -7,6 +7,7 @@ import { recordPush } from "../../lib/commits/record-push";
 import type { Db, DbOrTx } from "../../lib/db/client";
 import type { Classification } from "../../lib/fleet/classify-application";
 import { FleetDirectory } from "../../lib/fleet/fleet-directory";
+import { z } from "zod";
 import { recordPullRequest } from "../../lib/pull-requests/record-pull-request";
 import { type DemoEvent, type DemoFleetOptions, demoClusters, demoServiceEvents, demoServices, demoTeams } from "./generate-demo-fleet";
 
@@ -20,18 +21,42 @@ export async function isFleetEmpty(db: Db): Promise<boolean> {
   return services === 0 && deliveries === 0;
 }
 
-export async function seedDemoFleetIfEmpty(db: Db, options: SeedOptions): Promise<{ seeded: boolean; summary?: SeedSummary }> {
-  if (!(await isFleetEmpty(db))) return { seeded: false };
-  return { seeded: true, summary: await seedDemoFleet(db, options) };
+// The demo's loading state, so a first start interrupted half-way finishes the job next time
+// instead of mistaking a half-loaded fleet for real data.
+const DEMO_SETTING = "demo_fleet";
+const demoState = z.object({ status: z.enum(["loading", "complete"]), services: z.number().int(), now: z.coerce.date() });
+
+/**
+ * Loads the demo fleet into an empty database, or finishes loading one an earlier start began.
+ * A database holding anything else is left alone.
+ */
+export async function seedDemoFleetIfEmpty(db: Db, options: SeedOptions): Promise<{ seeded: boolean; resumed?: boolean; summary?: SeedSummary }> {
+  const stored = await db.setting.findUnique({ where: { key: DEMO_SETTING } });
+  const state = stored ? demoState.parse(stored.value) : undefined;
+  if (state?.status === "complete") return { seeded: false };
+  if (!state && !(await isFleetEmpty(db))) return { seeded: false };
+  const plan = state ?? { status: "loading" as const, services: options.services, now: options.now ?? topOfHour() };
+  if (!state) await db.setting.create({ data: { key: DEMO_SETTING, value: { ...plan, now: plan.now.toISOString() } } });
+  const summary = await seedDemoFleet(db, { ...options, services: plan.services, now: plan.now });
+  await db.setting.update({ where: { key: DEMO_SETTING }, data: { value: { ...plan, status: "complete", now: plan.now.toISOString() } } });
+  return { seeded: true, resumed: state !== undefined, summary };
+}
+
+/** The demo's "now" is the top of the current hour, so a reseed within the hour is identical. */
+function topOfHour(): Date {
+  return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
 }
 
 export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  // The demo's "now" is the top of the current hour, so a reseed within the hour is identical.
-  const now = options.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const now = options.now ?? topOfHour();
   const fleetOptions: DemoFleetOptions = { services: options.services, now, days: options.days, cadence: options.cadence, applicationsPerService: options.applicationsPerService };
-  const services = demoServices(options.services, { applicationsPerService: options.applicationsPerService });
+  // Services already loaded (each commits whole) are skipped when an interrupted load resumes.
+  const loaded = new Set((await db.service.findMany({ select: { name: true } })).map((service) => service.name));
+  const services = demoServices(options.services, { applicationsPerService: options.applicationsPerService }).filter(
+    (service) => !loaded.has(service.name),
+  );
 
   await seedTopology(db);
 
@@ -50,10 +75,11 @@ export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedS
   };
   await Promise.all(Array.from({ length: lanes }, lane));
 
-  const [applications, deployments, releases, commits, pullRequests] = await Promise.all([
+  const [total, applications, deployments, releases, commits, pullRequests] = await Promise.all([
+    db.service.count(),
     db.application.count(), db.deployment.count(), db.release.count(), db.commit.count(), db.pullRequest.count(),
   ]);
-  return { services: services.length, applications, deployments, releases, commits, pullRequests, seconds: (Date.now() - started) / 1000 };
+  return { services: total, applications, deployments, releases, commits, pullRequests, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Feeds events to the domain functions, in order. */

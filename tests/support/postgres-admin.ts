@@ -1,6 +1,5 @@
 // Database-level helpers for tests: create, copy and drop whole databases on the test server.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import pg from "pg";
 
 export function withDatabase(serverUrl: string, database: string): string {
@@ -39,14 +38,4 @@ export async function createDatabase(
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePortOnLoopback as freePort } from "../../lib/ops/free-port";

@@ -57,6 +57,20 @@ describe("demo fleet", () => {
     expect(await dumpFleet(database.url)).toEqual(domainDump);
   });
 
+  it("finishes a load that an interrupted first start began, to the same rows", async () => {
+    const database = await createDatabase(inject("serverUrl"), { template: inject("templateDatabase") });
+    extra.push(database);
+    const db = createDb(database.url);
+    // What a start stopped after five services leaves behind.
+    await db.setting.create({ data: { key: "demo_fleet", value: { status: "loading", services, now: now.toISOString() } } });
+    await seedDemoFleet(db, { services: 5, now });
+    const result = await seedDemoFleetIfEmpty(db, { services: 500 });
+    expect(result).toMatchObject({ seeded: true, resumed: true, summary: { services } });
+    expect(await seedDemoFleetIfEmpty(db, { services })).toEqual({ seeded: false });
+    await db.$disconnect();
+    expect(await dumpFleet(database.url)).toEqual(domainDump);
+  });
+
   it("the bulk path writes the same rows as the domain path", async () => {
     const database = await createDatabase(inject("serverUrl"), { template: inject("templateDatabase") });
     extra.push(database);
