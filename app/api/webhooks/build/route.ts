@@ -1,0 +1,18 @@
+// POST /api/webhooks/build: CI build reports (docs/webhooks.md). Authenticate the bearer token,
+// read and validate the report, store it once, answer 202 (200 for a duplicate).
+import { getDb } from "@/lib/db/client";
+import { config } from "@/lib/env";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
+import { authenticateBearer } from "@/lib/ingest/authenticate-bearer";
+import { parseBuildDelivery } from "@/lib/ingest/parse-build-delivery";
+import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "@/lib/ingest/read-body-with-limit";
+
+export const POST = withErrorHandling(async (request) => {
+  const db = getDb();
+  rejectDeclaredOversize(request, BODY_LIMITS.BUILD);
+  const credential = await authenticateBearer(db, request, "BUILD", config().BUILD_WEBHOOK_TOKENS);
+  const body = await readBodyWithLimit(request, BODY_LIMITS.BUILD);
+  const delivery = parseBuildDelivery(request, body, credential);
+  return deliveryResponse(await acceptDelivery(db, delivery));
+});

@@ -1,0 +1,16 @@
+// POST /api/webhooks/github: GitHub webhooks (docs/webhooks.md). Read the raw body, verify its
+// HMAC signature before parsing anything, store it once, answer 202 (200 for a redelivery).
+import { getDb } from "@/lib/db/client";
+import { config } from "@/lib/env";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
+import { parseGithubDelivery } from "@/lib/ingest/parse-github-delivery";
+import { BODY_LIMITS, readBodyWithLimit } from "@/lib/ingest/read-body-with-limit";
+import { requireGithubSignature } from "@/lib/ingest/verify-github-signature";
+
+export const POST = withErrorHandling(async (request) => {
+  const body = await readBodyWithLimit(request, BODY_LIMITS.GITHUB);
+  const credential = requireGithubSignature(config().GITHUB_WEBHOOK_SECRET, request, body);
+  const delivery = parseGithubDelivery(request, body, credential);
+  return deliveryResponse(await acceptDelivery(getDb(), delivery));
+});

@@ -1,0 +1,69 @@
+// Manages the database webhook tokens of Argo CD and CI senders (docs/webhooks.md):
+//   npx tsx --conditions=react-server scripts/webhook-token.ts create <argocd|build> <name>
+//   npx tsx --conditions=react-server scripts/webhook-token.ts revoke <argocd|build> <name>
+//   npx tsx --conditions=react-server scripts/webhook-token.ts list
+// Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { closeDb, getDb } from "../lib/db/client";
+import { config, useDatabaseUrl } from "../lib/env";
+import { AppError } from "../lib/http/app-error";
+import { describeZodIssues } from "../lib/http/with-error-handling";
+import type { BearerSource } from "../lib/ingest/authenticate-bearer";
+import { createWebhookToken } from "../lib/ingest/create-webhook-token";
+import { listWebhookTokens } from "../lib/ingest/list-webhook-tokens";
+import { revokeWebhookToken } from "../lib/ingest/revoke-webhook-token";
+import { embeddedDatabaseName } from "../lib/ops/start-database";
+
+const usage = "usage: webhook-token.ts create|revoke <argocd|build> <name> | list";
+
+class UsageError extends Error {}
+
+function sourceOf(raw: string | undefined): BearerSource {
+  if (raw === "argocd") return "ARGOCD";
+  if (raw === "build") return "BUILD";
+  throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
+}
+
+async function useRunningDatabase(): Promise<void> {
+  const settings = config();
+  if (settings.DATABASE_URL) return;
+  // The embedded server of `npm start`: its password file and port.
+  const password = (await readFile(path.resolve(settings.SHIPLOG_DATA_DIR, "postgres-password"), "utf8").catch(() => {
+    throw new UsageError(`DATABASE_URL is unset and no embedded PostgreSQL was found in ${settings.SHIPLOG_DATA_DIR}: run \`npm start\` first or set DATABASE_URL.`);
+  })).trim();
+  useDatabaseUrl(`postgresql://shiplog:${encodeURIComponent(password)}@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/${embeddedDatabaseName}`);
+}
+
+async function main(): Promise<void> {
+  const [command, source, name] = process.argv.slice(2);
+  if (command !== "create" && command !== "revoke" && command !== "list") throw new UsageError(usage);
+  await useRunningDatabase();
+  const db = getDb();
+  if (command === "list") {
+    for (const token of await listWebhookTokens(db)) {
+      const state = token.revokedAt ? `revoked ${token.revokedAt.toISOString()}` : "live";
+      console.log(`${token.source.toLowerCase()}\t${token.name}\tcreated ${token.createdAt.toISOString()}\t${state}`);
+    }
+    return;
+  }
+  if (!name) throw new UsageError(usage);
+  if (command === "create") {
+    const created = await createWebhookToken(db, sourceOf(source), name);
+    console.error(`Created ${created.source.toLowerCase()} token "${created.name}". It is shown once; store it in the sender's secret now:`);
+    console.log(created.token);
+  } else if (await revokeWebhookToken(db, sourceOf(source), name)) {
+    console.log(`Revoked ${source} token "${name}".`);
+  } else {
+    throw new UsageError(`No live ${source} token named "${name}".`);
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    if (error instanceof z.ZodError) console.error(`invalid name: ${describeZodIssues(error.issues)}`);
+    else console.error(error instanceof UsageError || error instanceof AppError ? error.message : error);
+    process.exitCode = 1;
+  })
+  .finally(() => closeDb());

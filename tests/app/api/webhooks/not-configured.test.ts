@@ -1,0 +1,61 @@
+// An endpoint with no credential configured at all (no setting, no database token) refuses
+// every request with 503 not_configured, naming what to configure, and stores nothing. The
+// first database token configures it: from then on a request without it is an ordinary 401.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "../../../../lib/db/client";
+import { createWebhookToken } from "../../../../lib/ingest/create-webhook-token";
+import { revokeWebhookToken } from "../../../../lib/ingest/revoke-webhook-token";
+import { argocdApplication, argocdBody, bearerRequest, countDeliveries, githubRequest, warmDatabase } from "../../../support/webhooks";
+
+vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");
+vi.stubEnv("BUILD_WEBHOOK_TOKENS", "");
+vi.stubEnv("GITHUB_WEBHOOK_SECRET", "");
+afterAll(() => void vi.unstubAllEnvs());
+
+const argocd = await import("../../../../app/api/webhooks/argocd/route");
+const github = await import("../../../../app/api/webhooks/github/route");
+const build = await import("../../../../app/api/webhooks/build/route");
+
+let payload: string;
+beforeAll(async () => {
+  await warmDatabase();
+  payload = argocdBody(await argocdApplication());
+});
+
+const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+
+describe("with no credential configured", () => {
+  it.each([
+    ["argocd", () => argocd.POST(bearerRequest("argocd", payload, "anything"), undefined), /ARGOCD_WEBHOOK_TOKENS/],
+    ["argocd without a token", () => argocd.POST(bearerRequest("argocd", payload, null), undefined), /ARGOCD_WEBHOOK_TOKENS/],
+    ["build", () => build.POST(bearerRequest("build", "{}", "anything"), undefined), /BUILD_WEBHOOK_TOKENS/],
+    ["github", () => github.POST(githubRequest("{}", { secret: "anything" }), undefined), /GITHUB_WEBHOOK_SECRET/],
+  ] as const)("%s answers 503 naming the setting, and stores nothing", async (_, send, setting) => {
+    vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    const response = await send();
+    expect(response.status).toBe(503);
+    const error = await errorOf(response);
+    expect(error.code).toBe("not_configured");
+    expect(error.message).toMatch(setting);
+    expect(await countDeliveries()).toBe(0);
+  });
+});
+
+describe("configured by a database token alone", () => {
+  it("accepts that token, refuses others with 401, and is unconfigured again once it is revoked", async () => {
+    const { token } = await createWebhookToken(getDb(), "ARGOCD", "only-token");
+    expect((await argocd.POST(bearerRequest("argocd", payload, token), undefined)).status).toBe(202);
+    for (const other of [null, "wrong"]) {
+      const response = await argocd.POST(bearerRequest("argocd", payload, other), undefined);
+      expect(response.status).toBe(401);
+    }
+    // A BUILD token does not configure the Argo CD endpoint, nor the reverse.
+    const buildResponse = await build.POST(bearerRequest("build", "{}", token), undefined);
+    expect(buildResponse.status).toBe(503);
+
+    await revokeWebhookToken(getDb(), "ARGOCD", "only-token");
+    vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    expect((await argocd.POST(bearerRequest("argocd", payload, token), undefined)).status).toBe(503);
+    expect(await countDeliveries()).toBe(1);
+  });
+});
