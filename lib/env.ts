@@ -1,6 +1,7 @@
 // The only reader of process.env. Every setting Shiplog understands is declared here,
 // validated once, and documented in README.md and .env.example.
 import { z } from "zod";
+import { argoInstanceSchema } from "./argocd/argocd-client";
 
 const port = z.coerce
   .number()
@@ -59,9 +60,34 @@ export const configSchema = z.object({
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Run the ingestion worker inside the web process (single-machine default). */
   SHIPLOG_INLINE_WORKER: flag,
+
+  /**
+   * Argo CD instances to reconcile against (missed notifications) and to roll back through:
+   * a JSON array of {"name", "url", "token"}; `name` must match the notifications' `instance`.
+   */
+  ARGOCD_INSTANCES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return [];
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: 'must be a JSON array like [{"name":"prod","url":"https://argocd.example.com","token":"…"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(argoInstanceSchema)),
+  /** Seconds between reconciliation polls of each Argo CD instance; 0 turns polling off. */
+  ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Time limit of one Argo CD API call. */
+  ARGOCD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Settings whose values never appear in messages or logs. */
+const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^ARGOCD_INSTANCES$/;
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -79,8 +105,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
-        const name = issue.path.join(".");
-        return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+        const name = String(issue.path[0] ?? "");
+        const shown = SECRET_SETTINGS.test(name) ? "value hidden" : `got ${JSON.stringify(source[name] ?? null)}`;
+        return `${issue.path.join(".")}: ${issue.message} (${shown})`;
       }),
     );
   }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../lib/env";
+
+const messageOf = (source: Record<string, string>) => {
+  try {
+    parseConfig(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("parseConfig", () => {
+  it("has a default for every optional setting", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ PORT: 3000, SHIPLOG_DATA_DIR: ".shiplog", EMBEDDED_POSTGRES_PORT: 54329, SHIPLOG_SEED: "demo", ARGOCD_INSTANCES: [], ARGOCD_POLL_INTERVAL_SECONDS: 300 });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("reads comma-separated credentials so two can overlap during a rotation", () => {
+    expect(parseConfig({ ARGOCD_WEBHOOK_TOKENS: " old , new ,," }).ARGOCD_WEBHOOK_TOKENS).toEqual(["old", "new"]);
+  });
+
+  it("reads Argo CD instances as JSON", () => {
+    const instances = [{ name: "prod-eu", url: "https://argocd.eu.example.com", token: "t0k3n" }];
+    expect(parseConfig({ ARGOCD_INSTANCES: JSON.stringify(instances) }).ARGOCD_INSTANCES).toEqual(instances);
+  });
+
+  it("names the setting and the bad value", () => {
+    expect(messageOf({ PORT: "eighty" })).toMatch(/PORT: .*"eighty"/);
+    expect(messageOf({ SHIPLOG_SEED: "everything" })).toMatch(/SHIPLOG_SEED/);
+  });
+
+  it("never repeats a secret's value", () => {
+    const message = messageOf({ DATABASE_URL: "mysql://shiplog:hunter2@db/shiplog" });
+    expect(message).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(message).not.toContain("hunter2");
+    const instances = messageOf({ ARGOCD_INSTANCES: '[{"name":"prod","url":"not a url","token":"s3cr3t-token"}]' });
+    expect(instances).toMatch(/ARGOCD_INSTANCES\.0\.url/);
+    expect(instances).not.toContain("s3cr3t-token");
+    expect(messageOf({ ARGOCD_INSTANCES: "{s3cr3t" })).not.toContain("s3cr3t");
+  });
+});
