@@ -1,0 +1,73 @@
+// A local stand-in for the Argo CD API server, answering in the shapes of
+// ../shared/fixtures/argocd/swagger.json (v1alpha1ApplicationList, v1alpha1Application,
+// runtimeError). Tests put Application objects in `applications` and read `requests`.
+import { createServer, type Server } from "node:http";
+
+export type FakeArgoCd = {
+  url: string;
+  token: string;
+  applications: Map<string, Record<string, unknown>>;
+  requests: { method: string; path: string; authorization: string | undefined; body: unknown }[];
+  /** Make the next answers fail with this status and message (runtimeError), or hang. */
+  failWith: { status: number; message: string } | "hang" | undefined;
+  close: () => Promise<void>;
+};
+
+export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<FakeArgoCd> {
+  const fake: Omit<FakeArgoCd, "url" | "close"> = { token, applications: new Map(), requests: [], failWith: undefined };
+  const runtimeError = (status: number, message: string, code: number) => JSON.stringify({ error: message, code, message });
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(request.url ?? "/", "http://fake");
+    fake.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, authorization: request.headers.authorization, body: text ? JSON.parse(text) : undefined });
+    const send = (status: number, body: string) => {
+      response.writeHead(status, { "Content-Type": "application/json" });
+      response.end(body);
+    };
+    if (fake.failWith === "hang") return; // never answers
+    if (request.headers.authorization !== `Bearer ${fake.token}`) {
+      return send(401, runtimeError(401, "invalid session: token signature is invalid", 16));
+    }
+    if (fake.failWith) return send(fake.failWith.status, runtimeError(fake.failWith.status, fake.failWith.message, 2));
+    if (request.method === "GET" && url.pathname === "/api/v1/applications") {
+      const selector = url.searchParams.get("selector");
+      const items = [...fake.applications.values()].filter((app) => matchesSelector(app, selector));
+      return send(200, JSON.stringify({ metadata: { resourceVersion: "12345" }, items }));
+    }
+    const single = /^\/api\/v1\/applications\/([^/]+)$/.exec(url.pathname);
+    if (request.method === "GET" && single) {
+      const app = fake.applications.get(decodeURIComponent(single[1]!));
+      return app ? send(200, JSON.stringify(app)) : send(404, runtimeError(404, `applications.argoproj.io "${single[1]}" not found`, 5));
+    }
+    return send(404, runtimeError(404, "Not Found", 5));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    ...fake,
+    get failWith() {
+      return fake.failWith;
+    },
+    set failWith(value) {
+      fake.failWith = value;
+    },
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function matchesSelector(app: Record<string, unknown>, selector: string | null): boolean {
+  if (!selector) return true;
+  const labels = ((app.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) as Record<string, string>;
+  return selector.split(",").every((term) => {
+    const [key, value] = term.split("=");
+    return labels[key!.trim()] === value?.trim();
+  });
+}
