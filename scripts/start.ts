@@ -15,6 +15,7 @@ import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { ConfigError, config, useDatabaseUrl } from "../lib/env";
 import { buildIfStale } from "../lib/ops/build-if-stale";
+import { describeWebhookEndpoints } from "../lib/ops/describe-webhook-endpoints";
 import { ensurePortFree } from "../lib/ops/ensure-port-free";
 import { startDatabase } from "../lib/ops/start-database";
 import { describeExit, startWebServer } from "../lib/ops/start-web-server";
@@ -102,6 +103,13 @@ async function main(): Promise<void> {
   });
   // `next dev` compiles the first route it is asked for, which takes longer.
   await web.waitUntilAnswering(mode === "dev" ? 180_000 : 60_000, aborter.signal);
+
+  const db = createDb(database.url);
+  try {
+    for (const line of await describeWebhookEndpoints(db, settings, { embedded: database.embedded })) log(line);
+  } finally {
+    await db.$disconnect();
+  }
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   log(`ready in ${seconds} s. Open http://localhost:${settings.PORT} in your browser. Ctrl-C stops Shiplog.`);
