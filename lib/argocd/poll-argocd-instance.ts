@@ -1,0 +1,109 @@
+// Reconciliation: Argo CD drops a notification for good after three failed attempts, so the
+// worker periodically lists every application of each configured instance and stores what it
+// sees as ordinary deliveries (event "poll"), which the worker then processes like any other.
+//
+// A poll delivery's id is derived from the application's state alone (no trigger, no
+// reconcile time), so polling an unchanged application again is a duplicate that stores
+// nothing: 100,000 quiet applications cost 100,000 skipped inserts, not 100,000 rows. Going
+// through webhook_deliveries (rather than writing projections directly) keeps replays complete.
+import { createHash } from "node:crypto";
+import type { DbOrTx } from "../db/client";
+import type { NewDelivery } from "../ingest/accept-delivery";
+import { argocdApplicationSchema } from "../ingest/argocd-notification";
+import { deriveArgocdDeliveryId } from "../ingest/derive-argocd-delivery-id";
+import type { ArgoCdClient } from "./argocd-client";
+
+export type PollResult = {
+  instance: string;
+  listed: number;
+  /** New deliveries: applications whose state changed since it was last stored. */
+  stored: number;
+  /** Applications Shiplog knows that Argo CD no longer lists. */
+  deleted: number;
+  /** Objects in the list Shiplog could not read (no name or namespace). */
+  unreadable: number;
+  /** Why deletions were not inferred, when they were not. */
+  deletionsSkipped?: string;
+};
+
+const CHUNK = 1000;
+
+export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now = new Date()): Promise<PollResult> {
+  const instance = client.instance.name;
+  const items = await client.listApplications();
+  const deliveries: NewDelivery[] = [];
+  const listed = new Set<string>();
+  let unreadable = 0;
+  for (const item of items) {
+    const parsed = argocdApplicationSchema.safeParse(item);
+    if (!parsed.success) {
+      unreadable += 1;
+      continue;
+    }
+    const { name, namespace } = parsed.data.metadata;
+    listed.add(`${namespace}/${name}`);
+    const app = withoutBulk(item);
+    const status = (app.status ?? {}) as Record<string, unknown>;
+    const identity = deriveArgocdDeliveryId({
+      event: "poll",
+      instance,
+      app: argocdApplicationSchema.parse({ ...app, status: { ...status, reconciledAt: null } }),
+    });
+    deliveries.push({
+      source: "ARGOCD",
+      deliveryId: `poll:${identity}`,
+      event: "poll",
+      orderingKey: `${instance}/${namespace}/${name}`,
+      headers: { "x-shiplog-poller": instance },
+      body: JSON.stringify({ event: "poll", instance, app }),
+    });
+  }
+
+  const known = await db.$queryRaw<{ namespace: string; name: string; uid: string | null }[]>`
+    SELECT a.namespace, a.name, a.uid FROM applications a JOIN argo_instances i ON i.id = a.argo_instance_id
+    WHERE i.name = ${instance} AND a.deleted_at IS NULL`;
+  const missing = known.filter((app) => !listed.has(`${app.namespace}/${app.name}`));
+  // An empty or mostly empty list is more likely a token that lost access than a mass deletion.
+  const deletionsSkipped =
+    missing.length === 0
+      ? undefined
+      : listed.size === 0
+        ? "Argo CD listed no applications"
+        : missing.length > known.length / 2
+          ? `Argo CD no longer lists ${missing.length} of ${known.length} applications`
+          : undefined;
+  if (!deletionsSkipped) {
+    for (const app of missing) {
+      const key = `${instance}/${app.namespace}/${app.name}`;
+      deliveries.push({
+        source: "ARGOCD",
+        deliveryId: `poll-deleted:${createHash("sha256").update(`${key}|${app.uid ?? ""}`).digest("hex")}`,
+        event: "on-deleted",
+        orderingKey: key,
+        headers: { "x-shiplog-poller": instance },
+        body: JSON.stringify({
+          event: "on-deleted",
+          instance,
+          app: { metadata: { name: app.name, namespace: app.namespace, uid: app.uid, deletionTimestamp: now.toISOString() } },
+        }),
+      });
+    }
+  }
+
+  let stored = 0;
+  for (let start = 0; start < deliveries.length; start += CHUNK) {
+    const { count } = await db.webhookDelivery.createMany({
+      data: deliveries.slice(start, start + CHUNK).map(({ senderChosenId: _unused, ...row }) => row),
+      skipDuplicates: true,
+    });
+    stored += count;
+  }
+  return { instance, listed: listed.size, stored, deleted: deletionsSkipped ? 0 : missing.length, unreadable, deletionsSkipped };
+}
+
+/** The Application without the parts Shiplog never reads and that can be megabytes. */
+function withoutBulk(item: Record<string, unknown>): Record<string, unknown> {
+  const { managedFields: _managedFields, ...metadata } = (item.metadata ?? {}) as Record<string, unknown>;
+  const { resources: _resources, ...status } = (item.status ?? {}) as Record<string, unknown>;
+  return { ...item, metadata, ...(item.status ? { status } : {}) };
+}
