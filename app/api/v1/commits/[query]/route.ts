@@ -1,0 +1,14 @@
+// GET /api/v1/commits/{sha}: where the commits with this SHA (prefix) run now; 404 when none has it.
+import { jsonResponse } from "@/lib/api/json-response";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/http/app-error";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { commitShaParams, type CommitLookup } from "@/lib/trace/commit-lookup-schema";
+import { findCommitLocations } from "@/lib/trace/find-commit-locations";
+
+export const GET = withErrorHandling<{ params: Promise<{ query: string }> }>(async (_request, { params }) => {
+  const { query } = commitShaParams.parse(await params);
+  const matches = await findCommitLocations(getDb(), query);
+  if (matches.length === 0) throw new AppError("not_found", `No known commit starts with ${query.kind === "sha" ? query.prefix : "that"}.`);
+  return jsonResponse({ query, matches } satisfies CommitLookup);
+});

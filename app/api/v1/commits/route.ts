@@ -1,0 +1,13 @@
+// GET /api/v1/commits?q=: where a commit, pull request (owner/repo#12) or ticket key runs now.
+// A query string, because `owner/repo#12` cannot travel in a path segment.
+import { jsonResponse } from "@/lib/api/json-response";
+import { readSearchParams } from "@/lib/api/read-search-params";
+import { getDb } from "@/lib/db/client";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { searchCommitsQuery, type CommitLookup } from "@/lib/trace/commit-lookup-schema";
+import { findCommitLocations } from "@/lib/trace/find-commit-locations";
+
+export const GET = withErrorHandling(async (request) => {
+  const { q } = readSearchParams(searchCommitsQuery, request);
+  return jsonResponse({ query: q, matches: await findCommitLocations(getDb(), q) } satisfies CommitLookup);
+});

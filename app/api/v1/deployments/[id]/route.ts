@@ -1,0 +1,12 @@
+// GET /api/v1/deployments/{id}: one deployment, its phase log and its rollback links.
+import { jsonResponse } from "@/lib/api/json-response";
+import { getDeployment, getDeploymentParams } from "@/lib/deployments/get-deployment";
+import { AppError } from "@/lib/http/app-error";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+
+export const GET = withErrorHandling<{ params: Promise<{ id: string }> }>(async (_request, { params }) => {
+  const { id } = getDeploymentParams.parse(await params);
+  const deployment = await getDeployment(id);
+  if (!deployment) throw new AppError("not_found", `No deployment has id ${id}.`);
+  return jsonResponse(deployment);
+});

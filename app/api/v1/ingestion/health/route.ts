@@ -1,0 +1,6 @@
+// GET /api/v1/ingestion/health: per webhook source, last delivery, backlog, lag and latest failures.
+import { jsonResponse } from "@/lib/api/json-response";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { getIngestionHealth } from "@/lib/ingest/get-ingestion-health";
+
+export const GET = withErrorHandling(async () => jsonResponse(await getIngestionHealth()));

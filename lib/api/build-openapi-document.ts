@@ -1,0 +1,367 @@
+// The OpenAPI 3.1 description of Shiplog's HTTP surface (GET /api/v1/openapi.json), generated
+// from the very zod objects the route handlers parse with and the read functions' result
+// schemas, so it cannot drift from them. tests/lib/api/build-openapi-document.test.ts checks
+// that every route file under app/api is described and that the document is valid OpenAPI 3.1.
+import { z } from "zod";
+import { applicationPageSchema, listApplicationsQuery } from "../applications/list-applications";
+import { deploymentDetailSchema, getDeploymentParams } from "../deployments/get-deployment";
+import { deploymentPageSchema, listDeploymentsQuery } from "../deployments/list-deployments";
+import type { AppErrorCode } from "../http/app-error";
+import type { AcceptOutcome } from "../ingest/accept-delivery";
+import { argocdNotificationSchema } from "../ingest/argocd-notification";
+import { buildReportSchema } from "../ingest/build-report";
+import { ingestionHealthSchema } from "../ingest/get-ingestion-health";
+import { BODY_LIMITS } from "../ingest/read-body-with-limit";
+import type { Readiness } from "../ops/check-readiness";
+import { getReleaseParams, releaseDetailSchema } from "../releases/get-release";
+import { getServiceParams, serviceDetailSchema } from "../services/get-service";
+import { listServicesQuery, servicePageSchema } from "../services/list-services";
+import { commitLookupSchema, commitShaParams, searchCommitsQuery } from "../trace/commit-lookup-schema";
+
+type JsonSchema = Record<string, unknown>;
+type ErrorResponseName = keyof typeof errorResponses;
+type ResponseSpec = { description: string; schema?: z.ZodType | JsonSchema } | ErrorResponseName;
+
+type OperationSpec = {
+  method: "get" | "post";
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: { name: string; required: boolean; description: string }[];
+  body?: { description: string; schema: z.ZodType | JsonSchema; maxBytes: number };
+  security?: Record<string, string[]>[];
+  responses: Record<number, ResponseSpec>;
+};
+
+// ---------------------------------------------------------------- errors
+
+const errorCodes = [
+  "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large",
+  "too_many_requests", "internal_error", "not_configured", "service_unavailable",
+] as const;
+
+const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes),
+      message: z.string().meta({ description: "What went wrong, for a person; a 400 names each offending parameter (`limit: must be at most 200`)." }),
+      requestId: z.string().meta({ description: "Also in the X-Request-Id header; quote it when reporting a problem." }),
+      details: z.unknown().optional().meta({ description: "Machine-readable detail, e.g. the validation issues of a 400." }),
+    }),
+  })
+  .meta({ id: "Error", description: "Every error answer of Shiplog has this shape." });
+
+const errorResponses = {
+  BadRequest: { description: "A parameter or the body is invalid; the message names it." },
+  Unauthorized: { description: "Missing, malformed, wrong or revoked credential." },
+  NotFound: { description: "Nothing has that id or name." },
+  Conflict: { description: "An Idempotency-Key reused for a different body." },
+  PayloadTooLarge: { description: "The body is over the endpoint's limit." },
+  InternalError: { description: "An unexpected failure, logged with the request id; the answer says nothing more." },
+  Unavailable: { description: "The database is unavailable (`service_unavailable`, with Retry-After), or a webhook has no credential configured (`not_configured`)." },
+} as const;
+
+// ---------------------------------------------------------------- probes and webhooks
+
+const readinessSchema = z
+  .discriminatedUnion("status", [
+    z.object({ status: z.literal("ready"), pendingMigrations: z.tuple([]) }),
+    z.object({
+      status: z.literal("not_ready"),
+      reason: z.enum(["database_unreachable", "database_timeout", "migrations_pending"]),
+      detail: z.string(),
+      pendingMigrations: z.array(z.string()).optional(),
+    }),
+  ])
+  .meta({ id: "Readiness" });
+
+const acceptOutcomeSchema = z
+  .object({ status: z.enum(["accepted", "duplicate"]), deliveryId: z.string() })
+  .meta({ id: "DeliveryAccepted", description: "The delivery is stored (now, or already before)." });
+
+// Compile-time proof that the hand-written schemas above say what the code returns.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameReadiness: Same<z.output<typeof readinessSchema>, Readiness> = true;
+const sameOutcome: Same<z.output<typeof acceptOutcomeSchema>, AcceptOutcome> = true;
+const sameErrorCodes: Same<(typeof errorCodes)[number], AppErrorCode> = true;
+void [sameReadiness, sameOutcome, sameErrorCodes];
+
+const webhookResponses: Record<number, ResponseSpec> = {
+  200: { description: "Already stored under this delivery id: a redelivery or retry; nothing changed.", schema: acceptOutcomeSchema },
+  202: { description: "Stored for processing.", schema: acceptOutcomeSchema },
+  400: "BadRequest",
+  401: "Unauthorized",
+  413: "PayloadTooLarge",
+  500: "InternalError",
+  503: "Unavailable",
+};
+
+// ---------------------------------------------------------------- operations
+
+const readErrors = { 400: "BadRequest", 500: "InternalError", 503: "Unavailable" } as const;
+
+const operations: OperationSpec[] = [
+  {
+    method: "get", path: "/api/v1/services", operationId: "listServices", tag: "services",
+    summary: "Services, by name",
+    description: "Each with its team, repository, tier and how many of its applications are in each health state now.",
+    query: listServicesQuery,
+    responses: { 200: { description: "One page of services.", schema: servicePageSchema }, ...readErrors },
+  },
+  {
+    method: "get", path: "/api/v1/services/{name}", operationId: "getService", tag: "services",
+    summary: "One service",
+    description: "Owner, repository, what runs in each environment and cluster now, its latest releases and deployments.",
+    params: getServiceParams,
+    responses: { 200: { description: "The service.", schema: serviceDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/applications", operationId: "listApplications", tag: "applications",
+    summary: "Argo CD applications and what they run now",
+    description: "Ordered by service name, environment rank, environment, cluster, application name and id.",
+    query: listApplicationsQuery,
+    responses: { 200: { description: "One page of applications.", schema: applicationPageSchema }, ...readErrors },
+  },
+  {
+    method: "get", path: "/api/v1/deployments", operationId: "listDeployments", tag: "deployments",
+    summary: "The deployment timeline, newest first",
+    description: "Ordered by start time and id, both descending. Filters combine with AND.",
+    query: listDeploymentsQuery,
+    responses: { 200: { description: "One page of deployments.", schema: deploymentPageSchema }, ...readErrors },
+  },
+  {
+    method: "get", path: "/api/v1/deployments/{id}", operationId: "getDeployment", tag: "deployments",
+    summary: "One deployment",
+    description: "Where it ran, the release it brought, its phase log and its rollback links.",
+    params: getDeploymentParams,
+    responses: { 200: { description: "The deployment.", schema: deploymentDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/releases/{id}", operationId: "getRelease", tag: "releases",
+    summary: "One release",
+    description: "Its commits, pull requests, tickets and authors, where it runs now, and its rollout per application.",
+    params: getReleaseParams,
+    responses: { 200: { description: "The release.", schema: releaseDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/commits", operationId: "searchCommits", tag: "commits",
+    summary: "Where is a commit, pull request or ticket running?",
+    description: "`q` is a SHA prefix, a pull request (`owner/repo#12`, URL-encoded as `owner%2Frepo%2312`, or its URL) or a ticket key. An empty `matches` means nothing matched.",
+    query: searchCommitsQuery,
+    responses: { 200: { description: "The commits it matched (at most 50) and where each runs.", schema: commitLookupSchema }, ...readErrors },
+  },
+  {
+    method: "get", path: "/api/v1/commits/{query}", operationId: "getCommit", tag: "commits",
+    summary: "Where is a commit running?",
+    description: "The commits whose SHA starts with `query` and where each runs; 404 when none does.",
+    params: commitShaParams,
+    responses: { 200: { description: "The matching commits and where each runs.", schema: commitLookupSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/ingestion/health", operationId: "getIngestionHealth", tag: "ingestion",
+    summary: "Is ingestion keeping up?",
+    description: "Per webhook source: the last delivery, waiting and failed counts, queue lag and the latest failures.",
+    responses: { 200: { description: "Ingestion health per source.", schema: ingestionHealthSchema }, 500: "InternalError", 503: "Unavailable" },
+  },
+  {
+    method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "meta",
+    summary: "This document",
+    responses: { 200: { description: "The OpenAPI 3.1 document.", schema: { type: "object" } } },
+  },
+  {
+    method: "get", path: "/api/health", operationId: "getLiveness", tag: "probes",
+    summary: "Liveness",
+    description: "200 while the process serves requests; touches nothing else.",
+    responses: { 200: { description: "Alive.", schema: z.object({ status: z.literal("ok") }) } },
+  },
+  {
+    method: "get", path: "/api/ready", operationId: "getReadiness", tag: "probes",
+    summary: "Readiness",
+    description: "200 when the database answers and no migration is pending, else 503 with the reason, within about 1.5 s.",
+    responses: { 200: { description: "Ready.", schema: readinessSchema }, 503: { description: "Not ready, and why.", schema: readinessSchema } },
+  },
+  {
+    method: "post", path: "/api/webhooks/argocd", operationId: "receiveArgocdNotification", tag: "webhooks",
+    summary: "Argo CD Notifications webhook",
+    description: "Stores the notification for processing (docs/webhooks.md). The Application object is kept as sent; only the fields below are checked.",
+    security: [{ webhookBearer: [] }],
+    body: { description: "What the Shiplog notification template renders.", schema: argocdNotificationSchema, maxBytes: BODY_LIMITS.ARGOCD },
+    responses: webhookResponses,
+  },
+  {
+    method: "post", path: "/api/webhooks/github", operationId: "receiveGithubWebhook", tag: "webhooks",
+    summary: "GitHub webhook",
+    description: "Any GitHub event, stored for processing (docs/webhooks.md). Authenticated by the HMAC-SHA256 signature of the raw body with GITHUB_WEBHOOK_SECRET.",
+    headers: [
+      { name: "X-GitHub-Event", required: true, description: "The event name (push, pull_request, …)." },
+      { name: "X-GitHub-Delivery", required: true, description: "GitHub's delivery GUID; redeliveries repeat it." },
+      { name: "X-Hub-Signature-256", required: true, description: "`sha256=` and the hex HMAC-SHA256 of the body." },
+    ],
+    body: { description: "The GitHub event payload.", schema: { type: "object" }, maxBytes: BODY_LIMITS.GITHUB },
+    responses: webhookResponses,
+  },
+  {
+    method: "post", path: "/api/webhooks/build", operationId: "receiveBuildReport", tag: "webhooks",
+    summary: "CI build report",
+    description: "An image was built from a commit (docs/webhooks.md).",
+    security: [{ webhookBearer: [] }],
+    headers: [{ name: "Idempotency-Key", required: false, description: "The sender's key for this report; retries repeat it." }],
+    body: { description: "The build report.", schema: buildReportSchema, maxBytes: BODY_LIMITS.BUILD },
+    responses: { ...webhookResponses, 409: "Conflict" },
+  },
+];
+
+// ---------------------------------------------------------------- assembly
+
+const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+
+function jsonSchemaOptions(io: "input" | "output"): Parameters<typeof z.toJSONSchema>[1] {
+  return {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+    override: ({ zodSchema, jsonSchema }) => {
+      const type = zodSchema._zod.def.type;
+      // Dates leave as ISO strings (Response.json calls Date#toJSON).
+      if (type === "date") Object.assign(jsonSchema, { type: "string", format: "date-time" });
+      // zod's ISO patterns are exact but unreadable; the format says it.
+      if (jsonSchema.format === "date-time" || jsonSchema.format === "date") delete jsonSchema.pattern;
+      if (SAFE_INTEGER_BOUNDS.has(jsonSchema.minimum as number)) delete jsonSchema.minimum;
+      if (SAFE_INTEGER_BOUNDS.has(jsonSchema.maximum as number)) delete jsonSchema.maximum;
+      // Answers may gain fields; clients should not be told otherwise.
+      if (io === "output" && type === "object") delete jsonSchema.additionalProperties;
+    },
+  };
+}
+
+function inputSchema(schema: z.ZodType | JsonSchema): JsonSchema {
+  if (!(schema instanceof z.ZodType)) return schema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, jsonSchemaOptions("input")) as JsonSchema;
+  return rest;
+}
+
+/** Named response schemas become components; everything else is inlined where it is used. */
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, jsonSchemaOptions("output")) as { schemas: Record<string, JsonSchema> };
+  if ("__shared" in schemas) throw new Error("OpenAPI: a schema is reused without an id; give it .meta({ id })");
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema]));
+}
+
+function outputSchema(schema: z.ZodType | JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
+  if (!(schema instanceof z.ZodType)) return schema;
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id && components[id]) return { $ref: `#/components/schemas/${id}` };
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, jsonSchemaOptions("output")) as JsonSchema;
+  return rest;
+}
+
+function parameters(location: "path" | "query", schema: z.ZodObject | undefined): JsonSchema[] {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { description, ...fieldSchema } = inputSchema(field as z.ZodType);
+    return {
+      name,
+      in: location,
+      required: location === "path" || !(field as z.ZodType).safeParse(undefined).success,
+      ...(description === undefined ? {} : { description }),
+      schema: fieldSchema,
+    };
+  });
+}
+
+const requestIdHeader = { $ref: "#/components/headers/XRequestId" };
+
+function operationObject(operation: OperationSpec, components: Record<string, JsonSchema>): JsonSchema {
+  const responses = Object.fromEntries(
+    Object.entries(operation.responses).map(([status, response]) => [
+      status,
+      typeof response === "string"
+        ? { $ref: `#/components/responses/${response}` }
+        : {
+            description: response.description,
+            headers: { "X-Request-Id": requestIdHeader },
+            content: { "application/json": { schema: outputSchema(response.schema ?? {}, components) } },
+          },
+    ]),
+  );
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    tags: [operation.tag],
+    parameters: [
+      ...parameters("path", operation.params),
+      ...parameters("query", operation.query),
+      ...(operation.headers ?? []).map((header) => ({ ...header, in: "header", schema: { type: "string" } })),
+    ],
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: true,
+            description: `${operation.body.description} At most ${operation.body.maxBytes / 1024 / 1024} MiB.`,
+            content: { "application/json": { schema: inputSchema(operation.body.schema) } },
+          },
+        }
+      : {}),
+    ...(operation.security ? { security: operation.security } : {}),
+    responses,
+  };
+}
+
+let built: JsonSchema | undefined;
+
+export function buildOpenApiDocument(): JsonSchema {
+  if (built) return built;
+  const components = componentSchemas();
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const operation of operations) {
+    paths[operation.path] ??= {};
+    paths[operation.path]![operation.method] = operationObject(operation, components);
+  }
+  built = {
+    openapi: "3.1.1",
+    info: {
+      title: "Shiplog API",
+      version: "1",
+      summary: "What runs where in an Argo CD fleet, and how it got there.",
+      description:
+        "The read API (`/api/v1`) answers JSON for Shiplog's pages and for automation. It is open, without authentication, " +
+        "until the sign-in issue lands: expose Shiplog only where everyone who can reach it may read the fleet. " +
+        "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
+    },
+    tags: [
+      { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" },
+      { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
+    ],
+    paths,
+    components: {
+      schemas: components,
+      responses: Object.fromEntries(
+        Object.entries(errorResponses).map(([name, { description }]) => [
+          name,
+          {
+            description,
+            headers: { "X-Request-Id": requestIdHeader },
+            content: { "application/json": { schema: outputSchema(errorResponseSchema, components) } },
+          },
+        ]),
+      ),
+      headers: {
+        XRequestId: { description: "The request's id: the caller's X-Request-Id when well-formed, else a new UUID.", schema: { type: "string" } },
+      },
+      securitySchemes: {
+        webhookBearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "A token from ARGOCD_WEBHOOK_TOKENS / BUILD_WEBHOOK_TOKENS or scripts/webhook-token.ts, valid for its own endpoint only.",
+        },
+      },
+    },
+  };
+  return built;
+}
