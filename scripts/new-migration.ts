@@ -48,7 +48,7 @@ async function main() {
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },
     });
-    sql = result.stdout.trim();
+    sql = (result.stdout ?? "").trim();
   } finally {
     await scratch.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -57,7 +57,7 @@ describe("findCommitLocations", () => {
     if (!query) throw new Error(`not a commit query: ${text}`);
     return findCommitLocations(getDb(), query);
   };
-  const byCluster = (apps: { cluster: string }[]) => Object.fromEntries(apps.map((a) => [a.cluster, a]));
+  const byCluster = <T extends { cluster: string }>(apps: T[]) => Object.fromEntries(apps.map((a) => [a.cluster, a]));
 
   it("finds the first release containing an abbreviated SHA and where it runs now", async () => {
     const [location, ...others] = await locate(c3.slice(0, 7));
