@@ -1,7 +1,9 @@
 // The only reader of process.env. Every setting Shiplog understands is declared here,
 // validated once, and documented in README.md and .env.example.
+import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { argoInstanceSchema } from "./argocd/argocd-client";
+import { webhookHookSchema } from "./github/webhook-hook";
 
 const port = z.coerce
   .number()
@@ -55,9 +57,25 @@ export const configSchema = z.object({
   GITHUB_WEBHOOK_SECRET: commaList,
   ARGOCD_WEBHOOK_TOKENS: commaList,
   BUILD_WEBHOOK_TOKENS: commaList,
-  /** GitHub API access for compare ranges and redelivery; optional. */
+  /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** A GitHub App instead of GITHUB_TOKEN: its id, private key (PEM; "\n" escapes allowed) and installation. */
+  GITHUB_APP_ID: z.coerce.number().int().positive().optional(),
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value?.replaceAll("\\n", "\n").trim())
+    .refine((value) => value === undefined || isPrivateKey(value), { message: "must be the App's private key in PEM format (-----BEGIN RSA PRIVATE KEY-----…)" }),
+  GITHUB_APP_INSTALLATION_ID: z.coerce.number().int().positive().optional(),
+  /** Time limit of one GitHub API call. */
+  GITHUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Webhooks whose failed deliveries are redelivered: owner/repo:<hook id>, org:<org>:<hook id> or app. */
+  GITHUB_WEBHOOK_HOOKS: commaList.pipe(z.array(webhookHookSchema)),
+  /** Seconds between runs completing release commit ranges from the compare API; 0 turns it off. */
+  GITHUB_RANGES_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** Seconds between checks of GITHUB_WEBHOOK_HOOKS for failed deliveries; 0 turns it off. */
+  GITHUB_REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /** Run the ingestion worker inside the web process (single-machine default). */
   SHIPLOG_INLINE_WORKER: flag,
 
@@ -82,7 +100,30 @@ export const configSchema = z.object({
   ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Time limit of one Argo CD API call. */
   ARGOCD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+}).superRefine((settings, context) => {
+  const app = [settings.GITHUB_APP_ID, settings.GITHUB_APP_PRIVATE_KEY, settings.GITHUB_APP_INSTALLATION_ID];
+  const appSettings = ["GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_INSTALLATION_ID"];
+  if (app.some((value) => value !== undefined) && app.some((value) => value === undefined)) {
+    for (const [index, name] of appSettings.entries()) {
+      if (app[index] === undefined) context.addIssue({ code: "custom", path: [name], message: `a GitHub App needs all of ${appSettings.join(", ")}` });
+    }
+  }
+  if (settings.GITHUB_TOKEN !== undefined && settings.GITHUB_APP_ID !== undefined) {
+    context.addIssue({ code: "custom", path: ["GITHUB_APP_ID"], message: "set either GITHUB_TOKEN or a GitHub App (GITHUB_APP_*), not both" });
+  }
+  if (settings.GITHUB_WEBHOOK_HOOKS.some((hook) => hook.kind === "app") && settings.GITHUB_APP_ID === undefined) {
+    context.addIssue({ code: "custom", path: ["GITHUB_WEBHOOK_HOOKS"], message: "the entry `app` needs a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)" });
+  }
 });
+
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false; // the message names the expected format; the key itself is never shown
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 

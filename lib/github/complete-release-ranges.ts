@@ -1,0 +1,199 @@
+// Completes release commit ranges that webhooks left incomplete (a push Shiplog never received,
+// a range longer than a push's commit list) from GitHub's compare API: the commits between the
+// previous release's commit and this one's are stored with their real first parents, and the
+// release is relinked. What cannot be completed stays commits_complete = false, with the reason
+// in commits_incomplete_reason; those are asked again after `recheckAfterMs`.
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { recordCommits, type CommitToRecord } from "../commits/record-commits";
+import { linkReleaseCommits } from "../trace/link-release-commits";
+import { cachedGet } from "./cached-get";
+import { describeGithubError, githubStatus, isGithubError, isTransientGithubError, type GithubClient } from "./github-client";
+
+const COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}";
+const PER_PAGE = 100;
+
+const sha = z
+  .string()
+  .regex(/^[0-9a-fA-F]{40}$/)
+  .transform((value) => value.toLowerCase());
+
+// The fields of GitHub's commit object Shiplog keeps. Dates stay strings so that a cached body
+// parses again unchanged.
+const githubCommit = z.object({
+  sha,
+  commit: z.object({
+    message: z.string(),
+    author: z.object({ name: z.string().nullish(), date: z.string().nullish() }).nullish(),
+    committer: z.object({ date: z.string().nullish() }).nullish(),
+  }),
+  // Null when the commit's e-mail belongs to no GitHub account.
+  author: z.object({ login: z.string() }).nullish(),
+  parents: z.array(z.object({ sha })),
+});
+type GithubCommit = z.infer<typeof githubCommit>;
+
+const comparison = z.object({
+  status: z.enum(["diverged", "ahead", "behind", "identical"]),
+  ahead_by: z.number().int(),
+  behind_by: z.number().int(),
+  total_commits: z.number().int(),
+  base_commit: githubCommit,
+  commits: z.array(githubCommit),
+});
+type Comparison = z.infer<typeof comparison>;
+
+export type CompleteReleaseRangesOptions = {
+  /** Releases examined per run (newest incomplete ones first). */
+  limit?: number;
+  /** Longest range fetched; a longer one stays incomplete ("too large"). */
+  maxCommits?: number;
+  /** How long a release that could not be completed waits before it is asked again. */
+  recheckAfterMs?: number;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+};
+
+export type CompleteReleaseRangesResult = {
+  examined: number;
+  completed: number;
+  /** Left incomplete, with a reason stored. */
+  incomplete: number;
+  /** Requests answered 304 from the cache. */
+  cached: number;
+  /** Why the run stopped early (a rate limit, GitHub unreachable, a bad credential), else null. */
+  stoppedBy: string | null;
+};
+
+type Candidate = { id: number; version: string; repository: string | null; head: string; base: string };
+
+export async function completeReleaseRanges(
+  db: Db,
+  github: GithubClient,
+  options: CompleteReleaseRangesOptions = {},
+): Promise<CompleteReleaseRangesResult> {
+  const limit = options.limit ?? 50;
+  const maxCommits = options.maxCommits ?? 1000;
+  const recheckBefore = new Date(Date.now() - (options.recheckAfterMs ?? 6 * 3600_000));
+  const log = options.log ?? (() => undefined);
+  const result: CompleteReleaseRangesResult = { examined: 0, completed: 0, incomplete: 0, cached: 0, stoppedBy: null };
+
+  // The previous release is chosen exactly as linkReleaseCommits chooses it.
+  const candidates = await db.$queryRaw<Candidate[]>`
+    SELECT r.id, r.version, s.repository, r.commit_sha AS head, previous.commit_sha AS base
+    FROM releases r
+    JOIN services s ON s.id = r.service_id
+    CROSS JOIN LATERAL (
+      SELECT p.commit_sha FROM releases p
+      WHERE p.service_id = r.service_id AND p.commit_sha IS NOT NULL AND (p.first_seen_at, p.id) < (r.first_seen_at, r.id)
+      ORDER BY p.first_seen_at DESC, p.id DESC LIMIT 1
+    ) previous
+    WHERE r.commits_complete = false AND r.commit_sha IS NOT NULL AND s.repository IS NOT NULL
+      AND (r.commits_incomplete_reason IS NULL OR r.commits_checked_at IS NULL OR r.commits_checked_at < ${recheckBefore})
+    ORDER BY r.commits_checked_at ASC NULLS FIRST, r.first_seen_at DESC, r.id DESC
+    LIMIT ${limit}`;
+
+  for (const release of candidates) {
+    if (options.signal?.aborted) break;
+    result.examined += 1;
+    let outcome: { complete: boolean; reason: string | null };
+    try {
+      outcome = await completeOne(db, github, release, maxCommits, result, options.signal);
+    } catch (error) {
+      if (!(error instanceof z.ZodError) && !isGithubError(error)) throw error; // Shiplog's own failure: the run fails
+      if (isGithubError(error) && (isTransientGithubError(error) || githubStatus(error) === 401)) {
+        // Not this release's fault: leave it unmarked and let the next run try again.
+        result.examined -= 1;
+        result.stoppedBy = describeGithubError(error);
+        break;
+      }
+      outcome = { complete: false, reason: failureReason(release, error) };
+    }
+    await db.release.update({
+      where: { id: release.id },
+      data: { commitsIncompleteReason: outcome.complete ? null : outcome.reason, commitsCheckedAt: new Date() },
+    });
+    if (outcome.complete) result.completed += 1;
+    else {
+      result.incomplete += 1;
+      log(`release ${release.version} (${release.repository}) stays incomplete: ${outcome.reason}`);
+    }
+  }
+  return result;
+}
+
+async function completeOne(
+  db: Db,
+  github: GithubClient,
+  release: Candidate,
+  maxCommits: number,
+  result: CompleteReleaseRangesResult,
+  signal: AbortSignal | undefined,
+): Promise<{ complete: boolean; reason: string | null }> {
+  const [owner, repo, ...rest] = (release.repository ?? "").split("/");
+  if (!owner || !repo || rest.length > 0) return { complete: false, reason: `the service's repository "${release.repository}" is not owner/name` };
+  const fetchPage = async (page: number): Promise<Comparison> => {
+    const params = { owner, repo, basehead: `${release.base}...${release.head}`, per_page: PER_PAGE, page };
+    const response = await cachedGet(db, github, COMPARE, params, comparison, { signal });
+    if (response.fromCache) result.cached += 1;
+    return response.data;
+  };
+
+  const first = await fetchPage(1);
+  if (first.status === "behind") {
+    return { complete: false, reason: `${short(release.head)} is ${first.behind_by} commit(s) behind the previous release's ${short(release.base)}: a rollback, or a release from an older branch` };
+  }
+  if (first.total_commits > maxCommits) {
+    return { complete: false, reason: `the range has ${first.total_commits} commits, more than the ${maxCommits} Shiplog fetches` };
+  }
+  const commits = [...first.commits];
+  const pages = Math.ceil(first.total_commits / PER_PAGE);
+  for (let page = 2; page <= pages; page += 1) {
+    const next = await fetchPage(page);
+    if (next.commits.length === 0) break;
+    commits.push(...next.commits);
+  }
+
+  // The base commit is stored too: the first-parent walk must reach it as a stored commit.
+  const toStore = [...commits, first.base_commit].map(toCommitRecord);
+  return db.$transaction(async (tx) => {
+    const recorded = await recordCommits(tx, release.repository!, toStore, { exactParents: true });
+    const linked = await linkReleaseCommits(tx, release.id);
+    // Releases whose ranges ran through a commit whose inferred parent was wrong.
+    if (recorded.reparented.length > 0) {
+      const affected = await tx.$queryRaw<{ release_id: number }[]>`
+        SELECT DISTINCT rc.release_id FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
+        WHERE c.repository = ${release.repository} AND c.sha = ANY(${recorded.reparented}::varchar[]) AND rc.release_id <> ${release.id}`;
+      for (const other of affected) await linkReleaseCommits(tx, other.release_id);
+    }
+    if (linked.complete) return { complete: true, reason: null };
+    const reason =
+      first.status === "diverged"
+        ? `the previous release's ${short(release.base)} is not an ancestor of ${short(release.head)} (diverged)`
+        : `the first-parent history of ${short(release.head)} does not pass through the previous release's ${short(release.base)} (merged in from a side branch?)`;
+    return { complete: false, reason };
+  });
+}
+
+function toCommitRecord(commit: GithubCommit): CommitToRecord {
+  const date = commit.commit.committer?.date ?? commit.commit.author?.date;
+  return {
+    sha: commit.sha,
+    parentSha: commit.parents[0]?.sha ?? null,
+    message: commit.commit.message,
+    authorName: commit.commit.author?.name ?? null,
+    authorLogin: commit.author?.login ?? null,
+    timestamp: date ? new Date(date) : new Date(0),
+  };
+}
+
+function failureReason(release: Candidate, error: unknown): string {
+  if (error instanceof z.ZodError) return `GitHub's compare answer had an unexpected shape (${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message})`;
+  const status = githubStatus(error);
+  if (status === 404) {
+    return `GitHub answered 404 for ${release.repository} ${short(release.base)}...${short(release.head)}: the repository or a commit is unknown, or not readable with the configured credential`;
+  }
+  return describeGithubError(error);
+}
+
+const short = (value: string) => value.slice(0, 12);
