@@ -1,0 +1,181 @@
+// Applies one delivery in one transaction: lock its row (FOR UPDATE SKIP LOCKED: a delivery
+// another worker holds is skipped, never waited for), run its handler, and set its status in
+// the same transaction, so the fleet model and the delivery's status change together or not at
+// all. The handler runs inside a savepoint: when it fails, its writes are rolled back while the
+// row stays locked, and the failure (attempts, last_error, next retry) is recorded in the same
+// transaction; no other worker can pick the delivery up in between.
+//
+// Retried at once, without counting an attempt: a deadlock or serialization failure (up to three
+// times), and any other failure once with an emptied fleet directory, since a directory entry
+// may name a row whose transaction rolled back, or that a rebuild removed.
+import type { Db, DbOrTx } from "../db/client";
+import { isDatabaseUnavailable } from "../db/is-database-unavailable";
+import { isWriteConflict } from "../db/is-write-conflict";
+import type { FleetDirectory } from "../fleet/fleet-directory";
+import type { DeliverySource } from "../generated/prisma/enums";
+import { afterFailure, type RetryPolicy } from "./delivery-retry-policy";
+import { InvalidPayloadError, type StoredDelivery } from "./handlers/delivery-handler";
+import { processDelivery } from "./process-delivery";
+
+/** Held shared by every delivery transaction, exclusively by a rebuild (replay-deliveries.ts). */
+export const REBUILD_LOCK_KEY = 0x5348_4950_4c4f_47n; // "SHIPLOG"
+
+export type WorkerLog = { info: (line: string) => void; warn: (line: string) => void; error: (line: string) => void };
+
+export type ApplyOptions = {
+  retry: RetryPolicy;
+  log: WorkerLog;
+  /** Longest a delivery's transaction may run (Prisma's interactive transaction timeout). */
+  transactionTimeoutMs: number;
+  /** The rebuild itself holds the rebuild lock and processes while others wait. */
+  duringRebuild?: boolean;
+  /** Called once a delivery is locked, before its handler runs (metrics, tests). */
+  onApplying?: (delivery: StoredDelivery) => void;
+};
+
+export type ApplyResult =
+  | { kind: "PROCESSED" | "IGNORED"; delivery: StoredDelivery; reason?: string }
+  | { kind: "FAILED" | "QUARANTINED"; delivery: StoredDelivery; error: string }
+  /** Locked by another worker, already finished, or not due any more. */
+  | { kind: "SKIPPED" }
+  /** A rebuild is running: nothing may be processed until it ends. */
+  | { kind: "PAUSED" };
+
+const MAX_CONFLICT_RETRIES = 3;
+
+export async function applyDelivery(db: Db, directory: FleetDirectory, id: bigint, options: ApplyOptions): Promise<ApplyResult> {
+  for (let conflicts = 0; ; conflicts += 1) {
+    let locked: StoredDelivery | undefined;
+    try {
+      return await db.$transaction(
+        async (tx) => {
+          if (!options.duringRebuild) {
+            const [gate] = await tx.$queryRaw<{ open: boolean }[]>`SELECT pg_try_advisory_xact_lock_shared(${REBUILD_LOCK_KEY}) AS open`;
+            if (!gate?.open) return { kind: "PAUSED" } as const;
+          }
+          locked = await lockDelivery(tx, id);
+          if (!locked) return { kind: "SKIPPED" } as const;
+          options.onApplying?.(locked);
+          return await applyLocked(tx, directory, locked, options);
+        },
+        { timeout: options.transactionTimeoutMs, maxWait: 10_000 },
+      );
+    } catch (error) {
+      directory.clear();
+      if (isWriteConflict(error) && conflicts < MAX_CONFLICT_RETRIES) continue;
+      if (!locked || isDatabaseUnavailable(error)) throw error;
+      // The transaction itself failed (timed out, connection lost): record the failure on its own.
+      return recordFailureAfterRollback(db, locked, error, options);
+    }
+  }
+}
+
+async function lockDelivery(tx: DbOrTx, id: bigint): Promise<StoredDelivery | undefined> {
+  const rows = await tx.$queryRaw<
+    { id: bigint; source: DeliverySource; event: string; ordering_key: string | null; body: string; received_at: Date; attempts: number }[]
+  >`
+    SELECT id, source, event, ordering_key, body, received_at, attempts FROM webhook_deliveries
+    WHERE id = ${id} AND status IN ('PENDING', 'FAILED') AND next_attempt_at <= now()
+    FOR UPDATE SKIP LOCKED`;
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    source: row.source,
+    event: row.event,
+    orderingKey: row.ordering_key,
+    body: row.body,
+    receivedAt: row.received_at,
+    attempts: row.attempts,
+  };
+}
+
+async function applyLocked(tx: DbOrTx, directory: FleetDirectory, delivery: StoredDelivery, options: ApplyOptions): Promise<ApplyResult> {
+  let conflicts = 0;
+  let retriedCold = false;
+  for (;;) {
+    await tx.$executeRaw`SAVEPOINT apply_delivery`;
+    try {
+      const outcome = await processDelivery({ db: tx, directory, delivery });
+      await tx.$executeRaw`RELEASE SAVEPOINT apply_delivery`;
+      await tx.$executeRaw`
+        UPDATE webhook_deliveries SET status = ${outcome.status}::"DeliveryStatus", attempts = attempts + 1, last_error = NULL,
+          processed_at = clock_timestamp()
+        WHERE id = ${delivery.id}`;
+      return outcome.status === "IGNORED"
+        ? { kind: "IGNORED", delivery, reason: outcome.reason }
+        : { kind: "PROCESSED", delivery };
+    } catch (error) {
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT apply_delivery`;
+      directory.clear();
+      if (isWriteConflict(error) && conflicts < MAX_CONFLICT_RETRIES) {
+        conflicts += 1;
+        continue;
+      }
+      if (!retriedCold && !(error instanceof InvalidPayloadError) && !isDatabaseUnavailable(error)) {
+        retriedCold = true;
+        continue;
+      }
+      if (isDatabaseUnavailable(error)) throw error;
+      return recordFailure(tx, delivery, error, options);
+    }
+  }
+}
+
+async function recordFailure(tx: DbOrTx, delivery: StoredDelivery, error: unknown, options: ApplyOptions): Promise<ApplyResult> {
+  const attempts = delivery.attempts + 1;
+  const fate = afterFailure(attempts, options.retry, { permanent: error instanceof InvalidPayloadError });
+  const message = describeDeliveryError(error);
+  const retryInMs = fate.status === "FAILED" ? fate.retryInMs : 0;
+  await tx.$executeRaw`
+    UPDATE webhook_deliveries SET status = ${fate.status}::"DeliveryStatus", attempts = ${attempts}, last_error = ${message},
+      next_attempt_at = now() + ${retryInMs} * interval '1 millisecond', processed_at = NULL
+    WHERE id = ${delivery.id}`;
+  logFailure(options.log, delivery, attempts, fate.status, retryInMs, message, options.retry.maxAttempts);
+  return { kind: fate.status, delivery, error: message };
+}
+
+/** After the whole transaction failed; guarded so a delivery another worker took since is left alone. */
+async function recordFailureAfterRollback(db: Db, delivery: StoredDelivery, error: unknown, options: ApplyOptions): Promise<ApplyResult> {
+  const attempts = delivery.attempts + 1;
+  const fate = afterFailure(attempts, options.retry, { permanent: error instanceof InvalidPayloadError });
+  const message = describeDeliveryError(error);
+  const retryInMs = fate.status === "FAILED" ? fate.retryInMs : 0;
+  const updated = await db.$executeRaw`
+    UPDATE webhook_deliveries SET status = ${fate.status}::"DeliveryStatus", attempts = ${attempts}, last_error = ${message},
+      next_attempt_at = now() + ${retryInMs} * interval '1 millisecond', processed_at = NULL
+    WHERE id = ${delivery.id} AND attempts = ${delivery.attempts} AND status IN ('PENDING', 'FAILED')`;
+  if (updated === 0) return { kind: "SKIPPED" };
+  logFailure(options.log, delivery, attempts, fate.status, retryInMs, message, options.retry.maxAttempts);
+  return { kind: fate.status, delivery, error: message };
+}
+
+function logFailure(
+  log: WorkerLog,
+  delivery: StoredDelivery,
+  attempts: number,
+  status: "FAILED" | "QUARANTINED",
+  retryInMs: number,
+  message: string,
+  maxAttempts: number,
+): void {
+  const what = `delivery ${delivery.id} (${delivery.source.toLowerCase()} ${delivery.event}, key ${delivery.orderingKey ?? "none"})`;
+  if (status === "QUARANTINED") log.error(`[worker] ${what} quarantined after ${attempts} attempt(s): ${message}`);
+  else log.warn(`[worker] ${what} failed (attempt ${attempts}/${maxAttempts}), retrying in ${Math.round(retryInMs / 1000)} s: ${message}`);
+}
+
+/** The text kept in last_error: the cause an operator can act on, without Prisma's boilerplate. */
+export function describeDeliveryError(error: unknown): string {
+  if (error instanceof InvalidPayloadError) return error.message;
+  if (!(error instanceof Error)) return String(error).slice(0, 4000);
+  const raw = RAW_QUERY_FAILURE.exec(error.message);
+  if (raw) return `database error ${raw[1]}: ${raw[2]}`.slice(0, 4000);
+  const message = error.message
+    .split("\n")
+    .filter((line) => !/^Invalid `.*` invocation/.test(line.trim()) && line.trim() !== "")
+    .join("\n");
+  return `${error.name === "Error" ? "" : `${error.name}: `}${message}`.slice(0, 4000);
+}
+
+// How Prisma reports a failed $queryRaw/$executeRaw through the pg driver adapter.
+const RAW_QUERY_FAILURE = /Raw query failed\. Code: `([^`]+)`\. Message: `([\s\S]*)`/;

@@ -1,0 +1,33 @@
+// Any Argo CD notification (on-deployed, on-sync-running, on-health-degraded, a custom trigger,
+// or the reconciliation poller's "poll"): the Application object it carries is the
+// application's state at that moment, whatever the trigger was called, so each one records a
+// snapshot. A deleted application (on-deleted, or an object whose deletion was requested) is then
+// marked deleted. The poller reports an application Argo CD no longer lists as on-deleted with
+// metadata alone: that marks the known application deleted and records nothing else.
+import { recordApplicationSnapshot } from "../../applications/record-application-snapshot";
+import { markApplicationDeleted } from "../../applications/mark-application-deleted";
+import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
+import { argocdNotificationSchema } from "../argocd-notification";
+import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
+
+export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory }) => {
+  const notification = parsePayload(argocdNotificationSchema, payload, "Argo CD notification");
+  const { app, instance, event } = notification;
+  const deletionRequestedAt = applicationDeletionRequestedAt(app);
+  const deleted = event === "on-deleted" || deletionRequestedAt !== undefined;
+  const identity = { instance, namespace: app.metadata.namespace, name: app.metadata.name, uid: app.metadata.uid };
+
+  if (deleted && !applicationObjectSchema.shape.spec.safeParse(app.spec).success) {
+    const at = deletionRequestedAt;
+    if (!at) return ignored(`${event} without metadata.deletionTimestamp or spec: nothing to go by`);
+    const marked = await markApplicationDeleted(db, identity, { deletedAt: at, observedAt: at });
+    return marked ? processed : ignored(`${identity.namespace}/${identity.name} deleted: not known, or observed since`);
+  }
+
+  const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
+  await recordApplicationSnapshot(db, directory, snapshot);
+  if (deleted) {
+    await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt });
+  }
+  return processed;
+};

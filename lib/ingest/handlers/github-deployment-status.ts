@@ -1,0 +1,40 @@
+// `deployment_status` (created): a GitHub deployment moved to pending, in_progress, success,
+// failure, error or inactive. Merged into the deployment it belongs to; the deployment's own
+// fields come along, so a status that arrives before its `deployment` event creates it.
+import { z } from "zod";
+import { recordGithubDeployment } from "../../deployments/record-github-deployment";
+import { githubTime, repositoryRef } from "../../github/webhook-fields";
+import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
+import { githubDeploymentSchema } from "./github-deployment";
+
+const deploymentStatusEventSchema = z.object({
+  repository: repositoryRef,
+  deployment: githubDeploymentSchema,
+  deployment_status: z.object({
+    state: z.enum(["pending", "queued", "in_progress", "waiting", "success", "failure", "error", "inactive"]),
+    description: z.string().nullish(),
+    created_at: githubTime,
+    updated_at: githubTime.nullish(),
+  }),
+});
+
+export const handleGithubDeploymentStatus: DeliveryHandler = async (payload, { db, directory }) => {
+  const { repository, deployment, deployment_status: status } = parsePayload(
+    deploymentStatusEventSchema,
+    payload,
+    "deployment_status payload",
+  );
+  const times = [status.updated_at, status.created_at, deployment.updated_at].filter((time): time is Date => time != null);
+  await recordGithubDeployment(db, directory, {
+    repository: repository.full_name,
+    environment: deployment.environment,
+    deploymentId: deployment.id,
+    sha: deployment.sha,
+    creator: deployment.creator?.login ?? null,
+    description: deployment.description ?? null,
+    createdAt: deployment.created_at,
+    status: { state: status.state, at: status.created_at, description: status.description ?? null },
+    observedAt: new Date(Math.max(...times.map((time) => time.getTime()))),
+  });
+  return processed;
+};

@@ -1,0 +1,34 @@
+// `deployment` (created): GitHub was asked to deploy a commit to an environment. Recorded as a
+// running deployment of the repository's application for that environment
+// (lib/deployments/record-github-deployment.ts); its statuses follow as deployment_status.
+import { z } from "zod";
+import { recordGithubDeployment } from "../../deployments/record-github-deployment";
+import { commitSha, githubTime, repositoryRef } from "../../github/webhook-fields";
+import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
+
+export const githubDeploymentSchema = z.object({
+  id: z.number().int().positive(),
+  sha: commitSha,
+  environment: z.string().trim().min(1),
+  description: z.string().nullish(),
+  creator: z.object({ login: z.string() }).nullish(),
+  created_at: githubTime,
+  updated_at: githubTime.nullish(),
+});
+
+const deploymentEventSchema = z.object({ repository: repositoryRef, deployment: githubDeploymentSchema });
+
+export const handleGithubDeployment: DeliveryHandler = async (payload, { db, directory }) => {
+  const { repository, deployment } = parsePayload(deploymentEventSchema, payload, "deployment payload");
+  await recordGithubDeployment(db, directory, {
+    repository: repository.full_name,
+    environment: deployment.environment,
+    deploymentId: deployment.id,
+    sha: deployment.sha,
+    creator: deployment.creator?.login ?? null,
+    description: deployment.description ?? null,
+    createdAt: deployment.created_at,
+    observedAt: deployment.updated_at ?? deployment.created_at,
+  });
+  return processed;
+};

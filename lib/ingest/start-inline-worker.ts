@@ -1,0 +1,29 @@
+// The ingestion worker inside the web process (SHIPLOG_INLINE_WORKER, on unless set to false):
+// one machine needs no second process. Started once per process from instrumentation.ts; Next's
+// dev reloads re-run register(), so the running worker is kept on globalThis. The web process
+// is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
+// rolls back and is applied again by the next worker, so no shutdown hook is needed.
+import { config, ConfigError, databaseUrl } from "../env";
+import { runWorker } from "./worker";
+
+const INLINE_CONCURRENCY = 2;
+
+const globalForInlineWorker = globalThis as unknown as { shiplogInlineWorker?: Promise<void> };
+
+export function startInlineWorker(): void {
+  if (globalForInlineWorker.shiplogInlineWorker) return;
+  try {
+    if (config().SHIPLOG_INLINE_WORKER === false) return;
+    databaseUrl();
+  } catch (error) {
+    const reason = error instanceof ConfigError ? error.message : String(error);
+    console.error(`[worker] the inline ingestion worker is not started: ${reason}`);
+    return;
+  }
+  globalForInlineWorker.shiplogInlineWorker = runWorker({ signal: new AbortController().signal, concurrency: INLINE_CONCURRENCY }).catch(
+    (error: unknown) => {
+      console.error("[worker] the inline ingestion worker stopped:", error);
+      globalForInlineWorker.shiplogInlineWorker = undefined;
+    },
+  );
+}

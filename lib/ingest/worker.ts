@@ -1,0 +1,306 @@
+// The ingestion worker: a durable queue over webhook_deliveries. Slots (concurrency) take due
+// deliveries (find-due-deliveries.ts: the oldest unfinished one per ordering key) and apply each
+// in its own transaction (apply-delivery.ts). Any number of worker processes can share the
+// queue: row locks decide who applies a delivery, and the per-key head rule keeps each key's
+// deliveries in order and one at a time. New deliveries wake the worker through LISTEN on
+// DELIVERY_CHANNEL when the accept path NOTIFYs it; otherwise it polls.
+//
+// runWorker runs until its signal aborts (the web process's inline worker, `npm run worker`);
+// processPendingDeliveries drains what is due now and returns (tests, replays, scripts).
+import { config, databaseUrl } from "../env";
+import { type Db, getDb } from "../db/client";
+import { isDatabaseUnavailable } from "../db/is-database-unavailable";
+import { FleetDirectory } from "../fleet/fleet-directory";
+import { applyDelivery, type ApplyOptions, type ApplyResult, type WorkerLog } from "./apply-delivery";
+import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
+import { findDueDeliveries } from "./find-due-deliveries";
+import { listenForDeliveries } from "./listen-for-deliveries";
+
+/** NOTIFY this channel after storing or re-queuing deliveries to wake workers at once. */
+export const DELIVERY_CHANNEL = "shiplog_deliveries";
+/** Payload on DELIVERY_CHANNEL after a rebuild: workers forget the ids they remember. */
+export const REBUILT_NOTIFICATION = "rebuilt";
+
+export type WorkerOptions = {
+  db?: Db;
+  /** Defaults to the process's one directory (processDirectory()). */
+  directory?: FleetDirectory;
+  retry?: Partial<RetryPolicy>;
+  log?: WorkerLog;
+  transactionTimeoutMs?: number;
+  /** Called once a delivery is locked, before its handler runs. */
+  onApplying?: ApplyOptions["onApplying"];
+  /** Called after each delivery's transaction ended (committed or rolled back). */
+  onApplied?: (result: ApplyResult) => void;
+};
+
+export type DrainSummary = { processed: number; ignored: number; failed: number; quarantined: number };
+
+const globalForWorker = globalThis as unknown as { shiplogFleetDirectory?: FleetDirectory };
+
+/** The fleet directory of this process, shared by its worker slots and replays. */
+export function processDirectory(): FleetDirectory {
+  globalForWorker.shiplogFleetDirectory ??= new FleetDirectory();
+  return globalForWorker.shiplogFleetDirectory;
+}
+
+/** Applies the deliveries that are due now, then returns; deliveries waiting for a retry stay. */
+export async function processPendingDeliveries(
+  options: WorkerOptions & { limit?: number; concurrency?: number } = {},
+): Promise<DrainSummary> {
+  const context = workerContext(options);
+  const summary: DrainSummary = { processed: 0, ignored: 0, failed: 0, quarantined: 0 };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let reserved = 0;
+  let failure: { error: unknown } | undefined;
+  await runSlots(context, options.concurrency ?? 1, {
+    reserve: () => {
+      if (failure || reserved >= limit) return false;
+      reserved += 1;
+      return true;
+    },
+    unreserve: () => (reserved -= 1),
+    onResult: (result) => count(summary, result),
+    // Nothing due and nothing in flight: drained.
+    onIdle: async () => "stop",
+    onError: (error) => {
+      failure ??= { error };
+      return "stop";
+    },
+  });
+  if (failure) throw failure.error;
+  return summary;
+}
+
+/** Applies deliveries as they come until `signal` aborts; in-flight deliveries finish first. */
+export async function runWorker(
+  options: WorkerOptions & { signal: AbortSignal; concurrency?: number; pollIntervalMs?: number; listen?: boolean },
+): Promise<void> {
+  const context = workerContext(options);
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const wakeUp = new WakeUp(options.signal);
+  const listener =
+    options.listen === false
+      ? undefined
+      : listenForDeliveries(databaseUrl(), DELIVERY_CHANNEL, {
+          log: context.log,
+          onNotification: (payload) => {
+            if (payload === REBUILT_NOTIFICATION) context.directory.clear();
+            wakeUp.wake();
+          },
+        });
+  context.log.info(`[worker] started: ${options.concurrency ?? 1} slot(s), polling every ${pollIntervalMs} ms`);
+  try {
+    await runSlots(context, options.concurrency ?? 1, {
+      reserve: () => !options.signal.aborted,
+      onIdle: async (reason) => {
+        // Back off longer while the database is away, so a down database is not hammered.
+        await wakeUp.wait(reason === "unavailable" ? Math.max(pollIntervalMs, 2_000) : pollIntervalMs);
+        return options.signal.aborted ? "stop" : "continue";
+      },
+    });
+  } finally {
+    await listener?.close();
+    context.log.info("[worker] stopped");
+  }
+}
+
+type WorkerContext = ApplyOptions & { db: Db; directory: FleetDirectory; onApplied?: (result: ApplyResult) => void };
+
+function workerContext(options: WorkerOptions): WorkerContext {
+  return {
+    db: options.db ?? getDb(),
+    directory: options.directory ?? processDirectory(),
+    retry: { ...defaultRetryPolicy, ...options.retry },
+    log: options.log ?? consoleLog(),
+    transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    onApplying: options.onApplying,
+    onApplied: options.onApplied,
+  };
+}
+
+type IdleReason = "drained" | "paused" | "unavailable";
+
+type SlotHooks = {
+  /** May a slot take one more delivery? (false: the slot ends) */
+  reserve: () => boolean;
+  /** A reservation that found nothing to take. */
+  unreserve?: () => void;
+  onResult?: (result: ApplyResult) => void;
+  /** Nothing to take: "continue" after waiting, or "stop" this slot. */
+  onIdle: (reason: IdleReason) => Promise<"continue" | "stop">;
+  /** Any error taking or applying a delivery; default: log it and idle (longer when the database is away). */
+  onError?: (error: unknown) => "continue" | "stop";
+};
+
+async function runSlots(context: WorkerContext, concurrency: number, hooks: SlotHooks): Promise<void> {
+  const feed = new DeliveryFeed(context, Math.max(50, concurrency * 10));
+  const slot = async () => {
+    while (hooks.reserve()) {
+      let idle: IdleReason | undefined;
+      let taken = false;
+      try {
+        const id = await feed.take();
+        if (id === undefined) {
+          hooks.unreserve?.();
+          if (feed.inFlight > 0) {
+            // Another slot is applying a head; its key's next delivery may be due after it.
+            await feed.progress();
+            continue;
+          }
+          idle = "drained";
+        } else {
+          taken = true;
+          const result = await feed.apply(id);
+          context.onApplied?.(result);
+          hooks.onResult?.(result);
+          if (result.kind === "PAUSED") {
+            // A rebuild replaces the rows the directory remembers.
+            context.directory.clear();
+            idle = "paused";
+          }
+        }
+      } catch (error) {
+        if (!taken) hooks.unreserve?.();
+        feed.reset();
+        if (hooks.onError) {
+          if (hooks.onError(error) === "stop") return;
+        } else if (isDatabaseUnavailable(error)) {
+          context.log.warn(`[worker] database unavailable: ${describe(error)}`);
+        } else {
+          context.log.error(`[worker] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+        idle = "unavailable";
+      }
+      if (idle && (await hooks.onIdle(idle)) === "stop") return;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, slot));
+}
+
+/**
+ * Due delivery ids for this process's slots, read in batches (one heads query serves many
+ * deliveries). Ids a slot of this process is applying are never handed out twice. A batch
+ * whose every delivery was skipped (taken by another process) ends in idleness rather than
+ * an immediate re-read, so a busy neighbour is not polled in a tight loop.
+ */
+class DeliveryFeed {
+  private queue: bigint[] = [];
+  private reading: Promise<void> | undefined;
+  private readonly applying = new Set<bigint>();
+  private batchApplied = true;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly context: WorkerContext,
+    private readonly batchSize: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.applying.size;
+  }
+
+  async take(): Promise<bigint | undefined> {
+    for (;;) {
+      const id = this.queue.shift();
+      if (id !== undefined) {
+        if (this.applying.has(id)) continue;
+        return id;
+      }
+      if (!this.batchApplied) {
+        // Everything in the last batch was someone else's: idle once before reading again.
+        this.batchApplied = true;
+        return undefined;
+      }
+      this.reading ??= this.read().finally(() => (this.reading = undefined));
+      await this.reading;
+      if (this.queue.length === 0) return undefined;
+    }
+  }
+
+  async apply(id: bigint): Promise<ApplyResult> {
+    this.applying.add(id);
+    try {
+      const result = await applyDelivery(this.context.db, this.context.directory, id, this.context);
+      if (result.kind !== "SKIPPED") this.batchApplied = true;
+      return result;
+    } finally {
+      this.applying.delete(id);
+      for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves when some slot finishes a delivery. */
+  progress(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  reset(): void {
+    this.queue = [];
+    this.batchApplied = true;
+  }
+
+  private async read(): Promise<void> {
+    const ids = await findDueDeliveries(this.context.db, this.batchSize);
+    this.queue = ids.filter((id) => !this.applying.has(id));
+    this.batchApplied = this.queue.length === 0;
+  }
+}
+
+/** A sleep that ends early on wake() (a NOTIFY) or when the signal aborts. */
+class WakeUp {
+  private pending: (() => void)[] = [];
+  private woken = false;
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener("abort", () => this.wake(), { once: true });
+  }
+
+  wake(): void {
+    this.woken = true;
+    for (const resolve of this.pending.splice(0)) resolve();
+  }
+
+  async wait(ms: number): Promise<void> {
+    if (this.signal.aborted) return;
+    // A notification that came while every slot was busy still counts.
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.pending = self.pending.filter((candidate) => candidate !== done);
+        resolve();
+      }
+      this.pending.push(done);
+    });
+    this.woken = false;
+  }
+}
+
+function count(summary: DrainSummary, result: ApplyResult): void {
+  if (result.kind === "PROCESSED") summary.processed += 1;
+  else if (result.kind === "IGNORED") summary.ignored += 1;
+  else if (result.kind === "FAILED") summary.failed += 1;
+  else if (result.kind === "QUARANTINED") summary.quarantined += 1;
+}
+
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+/** Console output at LOG_LEVEL and above. */
+export function consoleLog(): WorkerLog {
+  const level = LEVELS[config().LOG_LEVEL];
+  return {
+    info: (line) => (level <= LEVELS.info ? console.log(line) : undefined),
+    warn: (line) => (level <= LEVELS.warn ? console.warn(line) : undefined),
+    error: (line) => console.error(line),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

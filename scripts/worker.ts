@@ -1,0 +1,44 @@
+// `npm run worker -- [--concurrency 4] [--poll-interval-ms 250]`
+// The ingestion worker as a process of its own, for running workers apart from the web replicas
+// (set SHIPLOG_INLINE_WORKER=false on those). Any number can run against one database. SIGTERM
+// or SIGINT stop it gracefully: no new delivery is taken, those in flight finish, then it exits.
+import { parseArgs } from "node:util";
+import { closeDb } from "../lib/db/client";
+import { ConfigError, databaseUrl } from "../lib/env";
+import { runWorker } from "../lib/ingest/worker";
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: "string", default: "4" },
+    "poll-interval-ms": { type: "string", default: "250" },
+  },
+});
+
+function positive(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive whole number (got ${raw})`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const concurrency = positive("concurrency", values.concurrency);
+const pollIntervalMs = positive("poll-interval-ms", values["poll-interval-ms"]);
+try {
+  databaseUrl();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const controller = new AbortController();
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    console.log(`[worker] ${signal}: finishing the deliveries in flight`);
+    controller.abort();
+  });
+}
+await runWorker({ signal: controller.signal, concurrency, pollIntervalMs });
+await closeDb();

@@ -1,0 +1,71 @@
+// Stored deliveries for worker tests, inserted straight into webhook_deliveries as the accept
+// path stores them (raw body text, ordering key), so processing is tested on its own.
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { getDb } from "../../lib/db/client";
+import type { DeliverySource } from "../../lib/generated/prisma/enums";
+import type { WorkerLog } from "../../lib/ingest/apply-delivery";
+
+export const fixturesDir = path.resolve(import.meta.dirname, "../../../shared/fixtures");
+
+export type Json = Record<string, any>;
+
+export async function githubFixture(file: string): Promise<Json> {
+  return JSON.parse(await readFile(path.join(fixturesDir, "github", file), "utf8")) as Json;
+}
+
+/** The real Application object (application-real.yaml), as `{{toJson .app}}` renders it. */
+export async function argocdFixture(): Promise<Json> {
+  return parseYaml(await readFile(path.join(fixturesDir, "argocd/application-real.yaml"), "utf8")) as Json;
+}
+
+export type NewDelivery = {
+  source: DeliverySource;
+  event: string;
+  body: string | Json;
+  orderingKey?: string | null;
+  deliveryId?: string;
+  receivedAt?: Date;
+};
+
+/** Stores one delivery as PENDING; ordering key as the accept path derives it unless given. */
+export async function insertDelivery(delivery: NewDelivery) {
+  const body = typeof delivery.body === "string" ? delivery.body : JSON.stringify(delivery.body);
+  return getDb().webhookDelivery.create({
+    data: {
+      source: delivery.source,
+      deliveryId: delivery.deliveryId ?? randomUUID(),
+      event: delivery.event,
+      orderingKey: delivery.orderingKey === undefined ? orderingKeyOf(delivery.source, body) : delivery.orderingKey,
+      body,
+      ...(delivery.receivedAt ? { receivedAt: delivery.receivedAt } : {}),
+    },
+  });
+}
+
+function orderingKeyOf(source: DeliverySource, body: string): string | null {
+  const json = JSON.parse(body) as Json;
+  if (source === "ARGOCD") return `${json.instance}/${json.app.metadata.namespace}/${json.app.metadata.name}`;
+  if (source === "BUILD") return json.repository ?? null;
+  return json.repository?.full_name ?? null;
+}
+
+/** An Argo CD notification body around an Application object. */
+export const argocdNotification = (app: Json, event = "on-deployed", instance = "argocd") => ({ event, instance, app });
+
+/** A log that keeps lines for assertions instead of printing them. */
+export function quietLog(): WorkerLog & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (line) => lines.push(line), warn: (line) => lines.push(line), error: (line) => lines.push(line) };
+}
+
+export const deliveries = () => getDb().webhookDelivery.findMany({ orderBy: { id: "asc" } });
+
+/** Empties webhook_deliveries and every projection, for a test that starts from nothing. */
+export async function resetAll(): Promise<void> {
+  await getDb().$executeRaw`
+    TRUNCATE webhook_deliveries, deployment_events, release_commits, pull_request_commits, rollback_transitions, rollbacks,
+      deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams`;
+}
