@@ -99,8 +99,9 @@ export type RebuildSummary = DrainSummary & {
 
 /**
  * Empties the projections and applies every stored delivery again in received order. Refuses
- * while rollbacks exist: they point at applications, releases and deployments by id, which a
- * rebuild cannot keep.
+ * while rollbacks exist (they point at applications, releases and deployments by id, which a
+ * rebuild cannot keep), and when a fleet is stored but no deliveries are. Whatever was not
+ * ingested as a delivery (the seeded demo fleet) is gone after a rebuild.
  */
 export async function rebuildProjections(
   options: { db?: Db; url?: string; log?: WorkerLog; retry?: Partial<RetryPolicy>; transactionTimeoutMs?: number } = {},
@@ -120,6 +121,14 @@ export async function rebuildProjections(
         throw new RebuildRefusedError(
           `${rollbacks.rows[0]!.count} rollback(s) refer to applications, releases and deployments a rebuild would replace; rebuild refused.`,
         );
+      }
+      // A fleet without deliveries was loaded some other way (the demo fleet is seeded through
+      // the domain functions directly): a rebuild would only empty it.
+      const stored = await session.query<{ deliveries: boolean; applications: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM webhook_deliveries) AS deliveries, EXISTS (SELECT 1 FROM applications) AS applications",
+      );
+      if (!stored.rows[0]!.deliveries && stored.rows[0]!.applications) {
+        throw new RebuildRefusedError("no deliveries are stored, but the database holds a fleet (the demo fleet?): a rebuild would only empty it; rebuild refused.");
       }
       await session.query("BEGIN");
       try {

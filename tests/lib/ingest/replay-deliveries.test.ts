@@ -142,6 +142,14 @@ describe("rebuildProjections", () => {
     await db.rollback.deleteMany();
   });
 
+  it("refuses to empty a fleet that was not built from deliveries (the seeded demo fleet)", async () => {
+    await storeHistory();
+    await drain();
+    await db.webhookDelivery.deleteMany();
+    await expect(rebuildProjections({ log: quietLog() })).rejects.toThrow(/no deliveries are stored/);
+    expect(await db.application.count()).toBeGreaterThan(0);
+  });
+
   it("knows every table: each is a projection it empties, or kept", async () => {
     const tables = await db.$queryRaw<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`;
