@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { closeDb } from "../lib/db/client";
 import { ConfigError, databaseUrl } from "../lib/env";
+import { startReconciliation } from "../lib/ingest/start-reconciliation";
 import { runWorker } from "../lib/ingest/worker";
 
 const { values } = parseArgs({
@@ -40,5 +41,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     controller.abort();
   });
 }
-await runWorker({ signal: controller.signal, concurrency, pollIntervalMs });
+await Promise.all([
+  runWorker({ signal: controller.signal, concurrency, pollIntervalMs }),
+  startReconciliation({ signal: controller.signal }),
+]);
 await closeDb();

@@ -76,8 +76,13 @@ export async function recordApplicationSnapshot(
   const existing = current.observed_at ? stateFromRow(current) : null;
   const applied = supersedes(existing, incoming);
   if (applied) await applyApplicationState(db, ref, incoming, snapshot, release);
-  // A late deployment leaves the state as it is, but can change what is derived from deployments.
-  else if (deploymentId !== null) await refreshDerivedFromDeployments(db, ref.applicationId);
+  else {
+    // A late observation leaves the state as it is, but what it saw running is still evidence:
+    // the release exists and was seen then (recording it is what makes arrival order not matter).
+    if (incoming.images.length > 0) await release(incoming.images, incoming.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt);
+    // A late deployment can also change what is derived from deployments.
+    if (deploymentId !== null) await refreshDerivedFromDeployments(db, ref.applicationId);
+  }
   return { applicationId: ref.applicationId, deploymentId, appliedToApplication: applied };
 }
 

@@ -1,7 +1,8 @@
 // Polls every configured Argo CD instance (ARGOCD_INSTANCES) every ARGOCD_POLL_INTERVAL_SECONDS
-// until the signal aborts. Runs in the worker process. A failing instance is logged and tried
-// again next round; it never stops the others. Each round's outcome is kept in `settings`
-// (`argocd_poll:<instance>`) for the ingestion health view.
+// until the signal aborts. Runs in every worker process (inline and separate); the `settings`
+// row `argocd_poll:<instance>` gives one of them the turn per interval and keeps the last
+// outcome for the ingestion health view. A failing instance is logged and tried again next
+// round; it never stops the others.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client";
 import { config } from "../env";
@@ -30,6 +31,7 @@ export async function runArgoCdReconciliation(
     for (const client of clients) {
       if (options.signal.aborted) return;
       const key = `argocd_poll:${client.instance.name}`;
+      if (!(await takeTurn(db, key, ARGOCD_POLL_INTERVAL_SECONDS))) continue;
       try {
         const result = await pollArgoCdInstance(db, client);
         if (result.stored > 0 || result.deletionsSkipped || result.unreadable > 0) {
@@ -45,4 +47,14 @@ export async function runArgoCdReconciliation(
       }
     }
   }
+}
+
+/** True when this process may poll now: nobody has polled this instance within the interval. */
+async function takeTurn(db: Db, key: string, intervalSeconds: number): Promise<boolean> {
+  const claimed = await db.$queryRaw<{ key: string }[]>`
+    INSERT INTO settings (key, value, updated_at) VALUES (${key}, '{}'::jsonb, now())
+    ON CONFLICT (key) DO UPDATE SET updated_at = now()
+    WHERE settings.updated_at < now() - make_interval(secs => ${intervalSeconds * 0.9})
+    RETURNING key`;
+  return claimed.length > 0;
 }

@@ -5,6 +5,7 @@ import type { DbOrTx } from "../db/client";
 import type { DeliverySource } from "../generated/prisma/enums";
 import { AppError } from "../http/app-error";
 import { DATABASE_DEADLINE_MS, withDatabaseDeadline } from "./with-database-deadline";
+import { DELIVERY_CHANNEL } from "./worker";
 
 export type NewDelivery = {
   source: DeliverySource;
@@ -25,7 +26,7 @@ export type NewDelivery = {
 
 export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: string };
 
-export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery">, delivery: NewDelivery): Promise<AcceptOutcome> {
+export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$executeRaw">, delivery: NewDelivery): Promise<AcceptOutcome> {
   const { source, deliveryId, event, orderingKey, headers, body } = delivery;
   // INSERT … ON CONFLICT (source, delivery_id) DO NOTHING: concurrent copies of one delivery
   // leave one row, and exactly one of them sees count 1.
@@ -36,7 +37,14 @@ export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery">, delive
     }),
     deadlineFor(body),
   );
-  if (count === 1) return { status: "accepted", deliveryId };
+  if (count === 1) {
+    // Wake the workers now rather than at their next poll. Only a hint: the row is stored, so
+    // neither a failure nor the wait may change the answer.
+    db.$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, '')`.catch((error: unknown) => {
+      console.warn(`[ingest] could not notify workers of delivery ${deliveryId}; they will find it at their next poll:`, error);
+    });
+    return { status: "accepted", deliveryId };
+  }
 
   if (delivery.senderChosenId) {
     const stored = await withDatabaseDeadline(

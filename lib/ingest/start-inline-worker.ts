@@ -4,6 +4,7 @@
 // is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
 import { config, ConfigError, databaseUrl } from "../env";
+import { startReconciliation } from "./start-reconciliation";
 import { runWorker } from "./worker";
 
 const INLINE_CONCURRENCY = 2;
@@ -20,10 +21,10 @@ export function startInlineWorker(): void {
     console.error(`[worker] the inline ingestion worker is not started: ${reason}`);
     return;
   }
-  globalForInlineWorker.shiplogInlineWorker = runWorker({ signal: new AbortController().signal, concurrency: INLINE_CONCURRENCY }).catch(
-    (error: unknown) => {
-      console.error("[worker] the inline ingestion worker stopped:", error);
-      globalForInlineWorker.shiplogInlineWorker = undefined;
-    },
-  );
+  const signal = new AbortController().signal;
+  globalForInlineWorker.shiplogInlineWorker = runWorker({ signal, concurrency: INLINE_CONCURRENCY }).catch((error: unknown) => {
+    console.error("[worker] the inline ingestion worker stopped:", error);
+    globalForInlineWorker.shiplogInlineWorker = undefined;
+  });
+  void startReconciliation({ signal }).catch((error: unknown) => console.error("[reconciliation] stopped:", error));
 }

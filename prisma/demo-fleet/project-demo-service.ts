@@ -234,7 +234,11 @@ export class ServiceProjection {
     if (incoming) this.deployment(app, service, classification, snapshot, incoming);
 
     const state = applicationStateOf(snapshot);
-    if (!supersedes(app.state, state)) return;
+    if (!supersedes(app.state, state)) {
+      // As the domain path does: a late observation still records the release it saw running.
+      if (state.images.length > 0) this.release(service, classification, state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt);
+      return;
+    }
     const release = state.images.length
       ? this.release(service, classification, state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt)
       : null;
