@@ -1,7 +1,7 @@
 // Manages the database webhook tokens of Argo CD and CI senders (docs/webhooks.md):
-//   npx tsx --conditions=react-server scripts/webhook-token.ts create <argocd|build> <name>
-//   npx tsx --conditions=react-server scripts/webhook-token.ts revoke <argocd|build> <name>
-//   npx tsx --conditions=react-server scripts/webhook-token.ts list
+//   npm run webhook-token -- create <argocd|build> <name>
+//   npm run webhook-token -- revoke <argocd|build> <name>
+//   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 import { readFile } from "node:fs/promises";
 import path from "node:path";

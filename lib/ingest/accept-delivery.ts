@@ -26,25 +26,24 @@ export type NewDelivery = {
 
 export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: string };
 
-export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$executeRaw">, delivery: NewDelivery): Promise<AcceptOutcome> {
+export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$queryRaw">, delivery: NewDelivery): Promise<AcceptOutcome> {
   const { source, deliveryId, event, orderingKey, headers, body } = delivery;
   // INSERT … ON CONFLICT (source, delivery_id) DO NOTHING: concurrent copies of one delivery
-  // leave one row, and exactly one of them sees count 1.
-  const { count } = await withDatabaseDeadline(
-    db.webhookDelivery.createMany({
-      data: [{ source, deliveryId, event, orderingKey, headers, body }],
-      skipDuplicates: true,
-    }),
+  // leave one row, and exactly one of them sees count 1. The same statement wakes the workers
+  // (NOTIFY is delivered at commit, only when a row was stored), so waking costs no extra trip.
+  const rows = await withDatabaseDeadline(
+    db.$queryRaw<{ count: number }[]>`
+      WITH inserted AS (
+        INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
+        VALUES (${source}::"DeliverySource", ${deliveryId}, ${event}, ${orderingKey}, ${JSON.stringify(headers)}::jsonb, ${body})
+        ON CONFLICT (source, delivery_id) DO NOTHING
+        RETURNING id
+      )
+      SELECT count(*)::int AS count, (SELECT pg_notify(${DELIVERY_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM inserted)) IS NOT NULL AS notified
+      FROM inserted`,
     deadlineFor(body),
   );
-  if (count === 1) {
-    // Wake the workers now rather than at their next poll. Only a hint: the row is stored, so
-    // neither a failure nor the wait may change the answer.
-    db.$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, '')`.catch((error: unknown) => {
-      console.warn(`[ingest] could not notify workers of delivery ${deliveryId}; they will find it at their next poll:`, error);
-    });
-    return { status: "accepted", deliveryId };
-  }
+  if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
 
   if (delivery.senderChosenId) {
     const stored = await withDatabaseDeadline(

@@ -42,7 +42,7 @@ export async function authenticateBearer(
     throw new AppError(
       "not_configured",
       `${source === "ARGOCD" ? "Argo CD" : "Build"} webhooks are not configured on this Shiplog: set ${TOKEN_SETTING[source]} ` +
-        `or create a token (npx tsx --conditions=react-server scripts/webhook-token.ts create ${source.toLowerCase()} <name>).`,
+        `or create a token (npm run webhook-token -- create ${source.toLowerCase()} <name>).`,
     );
   }
   if (presentedHash === undefined) throw missingToken();

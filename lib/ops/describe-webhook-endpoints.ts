@@ -31,7 +31,7 @@ export async function describeWebhookEndpoints(
       const created = await createWebhookToken(db, source, "demo");
       credential = `Authorization: Bearer ${created.token}   (created now for this demo and shown only once)`;
     } else {
-      credential = `not accepting yet: set ${TOKEN_SETTING[source]} or create a token (scripts/webhook-token.ts)`;
+      credential = `not accepting yet: set ${TOKEN_SETTING[source]} or create a token (npm run webhook-token -- create ${source.toLowerCase()} <name>)`;
     }
     lines.push(`  POST ${base}/${path}  ${credential}`);
   }
