@@ -1,0 +1,83 @@
+// The webhook receivers and probes over real HTTP, against `next start` with the credentials
+// tests/support/shiplog-server.ts configured: what Argo CD and GitHub actually talk to, with
+// Next's request handling, body streaming and headers in the path. The route handlers' full
+// behaviour is specified in tests/app/api/webhooks; this proves the built server wires them up.
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { getDb } from "../../lib/db/client";
+import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { argocdApplication, argocdBody, fixturesDir, storedDeliveries } from "../support/webhooks";
+
+const baseUrl = inject("shiplogUrl");
+const { argocdToken, githubSecret } = inject("webhookCredentials");
+
+function post(endpoint: string, body: string, headers: Record<string, string>): Promise<Response> {
+  return fetch(new URL(endpoint, baseUrl), { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+}
+
+type Accepted = { status: string; deliveryId: string };
+
+describe("POST /api/webhooks/argocd", () => {
+  const notify = (body: string, token: string) =>
+    post("/api/webhooks/argocd", body, { authorization: `Bearer ${token}`, "user-agent": "argocd-notifications-controller" });
+
+  it("stores the real Application notification once: 202, then 200 duplicate", async () => {
+    // application-real.yaml, as Argo CD's `{{toJson .app}}` template renders it.
+    const body = argocdBody(await argocdApplication(), { event: "on-deployed", instance: "e2e-http" });
+
+    const first = await notify(body, argocdToken);
+    expect(first.status).toBe(202);
+    expect(first.headers.get("x-request-id")).toBeTruthy();
+    const accepted = (await first.json()) as Accepted;
+    expect(accepted).toEqual({ status: "accepted", deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await storedDeliveries("ARGOCD", accepted.deliveryId)).toMatchObject([{ body, event: "on-deployed" }]);
+
+    const again = await notify(body, argocdToken);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: "duplicate", deliveryId: accepted.deliveryId });
+    expect(await storedDeliveries("ARGOCD", accepted.deliveryId)).toHaveLength(1);
+  });
+
+  it("refuses a wrong bearer token with 401 and stores nothing", async () => {
+    const app = await argocdApplication();
+    (app.metadata as { uid: string }).uid = randomUUID();
+    const body = argocdBody(app, { instance: "e2e-http" });
+
+    const response = await notify(body, `${argocdToken}-wrong`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+    expect(await getDb().webhookDelivery.count({ where: { body } })).toBe(0);
+  });
+});
+
+describe("POST /api/webhooks/github", () => {
+  it("accepts a push signed with the webhook secret: 202", async () => {
+    const text = await readFile(path.join(fixturesDir, "github/push/payload.json"), "utf8");
+    const delivery = randomUUID();
+    const response = await post("/api/webhooks/github", text, {
+      "user-agent": "GitHub-Hookshot/e2e",
+      "x-github-event": "push",
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": signGithubPayload(githubSecret, text),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: "accepted", deliveryId: delivery });
+    expect(await storedDeliveries("GITHUB", delivery)).toMatchObject([{ body: text, event: "push" }]);
+  });
+});
+
+describe("probes", () => {
+  it("GET /api/health answers 200", async () => {
+    const response = await fetch(new URL("/api/health", baseUrl));
+    expect(response.status).toBe(200);
+  });
+
+  it("GET /api/ready answers 200: database reachable, no migration pending", async () => {
+    const response = await fetch(new URL("/api/ready", baseUrl));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ready" });
+  });
+});

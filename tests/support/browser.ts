@@ -1,0 +1,149 @@
+// Browser helpers for tests/e2e/*.spec.ts: Debian's Chromium driven by playwright-core (its own
+// browser download cannot reach the internet here), one browser per test file, pages that
+// record every console error and failed request, screenshots, and axe-core checks.
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type * as Axe from "axe-core";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/** The Chromium to drive: CHROMIUM_PATH, else Debian's package. Never skips when there is none. */
+export function chromiumPath(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, but no such file exists. Point it at a Chromium or Chrome binary.`);
+    return configured;
+  }
+  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  throw new Error(
+    `The browser tests need Chromium and found none at ${DEBIAN_CHROMIUM}. ` +
+      "Install it with `apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium or Chrome binary.",
+  );
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      "--no-sandbox", // CI runs as root, where Chromium's sandbox refuses to start
+      "--disable-gpu",
+      "--disable-dev-shm-usage", // containers often give /dev/shm only 64 MB
+      "--no-first-run",
+      // Without these Chromium keeps calling Google services the closed network never answers.
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export type CheckedPage = {
+  page: Page;
+  /**
+   * Everything that went wrong while the page was open: console errors, uncaught exceptions,
+   * requests that failed or were answered 4xx/5xx. Tests expect it to be empty.
+   */
+  problems: string[];
+};
+
+export type PageOptions = { width?: number; height?: number };
+
+/**
+ * One Chromium for the calling test file, launched before its tests and closed after them.
+ * `openPage()` gives a fresh context (own cookies and storage) aimed at the running Shiplog.
+ */
+export function useBrowser(): { openPage: (options?: PageOptions) => Promise<CheckedPage> } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  return {
+    openPage: async ({ width = 1280, height = 800 }: PageOptions = {}) => {
+      if (!browser) throw new Error("openPage() runs inside tests or hooks of the file that called useBrowser()");
+      const context = await browser.newContext({ baseURL: inject("shiplogUrl"), viewport: { width, height } });
+      const page = await context.newPage();
+      return { page, problems: recordProblems(page) };
+    },
+  };
+}
+
+function recordProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const { url, lineNumber } = message.location();
+    problems.push(`console error: ${message.text()}${url ? ` (${url}:${lineNumber})` : ""}`);
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "unknown error"}`),
+  );
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return problems;
+}
+
+/** Saves a full-page PNG as test-results/screenshots/<name>.png (git-ignored); returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(root, "test-results", "screenshots", `${name}.png`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+let axeSource: Promise<string> | undefined;
+
+/**
+ * Runs axe-core in the page and lists its serious and critical violations, one line per rule
+ * with the offending elements, e.g.
+ * `color-contrast (serious): Elements must meet minimum color contrast ratio thresholds: td > span (… contrast of 2.62 …)`.
+ * Tests expect an empty list; moderate and minor findings are not failures.
+ *
+ * One kind of "needs review" counts too: axe measures the contrast of text of one or two
+ * characters but only asks for review (it could be an icon font). On a dashboard those are the
+ * numbers themselves, so a measured ratio below the required one is reported as a violation.
+ */
+export async function accessibilityViolations(page: Page, options: Axe.RunOptions = {}): Promise<string[]> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: await axeSource });
+  const results = await page.evaluate(
+    (runOptions) => (window as unknown as { axe: typeof Axe }).axe.run(document, runOptions),
+    { ...options, resultTypes: ["violations", "incomplete"] } satisfies Axe.RunOptions,
+  );
+  const serious = (result: Axe.Result) => result.impact === "serious" || result.impact === "critical";
+  const shortTextBelowContrast = (node: Axe.NodeResult) =>
+    node.any.some((check) => {
+      const data = check.data as { messageKey?: string; contrastRatio?: number; expectedContrastRatio?: string } | null;
+      return data?.messageKey === "shortTextContent" && data.contrastRatio !== undefined && data.contrastRatio < Number.parseFloat(data.expectedContrastRatio ?? "0");
+    });
+  const failing = [
+    ...results.violations.filter(serious),
+    ...results.incomplete
+      .filter((result) => result.id === "color-contrast" && serious(result))
+      .map((result) => ({ ...result, nodes: result.nodes.filter(shortTextBelowContrast) }))
+      .filter((result) => result.nodes.length > 0),
+  ];
+  return failing.map((result) => {
+    const nodes = result.nodes.map((node) => {
+      const check = [...node.any, ...node.all, ...node.none][0];
+      const contrast = check?.data as { contrastRatio?: number; expectedContrastRatio?: string; fgColor?: string; bgColor?: string } | null;
+      const reason =
+        contrast?.contrastRatio !== undefined
+          ? `contrast ${contrast.contrastRatio}:1 of ${contrast.fgColor} on ${contrast.bgColor}, needs ${contrast.expectedContrastRatio}`
+          : check?.message;
+      return `${node.target.join(" ")}${reason ? ` (${reason})` : ""}`;
+    });
+    return `${result.id} (${result.impact}): ${result.help}: ${nodes.join("; ")}`;
+  });
+}

@@ -1,0 +1,162 @@
+// globalSetup of the e2e project (vitest.config.ts): one real Shiplog per run for browser specs
+// and real-HTTP tests. Builds Next if stale, copies the migrated template into a database of
+// its own, loads a 12-service demo fleet as of a fixed instant (plus a little trouble, see
+// demo-fleet-trouble.ts), starts `next start` on a free
+// port with test webhook credentials, and provides the base URL, database URL and credentials.
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { TestProject } from "vitest/node";
+import { createDb } from "../../lib/db/client";
+import { buildIfStale, checkBuildStale } from "../../lib/ops/build-if-stale";
+import { startWebServer } from "../../lib/ops/start-web-server";
+import { seedDemoFleetIfEmpty } from "../../prisma/demo-fleet/seed-demo-fleet";
+import { recordDemoFleetTrouble } from "./demo-fleet-trouble";
+import { type FileLock, holdFileLock } from "./hold-file-lock";
+import { createDatabase, freePort } from "./postgres-admin";
+
+export type WebhookCredentials = { argocdToken: string; buildToken: string; githubSecret: string };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the running Shiplog, e.g. http://127.0.0.1:41234 (no trailing slash). */
+    shiplogUrl: string;
+    /** The database that server uses; tests read it to know what the pages should show. */
+    shiplogDatabaseUrl: string;
+    /** The demo fleet's "now" (ISO). Pages still render relative to the real clock. */
+    demoFleetNow: string;
+    webhookCredentials: WebhookCredentials;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Small enough to seed in seconds, big enough to have every environment and degraded apps. */
+const DEMO_SERVICES = 12;
+/**
+ * A fixed instant, so every run seeds the same fleet (names, counts, states, timestamps). It lies
+ * in the past: the page counts "deployments in the last 24 h / 7 days" and words times against
+ * the real clock, so tests compute those from the database at test time rather than expect
+ * constants.
+ */
+const DEMO_NOW = new Date("2026-11-01T12:00:00Z");
+
+const credentials: WebhookCredentials = {
+  argocdToken: "e2e-argocd-token",
+  buildToken: "e2e-build-token",
+  githubSecret: "e2e-github-secret",
+};
+
+const log = (line: string) => console.log(`[e2e] ${line}`);
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+export async function setup(project: TestProject) {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const teardown = async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+      await cleanup().catch((error: unknown) => console.error(`[e2e] while stopping: ${String(error)}`));
+    }
+  };
+
+  try {
+    const started = performance.now();
+    const buildLock = await holdFreshBuild();
+    cleanups.push(() => buildLock.release());
+
+    let step = performance.now();
+    const database = await createDatabase(project.getProvidedContext().serverUrl, {
+      prefix: "shiplog_e2e",
+      template: project.getProvidedContext().templateDatabase,
+    });
+    cleanups.push(() => database.drop());
+    const db = createDb(database.url);
+    try {
+      const { summary } = await seedDemoFleetIfEmpty(db, { services: DEMO_SERVICES, now: DEMO_NOW });
+      await recordDemoFleetTrouble(db, { services: DEMO_SERVICES, now: DEMO_NOW });
+      log(`demo fleet of ${summary?.applications} applications seeded in ${seconds(step)}`);
+    } finally {
+      await db.$disconnect();
+    }
+
+    step = performance.now();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = startWebServer({ root, mode: "start", port, env: serverEnv(database.url, port) });
+    cleanups.push(() => server.stop(5_000));
+    await server.waitUntilAnswering(60_000);
+    // /api/ready opens the server's Prisma client, so the first timed request (a webhook's 1.5 s
+    // database deadline) does not pay for loading it; it also proves the schema is current.
+    await waitUntilReady(url, 30_000);
+    log(`next start answering on ${url} after ${seconds(step)}; e2e setup took ${seconds(started)}`);
+
+    project.provide("shiplogUrl", url);
+    project.provide("shiplogDatabaseUrl", database.url);
+    project.provide("demoFleetNow", DEMO_NOW.toISOString());
+    project.provide("webhookCredentials", credentials);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
+
+/**
+ * Leaves a build of the current sources in .next/ and a shared lock on it, held until teardown.
+ * Several engineers (and their test runs) share this working tree: `next build` takes the lock
+ * exclusively, so it never rewrites .next/ under another run's server, and two runs never build
+ * at once; whoever comes second finds the build fresh and serves it.
+ */
+async function holdFreshBuild(): Promise<FileLock> {
+  const lockFile = path.join(root, ".shiplog", "next-build.lock");
+  const waitLog = (what: string) => () => log(`waiting for another test run (${what})…`);
+  const timeoutMs = 15 * 60_000;
+
+  const shared = await holdFileLock(lockFile, "shared", { timeoutMs, onWait: waitLog("building Next") });
+  const check = await checkBuildStale(root);
+  if (!check.stale) {
+    log(`using the existing Next build (${check.reason})`);
+    return shared;
+  }
+  await shared.release();
+
+  const exclusive = await holdFileLock(lockFile, "exclusive", { timeoutMs, onWait: waitLog("serving the current build") });
+  try {
+    const started = performance.now();
+    // Checks again: another run may have built while this one waited.
+    const build = await buildIfStale({ root, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, log });
+    log(build.built ? `next build took ${seconds(started)}` : `using the Next build another run just made`);
+  } finally {
+    await exclusive.release();
+  }
+  return holdFileLock(lockFile, "shared", { timeoutMs, onWait: waitLog("building Next") });
+}
+
+function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    ARGOCD_WEBHOOK_TOKENS: credentials.argocdToken,
+    BUILD_WEBHOOK_TOKENS: credentials.buildToken,
+    GITHUB_WEBHOOK_SECRET: credentials.githubSecret,
+    // The seeded fleet must stay as seeded while pages are checked against the database:
+    // no worker turning the tests' webhooks into applications, no polling of a real Argo CD
+    // named in a developer's .env.
+    SHIPLOG_INLINE_WORKER: "false",
+    ARGOCD_INSTANCES: "",
+    LOG_LEVEL: "warn",
+  };
+}
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) => error as Error);
+    if (!(response instanceof Error) && response.ok) return;
+    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url}/api/ready did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
+}
