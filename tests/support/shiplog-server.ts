@@ -3,6 +3,8 @@
 // its own, loads a 12-service demo fleet as of a fixed instant (plus a little trouble, see
 // demo-fleet-trouble.ts), starts `next start` on a free
 // port with test webhook credentials, and provides the base URL, database URL and credentials.
+// Tests that need a server of their own (another database, the inline worker on) call
+// startShiplogServer.
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { TestProject } from "vitest/node";
@@ -78,14 +80,9 @@ export async function setup(project: TestProject) {
     }
 
     step = performance.now();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const server = startWebServer({ root, mode: "start", port, env: serverEnv(database.url, port) });
-    cleanups.push(() => server.stop(5_000));
-    await server.waitUntilAnswering(60_000);
-    // /api/ready opens the server's Prisma client, so the first timed request (a webhook's 1.5 s
-    // database deadline) does not pay for loading it; it also proves the schema is current.
-    await waitUntilReady(url, 30_000);
+    const server = await startShiplogServer(database.url);
+    cleanups.push(() => server.stop());
+    const { url } = server;
     log(`next start answering on ${url} after ${seconds(step)}; e2e setup took ${seconds(started)}`);
 
     project.provide("shiplogUrl", url);
@@ -128,6 +125,35 @@ async function holdFreshBuild(): Promise<FileLock> {
     await exclusive.release();
   }
   return holdFileLock(lockFile, "shared", { timeoutMs, onWait: waitLog("building Next") });
+}
+
+/**
+ * Starts `next start` (the build the e2e setup left fresh) on a free port against `databaseUrl`
+ * and waits until /api/ready answers. `env` overrides the test server's settings, e.g.
+ * SHIPLOG_INLINE_WORKER=true for a server that processes what it receives, as in production.
+ */
+export async function startShiplogServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = startWebServer({ root, mode: "start", port, env: { ...serverEnv(databaseUrl, port), ...env } });
+  try {
+    await server.waitUntilAnswering(60_000);
+    // /api/ready opens the server's Prisma client, so the first timed request (a webhook's 1.5 s
+    // database deadline) does not pay for loading it; it also proves the schema is current.
+    await waitUntilReady(url, 30_000);
+  } catch (error) {
+    await server.stop(5_000);
+    throw error;
+  }
+  return {
+    url,
+    stop: async () => {
+      await server.stop(5_000);
+    },
+  };
 }
 
 function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
