@@ -3,6 +3,7 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { argoInstanceSchema } from "./argocd/argocd-client";
+import { classificationRulesSchema } from "./fleet/classify-application";
 import { webhookHookSchema } from "./github/webhook-hook";
 
 const port = z.coerce
@@ -96,6 +97,24 @@ export const configSchema = z.object({
       }
     })
     .pipe(z.array(argoInstanceSchema)),
+  /**
+   * How applications are filed under services, teams, environments and clusters: JSON with any of
+   * the label lists of lib/fleet/classify-application.ts, each replacing its default, e.g.
+   * {"serviceLabels":["acme.io/service","app.kubernetes.io/part-of"],"environmentLabels":["acme.io/env"]}.
+   */
+  SHIPLOG_CLASSIFICATION_RULES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return {};
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: 'must be a JSON object like {"serviceLabels":["acme.io/service"]}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(classificationRulesSchema.partial()),
   /** Seconds between reconciliation polls of each Argo CD instance; 0 turns polling off. */
   ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Time limit of one Argo CD API call. */

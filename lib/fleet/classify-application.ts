@@ -1,6 +1,7 @@
 // Decides which service, team, environment and cluster an Argo CD application belongs to.
 // Rules read labels first (explicit beats inferred), then the owning ApplicationSet and the
 // destination, then naming conventions; every application gets an answer.
+import { z } from "zod";
 import type { ApplicationSnapshot } from "../argocd/application-snapshot";
 
 export type Classification = {
@@ -13,17 +14,22 @@ export type Classification = {
   cluster: { server: string; name: string; region?: string; provider?: string };
 };
 
-export type ClassificationRules = {
-  serviceLabels: string[];
-  teamLabels: string[];
-  environmentLabels: string[];
-  regionLabels: string[];
-  providerLabels: string[];
-  repositoryLabels: string[];
-  tierLabels: string[];
+const labelList = z.array(z.string().min(1)).min(1);
+
+/** What an operator may override (SHIPLOG_CLASSIFICATION_RULES); each list replaces the default. */
+export const classificationRulesSchema = z.strictObject({
+  serviceLabels: labelList,
+  teamLabels: labelList,
+  environmentLabels: labelList,
+  regionLabels: labelList,
+  providerLabels: labelList,
+  repositoryLabels: labelList,
+  tierLabels: labelList,
   /** Environment names recognised as a suffix or prefix of application and namespace names. */
-  knownEnvironments: string[];
-};
+  knownEnvironments: labelList,
+});
+
+export type ClassificationRules = z.infer<typeof classificationRulesSchema>;
 
 export const defaultClassificationRules: ClassificationRules = {
   serviceLabels: ["shiplog.io/service", "app.kubernetes.io/part-of", "app.kubernetes.io/name", "app"],

@@ -27,6 +27,12 @@ describe("parseConfig", () => {
     expect(parseConfig({ ARGOCD_INSTANCES: JSON.stringify(instances) }).ARGOCD_INSTANCES).toEqual(instances);
   });
 
+  it("reads classification rules as JSON, each list replacing its default", () => {
+    expect(parseConfig({ SHIPLOG_CLASSIFICATION_RULES: '{"serviceLabels":["acme.io/service"]}' }).SHIPLOG_CLASSIFICATION_RULES).toEqual({ serviceLabels: ["acme.io/service"] });
+    expect(messageOf({ SHIPLOG_CLASSIFICATION_RULES: '{"serviceLabel":["x"]}' })).toMatch(/SHIPLOG_CLASSIFICATION_RULES: .*serviceLabel/);
+    expect(messageOf({ SHIPLOG_CLASSIFICATION_RULES: '{"teamLabels":[]}' })).toMatch(/SHIPLOG_CLASSIFICATION_RULES\.teamLabels/);
+  });
+
   it("names the setting and the bad value", () => {
     expect(messageOf({ PORT: "eighty" })).toMatch(/PORT: .*"eighty"/);
     expect(messageOf({ SHIPLOG_SEED: "everything" })).toMatch(/SHIPLOG_SEED/);

@@ -4,6 +4,7 @@
 // snapshot. A deleted application (on-deleted, or an object whose deletion was requested) is then
 // marked deleted. The poller reports an application Argo CD no longer lists as on-deleted with
 // metadata alone: that marks the known application deleted and records nothing else.
+import { configuredClassificationRules } from "../../fleet/configured-classification-rules";
 import { recordApplicationSnapshot } from "../../applications/record-application-snapshot";
 import { markApplicationDeleted } from "../../applications/mark-application-deleted";
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
@@ -25,7 +26,7 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   }
 
   const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
-  await recordApplicationSnapshot(db, directory, snapshot);
+  await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
   if (deleted) {
     await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt });
   }
