@@ -164,7 +164,7 @@ export function demoServices(count: number, options: { applicationsPerService?: 
 
 /** Days on which every service ships a base-image bump, fleet-wide. */
 function fleetRolloutDays(days: number): number[] {
-  return [Math.floor(days * 0.25), Math.floor(days * 0.55), Math.floor(days * 0.85)];
+  return [Math.floor(days * 0.3), Math.floor(days * 0.75)];
 }
 
 type Release = { version: string; tag: string; commitSha: string; at: number; hotfix: boolean };
@@ -176,7 +176,7 @@ export function demoServiceEvents(service: DemoService, options: DemoFleetOption
   const days = options.days ?? 90;
   const end = options.now.getTime();
   const begin = end - days * DAY;
-  const meanGap = ({ 1: 7, 2: 14, 3: 28 }[service.tier] * DAY) / (options.cadence ?? 1);
+  const meanGap = ({ 1: 10, 2: 21, 3: 42 }[service.tier] * DAY) / (options.cadence ?? 1);
   const events: DemoEvent[] = [];
   const emit = (event: DemoEvent) => events.push(event);
   // What each application of this service runs, its last operation, and its Argo CD history ids.
@@ -318,7 +318,7 @@ export function demoServiceEvents(service: DemoService, options: DemoFleetOption
       return deploy(application, release, at + duration + (10 + rand() * 20) * 60_000, "ok");
     }
     // Running, then finished; health follows.
-    if (end - at < 3 * HOUR || rand() < 0.1) {
+    if (end - at < 3 * HOUR || rand() < 0.05) {
       snapshot(application, { at: at + 5_000, images: previousImages, operation: { phase: "RUNNING", startedAt: at, revision: configRevision, initiatedBy }, health: "PROGRESSING", sync: "OUT_OF_SYNC" });
     }
     const finished = at + duration;
