@@ -6,6 +6,7 @@ import type { ApplicationSnapshot } from "../argocd/application-snapshot";
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { deriveDeploymentStatus } from "../deployments/derive-deployment-status";
+import { phaseLogInsert } from "../deployments/phase-log";
 import {
   type DeploymentFacts,
   deploymentFactsOf,
@@ -183,12 +184,7 @@ async function recordDeployment(
         healthy_at = EXCLUDED.healthy_at, degraded_at = EXCLUDED.degraded_at, observed_at = EXCLUDED.observed_at,
         status = EXCLUDED.status, is_rollback = EXCLUDED.is_rollback, updated_at = now()
       RETURNING id
-    ), logged AS (
-      INSERT INTO deployment_events (deployment_id, kind, at, detail)
-      SELECT deployment.id, e.kind, e.at, e.detail FROM deployment,
-        unnest(${events.map((e) => e.kind)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.detail)}::text[]) AS e(kind, at, detail)
-      ON CONFLICT (deployment_id, kind, at) DO NOTHING
-    )
+    ), logged AS (${phaseLogInsert(events)})
     SELECT id FROM deployment`;
   const id = written[0]!.id;
   if (releaseChanged && row.has_next) {

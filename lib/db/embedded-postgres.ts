@@ -74,7 +74,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: log,
   });
 
-  const initialised = await exists(path.join(clusterDir, "PG_VERSION"));
+  const initialised = await pathExists(path.join(clusterDir, "PG_VERSION"));
   try {
     if (!initialised) await server.initialise();
     await server.start();
@@ -161,12 +161,14 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file exists; errors other than "not found" (permissions, I/O) are thrown. */
+export async function pathExists(file: string): Promise<boolean> {
   try {
     await access(file);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
   }
 }
 

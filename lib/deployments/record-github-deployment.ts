@@ -15,6 +15,7 @@ import type { DbOrTx } from "../db/client";
 import type { FleetDirectory } from "../fleet/fleet-directory";
 import type { HealthStatus, OperationPhase } from "../generated/prisma/enums";
 import { deriveDeploymentStatus } from "./derive-deployment-status";
+import { phaseLogInsert } from "./phase-log";
 import { type DeploymentFacts, isTerminalPhase, mergeDeploymentFacts } from "./merge-deployment-observation";
 
 export const GITHUB_INSTANCE = "github";
@@ -86,12 +87,7 @@ export async function recordGithubDeployment(
         automated = EXCLUDED.automated, message = EXCLUDED.message, observed_at = EXCLUDED.observed_at, status = EXCLUDED.status,
         updated_at = now()
       RETURNING id
-    ), logged AS (
-      INSERT INTO deployment_events (deployment_id, kind, at, detail)
-      SELECT deployment.id, e.kind, e.at, e.detail FROM deployment,
-        unnest(${events.map((e) => e.kind)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.detail)}::text[]) AS e(kind, at, detail)
-      ON CONFLICT (deployment_id, kind, at) DO NOTHING
-    )
+    ), logged AS (${phaseLogInsert(events)})
     SELECT id FROM deployment`;
   await refreshGithubApplication(db, application.applicationId);
   return { applicationId: application.applicationId, deploymentId: written[0]!.id };

@@ -1,10 +1,9 @@
 // The database Shiplog runs against: the external server named by DATABASE_URL (checked,
 // never started), or the embedded PostgreSQL under SHIPLOG_DATA_DIR.
-import { access } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../env";
-import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { pathExists, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { checkDatabaseReachable, describeDatabaseUrl } from "./check-database-reachable";
 
 export type StartedDatabase = {
@@ -58,18 +57,10 @@ async function stopWhenGone(stop: () => Promise<void>, pidFile: string, timeoutM
   );
   const deadline = Date.now() + timeoutMs;
   while (!outcome && Date.now() < deadline) {
-    if (!(await exists(pidFile))) return;
+    if (!(await pathExists(pidFile))) return;
     await sleep(100);
   }
   if (!outcome) throw new Error(`PostgreSQL did not stop within ${timeoutMs / 1000} s (${pidFile} remains)`);
   if (outcome.error) throw outcome.error;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
