@@ -32,10 +32,14 @@ export async function recordPullRequest(db: DbOrTx, input: PullRequestInput): Pr
       VALUES (${input.repository}, ${input.number}, ${input.title}, ${input.authorLogin ?? null}, ${input.state}::"PullRequestState",
         ${input.headRef ?? null}, ${input.baseRef ?? null}, ${mergeCommitSha}, ${ticketKeys}::text[], ${input.url ?? null},
         ${input.openedAt}, ${input.mergedAt ?? null}, ${input.closedAt ?? null})
+      -- A merge is final: a late "opened" or "edited" delivery updates the text, never un-merges.
       ON CONFLICT (repository, number) DO UPDATE SET
-        title = EXCLUDED.title, author_login = EXCLUDED.author_login, state = EXCLUDED.state, head_ref = EXCLUDED.head_ref,
-        base_ref = EXCLUDED.base_ref, merge_commit_sha = EXCLUDED.merge_commit_sha, ticket_keys = EXCLUDED.ticket_keys,
-        url = EXCLUDED.url, opened_at = EXCLUDED.opened_at, merged_at = EXCLUDED.merged_at, closed_at = EXCLUDED.closed_at
+        title = EXCLUDED.title, author_login = EXCLUDED.author_login, head_ref = EXCLUDED.head_ref,
+        base_ref = EXCLUDED.base_ref, ticket_keys = EXCLUDED.ticket_keys, url = EXCLUDED.url, opened_at = EXCLUDED.opened_at,
+        state = CASE WHEN pull_requests.state = 'MERGED' THEN pull_requests.state ELSE EXCLUDED.state END,
+        merge_commit_sha = CASE WHEN pull_requests.state = 'MERGED' THEN pull_requests.merge_commit_sha ELSE EXCLUDED.merge_commit_sha END,
+        merged_at = CASE WHEN pull_requests.state = 'MERGED' THEN pull_requests.merged_at ELSE EXCLUDED.merged_at END,
+        closed_at = CASE WHEN pull_requests.state = 'MERGED' THEN pull_requests.closed_at ELSE EXCLUDED.closed_at END
       RETURNING id
     ), linked AS (
       INSERT INTO pull_request_commits (pull_request_id, commit_id)

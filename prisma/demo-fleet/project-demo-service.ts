@@ -104,6 +104,8 @@ export class ServiceProjection {
       mergeCommitSha, ticketKeys: extractTicketKeys(input.title, input.body, input.headRef), url: input.url ?? null,
       openedAt: input.openedAt, mergedAt: input.mergedAt ?? null, closedAt: input.closedAt ?? null,
     };
+    // As the domain path does: a merge is final.
+    if (existing?.state === "MERGED") Object.assign(row, { state: existing.state, mergeCommitSha: existing.mergeCommitSha, mergedAt: existing.mergedAt, closedAt: existing.closedAt });
     this.pullRequests.set(input.number, row);
     const commit = mergeCommitSha ? this.commits.get(mergeCommitSha) : undefined;
     if (commit) this.pullRequestCommits.add(`${row.id}|${commit.id}`);

@@ -257,6 +257,19 @@ describe("pull requests merged as a commit", () => {
     expect(await db.pullRequest.findFirstOrThrow()).toMatchObject({ mergeCommitSha: null, ticketKeys: ["PLAT-102"] });
   });
 
+  it("stay merged when an older 'opened' or 'edited' delivery arrives after the merge", async () => {
+    await push(null, "c1", "c2");
+    await recordPullRequest(db, merged(103, "c2"));
+    await recordPullRequest(db, { ...merged(103, "c2"), title: "PLAT-103: change, retitled", state: "OPEN", mergeCommitSha: sha.c1, mergedAt: null, closedAt: null });
+    expect(await db.pullRequest.findFirstOrThrow()).toMatchObject({
+      state: "MERGED",
+      mergeCommitSha: sha.c2,
+      mergedAt: t0,
+      title: "PLAT-103: change, retitled",
+    });
+    expect(await linkedShas()).toEqual(["#103 c2"]);
+  });
+
   it("are linked once however often they are delivered", async () => {
     await recordPullRequest(db, merged(101, "c2"));
     await push(null, "c1", "c2");
