@@ -17,7 +17,7 @@ const { values } = parseArgs({
     services: { type: "string", default: "500" },
     applications: { type: "string" },
     deployments: { type: "string" },
-    lanes: { type: "string", default: "4" },
+    lanes: { type: "string", default: "6" },
     bulk: { type: "boolean", default: false },
     force: { type: "boolean", default: false },
   },

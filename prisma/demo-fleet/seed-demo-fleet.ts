@@ -62,7 +62,8 @@ export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedS
 
   let next = 0;
   let done = 0;
-  const lanes = Math.max(1, options.lanes ?? 4);
+  // Six overlaps round trips best on two cores (measured: 4 lanes 65 s, 6 lanes 56 s, 8 lanes 59 s).
+  const lanes = Math.max(1, options.lanes ?? 6);
   const lane = async () => {
     const directory = new FleetDirectory();
     while (next < services.length) {
