@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SearchBox } from "@/components/search-box";
 import { NavLink } from "@/components/ui/nav-link";
 import "./globals.css";
 
@@ -14,16 +15,19 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen">
         <header className="border-b border-zinc-200 bg-white">
-          <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-8 px-6">
-            <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
-              Shiplog
-            </Link>
-            <ul className="flex gap-6 self-stretch text-sm font-medium">
-              <li className="flex">
-                <NavLink href="/">Fleet</NavLink>
-              </li>
-            </ul>
-          </nav>
+          <div className="mx-auto flex h-14 max-w-6xl items-center gap-8 px-6">
+            <nav aria-label="Main" className="flex items-center gap-8 self-stretch">
+              <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
+                Shiplog
+              </Link>
+              <ul className="flex gap-6 self-stretch text-sm font-medium">
+                <li className="flex">
+                  <NavLink href="/">Fleet</NavLink>
+                </li>
+              </ul>
+            </nav>
+            <SearchBox />
+          </div>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
       </body>

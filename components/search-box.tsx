@@ -1,0 +1,52 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useState, type FormEvent } from "react";
+import { routeSearchQuery } from "@/lib/trace/route-search-query";
+
+/** The header's search: a commit SHA or prefix, a pull request or a ticket key; Enter submits. */
+export function SearchBox() {
+  const router = useRouter();
+  const inputId = useId();
+  const messageId = useId();
+  const [message, setMessage] = useState<string | null>(null);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const text = new FormData(event.currentTarget).get("q");
+    const route = routeSearchQuery(typeof text === "string" ? text : "");
+    if (route.kind === "go") {
+      setMessage(null);
+      router.push(route.href);
+    } else {
+      setMessage(route.message);
+    }
+  }
+
+  return (
+    <form role="search" onSubmit={submit} className="relative ml-auto flex items-center">
+      <label htmlFor={inputId} className="sr-only">
+        Search commits, pull requests and tickets
+      </label>
+      <input
+        id={inputId}
+        name="q"
+        type="search"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="SHA, owner/repo#123 or PAY-123"
+        aria-describedby={message ? messageId : undefined}
+        aria-invalid={message ? true : undefined}
+        onChange={() => setMessage(null)}
+        className="w-72 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm text-zinc-900 placeholder:text-zinc-500"
+      />
+      <p
+        id={messageId}
+        role="status"
+        className={`absolute top-full right-0 z-10 mt-1 w-72 rounded-md border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 shadow-sm ${message ? "" : "sr-only"}`}
+      >
+        {message}
+      </p>
+    </form>
+  );
+}
