@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordGithubDeployment } from "../../deployments/record-github-deployment";
 import { githubTime, repositoryRef } from "../../github/webhook-fields";
 import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
-import { githubDeploymentSchema } from "./github-deployment";
+import { githubDeploymentFields, githubDeploymentSchema } from "./github-deployment";
 
 const deploymentStatusEventSchema = z.object({
   repository: repositoryRef,
@@ -26,13 +26,7 @@ export const handleGithubDeploymentStatus: DeliveryHandler = async (payload, { d
   );
   const times = [status.updated_at, status.created_at, deployment.updated_at].filter((time): time is Date => time != null);
   await recordGithubDeployment(db, directory, {
-    repository: repository.full_name,
-    environment: deployment.environment,
-    deploymentId: deployment.id,
-    sha: deployment.sha,
-    creator: deployment.creator?.login ?? null,
-    description: deployment.description ?? null,
-    createdAt: deployment.created_at,
+    ...githubDeploymentFields(repository.full_name, deployment),
     status: { state: status.state, at: status.created_at, description: status.description ?? null },
     observedAt: new Date(Math.max(...times.map((time) => time.getTime()))),
   });

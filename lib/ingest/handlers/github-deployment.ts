@@ -18,16 +18,23 @@ export const githubDeploymentSchema = z.object({
 
 const deploymentEventSchema = z.object({ repository: repositoryRef, deployment: githubDeploymentSchema });
 
-export const handleGithubDeployment: DeliveryHandler = async (payload, { db, directory }) => {
-  const { repository, deployment } = parsePayload(deploymentEventSchema, payload, "deployment payload");
-  await recordGithubDeployment(db, directory, {
-    repository: repository.full_name,
+/** The recorder's view of a GitHub deployment object, shared by `deployment` and `deployment_status`. */
+export function githubDeploymentFields(repository: string, deployment: z.infer<typeof githubDeploymentSchema>) {
+  return {
+    repository,
     environment: deployment.environment,
     deploymentId: deployment.id,
     sha: deployment.sha,
     creator: deployment.creator?.login ?? null,
     description: deployment.description ?? null,
     createdAt: deployment.created_at,
+  };
+}
+
+export const handleGithubDeployment: DeliveryHandler = async (payload, { db, directory }) => {
+  const { repository, deployment } = parsePayload(deploymentEventSchema, payload, "deployment payload");
+  await recordGithubDeployment(db, directory, {
+    ...githubDeploymentFields(repository.full_name, deployment),
     observedAt: deployment.updated_at ?? deployment.created_at,
   });
   return processed;
