@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { SearchBox } from "@/components/search-box";
 import { NavLink } from "@/components/ui/nav-link";
+import { Providers } from "./providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -10,26 +11,38 @@ export const metadata: Metadata = {
   description: "Fleet-wide release dashboard for Argo CD: what runs where, and how it got there.",
 };
 
+/** The pages in the top bar, in the order users reach for them. */
+const navigation = [
+  { href: "/", label: "Fleet" },
+  { href: "/timeline", label: "Timeline" },
+  { href: "/metrics", label: "DORA" },
+  { href: "/settings/integrations", label: "Ingestion" },
+];
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
         <header className="border-b border-zinc-200 bg-white">
-          <div className="mx-auto flex h-14 max-w-6xl items-center gap-8 px-6">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
             <nav aria-label="Main" className="flex items-center gap-8 self-stretch">
               <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
                 Shiplog
               </Link>
               <ul className="flex gap-6 self-stretch text-sm font-medium">
-                <li className="flex">
-                  <NavLink href="/">Fleet</NavLink>
-                </li>
+                {navigation.map(({ href, label }) => (
+                  <li key={href} className="flex">
+                    <NavLink href={href}>{label}</NavLink>
+                  </li>
+                ))}
               </ul>
             </nav>
             <SearchBox />
           </div>
         </header>
-        <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+        <main className="mx-auto max-w-7xl px-6 py-8">
+          <Providers>{children}</Providers>
+        </main>
       </body>
     </html>
   );

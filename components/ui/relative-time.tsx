@@ -1,10 +1,37 @@
+"use client";
+
+import { useEffect, useState } from "react";
 import { formatExactTime, formatRelativeTime } from "@/lib/format/format-time";
 
-/** "12 min ago", with the exact UTC time on hover and in the datetime attribute. */
-export function RelativeTime({ date, now }: { date: Date; now?: Date }) {
+/**
+ * "12 min ago", with the exact time on hover in the viewer's own time zone.
+ *
+ * The server renders the phrase against its clock and the exact time in UTC (it cannot know the
+ * viewer's zone); after hydration the browser swaps in its own zone and keeps the phrase current
+ * once a minute. `now` pins the clock for pages that show a fixed moment.
+ */
+export function RelativeTime({ date, now }: { date: Date | string; now?: Date | string }) {
+  const at = typeof date === "string" ? new Date(date) : date;
+  const pinnedNow = now === undefined ? undefined : typeof now === "string" ? new Date(now) : now;
+  const [clientNow, setClientNow] = useState<Date | undefined>(undefined);
+  const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    if (pinnedNow) return;
+    setClientNow(new Date());
+    const timer = setInterval(() => setClientNow(new Date()), 60_000);
+    return () => clearInterval(timer);
+  }, [pinnedNow]);
+
   return (
-    <time dateTime={date.toISOString()} title={formatExactTime(date)} className="cursor-help">
-      {formatRelativeTime(date, now)}
+    <time
+      dateTime={at.toISOString()}
+      title={formatExactTime(at, timeZone)}
+      className="cursor-help whitespace-nowrap"
+      suppressHydrationWarning
+    >
+      {formatRelativeTime(at, pinnedNow ?? clientNow)}
     </time>
   );
 }

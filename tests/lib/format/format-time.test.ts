@@ -43,4 +43,12 @@ describe("formatExactTime", () => {
   it("is UTC to the second, whatever the process time zone", () => {
     expect(formatExactTime(new Date("2026-03-10T07:05:09.999+02:00"))).toBe("2026-03-10 05:05:09 UTC");
   });
+
+  it("words the time in the viewer's zone when one is given", () => {
+    const at = new Date("2026-03-10T07:05:09.999Z");
+    expect(formatExactTime(at, "Europe/Berlin")).toBe("2026-03-10 08:05:09 GMT+1");
+    expect(formatExactTime(at, "America/New_York")).toBe("2026-03-10 03:05:09 EDT");
+    expect(formatExactTime(at, "Asia/Kolkata")).toBe("2026-03-10 12:35:09 GMT+5:30");
+    expect(formatExactTime(at, "Etc/UTC")).toBe("2026-03-10 07:05:09 UTC");
+  });
 });
