@@ -47,7 +47,8 @@ export type CheckedPage = {
   page: Page;
   /**
    * Everything that went wrong while the page was open: console errors, uncaught exceptions,
-   * requests that failed or were answered 4xx/5xx. Tests expect it to be empty.
+   * requests that failed (except Next cancelling its own RSC fetches, see isCancelledNextFetch)
+   * or were answered 4xx/5xx. Tests expect it to be empty.
    */
   problems: string[];
 };
@@ -77,6 +78,21 @@ export function useBrowser(): { openPage: (options?: PageOptions) => Promise<Che
   };
 }
 
+/**
+ * Next cancelling an RSC fetch it no longer needs: a soft navigation's stream once the navigation
+ * has committed (vercel/next.js#93802), or a link's prefetch. Chromium reports those as
+ * net::ERR_ABORTED; they are no fault of the page, so they are not problems. A 4xx/5xx answer to
+ * such a request is still recorded, by its status.
+ */
+export function isCancelledNextFetch(method: string, url: string, errorText: string): boolean {
+  if (method !== "GET" || errorText !== "net::ERR_ABORTED") return false;
+  try {
+    return new URL(url).searchParams.has("_rsc");
+  } catch {
+    return false;
+  }
+}
+
 function recordProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (message) => {
@@ -85,9 +101,11 @@ function recordProblems(page: Page): string[] {
     problems.push(`console error: ${message.text()}${url ? ` (${url}:${lineNumber})` : ""}`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "unknown error"}`),
-  );
+  page.on("requestfailed", (request) => {
+    const errorText = request.failure()?.errorText ?? "unknown error";
+    if (isCancelledNextFetch(request.method(), request.url(), errorText)) return;
+    problems.push(`request failed: ${request.method()} ${request.url()}: ${errorText}`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
