@@ -1,0 +1,26 @@
+"use client";
+// One DORA measure over time as a line (a rate in percent or a duration in hours); buckets
+// without a value leave a gap instead of pretending zero.
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export type DoraLinePoint = { start: string; value: number | null };
+
+export function DoraLineChart({ points, label, unit, height = 180 }: { points: DoraLinePoint[]; label: string; unit: string; height?: number }) {
+  const known = points.filter((point) => point.value !== null).length;
+  return (
+    <figure className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
+      <figcaption className="mb-2 text-sm font-medium text-zinc-700">{label}</figcaption>
+      <div role="img" aria-label={`${label}: ${known} of ${points.length} periods have a value`} style={{ height }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+            <XAxis dataKey="start" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#52525b" }} minTickGap={16} />
+            <YAxis tick={{ fontSize: 11, fill: "#52525b" }} unit={unit} />
+            <Tooltip formatter={(value) => [`${Number(value).toFixed(1)}${unit}`, label]} />
+            <Line type="monotone" dataKey="value" stroke="#2563eb" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
