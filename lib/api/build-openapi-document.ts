@@ -13,6 +13,7 @@ import { buildReportSchema } from "../ingest/build-report";
 import { ingestionHealthSchema } from "../ingest/get-ingestion-health";
 import { BODY_LIMITS } from "../ingest/read-body-with-limit";
 import type { Readiness } from "../ops/check-readiness";
+import { compareReleasesParams, releaseComparisonSchema } from "../releases/compare-releases";
 import { getReleaseParams, releaseDetailSchema } from "../releases/get-release";
 import { getServiceParams, serviceDetailSchema } from "../services/get-service";
 import { listServicesQuery, servicePageSchema } from "../services/list-services";
@@ -146,6 +147,13 @@ const operations: OperationSpec[] = [
     description: "Its commits, pull requests, tickets and authors, where it runs now, and its rollout per application.",
     params: getReleaseParams,
     responses: { 200: { description: "The release.", schema: releaseDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/releases/{id}/compare/{otherId}", operationId: "compareReleases", tag: "releases",
+    summary: "Two releases of one service compared",
+    description: "The commits, pull requests, tickets and authors between the two, in either direction (`direction` says which is newer), and GitHub's compare link. 404 when either release is unknown or they belong to different services.",
+    params: compareReleasesParams,
+    responses: { 200: { description: "The comparison.", schema: releaseComparisonSchema }, ...readErrors, 404: "NotFound" },
   },
   {
     method: "get", path: "/api/v1/commits", operationId: "searchCommits", tag: "commits",

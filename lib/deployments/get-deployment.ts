@@ -10,6 +10,9 @@ import { deploymentSummaryColumns, deploymentSummaryJoins, deploymentSummarySche
 
 export const getDeploymentParams = z.object({ id: idField.meta({ description: "Deployment id." }) });
 
+/** Phase-log entries returned; a sync reports a handful, so this only guards against a runaway sender. */
+const MAX_EVENTS = 200;
+
 const releaseRef = z.object({ id: z.number().int(), version: z.string() });
 
 const deploymentRefSchema = z
@@ -37,7 +40,7 @@ export const deploymentDetailSchema = deploymentSummarySchema
     message: z.string().nullable(),
     lastHealth: z.enum(HealthStatus).nullable(),
     degradedAt: z.date().nullable(),
-    events: z.array(z.object({ at: z.date(), kind: z.string(), detail: z.string().nullable() })).meta({ description: "The phase log, oldest first." }),
+    events: z.array(z.object({ at: z.date(), kind: z.string(), detail: z.string().nullable() })).meta({ description: `The phase log, oldest first; at most ${MAX_EVENTS} entries.` }),
     rolledBackBy: deploymentRefSchema.nullable().meta({ description: "The deployment that replaced this one with an earlier release." }),
     rollsBack: deploymentRefSchema.nullable().meta({ description: "For a rollback: the deployment it reverted." }),
     rollbacks: z
@@ -72,7 +75,7 @@ export async function getDeployment(id: number, db: DbOrTx = getDb()): Promise<D
 
   const [events, links, rollbacks] = await Promise.all([
     db.$queryRaw<{ at: Date; kind: string; detail: string | null }[]>`
-      SELECT at, kind, detail FROM deployment_events WHERE deployment_id = ${id} ORDER BY at, id`,
+      SELECT at, kind, detail FROM deployment_events WHERE deployment_id = ${id} ORDER BY at, id LIMIT ${MAX_EVENTS}`,
     // Both neighbours live among the application's own deployments (its index), not the whole table.
     db.$queryRaw<(z.output<typeof deploymentRefSchema> & { link: "rolledBackBy" | "rollsBack" })[]>`
       SELECT CASE WHEN d.id = ${row.rolled_back_by_id} THEN 'rolledBackBy' ELSE 'rollsBack' END AS link,

@@ -1,19 +1,32 @@
-// One release: what it is (version, commit, image), what it carries (the commits it added
-// since the previous release, their pull requests, and the tickets and authors among them),
-// where it runs now (applications whose current release it is) and how it rolled out
-// (per application, every deployment of it). Each part is one indexed read.
+// One release: what it is (version, commit, image, config revisions), what it carries (the
+// commits it added since the previous release, their pull requests, and the tickets and
+// authors among them), where it runs now, and how it rolled out: per application of the
+// service, its deployments of this release (none: "not yet"), with rollback links, and the
+// rollbacks requested through Shiplog from or to it. Every part is one indexed read and every
+// list is capped, so a release deployed to hundreds of clusters stays one bounded page.
 import { z } from "zod";
 import { idField } from "../api/query-fields";
 import { getDb, type DbOrTx } from "../db/client";
-import { DeploymentStatus, HealthStatus, PullRequestState, SyncStatus } from "../generated/prisma/enums";
+import { config } from "../env";
+import { DeploymentStatus, HealthStatus, RollbackMethod, RollbackState, SyncStatus } from "../generated/prisma/enums";
 import { teamSchema } from "../services/list-services";
+import { attachPullRequests, releaseCommitSchema, type CommitRow } from "./attach-pull-requests";
+import { buildArgocdUrl } from "./build-argocd-url";
+import { buildGithubUrl } from "./build-github-url";
 
 export const getReleaseParams = z.object({ id: idField.meta({ description: "Release id." }) });
 
 /** Commits listed per release; `commitCount` says when there are more (a first release's range). */
-const MAX_COMMITS = 500;
+export const MAX_COMMITS = 500;
+/** Applications of the service listed in the rollout; `rolloutApplicationCount` says how many in all. */
+export const MAX_ROLLOUT_APPLICATIONS = 1000;
+/** Deployments of the release listed in the rollout; `deploymentCount` says how many in all. */
+export const MAX_ROLLOUT_DEPLOYMENTS = 2000;
+/** Rollbacks requested through Shiplog from or to the release, newest first. */
+const MAX_ROLLBACKS = 50;
 
 const releaseRef = z.object({ id: z.number().int(), version: z.string(), firstSeenAt: z.date() });
+const shortReleaseRef = z.object({ id: z.number().int(), version: z.string() });
 
 const applicationRef = z.object({
   id: z.number().int(),
@@ -23,49 +36,54 @@ const applicationRef = z.object({
   region: z.string().nullable(),
 });
 
+const deploymentLink = z.object({ deploymentId: z.number().int(), release: shortReleaseRef.nullable() });
+
 export const releaseDetailSchema = z
   .object({
     id: z.number().int(),
     version: z.string(),
     firstSeenAt: z.date().meta({ description: "The earliest time it was built or deployed; orders releases of a service." }),
-    service: z.object({ id: z.number().int(), name: z.string(), repository: z.string().nullable(), team: teamSchema.nullable() }),
+    service: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      repository: z.string().nullable(),
+      repositoryUrl: z.string().nullable().meta({ description: "The repository on GitHub." }),
+      team: teamSchema.nullable(),
+    }),
     commitSha: z.string().nullable(),
+    commitUrl: z.string().nullable().meta({ description: "The release's commit on GitHub." }),
     image: z.string().nullable(),
     imageTag: z.string().nullable(),
     imageDigest: z.string().nullable(),
+    images: z.array(z.string()).meta({ description: "Every image its deployments ran (the service's and sidecars), sorted." }),
+    revisions: z.array(z.string()).meta({ description: "The config repository revisions Argo CD synced to deploy it, newest first." }),
     previous: releaseRef.nullable().meta({ description: "The service's release before this one." }),
+    next: releaseRef.nullable().meta({ description: "The service's release after this one." }),
     commitsComplete: z.boolean().meta({ description: "False until the commits since the previous release are known; `commits` may then be partial." }),
+    commitsIncompleteReason: z.string().nullable().meta({ description: "Why GitHub's compare API could not complete the range, when it was asked." }),
+    commitsCheckedAt: z.date().nullable().meta({ description: "When GitHub's compare API was last asked." }),
     commitCount: z.number().int().meta({ description: `How many commits the release added; at most ${MAX_COMMITS} are listed.` }),
-    commits: z.array(
-      z.object({
-        sha: z.string(),
-        repository: z.string(),
-        message: z.string(),
-        authorLogin: z.string().nullable(),
-        authorName: z.string().nullable(),
-        committedAt: z.date(),
-        pullRequests: z.array(
-          z.object({
-            repository: z.string(),
-            number: z.number().int(),
-            title: z.string(),
-            state: z.enum(PullRequestState),
-            url: z.string().nullable(),
-            authorLogin: z.string().nullable(),
-            ticketKeys: z.array(z.string()),
-          }),
-        ),
-      }),
-    ),
+    commits: z.array(releaseCommitSchema),
     tickets: z.array(z.string()).meta({ description: "Ticket keys of the pull requests of all its commits, deduplicated and sorted." }),
     authors: z.array(z.string()).meta({ description: "Authors of all its commits (login, else name), deduplicated and sorted." }),
     runningOn: z
       .array(applicationRef.extend({ since: z.date().nullable(), health: z.enum(HealthStatus), sync: z.enum(SyncStatus) }))
       .meta({ description: "Applications running it now, by environment rank and cluster." }),
+    rolloutApplicationCount: z.number().int().meta({ description: `Applications in the rollout; at most ${MAX_ROLLOUT_APPLICATIONS} are listed.` }),
+    deploymentCount: z.number().int().meta({ description: `Deployments of this release; at most ${MAX_ROLLOUT_DEPLOYMENTS} are listed.` }),
     rollout: z
       .array(
         z.object({
-          application: applicationRef,
+          application: applicationRef.extend({
+            namespace: z.string(),
+            environmentIsProduction: z.boolean(),
+            argoInstance: z.string(),
+            argocdUrl: z.string().nullable().meta({ description: "The application in its Argo CD instance's web UI, when the instance's URL is known." }),
+            deleted: z.boolean().meta({ description: "No longer in Argo CD." }),
+          }),
+          current: shortReleaseRef.nullable().meta({ description: "What the application runs now." }),
+          health: z.enum(HealthStatus),
+          sync: z.enum(SyncStatus),
           deployments: z.array(
             z.object({
               id: z.number().int(),
@@ -74,48 +92,73 @@ export const releaseDetailSchema = z
               finishedAt: z.date().nullable(),
               healthyAt: z.date().nullable(),
               isRollback: z.boolean(),
+              revision: z.string().nullable(),
+              initiatedBy: z.string().nullable(),
+              rolledBackBy: deploymentLink.nullable().meta({ description: "The deployment that replaced it with an earlier release." }),
+              rollsBack: deploymentLink.nullable().meta({ description: "For a rollback to this release: the deployment it reverted." }),
             }),
           ),
         }),
       )
-      .meta({ description: "Per application that ever deployed it (by environment rank and cluster), its deployments of this release, oldest first." }),
+      .meta({
+        description:
+          "Every application of the service (and removed ones that deployed it), by environment rank and cluster, with its deployments of this release, oldest first; none means it has not reached that application.",
+      }),
+    rollbacks: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          state: z.enum(RollbackState),
+          method: z.enum(RollbackMethod),
+          application: applicationRef,
+          fromRelease: shortReleaseRef.nullable(),
+          toRelease: shortReleaseRef,
+          reason: z.string(),
+          requestedBy: z.string(),
+          requestedAt: z.date(),
+          finishedAt: z.date().nullable(),
+        }),
+      )
+      .meta({ description: `Rollbacks requested through Shiplog away from or back to this release, newest first; at most ${MAX_ROLLBACKS}.` }),
   })
   .meta({ id: "ReleaseDetail" });
 
 export type ReleaseDetail = z.output<typeof releaseDetailSchema>;
+export type RolloutEntry = ReleaseDetail["rollout"][number];
 
 /** The release, or null when there is none with that id. */
 export async function getRelease(id: number, db: DbOrTx = getDb()): Promise<ReleaseDetail | null> {
   const [release] = await db.$queryRaw<ReleaseRow[]>`
     SELECT r.id, r.version, r.first_seen_at, r.commit_sha, r.image, r.image_tag, r.image_digest, r.commits_complete,
+      r.commits_incomplete_reason, r.commits_checked_at,
       s.id AS service_id, s.name AS service_name, s.repository, t.slug AS team_slug, t.name AS team_name,
       p.id AS previous_id, p.version AS previous_version, p.first_seen_at AS previous_first_seen_at,
-      (SELECT count(*)::int FROM release_commits rc WHERE rc.release_id = r.id) AS commit_count
+      n.id AS next_id, n.version AS next_version, n.first_seen_at AS next_first_seen_at,
+      (SELECT count(*)::int FROM release_commits rc WHERE rc.release_id = r.id) AS commit_count,
+      (SELECT count(*)::int FROM deployments d WHERE d.release_id = r.id) AS deployment_count
     FROM releases r
     JOIN services s ON s.id = r.service_id
     LEFT JOIN teams t ON t.id = s.team_id
     LEFT JOIN LATERAL (
       SELECT id, version, first_seen_at FROM releases
-      WHERE service_id = r.service_id AND (first_seen_at, id) < (r.first_seen_at, r.id)
+      WHERE service_id = r.service_id AND first_seen_at <= r.first_seen_at AND (first_seen_at, id) < (r.first_seen_at, r.id)
       ORDER BY first_seen_at DESC, id DESC LIMIT 1
     ) p ON true
+    LEFT JOIN LATERAL (
+      SELECT id, version, first_seen_at FROM releases
+      WHERE service_id = r.service_id AND first_seen_at >= r.first_seen_at AND (first_seen_at, id) > (r.first_seen_at, r.id)
+      ORDER BY first_seen_at, id LIMIT 1
+    ) n ON true
     WHERE r.id = ${id}`;
   if (!release) return null;
 
-  const [commits, pullRequests, summary, runningOn, deployments] = await Promise.all([
+  const [commitRows, summary, runningOn, deployments] = await Promise.all([
     db.$queryRaw<CommitRow[]>`
       SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.author_name, c.committed_at
       FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
       WHERE rc.release_id = ${id}
       ORDER BY c.committed_at DESC, c.id DESC
       LIMIT ${MAX_COMMITS}`,
-    db.$queryRaw<PullRequestRow[]>`
-      SELECT pc.commit_id, p.repository, p.number, p.title, p.state::text AS state, p.url, p.author_login, p.ticket_keys
-      FROM release_commits rc
-      JOIN pull_request_commits pc ON pc.commit_id = rc.commit_id
-      JOIN pull_requests p ON p.id = pc.pull_request_id
-      WHERE rc.release_id = ${id}
-      ORDER BY p.repository, p.number`,
     // Over all the release's commits, listed or not.
     db.$queryRaw<{ tickets: string[]; authors: string[] }[]>`
       SELECT
@@ -134,35 +177,98 @@ export async function getRelease(id: number, db: DbOrTx = getDb()): Promise<Rele
       JOIN environments e ON e.id = a.environment_id
       JOIN clusters c ON c.id = a.cluster_id
       WHERE a.current_release_id = ${id} AND a.deleted_at IS NULL
-      ORDER BY e.rank, e.name, c.name, a.name, a.id`,
-    db.$queryRaw<(ApplicationRow & DeploymentRow)[]>`
-      SELECT a.id, a.name, e.name AS environment, c.name AS cluster, c.region,
-        d.id AS deployment_id, d.status::text AS status, d.started_at, d.finished_at, d.healthy_at, d.is_rollback
+      ORDER BY e.rank, e.name, c.name, a.name, a.id
+      LIMIT ${MAX_ROLLOUT_APPLICATIONS}`,
+    // By the release_id index; the rollback neighbours by primary key and within one application.
+    db.$queryRaw<DeploymentRow[]>`
+      SELECT d.id, d.application_id, d.status::text AS status, d.started_at, d.finished_at, d.healthy_at, d.is_rollback,
+        d.revision, d.images, d.initiated_by,
+        d.rolled_back_by_id, rbr.id AS rolled_back_by_release_id, rbr.version AS rolled_back_by_release_version,
+        prev.id AS rolls_back_id, pr.id AS rolls_back_release_id, pr.version AS rolls_back_release_version
       FROM deployments d
-      JOIN applications a ON a.id = d.application_id
-      JOIN environments e ON e.id = d.environment_id
-      JOIN clusters c ON c.id = d.cluster_id
+      LEFT JOIN deployments rb ON rb.id = d.rolled_back_by_id
+      LEFT JOIN releases rbr ON rbr.id = rb.release_id
+      LEFT JOIN LATERAL (
+        SELECT p.id, p.release_id FROM deployments p
+        WHERE d.is_rollback AND p.application_id = d.application_id AND p.rolled_back_by_id = d.id
+        ORDER BY p.started_at DESC LIMIT 1
+      ) prev ON true
+      LEFT JOIN releases pr ON pr.id = prev.release_id
       WHERE d.release_id = ${id}
-      ORDER BY e.rank, e.name, c.name, a.name, a.id, d.started_at, d.id`,
+      ORDER BY d.started_at, d.id
+      LIMIT ${MAX_ROLLOUT_DEPLOYMENTS}`,
   ]);
 
-  const rollout: ReleaseDetail["rollout"] = [];
-  for (const row of deployments) {
-    let entry = rollout[rollout.length - 1];
-    if (entry?.application.id !== row.id) {
-      entry = { application: toApplicationRef(row), deployments: [] };
-      rollout.push(entry);
-    }
-    entry.deployments.push({
-      id: row.deployment_id,
-      status: row.status,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      healthyAt: row.healthy_at,
-      isRollback: row.is_rollback,
-    });
-  }
+  // The service's live applications, and removed ones that deployed this release.
+  const deployedApplicationIds = [...new Set(deployments.map((deployment) => deployment.application_id))];
+  const [applications, applicationCount, commits] = await Promise.all([
+    db.$queryRaw<RolloutApplicationRow[]>`
+      SELECT a.id, a.name, a.namespace, e.name AS environment, e.is_production, c.name AS cluster, c.region,
+        ai.name AS argo_instance, ai.url AS argo_instance_url, a.deleted_at IS NOT NULL AS deleted,
+        a.current_release_id, cr.version AS current_version, a.health_status::text AS health, a.sync_status::text AS sync
+      FROM applications a
+      JOIN environments e ON e.id = a.environment_id
+      JOIN clusters c ON c.id = a.cluster_id
+      JOIN argo_instances ai ON ai.id = a.argo_instance_id
+      LEFT JOIN releases cr ON cr.id = a.current_release_id
+      WHERE a.service_id = ${release.service_id} AND (a.deleted_at IS NULL OR a.id = ANY(${deployedApplicationIds}::int[]))
+      ORDER BY e.rank, e.name, c.name, a.name, a.id
+      LIMIT ${MAX_ROLLOUT_APPLICATIONS}`,
+    db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM applications a
+      WHERE a.service_id = ${release.service_id} AND (a.deleted_at IS NULL OR a.id = ANY(${deployedApplicationIds}::int[]))`,
+    attachPullRequests(db, commitRows),
+  ]);
 
+  const applicationIds = applications.map((application) => application.id);
+  const rollbacks = await db.$queryRaw<RollbackRow[]>`
+    SELECT rb.id, rb.state::text AS state, rb.method::text AS method, rb.reason, rb.requested_by, rb.requested_at, rb.finished_at,
+      rb.application_id, fr.id AS from_id, fr.version AS from_version, tr.id AS to_id, tr.version AS to_version
+    FROM rollbacks rb
+    LEFT JOIN releases fr ON fr.id = rb.from_release_id
+    JOIN releases tr ON tr.id = rb.to_release_id
+    WHERE rb.application_id = ANY(${applicationIds}::int[]) AND (rb.from_release_id = ${id} OR rb.to_release_id = ${id})
+    ORDER BY rb.requested_at DESC, rb.id DESC
+    LIMIT ${MAX_ROLLBACKS}`;
+
+  const githubApi = config().GITHUB_API_URL;
+  const byApplication = new Map<number, DeploymentRow[]>();
+  for (const deployment of deployments) byApplication.set(deployment.application_id, [...(byApplication.get(deployment.application_id) ?? []), deployment]);
+  const applicationById = new Map(applications.map((application) => [application.id, application]));
+
+  const rollout: ReleaseDetail["rollout"] = applications.map((application) => ({
+    application: {
+      ...toApplicationRef(application),
+      namespace: application.namespace,
+      environmentIsProduction: application.is_production,
+      argoInstance: application.argo_instance,
+      argocdUrl: buildArgocdUrl({ instance: application.argo_instance, instanceUrl: application.argo_instance_url, namespace: application.namespace, name: application.name }),
+      deleted: application.deleted,
+    },
+    current: application.current_release_id === null ? null : { id: application.current_release_id, version: application.current_version! },
+    health: application.health,
+    sync: application.sync,
+    deployments: (byApplication.get(application.id) ?? []).map((deployment) => ({
+      id: deployment.id,
+      status: deployment.status,
+      startedAt: deployment.started_at,
+      finishedAt: deployment.finished_at,
+      healthyAt: deployment.healthy_at,
+      isRollback: deployment.is_rollback,
+      revision: deployment.revision,
+      initiatedBy: deployment.initiated_by,
+      rolledBackBy:
+        deployment.rolled_back_by_id === null
+          ? null
+          : { deploymentId: deployment.rolled_back_by_id, release: releaseOrNull(deployment.rolled_back_by_release_id, deployment.rolled_back_by_release_version) },
+      rollsBack:
+        deployment.rolls_back_id === null
+          ? null
+          : { deploymentId: deployment.rolls_back_id, release: releaseOrNull(deployment.rolls_back_release_id, deployment.rolls_back_release_version) },
+    })),
+  }));
+
+  const newestFirst = [...deployments].reverse();
   return {
     id: release.id,
     version: release.version,
@@ -171,39 +277,46 @@ export async function getRelease(id: number, db: DbOrTx = getDb()): Promise<Rele
       id: release.service_id,
       name: release.service_name,
       repository: release.repository,
+      repositoryUrl: release.repository ? buildGithubUrl(githubApi, { kind: "repository", repository: release.repository }) : null,
       team: release.team_slug === null ? null : { slug: release.team_slug, name: release.team_name! },
     },
     commitSha: release.commit_sha,
+    commitUrl: release.repository && release.commit_sha ? buildGithubUrl(githubApi, { kind: "commit", repository: release.repository, sha: release.commit_sha }) : null,
     image: release.image,
     imageTag: release.image_tag,
     imageDigest: release.image_digest,
+    images: [...new Set(deployments.flatMap((deployment) => deployment.images))].sort(),
+    revisions: [...new Set(newestFirst.flatMap((deployment) => deployment.revision ?? []))],
     previous: release.previous_id === null ? null : { id: release.previous_id, version: release.previous_version!, firstSeenAt: release.previous_first_seen_at! },
+    next: release.next_id === null ? null : { id: release.next_id, version: release.next_version!, firstSeenAt: release.next_first_seen_at! },
     commitsComplete: release.commits_complete,
+    commitsIncompleteReason: release.commits_incomplete_reason,
+    commitsCheckedAt: release.commits_checked_at,
     commitCount: release.commit_count,
-    commits: commits.map((commit) => ({
-      sha: commit.sha,
-      repository: commit.repository,
-      message: commit.message,
-      authorLogin: commit.author_login,
-      authorName: commit.author_name,
-      committedAt: commit.committed_at,
-      pullRequests: pullRequests
-        .filter((pullRequest) => pullRequest.commit_id === commit.id)
-        .map((pullRequest) => ({
-          repository: pullRequest.repository,
-          number: pullRequest.number,
-          title: pullRequest.title,
-          state: pullRequest.state,
-          url: pullRequest.url,
-          authorLogin: pullRequest.author_login,
-          ticketKeys: pullRequest.ticket_keys,
-        })),
-    })),
+    commits,
     tickets: summary[0]?.tickets ?? [],
     authors: summary[0]?.authors ?? [],
     runningOn: runningOn.map((row) => ({ ...toApplicationRef(row), since: row.since, health: row.health, sync: row.sync })),
+    rolloutApplicationCount: applicationCount[0]?.count ?? 0,
+    deploymentCount: release.deployment_count,
     rollout,
+    rollbacks: rollbacks.map((rollback) => ({
+      id: rollback.id,
+      state: rollback.state,
+      method: rollback.method,
+      application: toApplicationRef(applicationById.get(rollback.application_id)!),
+      fromRelease: releaseOrNull(rollback.from_id, rollback.from_version),
+      toRelease: { id: rollback.to_id, version: rollback.to_version },
+      reason: rollback.reason,
+      requestedBy: rollback.requested_by,
+      requestedAt: rollback.requested_at,
+      finishedAt: rollback.finished_at,
+    })),
   };
+}
+
+function releaseOrNull(id: number | null, version: string | null): z.output<typeof shortReleaseRef> | null {
+  return id === null ? null : { id, version: version! };
 }
 
 type ReleaseRow = {
@@ -215,6 +328,8 @@ type ReleaseRow = {
   image_tag: string | null;
   image_digest: string | null;
   commits_complete: boolean;
+  commits_incomplete_reason: string | null;
+  commits_checked_at: Date | null;
   service_id: number;
   service_name: string;
   repository: string | null;
@@ -223,41 +338,61 @@ type ReleaseRow = {
   previous_id: number | null;
   previous_version: string | null;
   previous_first_seen_at: Date | null;
+  next_id: number | null;
+  next_version: string | null;
+  next_first_seen_at: Date | null;
   commit_count: number;
-};
-
-type CommitRow = {
-  id: number;
-  sha: string;
-  repository: string;
-  message: string;
-  author_login: string | null;
-  author_name: string | null;
-  committed_at: Date;
-};
-
-type PullRequestRow = {
-  commit_id: number;
-  repository: string;
-  number: number;
-  title: string;
-  state: PullRequestState;
-  url: string | null;
-  author_login: string | null;
-  ticket_keys: string[];
+  deployment_count: number;
 };
 
 type ApplicationRow = { id: number; name: string; environment: string; cluster: string; region: string | null };
+
+type RolloutApplicationRow = ApplicationRow & {
+  namespace: string;
+  is_production: boolean;
+  argo_instance: string;
+  argo_instance_url: string | null;
+  deleted: boolean;
+  current_release_id: number | null;
+  current_version: string | null;
+  health: HealthStatus;
+  sync: SyncStatus;
+};
 
 function toApplicationRef(row: ApplicationRow): z.output<typeof applicationRef> {
   return { id: row.id, name: row.name, environment: row.environment, cluster: row.cluster, region: row.region };
 }
 
 type DeploymentRow = {
-  deployment_id: number;
+  id: number;
+  application_id: number;
   status: DeploymentStatus;
   started_at: Date;
   finished_at: Date | null;
   healthy_at: Date | null;
   is_rollback: boolean;
+  revision: string | null;
+  images: string[];
+  initiated_by: string | null;
+  rolled_back_by_id: number | null;
+  rolled_back_by_release_id: number | null;
+  rolled_back_by_release_version: string | null;
+  rolls_back_id: number | null;
+  rolls_back_release_id: number | null;
+  rolls_back_release_version: string | null;
+};
+
+type RollbackRow = {
+  id: number;
+  state: RollbackState;
+  method: RollbackMethod;
+  reason: string;
+  requested_by: string;
+  requested_at: Date;
+  finished_at: Date | null;
+  application_id: number;
+  from_id: number | null;
+  from_version: string | null;
+  to_id: number;
+  to_version: string;
 };

@@ -6,7 +6,10 @@ import { nameField } from "../api/query-fields";
 import { getDb, type DbOrTx } from "../db/client";
 import { deploymentSummarySchema, listDeployments } from "../deployments/list-deployments";
 import { Prisma } from "../generated/prisma/client";
+import { config } from "../env";
 import { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
+import { buildArgocdUrl } from "../releases/build-argocd-url";
+import { buildGithubUrl } from "../releases/build-github-url";
 import { applicationCountsSchema, applicationCountsSql, teamSchema, toApplicationCounts, type ApplicationCountsRow } from "./list-services";
 
 export const getServiceParams = z.object({ name: nameField.meta({ description: "Service name." }) });
@@ -14,6 +17,8 @@ export const getServiceParams = z.object({ name: nameField.meta({ description: "
 /** How many releases and deployments the service view shows; older ones are a query away. */
 const RECENT_RELEASES = 10;
 const RECENT_DEPLOYMENTS = 20;
+/** Applications listed; `applications.total` counts them all. A bound, not a page: services run in tens of clusters. */
+const MAX_APPLICATIONS = 2000;
 
 export const serviceDetailSchema = z
   .object({
@@ -21,6 +26,7 @@ export const serviceDetailSchema = z
     name: z.string(),
     team: teamSchema.nullable(),
     repository: z.string().nullable(),
+    repositoryUrl: z.string().nullable().meta({ description: "The repository on GitHub." }),
     tier: z.number().int(),
     applications: applicationCountsSchema,
     environments: z
@@ -33,6 +39,9 @@ export const serviceDetailSchema = z
             z.object({
               id: z.number().int(),
               name: z.string(),
+              namespace: z.string(),
+              argoInstance: z.string(),
+              argocdUrl: z.string().nullable().meta({ description: "The application in its Argo CD instance's web UI, when the instance's URL is known." }),
               cluster: z.string(),
               region: z.string().nullable(),
               health: z.enum(HealthStatus),
@@ -67,15 +76,17 @@ export async function getService(name: string, db: DbOrTx = getDb()): Promise<Se
 
   const [applications, releases, deployments] = await Promise.all([
     db.$queryRaw<ApplicationRow[]>`
-      SELECT a.id, a.name, e.name AS environment, e.rank AS environment_rank, e.is_production, c.name AS cluster, c.region,
+      SELECT a.id, a.name, a.namespace, ai.name AS argo_instance, ai.url AS argo_instance_url, e.name AS environment, e.rank AS environment_rank, e.is_production, c.name AS cluster, c.region,
         a.health_status::text AS health, a.sync_status::text AS sync, a.current_release_id, r.version AS release_version,
         a.current_release_since, a.last_operation_phase::text AS last_operation_phase, a.last_operation_at
       FROM applications a
       JOIN environments e ON e.id = a.environment_id
       JOIN clusters c ON c.id = a.cluster_id
+      JOIN argo_instances ai ON ai.id = a.argo_instance_id
       LEFT JOIN releases r ON r.id = a.current_release_id
       WHERE a.service_id = ${service.id} AND a.deleted_at IS NULL
-      ORDER BY e.rank, e.name, c.name, a.name, a.id`,
+      ORDER BY e.rank, e.name, c.name, a.name, a.id
+      LIMIT ${MAX_APPLICATIONS}`,
     db.$queryRaw<{ id: number; version: string; first_seen_at: Date; commit_sha: string | null; commits_complete: boolean }[]>`
       SELECT id, version, first_seen_at, commit_sha, commits_complete FROM releases
       WHERE service_id = ${service.id}
@@ -94,6 +105,9 @@ export async function getService(name: string, db: DbOrTx = getDb()): Promise<Se
     environment.applications.push({
       id: row.id,
       name: row.name,
+      namespace: row.namespace,
+      argoInstance: row.argo_instance,
+      argocdUrl: buildArgocdUrl({ instance: row.argo_instance, instanceUrl: row.argo_instance_url, namespace: row.namespace, name: row.name }),
       cluster: row.cluster,
       region: row.region,
       health: row.health,
@@ -108,6 +122,7 @@ export async function getService(name: string, db: DbOrTx = getDb()): Promise<Se
     name: service.name,
     team: service.team_slug === null ? null : { slug: service.team_slug, name: service.team_name! },
     repository: service.repository,
+    repositoryUrl: service.repository ? buildGithubUrl(config().GITHUB_API_URL, { kind: "repository", repository: service.repository }) : null,
     tier: service.tier,
     applications: toApplicationCounts(service),
     environments,
@@ -127,6 +142,9 @@ type ServiceRow = { id: number; name: string; repository: string | null; tier: n
 type ApplicationRow = {
   id: number;
   name: string;
+  namespace: string;
+  argo_instance: string;
+  argo_instance_url: string | null;
   environment: string;
   environment_rank: number;
   is_production: boolean;
