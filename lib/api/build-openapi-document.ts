@@ -21,7 +21,7 @@ import { commitLookupSchema, commitShaParams, searchCommitsQuery } from "../trac
 
 type JsonSchema = Record<string, unknown>;
 type ErrorResponseName = keyof typeof errorResponses;
-type ResponseSpec = { description: string; schema?: z.ZodType | JsonSchema } | ErrorResponseName;
+type ResponseSpec = { description: string; schema?: z.ZodType | JsonSchema; contentType?: string } | ErrorResponseName;
 
 type OperationSpec = {
   method: "get" | "post";
@@ -133,6 +133,20 @@ const operations: OperationSpec[] = [
     description: "Ordered by start time and id, both descending. Filters combine with AND.",
     query: listDeploymentsQuery,
     responses: { 200: { description: "One page of deployments.", schema: deploymentPageSchema }, ...readErrors },
+  },
+  {
+    method: "get", path: "/api/v1/deployments/stream", operationId: "streamDeploymentChanges", tag: "deployments",
+    summary: "Deployments as they are written (server-sent events)",
+    description:
+      "A `text/event-stream` that stays open: `event: ready` once connected, then `event: deployments` with data " +
+      '`{"ids":[…]}` whenever deployments are created or change (coalesced, ids are a hint: refetch your filtered page of ' +
+      "`GET /api/v1/deployments`), and a `: heartbeat` comment every 15 s. `retry: 3000` asks EventSource to reconnect after 3 s; " +
+      "a client that stops reading is disconnected. Nothing is replayed after a reconnect: refetch then.",
+    responses: {
+      200: { description: "The event stream.", contentType: "text/event-stream", schema: { type: "string" } },
+      500: "InternalError",
+      503: "Unavailable",
+    },
   },
   {
     method: "get", path: "/api/v1/deployments/{id}", operationId: "getDeployment", tag: "deployments",
@@ -293,7 +307,7 @@ function operationObject(operation: OperationSpec, components: Record<string, Js
         : {
             description: response.description,
             headers: { "X-Request-Id": requestIdHeader },
-            content: { "application/json": { schema: outputSchema(response.schema ?? {}, components) } },
+            content: { [response.contentType ?? "application/json"]: { schema: outputSchema(response.schema ?? {}, components) } },
           },
     ]),
   );

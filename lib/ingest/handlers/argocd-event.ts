@@ -8,6 +8,7 @@ import { configuredClassificationRules } from "../../fleet/configured-classifica
 import { recordApplicationSnapshot } from "../../applications/record-application-snapshot";
 import { markApplicationDeleted } from "../../applications/mark-application-deleted";
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
+import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { argocdNotificationSchema } from "../argocd-notification";
 import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
@@ -26,7 +27,9 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   }
 
   const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
-  await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
+  const recorded = await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
+  // Open timelines hear of the deployment when this delivery's transaction commits.
+  if (recorded.deploymentId !== null) await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   if (deleted) {
     await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt });
   }

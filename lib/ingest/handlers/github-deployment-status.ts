@@ -2,6 +2,7 @@
 // failure, error or inactive. Merged into the deployment it belongs to; the deployment's own
 // fields come along, so a status that arrives before its `deployment` event creates it.
 import { z } from "zod";
+import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { recordGithubDeployment } from "../../deployments/record-github-deployment";
 import { githubTime, repositoryRef } from "../../github/webhook-fields";
 import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
@@ -25,10 +26,12 @@ export const handleGithubDeploymentStatus: DeliveryHandler = async (payload, { d
     "deployment_status payload",
   );
   const times = [status.updated_at, status.created_at, deployment.updated_at].filter((time): time is Date => time != null);
-  await recordGithubDeployment(db, directory, {
+  const recorded = await recordGithubDeployment(db, directory, {
     ...githubDeploymentFields(repository.full_name, deployment),
     status: { state: status.state, at: status.created_at, description: status.description ?? null },
     observedAt: new Date(Math.max(...times.map((time) => time.getTime()))),
   });
+  // Open timelines hear of it when this delivery's transaction commits.
+  await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   return processed;
 };

@@ -2,6 +2,7 @@
 // running deployment of the repository's application for that environment
 // (lib/deployments/record-github-deployment.ts); its statuses follow as deployment_status.
 import { z } from "zod";
+import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { recordGithubDeployment } from "../../deployments/record-github-deployment";
 import { commitSha, githubTime, repositoryRef } from "../../github/webhook-fields";
 import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
@@ -33,9 +34,11 @@ export function githubDeploymentFields(repository: string, deployment: z.infer<t
 
 export const handleGithubDeployment: DeliveryHandler = async (payload, { db, directory }) => {
   const { repository, deployment } = parsePayload(deploymentEventSchema, payload, "deployment payload");
-  await recordGithubDeployment(db, directory, {
+  const recorded = await recordGithubDeployment(db, directory, {
     ...githubDeploymentFields(repository.full_name, deployment),
     observedAt: deployment.updated_at ?? deployment.created_at,
   });
+  // Open timelines hear of it when this delivery's transaction commits.
+  await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   return processed;
 };
