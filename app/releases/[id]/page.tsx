@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { connection } from "next/server";
+import { idField } from "@/lib/api/query-fields";
+import { compareReleases } from "@/lib/releases/compare-releases";
+import { getRelease } from "@/lib/releases/get-release";
+import { listReleasesAround } from "@/lib/releases/list-releases-around";
+import { ReleaseCommits } from "./_components/release-commits";
+import { ReleaseComparisonSection } from "./_components/release-comparison";
+import { ReleaseHeader } from "./_components/release-header";
+import { ReleaseRollbacks } from "./_components/release-rollbacks";
+import { ReleaseRollout } from "./_components/release-rollout";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const id = idField.safeParse((await params).id);
+  if (!id.success) return { title: "Release not found" };
+  await connection();
+  const release = await loadRelease(id.data);
+  return { title: release ? `${release.service.name} ${release.version}` : "Release not found" };
+}
+
+/** One read per request for the title and the page. */
+const loadRelease = cache((id: number) => getRelease(id));
+
+export default async function ReleasePage({ params, searchParams }: Props) {
+  // Rendered per request: rollouts change by the minute, and `next build` has no database.
+  await connection();
+  const id = idField.safeParse((await params).id);
+  if (!id.success) notFound();
+  const compareParam = (await searchParams).compare;
+  const compareText = typeof compareParam === "string" && compareParam !== "" ? compareParam : null;
+  const compareId = compareText === null ? null : idField.safeParse(compareText);
+
+  const [release, choices, comparison] = await Promise.all([
+    loadRelease(id.data),
+    listReleasesAround(id.data),
+    compareId?.success ? compareReleases(id.data, compareId.data) : null,
+  ]);
+  if (!release) notFound();
+  const now = new Date();
+
+  return (
+    <div className="space-y-10">
+      <ReleaseHeader release={release} now={now} />
+      <ReleaseRollout release={release} now={now} />
+      <ReleaseCommits release={release} now={now} />
+      <ReleaseComparisonSection
+        release={release}
+        choices={choices.filter((choice) => choice.id !== release.id)}
+        requested={compareText}
+        comparison={comparison}
+        now={now}
+      />
+      <ReleaseRollbacks release={release} now={now} />
+    </div>
+  );
+}

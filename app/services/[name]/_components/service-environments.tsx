@@ -1,0 +1,104 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { HealthBadge, SyncBadge } from "@/components/ui/deployment-badges";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { findVersionSkew } from "@/lib/services/find-version-skew";
+import type { ServiceDetail } from "@/lib/services/get-service";
+
+type Environment = ServiceDetail["environments"][number];
+
+/** Per environment, per cluster: the application, the version it runs (and since when), its health and sync; skew marked. */
+export function ServiceEnvironments({ service, now }: { service: ServiceDetail; now: Date }) {
+  if (service.environments.length === 0) {
+    return (
+      <EmptyState title="No applications">
+        <p>No Argo CD application is filed under {service.name}, so nothing of it runs anywhere Shiplog can see.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="space-y-6">
+      {service.environments.map((environment) => (
+        <EnvironmentTable key={environment.name} environment={environment} service={service.name} now={now} />
+      ))}
+    </div>
+  );
+}
+
+function EnvironmentTable({ environment, service, now }: { environment: Environment; service: string; now: Date }) {
+  const skew = findVersionSkew(environment.applications);
+  const outliers = new Set(skew.outliers);
+  const headingId = `environment-${environment.name}`;
+  const headers = ["Cluster", "Region", "Application", "Version", "Health", "Sync", "Since", "Argo CD"];
+  return (
+    <section aria-labelledby={headingId} className="space-y-2">
+      <h3 id={headingId} className="flex flex-wrap items-center gap-2 text-base font-semibold text-zinc-950">
+        {environment.name}
+        {environment.isProduction ? <Badge tone="info">production</Badge> : null}
+        {skew.skewed ? (
+          <Badge tone="warn">
+            version skew: {skew.versions.map((version) => `${version.version} on ${version.applications}`).join(", ")}
+          </Badge>
+        ) : skew.majority ? (
+          <span className="text-sm font-normal text-zinc-600">
+            every cluster runs <span className="font-mono">{skew.majority}</span>
+          </span>
+        ) : null}
+      </h3>
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
+        <table className="min-w-full divide-y divide-zinc-200 text-sm">
+          <caption className="sr-only">{`${service} in ${environment.name}: what each cluster runs`}</caption>
+          <thead className="bg-zinc-50">
+            <tr>
+              {headers.map((header) => (
+                <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
+                  {header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {environment.applications.map((application) => (
+              <tr key={application.id} className="hover:bg-zinc-50">
+                <td className="px-3 py-2.5 font-medium whitespace-nowrap text-zinc-900">{application.cluster}</td>
+                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{application.region ?? <span className="text-zinc-600">—</span>}</td>
+                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{application.name}</td>
+                <td className="px-3 py-2.5 whitespace-nowrap">
+                  {application.release ? (
+                    <span className="flex items-center gap-1.5">
+                      <Link href={`/releases/${application.release.id}`} className="font-mono text-xs text-sky-800 underline">
+                        {application.release.version}
+                      </Link>
+                      {outliers.has(application.id) ? <Badge tone="warn">differs</Badge> : null}
+                    </span>
+                  ) : (
+                    <span className="text-zinc-600">unknown</span>
+                  )}
+                </td>
+                <td className="px-3 py-2.5 whitespace-nowrap">
+                  <HealthBadge health={application.health} />
+                </td>
+                <td className="px-3 py-2.5 whitespace-nowrap">
+                  <SyncBadge sync={application.sync} />
+                </td>
+                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                  {application.release?.since ? <RelativeTime date={application.release.since} now={now} /> : <span className="text-zinc-600">—</span>}
+                </td>
+                <td className="px-3 py-2.5 whitespace-nowrap">
+                  {application.argocdUrl ? (
+                    <a href={application.argocdUrl} className="text-sky-800 underline">
+                      Open<span className="sr-only"> {application.name} in Argo CD</span>
+                    </a>
+                  ) : (
+                    <span className="text-xs text-zinc-600">{application.argoInstance}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
