@@ -7,6 +7,7 @@ import { closeDb } from "../lib/db/client";
 import { ConfigError, databaseUrl } from "../lib/env";
 import { startReconciliation } from "../lib/ingest/start-reconciliation";
 import { runWorker } from "../lib/ingest/worker";
+import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
 
 const { values } = parseArgs({
   options: {
@@ -44,5 +45,6 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 await Promise.all([
   runWorker({ signal: controller.signal, concurrency, pollIntervalMs }),
   startReconciliation({ signal: controller.signal }),
+  runDoraRefresher({ signal: controller.signal }),
 ]);
 await closeDb();

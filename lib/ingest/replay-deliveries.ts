@@ -12,6 +12,7 @@ import pg from "pg";
 import { type Db, getDb } from "../db/client";
 import { databaseUrl } from "../env";
 import { FleetDirectory } from "../fleet/fleet-directory";
+import { rebuildDoraRollups } from "../metrics/rebuild-dora-rollups";
 import type { DeliverySource, DeliveryStatus } from "../generated/prisma/enums";
 import { applyDelivery, REBUILD_LOCK_KEY, type WorkerLog } from "./apply-delivery";
 import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
@@ -36,6 +37,10 @@ export const PROJECTION_TABLES = [
   "builds",
   "deployments",
   "deployment_events",
+  // DORA rollups (lib/metrics): derived from the rows above, rebuilt at the end of a rebuild.
+  "dora_daily_rollups",
+  "dora_team_daily_rollups",
+  "dora_dirty_marks",
 ] as const;
 
 /**
@@ -173,6 +178,8 @@ export async function rebuildProjections(
         }
         if ((index + 1) % 1000 === 0) log.info(`[rebuild] ${index + 1}/${rows.length} deliveries applied`);
       }
+      const dora = await rebuildDoraRollups(db);
+      log.info(`[rebuild] DORA rollups rebuilt: ${dora.rows} rows in ${dora.milliseconds} ms`);
       summary.seconds = (Date.now() - started) / 1000;
       return summary;
     } finally {

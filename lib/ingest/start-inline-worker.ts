@@ -4,6 +4,7 @@
 // is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
 import { config, ConfigError, databaseUrl } from "../env";
+import { runDoraRefresher } from "../metrics/run-dora-refresher";
 import { startReconciliation } from "./start-reconciliation";
 import { runWorker } from "./worker";
 
@@ -27,4 +28,5 @@ export function startInlineWorker(): void {
     globalForInlineWorker.shiplogInlineWorker = undefined;
   });
   void startReconciliation({ signal }).catch((error: unknown) => console.error("[reconciliation] stopped:", error));
+  void runDoraRefresher({ signal }).catch((error: unknown) => console.error("[dora] the DORA rollup refresher stopped:", error));
 }

@@ -25,9 +25,10 @@ export type DoraFactRow = {
   isProduction: boolean;
   isFailure: boolean;
   leadCount: number;
-  leadSeconds: number;
+  /** Whole milliseconds, so sums are exact in any order (the rollups add and subtract them). */
+  leadMs: bigint;
   restoreCount: number;
-  restoreSeconds: number;
+  restoreMs: bigint;
 };
 
 export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sql): Prisma.Sql {
@@ -63,7 +64,7 @@ export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sq
     lead AS (
       SELECT fp.id,
              count(*)::int AS lead_count,
-             sum(greatest(0, extract(epoch FROM fp.reached_at - ${leadStart})))::float8 AS lead_seconds
+             sum(round(greatest(0, extract(epoch FROM fp.reached_at - ${leadStart})) * 1000))::bigint AS lead_ms
       FROM first_production fp
       JOIN release_commits rc ON rc.release_id = fp.release_id
       JOIN commits c ON c.id = rc.commit_id
@@ -75,7 +76,7 @@ export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sq
     ),
     incidents AS (
       SELECT o.id,
-             greatest(0, extract(epoch FROM r.restored_at - coalesce(o.degraded_at, o.finished_at, o.started_at)))::float8 AS restore_seconds
+             round(greatest(0, extract(epoch FROM r.restored_at - coalesce(o.degraded_at, o.finished_at, o.started_at))) * 1000)::bigint AS restore_ms
       FROM ordered o
       CROSS JOIN LATERAL (
         SELECT coalesce(n.healthy_at, n.finished_at, n.started_at) AS restored_at
@@ -96,9 +97,9 @@ export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sq
            s.is_production AS "isProduction",
            s.is_failure AS "isFailure",
            coalesce(l.lead_count, 0)::int AS "leadCount",
-           coalesce(l.lead_seconds, 0)::float8 AS "leadSeconds",
+           coalesce(l.lead_ms, 0)::bigint AS "leadMs",
            (i.id IS NOT NULL)::int AS "restoreCount",
-           coalesce(i.restore_seconds, 0)::float8 AS "restoreSeconds"
+           coalesce(i.restore_ms, 0)::bigint AS "restoreMs"
     FROM scoped s
     LEFT JOIN lead l ON l.id = s.id
     LEFT JOIN incidents i ON i.id = s.id`;

@@ -29,9 +29,9 @@ export async function computeDoraDaysFromRaw(
            count(*)::int AS "deployments",
            count(*) FILTER (WHERE f."isFailure")::int AS "failures",
            sum(f."leadCount")::int AS "leadCount",
-           sum(f."leadSeconds")::float8 AS "leadSeconds",
+           (sum(f."leadMs") / 1000.0)::float8 AS "leadSeconds",
            sum(f."restoreCount")::int AS "restoreCount",
-           sum(f."restoreSeconds")::float8 AS "restoreSeconds"
+           (sum(f."restoreMs") / 1000.0)::float8 AS "restoreSeconds"
     FROM (${buildDoraFactsSql(definitions, serviceScope)}) f
     WHERE f."isProduction" AND f."day" >= ${utcDayKey(range.from)}::date AND f."day" < ${utcDayKey(range.to)}::date ${teamFilter}
     GROUP BY f."day"

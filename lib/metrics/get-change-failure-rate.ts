@@ -1,12 +1,10 @@
 // Change failure rate of production deployments over the last `days` days (UTC, today included),
 // for the fleet, a team or a service: the fleet page's headline number.
 import { getDb, type DbOrTx } from "../db/client";
-import { resolveDoraWindow } from "./dora-window";
-import { getDoraDefinitions } from "./get-dora-definitions";
+import { resolveDoraWindow, utcDayKey } from "./dora-window";
 import { listDoraDays } from "./list-dora-days";
 import { resolveDoraScope } from "./resolve-dora-scope";
 import { ratio, sumDoraDays } from "./summarize-dora";
-import { utcDayKey } from "./dora-window";
 
 export type ChangeFailureRate = { deployments: number; failures: number; rate: number | null };
 
@@ -15,8 +13,8 @@ export async function getChangeFailureRate(
   db: DbOrTx = getDb(),
 ): Promise<ChangeFailureRate> {
   const window = resolveDoraWindow({ days, now });
-  const [scope, definitions] = await Promise.all([resolveDoraScope({ team, service }, db), getDoraDefinitions(db)]);
+  const scope = await resolveDoraScope({ team, service }, db);
   if (!scope) return { deployments: 0, failures: 0, rate: null };
-  const sum = sumDoraDays(await listDoraDays(scope, window, definitions, db), utcDayKey(window.from), utcDayKey(window.to));
+  const sum = sumDoraDays(await listDoraDays(scope, window, db), utcDayKey(window.from), utcDayKey(window.to));
   return { deployments: sum.deployments, failures: sum.failures, rate: ratio(sum.failures, sum.deployments) };
 }

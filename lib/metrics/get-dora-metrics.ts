@@ -32,7 +32,7 @@ export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx 
   const previousWindow = previousDoraWindow(window);
   const [scope, definitions] = await Promise.all([resolveDoraScope(options, db), getDoraDefinitions(db)]);
   if (!scope) return null;
-  const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, definitions, db);
+  const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, db);
   const granularity = options.granularity ?? doraGranularity(window);
   return {
     scope,

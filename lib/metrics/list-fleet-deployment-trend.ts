@@ -1,8 +1,8 @@
 // Deployments and failures per UTC day across the whole fleet (every environment), for the
-// fleet page's trend chart. Days without deployments are present with zeros.
+// fleet page's trend chart, from the per-team rollups. Days without deployments are zeros;
+// a failure is what the DORA definitions say.
 import { getDb, type DbOrTx } from "../db/client";
 import { addDays, resolveDoraWindow, utcDayKey } from "./dora-window";
-import { getDoraDefinitions } from "./get-dora-definitions";
 
 export type FleetTrendDay = { day: string; deployments: number; failures: number; productionDeployments: number };
 
@@ -11,16 +11,14 @@ export async function listFleetDeploymentTrend(
   db: DbOrTx = getDb(),
 ): Promise<FleetTrendDay[]> {
   const window = resolveDoraWindow({ days, now });
-  const definitions = await getDoraDefinitions(db);
-  // TODO(rollups): read the fleet rollup instead of deployments.
   const rows = await db.$queryRaw<FleetTrendDay[]>`
-    SELECT to_char((d.started_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS "day",
-           count(*)::int AS "deployments",
-           count(*) FILTER (WHERE d.status::text = ANY(${definitions.failureStatuses}::text[]))::int AS "failures",
-           count(*) FILTER (WHERE e.is_production)::int AS "productionDeployments"
-    FROM deployments d JOIN environments e ON e.id = d.environment_id
-    WHERE d.started_at >= ${window.from} AND d.started_at < ${window.to}
-    GROUP BY 1`;
+    SELECT to_char(day, 'YYYY-MM-DD') AS "day",
+           sum(deployments)::int AS "deployments",
+           sum(failures)::int AS "failures",
+           (sum(deployments) FILTER (WHERE is_production))::int AS "productionDeployments"
+    FROM dora_team_daily_rollups
+    WHERE day >= ${utcDayKey(window.from)}::date AND day < ${utcDayKey(window.to)}::date
+    GROUP BY day`;
   const byDay = new Map(rows.map((row) => [row.day, row]));
   const trend: FleetTrendDay[] = [];
   for (let day = window.from; day < window.to; day = addDays(day, 1)) {

@@ -5,6 +5,8 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { createDb } from "../../lib/db/client";
+import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { type DemoFleetOptions, demoServiceEvents, demoServices } from "./generate-demo-fleet";
 import { type ApplicationRow, type IdSource, ServiceProjection, type Topology } from "./project-demo-service";
 
@@ -61,6 +63,15 @@ export async function bulkLoadDemoFleet(url: string, options: BulkLoadOptions): 
       await client.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`);
     }
     await client.query("ANALYZE");
+    // COPY fired the DORA triggers once per statement; rebuilding the rollups in one pass is
+    // far cheaper than refreshing every marked service.
+    const db = createDb(url);
+    try {
+      await rebuildDoraRollups(db);
+    } finally {
+      await db.$disconnect();
+    }
+    await client.query("ANALYZE dora_daily_rollups; ANALYZE dora_team_daily_rollups");
     return totals;
   } finally {
     await client.end();

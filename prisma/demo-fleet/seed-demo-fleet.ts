@@ -7,6 +7,7 @@ import { recordPush } from "../../lib/commits/record-push";
 import type { Db, DbOrTx } from "../../lib/db/client";
 import type { Classification } from "../../lib/fleet/classify-application";
 import { FleetDirectory } from "../../lib/fleet/fleet-directory";
+import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { z } from "zod";
 import { recordPullRequest } from "../../lib/pull-requests/record-pull-request";
 import { type DemoEvent, type DemoFleetOptions, demoClusters, demoServiceEvents, demoServices, demoTeams } from "./generate-demo-fleet";
@@ -75,6 +76,8 @@ export async function seedDemoFleet(db: Db, options: SeedOptions): Promise<SeedS
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
+  // One pass over the loaded fleet instead of a refresh per service's dirty marks.
+  await rebuildDoraRollups(db);
 
   const [total, applications, deployments, releases, commits, pullRequests] = await Promise.all([
     db.service.count(),

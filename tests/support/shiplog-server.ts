@@ -12,6 +12,7 @@ import { createDb } from "../../lib/db/client";
 import { buildIfStale, checkBuildStale } from "../../lib/ops/build-if-stale";
 import { startWebServer } from "../../lib/ops/start-web-server";
 import { seedDemoFleetIfEmpty } from "../../prisma/demo-fleet/seed-demo-fleet";
+import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { recordDemoFleetTrouble } from "./demo-fleet-trouble";
 import { type FileLock, holdFileLock } from "./hold-file-lock";
 import { createDatabase, freePort } from "./postgres-admin";
@@ -74,6 +75,8 @@ export async function setup(project: TestProject) {
     try {
       const { summary } = await seedDemoFleetIfEmpty(db, { services: DEMO_SERVICES, now: DEMO_NOW });
       await recordDemoFleetTrouble(db, { services: DEMO_SERVICES, now: DEMO_NOW });
+      // No worker (and so no DORA refresher) runs in the e2e server: bring the rollups up to date.
+      await rebuildDoraRollups(db);
       log(`demo fleet of ${summary?.applications} applications seeded in ${seconds(step)}`);
     } finally {
       await db.$disconnect();

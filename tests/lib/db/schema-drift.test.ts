@@ -24,10 +24,28 @@ const BEYOND_PRISMA: BeyondPrisma = {
   // Migration bookkeeping, written by lib/db/migrate.ts and `prisma migrate deploy`.
   tables: ["_prisma_migrations"],
   // 20261124000000_init, "Beyond schema.prisma": audit_events refuses UPDATE, DELETE, TRUNCATE.
-  functions: ["audit_events_refuse_change"],
+  // 20261124180408_dora_rollups: statement triggers mark services whose DORA rollups are stale.
+  functions: [
+    "audit_events_refuse_change",
+    "dora_mark_services_dirty",
+    "dora_deployments_changed",
+    "dora_release_commits_changed",
+    "dora_pull_requests_changed",
+    "dora_pull_request_commits_changed",
+    "dora_environments_changed",
+  ],
   triggers: [
     { table: "audit_events", name: "audit_events_append_only" },
     { table: "audit_events", name: "audit_events_no_truncate" },
+    { table: "deployments", name: "dora_deployments_inserted" },
+    { table: "deployments", name: "dora_deployments_updated" },
+    { table: "deployments", name: "dora_deployments_deleted" },
+    { table: "release_commits", name: "dora_release_commits_inserted" },
+    { table: "release_commits", name: "dora_release_commits_deleted" },
+    { table: "pull_requests", name: "dora_pull_requests_inserted" },
+    { table: "pull_requests", name: "dora_pull_requests_updated" },
+    { table: "pull_request_commits", name: "dora_pull_request_commits_inserted" },
+    { table: "environments", name: "dora_environments_updated" },
   ],
   views: [],
   sequences: [],
