@@ -2,9 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { routeSearchQuery } from "@/lib/trace/route-search-query";
+import { searchBoxTarget } from "@/lib/trace/route-search-query";
 
-/** The header's search: a commit SHA or prefix, a pull request or a ticket key; Enter submits. */
+/**
+ * The header's search: a service name, a commit SHA or prefix, a pull request or a ticket key.
+ * Enter goes to /search, which sends an exact service name to its page and a commit, pull
+ * request or ticket to the commit page, and lists near matches otherwise.
+ */
 export function SearchBox() {
   const router = useRouter();
   const inputId = useId();
@@ -14,19 +18,19 @@ export function SearchBox() {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const text = new FormData(event.currentTarget).get("q");
-    const route = routeSearchQuery(typeof text === "string" ? text : "");
+    const route = searchBoxTarget(typeof text === "string" ? text : "");
     if (route.kind === "go") {
       setMessage(null);
       router.push(route.href);
-    } else {
+    } else if (route.kind === "unrecognised") {
       setMessage(route.message);
     }
   }
 
   return (
-    <form role="search" onSubmit={submit} className="relative ml-auto flex items-center">
+    <form role="search" action="/search" onSubmit={submit} className="relative ml-auto flex items-center">
       <label htmlFor={inputId} className="sr-only">
-        Search commits, pull requests and tickets
+        Search services, commits, pull requests and tickets
       </label>
       <input
         id={inputId}
@@ -34,7 +38,7 @@ export function SearchBox() {
         type="search"
         autoComplete="off"
         spellCheck={false}
-        placeholder="SHA, owner/repo#123 or PAY-123"
+        placeholder="Service, SHA, owner/repo#123 or PAY-123"
         aria-describedby={message ? messageId : undefined}
         aria-invalid={message ? true : undefined}
         onChange={() => setMessage(null)}

@@ -11,6 +11,8 @@ import type { AcceptOutcome } from "../ingest/accept-delivery";
 import { argocdNotificationSchema } from "../ingest/argocd-notification";
 import { buildReportSchema } from "../ingest/build-report";
 import { ingestionHealthSchema } from "../ingest/get-ingestion-health";
+import { failedDeliveryPageSchema, listDeliveriesQuery } from "../ingest/list-deliveries";
+import { deliveryIdParams, replayedDeliverySchema, replayFailedQuery } from "../ingest/request-delivery-replay";
 import { BODY_LIMITS } from "../ingest/read-body-with-limit";
 import type { Readiness } from "../ops/check-readiness";
 import { compareReleasesParams, releaseComparisonSchema } from "../releases/compare-releases";
@@ -188,6 +190,37 @@ const operations: OperationSpec[] = [
     summary: "Is ingestion keeping up?",
     description: "Per webhook source: the last delivery, waiting and failed counts, queue lag and the latest failures.",
     responses: { 200: { description: "Ingestion health per source.", schema: ingestionHealthSchema }, 500: "InternalError", 503: "Unavailable" },
+  },
+  {
+    method: "get", path: "/api/v1/deliveries", operationId: "listFailedDeliveries", tag: "ingestion",
+    summary: "Failed webhook deliveries",
+    description: "Deliveries whose processing failed (waiting for a retry, or quarantined), newest first, with their last error. Never a body or a header.",
+    query: listDeliveriesQuery,
+    responses: { 200: { description: "One page of failed deliveries.", schema: failedDeliveryPageSchema }, ...readErrors },
+  },
+  {
+    method: "post", path: "/api/v1/deliveries/{id}/replay", operationId: "replayDelivery", tag: "ingestion",
+    summary: "Replay one delivery",
+    description:
+      "Puts the stored delivery back in the worker's queue (PENDING, attempts 0); the worker applies it within seconds. " +
+      "409 while a worker is applying it, or when it already waits in the queue. Open to anyone who can reach Shiplog until sign-in arrives.",
+    params: deliveryIdParams,
+    responses: {
+      202: { description: "Queued again.", schema: replayedDeliverySchema },
+      400: "BadRequest", 404: "NotFound",
+      409: { description: "Being processed right now, or already waiting in the queue." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "post", path: "/api/v1/deliveries/replay", operationId: "replayFailedDeliveries", tag: "ingestion",
+    summary: "Replay every failed delivery of a source",
+    description: "Puts every failed or quarantined delivery (of `source`, or of all sources) back in the worker's queue. Open until sign-in arrives.",
+    query: replayFailedQuery,
+    responses: {
+      202: { description: "How many deliveries were queued again.", schema: z.object({ replayed: z.number().int() }) },
+      ...readErrors,
+    },
   },
   {
     method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "meta",

@@ -3,7 +3,8 @@
 // latest failures with their error. A FAILED delivery is waiting for its retry
 // (lib/ingest/delivery-retry-policy.ts), so it counts as waiting; QUARANTINED ones were set aside. Never a body or a header: only what an operator needs to
 // decide where to look. Reads only the small unfinished part of `webhook_deliveries` (by its
-// status index) and one index probe per source for the newest arrival.
+// status index), one index probe per source for the newest arrival, and one range count per
+// source over its (source, received_at) index for the arrivals of the last day.
 import { z } from "zod";
 import { getDb, type DbOrTx } from "../db/client";
 import { DeliverySource } from "../generated/prisma/enums";
@@ -12,6 +13,11 @@ import { DeliverySource } from "../generated/prisma/enums";
 const RECENT_PROBLEMS = 10;
 /** A last_error is a message, not a log: longer ones are cut. */
 const MAX_ERROR_LENGTH = 500;
+
+const windowCount = z.object({
+  lastHour: z.number().int(),
+  lastDay: z.number().int().meta({ description: "Received in the last 24 hours (includes the last hour)." }),
+});
 
 const statusCount = z.object({
   total: z.number().int(),
@@ -25,6 +31,8 @@ export const ingestionHealthSchema = z
       z.object({
         source: z.enum(DeliverySource),
         lastReceivedAt: z.date().nullable(),
+        received: windowCount.meta({ description: "Deliveries received, whatever became of them." }),
+        failures: windowCount.meta({ description: "Of those received, how many are failed now (waiting for a retry, or quarantined)." }),
         pending: statusCount,
         failed: statusCount,
         quarantined: statusCount,
@@ -54,11 +62,19 @@ type SourceHealth = IngestionHealth["sources"][number];
 
 export async function getIngestionHealth({ now = new Date() }: { now?: Date } = {}, db: DbOrTx = getDb()): Promise<IngestionHealth> {
   const since = new Date(now.getTime() - 24 * 3_600_000);
+  const lastHour = new Date(now.getTime() - 3_600_000);
   const [arrivals, counts, problems] = await Promise.all([
-    db.$queryRaw<{ source: DeliverySource; last_received_at: Date | null }[]>`
+    db.$queryRaw<{ source: DeliverySource; last_received_at: Date | null; hour: number; day: number; failed_hour: number; failed_day: number }[]>`
       SELECT src.value::text AS source,
-        (SELECT w.received_at FROM webhook_deliveries w WHERE w.source = src.value ORDER BY w.received_at DESC LIMIT 1) AS last_received_at
-      FROM unnest(enum_range(NULL::"DeliverySource")) AS src(value)`,
+        (SELECT w.received_at FROM webhook_deliveries w WHERE w.source = src.value ORDER BY w.received_at DESC LIMIT 1) AS last_received_at,
+        day.hour, day.day, day.failed_hour, day.failed_day
+      FROM unnest(enum_range(NULL::"DeliverySource")) AS src(value)
+      CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE w.received_at >= ${lastHour})::int AS hour, count(*)::int AS day,
+          count(*) FILTER (WHERE w.received_at >= ${lastHour} AND w.status IN ('FAILED', 'QUARANTINED'))::int AS failed_hour,
+          count(*) FILTER (WHERE w.status IN ('FAILED', 'QUARANTINED'))::int AS failed_day
+        FROM webhook_deliveries w WHERE w.source = src.value AND w.received_at >= ${since}
+      ) day`,
     db.$queryRaw<{ source: DeliverySource; status: "PENDING" | "FAILED" | "QUARANTINED"; total: number; last24h: number; oldest: Date }[]>`
       SELECT source::text AS source, status::text AS status, count(*)::int AS total,
         count(*) FILTER (WHERE received_at >= ${since})::int AS last24h, min(received_at) AS oldest
@@ -84,9 +100,12 @@ export async function getIngestionHealth({ now = new Date() }: { now?: Date } = 
     const quarantined = count(source, "QUARANTINED");
     const waiting = [pending?.oldest, failed?.oldest].filter((at): at is Date => at !== undefined);
     const oldestWaiting = waiting.length === 0 ? null : new Date(Math.min(...waiting.map((at) => at.getTime())));
+    const arrival = arrivals.find((row) => row.source === source);
     return {
       source,
-      lastReceivedAt: arrivals.find((row) => row.source === source)?.last_received_at ?? null,
+      lastReceivedAt: arrival?.last_received_at ?? null,
+      received: { lastHour: arrival?.hour ?? 0, lastDay: arrival?.day ?? 0 },
+      failures: { lastHour: arrival?.failed_hour ?? 0, lastDay: arrival?.failed_day ?? 0 },
       pending: { total: pending?.total ?? 0, last24h: pending?.last24h ?? 0 },
       failed: { total: failed?.total ?? 0, last24h: failed?.last24h ?? 0 },
       quarantined: { total: quarantined?.total ?? 0, last24h: quarantined?.last24h ?? 0 },

@@ -1,12 +1,13 @@
-// Commit search in a real browser against `next start` and the seeded demo fleet: the header's
-// search box takes a SHA prefix or a ticket key to /commits/<query>, and the page shows where
-// the commit runs. What each application should show is computed here straight from the
+// Search in a real browser against `next start` and the seeded demo fleet: the header's search
+// box takes a SHA prefix or a ticket key (through /search) to /commits/<query>, where the page
+// shows where the commit runs, and a service name to /services/<name>; part of a name lists
+// the services containing it. What each application should show is computed here straight from the
 // database (releases, release_commits, current releases), independently of
 // lib/trace/find-commit-locations.ts; unknown queries answer the not-found page with 404.
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
-import { UNRECOGNISED_SEARCH } from "../../lib/trace/route-search-query";
+import { EMPTY_SEARCH, NOTHING_MATCHES } from "../../lib/trace/route-search-query";
 import { accessibilityViolations, type CheckedPage, saveScreenshot, useBrowser } from "../support/browser";
 
 const browser = useBrowser();
@@ -68,7 +69,7 @@ async function bodyRows(table: Locator): Promise<string[][]> {
 }
 
 async function search(page: Page, text: string): Promise<void> {
-  const box = page.getByRole("searchbox", { name: "Search commits, pull requests and tickets" });
+  const box = page.getByRole("searchbox", { name: "Search services, commits, pull requests and tickets" });
   await box.fill(text);
   await box.press("Enter");
 }
@@ -167,13 +168,69 @@ describe("a pull request in the address", () => {
   });
 });
 
-describe("a search that names nothing", () => {
-  it("keeps the page and says so when the text is no commit, pull request or ticket", async () => {
+describe("searching a service name from the header", () => {
+  it("goes straight to the service's page for its exact name", async () => {
+    const [service] = await getDb().$queryRaw<{ name: string }[]>`SELECT name FROM services ORDER BY name LIMIT 1`;
+    if (!service) throw new Error("the demo fleet has no services");
     const { page, problems } = await browser.openPage();
     await page.goto("/");
-    await search(page, "checkout-api");
-    const message = page.getByRole("status").filter({ hasText: UNRECOGNISED_SEARCH });
-    await message.waitFor();
+    await search(page, service.name.toUpperCase());
+    await page.waitForURL(`**/services/${encodeURIComponent(service.name)}`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toContain(service.name);
+    await saveScreenshot(page, "search-service-exact");
+    expect(problems).toEqual([]);
+  });
+
+  it("lists the services whose names contain the text, as the database has them, each linking to its page", async () => {
+    // A fragment of a name that is no service's whole name and reads as no commit or ticket.
+    const [fragment] = await getDb().$queryRaw<{ text: string }[]>`
+      SELECT substr(name, 2, 4) AS text FROM services
+      WHERE NOT EXISTS (SELECT 1 FROM services o WHERE lower(o.name) = lower(substr(services.name, 2, 4)))
+        AND substr(name, 2, 4) !~ '^[0-9a-fA-F]+$'
+      ORDER BY (SELECT count(*) FROM services o WHERE o.name ILIKE '%' || substr(services.name, 2, 4) || '%') DESC, name LIMIT 1`;
+    if (!fragment) throw new Error("the demo fleet has no service name to search a fragment of");
+    const expected = (
+      await getDb().$queryRaw<{ name: string }[]>`SELECT name FROM services WHERE name ILIKE ${`%${fragment.text}%`} ORDER BY name`
+    ).map((row) => row.name);
+    expect(expected.length).toBeGreaterThan(0);
+
+    const { page, problems } = await browser.openPage();
+    await page.goto("/");
+    await search(page, fragment.text);
+    await page.waitForURL(`**/search?q=${encodeURIComponent(fragment.text)}`);
+    const list = page.getByRole("region", { name: `Services whose name contains “${fragment.text}”` });
+    await list.waitFor();
+    const names = await list.getByRole("link").allInnerTexts();
+    expect([...names].sort()).toEqual(expected.slice(0, 20).sort());
+    // Names starting with the text come first.
+    const startsWith = names.map((name) => name.toLowerCase().startsWith(fragment.text.toLowerCase()));
+    expect(startsWith).toEqual([...startsWith].sort((a, b) => Number(b) - Number(a)));
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "search-service-matches");
+
+    await list.getByRole("link", { name: names[0]!, exact: true }).click();
+    await page.waitForURL(`**/services/${encodeURIComponent(names[0]!)}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("a search that names nothing", () => {
+  it("says so on /search when the text is no service, commit, pull request or ticket", async () => {
+    const { page, problems } = await browser.openPage();
+    await page.goto("/");
+    await search(page, "zz-no-such-service");
+    await page.waitForURL("**/search?q=zz-no-such-service");
+    await page.getByText(`${NOTHING_MATCHES} “zz-no-such-service”`).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the page and asks for something when the box is empty", async () => {
+    const { page, problems } = await browser.openPage();
+    await page.goto("/");
+    await search(page, "   ");
+    await page.getByRole("status").filter({ hasText: EMPTY_SEARCH }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
     expect(problems).toEqual([]);
   });

@@ -69,9 +69,16 @@ describe("GET /api/v1/ingestion/health", () => {
     expect(sources.ARGOCD.recentProblems).toHaveLength(10);
     expect(sources.ARGOCD.recentProblems[0]).toMatchObject({ status: "FAILED", lastError: "snapshot 0: cluster unknown", attempts: 3, id: expect.any(Number) });
 
+    // Received in the last hour and day, and of those the ones failed or quarantined now.
+    // The failure from exactly an hour before `now` is just outside the hour by the time the route runs.
+    expect(sources.GITHUB).toMatchObject({ received: { lastHour: 1, lastDay: 4 }, failures: { lastHour: 0, lastDay: 2 } });
+    expect(sources.ARGOCD).toMatchObject({ received: { lastHour: 0, lastDay: 14 }, failures: { lastHour: 0, lastDay: 12 } });
+
     expect(sources.BUILD).toEqual({
       source: "BUILD",
       lastReceivedAt: null,
+      received: { lastHour: 0, lastDay: 0 },
+      failures: { lastHour: 0, lastDay: 0 },
       pending: { total: 0, last24h: 0 },
       failed: { total: 0, last24h: 0 },
       quarantined: { total: 0, last24h: 0 },

@@ -1,0 +1,20 @@
+// POST /api/v1/deliveries/{id}/replay: puts one stored delivery back in the worker's queue.
+// Open to anyone who can reach Shiplog until sign-in and roles arrive (issue 5).
+import { AppError } from "@/lib/http/app-error";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { deliveryIdParams, requestDeliveryReplay } from "@/lib/ingest/request-delivery-replay";
+
+export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (_request, { params }) => {
+  const { id } = deliveryIdParams.parse(await params);
+  const outcome = await requestDeliveryReplay(id);
+  switch (outcome.kind) {
+    case "not_found":
+      throw new AppError("not_found", `No stored delivery has id ${id}.`);
+    case "processing":
+      throw new AppError("conflict", `Delivery ${id} is being processed right now; replay it again once it has finished if it fails.`);
+    case "queued":
+      throw new AppError("conflict", `Delivery ${id} already waits in the queue; the worker takes it next.`);
+    case "replayed":
+      return Response.json(outcome.delivery, { status: 202, headers: { "Cache-Control": "no-store" } });
+  }
+});

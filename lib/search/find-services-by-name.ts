@@ -1,0 +1,21 @@
+// Services whose name matches what was typed into the header's search: the exact
+// name first (ignoring case), then names starting with it, then names containing it, each by
+// name, at most `limit`. ILIKE over a few thousand names is about a millisecond
+// (docs/api.md), so no trigram index.
+import { getDb, type DbOrTx } from "../db/client";
+import { containsPattern } from "../db/contains-pattern";
+
+export type ServiceMatch = { name: string; team: string | null; exact: boolean };
+
+export async function findServicesByName(text: string, { limit = 20 }: { limit?: number } = {}, db: DbOrTx = getDb()): Promise<ServiceMatch[]> {
+  const value = text.trim();
+  if (value === "") return [];
+  const prefix = `${value.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const rows = await db.$queryRaw<{ name: string; team: string | null; exact: boolean }[]>`
+    SELECT s.name, t.slug AS team, lower(s.name) = lower(${value}) AS exact
+    FROM services s LEFT JOIN teams t ON t.id = s.team_id
+    WHERE s.name ILIKE ${containsPattern(value)}
+    ORDER BY lower(s.name) = lower(${value}) DESC, s.name ILIKE ${prefix} DESC, s.name
+    LIMIT ${limit}`;
+  return rows;
+}
