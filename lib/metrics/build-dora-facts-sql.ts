@@ -31,20 +31,28 @@ export type DoraFactRow = {
   restoreMs: bigint;
 };
 
+/** A condition on `environments` (no alias): the environments counted as production. */
+export function productionEnvironmentSql(definitions: DoraDefinitions): Prisma.Sql {
+  return definitions.productionEnvironments === null
+    ? Prisma.sql`is_production`
+    : Prisma.sql`name = ANY(${definitions.productionEnvironments}::text[])`;
+}
+
+/** Where lead time starts for commit `c`: its commit time, or its pull request's merge time. */
+export function leadTimeStartSql(definitions: DoraDefinitions): Prisma.Sql {
+  return definitions.leadTimeStart === "merge"
+    ? Prisma.sql`coalesce((
+        SELECT min(pr.merged_at) FROM pull_requests pr
+        WHERE pr.merged_at IS NOT NULL
+          AND (pr.id IN (SELECT prc.pull_request_id FROM pull_request_commits prc WHERE prc.commit_id = c.id)
+               OR (pr.merge_commit_sha = c.sha AND pr.repository = c.repository))
+      ), c.committed_at)`
+    : Prisma.sql`c.committed_at`;
+}
+
 export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sql): Prisma.Sql {
-  const production =
-    definitions.productionEnvironments === null
-      ? Prisma.sql`is_production`
-      : Prisma.sql`name = ANY(${definitions.productionEnvironments}::text[])`;
-  const leadStart =
-    definitions.leadTimeStart === "merge"
-      ? Prisma.sql`coalesce((
-          SELECT min(pr.merged_at) FROM pull_requests pr
-          WHERE pr.merged_at IS NOT NULL
-            AND (pr.id IN (SELECT prc.pull_request_id FROM pull_request_commits prc WHERE prc.commit_id = c.id)
-                 OR (pr.merge_commit_sha = c.sha AND pr.repository = c.repository))
-        ), c.committed_at)`
-      : Prisma.sql`c.committed_at`;
+  const production = productionEnvironmentSql(definitions);
+  const leadStart = leadTimeStartSql(definitions);
   return Prisma.sql`
     WITH production_environments AS (SELECT id FROM environments WHERE ${production}),
     scoped AS (

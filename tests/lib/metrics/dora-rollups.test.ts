@@ -10,7 +10,12 @@ import { getDoraDefinitions } from "@/lib/metrics/get-dora-definitions";
 import { listDoraDays } from "@/lib/metrics/list-dora-days";
 import { rebuildDoraRollups } from "@/lib/metrics/rebuild-dora-rollups";
 import { refreshDoraRollupsUntilClean } from "@/lib/metrics/refresh-dora-rollups";
+import { listDoraDeployments } from "@/lib/metrics/list-dora-deployments";
+import { listDoraIncidents } from "@/lib/metrics/list-dora-incidents";
+import { listLeadTimeCommits } from "@/lib/metrics/list-lead-time-commits";
 import { saveDoraDefinitions } from "@/lib/metrics/save-dora-definitions";
+import { sumDoraDays } from "@/lib/metrics/summarize-dora";
+import { utcDayKey } from "@/lib/metrics/dora-window";
 import { addRandomDeployments, addReleaseCommits, createDoraFleet, type DoraFleet, randomNumbers } from "./dora-fleet-fixture";
 
 const now = new Date("2026-06-15T10:00:00Z");
@@ -53,6 +58,31 @@ beforeAll(async () => {
   await addRandomDeployments(getDb(), random, fleet, now, 400);
 });
 
+async function expectDrilldownsMatchNumbers() {
+  const db = getDb();
+  const definitions = await getDoraDefinitions(db);
+  for (const scope of scopes()) {
+    for (const window of windows.slice(0, 3) as ReturnType<typeof resolveDoraWindow>[]) {
+      const sum = sumDoraDays(await listDoraDays(scope, window, db), utcDayKey(window.from), utcDayKey(window.to));
+      const request = { scope: { ...scope, team: null, service: null }, window, definitions };
+      const [deployments, failures, commits, incidents] = await Promise.all([
+        listDoraDeployments(request, { limit: 500 }, db),
+        listDoraDeployments(request, { failedOnly: true, limit: 500 }, db),
+        listLeadTimeCommits(request, { limit: 500 }, db),
+        listDoraIncidents(request, { limit: 500 }, db),
+      ]);
+      expect(deployments.total).toBe(sum.deployments);
+      expect(failures.total).toBe(sum.failures);
+      expect(failures.items.every((item) => item.isFailure)).toBe(true);
+      expect(commits.total).toBe(sum.leadCount);
+      expect(commits.items.reduce((total, item) => total + Math.round(item.leadTimeSeconds * 1000), 0)).toBe(Math.round(sum.leadSeconds * 1000));
+      expect(incidents.restored).toBe(sum.restoreCount);
+      const restoredMs = incidents.items.reduce((total, item) => total + Math.round((item.restoreSeconds ?? 0) * 1000), 0);
+      expect(restoredMs).toBe(Math.round(sum.restoreSeconds * 1000));
+    }
+  }
+}
+
 describe("DORA rollups", () => {
   it("equal the raw computation after a rebuild", async () => {
     await rebuildDoraRollups();
@@ -62,6 +92,10 @@ describe("DORA rollups", () => {
     expect(raw.reduce((sum, day) => sum + day.failures, 0)).toBeGreaterThan(0);
     expect(raw.reduce((sum, day) => sum + day.leadCount, 0)).toBeGreaterThan(0);
     expect(raw.reduce((sum, day) => sum + day.restoreCount, 0)).toBeGreaterThan(0);
+  });
+
+  it("drill down to exactly the deployments, commits and incidents behind each number", async () => {
+    await expectDrilldownsMatchNumbers();
   });
 
   it("follow new deployments, changed deployments and late commits through the dirty marks", async () => {
@@ -118,6 +152,7 @@ describe("DORA rollups", () => {
       await saveDoraDefinitions(definitions);
       expect(await getDoraDefinitions()).toEqual({ ...definitions, failureStatuses: [...definitions.failureStatuses].sort() });
       await expectRollupsEqualRaw(definitions);
+      await expectDrilldownsMatchNumbers();
     }
   });
 });

@@ -1,0 +1,57 @@
+// The query string of /metrics and the DORA API: scope (team, service) and window (days, or
+// from/to as whole UTC days). Zod turns a bad value into a 400 naming it (or a message on the page).
+import { z } from "zod";
+import { limitField, nameField, strictQuery } from "../api/query-fields";
+import { MAX_WINDOW_DAYS } from "./dora-window";
+
+const dayField = z.iso.date({ error: "must be a date like 2026-11-01" }).transform((text) => new Date(`${text}T00:00:00Z`));
+
+export const doraScopeFields = {
+  team: nameField.optional().meta({ description: "Team slug; absent: the whole fleet." }),
+  service: nameField.optional().meta({ description: "Service name; absent: every service (of the team)." }),
+  days: z.coerce
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(MAX_WINDOW_DAYS, `must be at most ${MAX_WINDOW_DAYS}`)
+    .optional()
+    .meta({ description: "The last N days up to today (UTC), default 30; ignored when from is given." }),
+  from: dayField.optional().meta({ description: "First day of a custom window (UTC date, 2026-10-01)." }),
+  to: dayField.optional().meta({ description: "Last day of a custom window, inclusive (UTC date); default today." }),
+};
+
+function checkWindow(query: { from?: Date; to?: Date }, context: z.RefinementCtx) {
+  if (query.from && query.to && query.from.getTime() > query.to.getTime()) {
+    context.addIssue({ code: "custom", path: ["from"], message: "must be on or before to" });
+  }
+  if (query.from && query.to && (query.to.getTime() - query.from.getTime()) / 86_400_000 + 1 > MAX_WINDOW_DAYS) {
+    context.addIssue({ code: "custom", path: ["to"], message: `a window covers at most ${MAX_WINDOW_DAYS} days` });
+  }
+}
+
+export const doraMetricsQuery = z.strictObject(doraScopeFields, strictQuery).superRefine(checkWindow);
+export type DoraMetricsQuery = z.output<typeof doraMetricsQuery>;
+
+export const doraDrilldownQuery = z
+  .strictObject({ ...doraScopeFields, limit: limitField(100, 500) }, strictQuery)
+  .superRefine(checkWindow);
+export type DoraDrilldownQuery = z.output<typeof doraDrilldownQuery>;
+
+export const doraDeploymentsQuery = z
+  .strictObject(
+    {
+      ...doraScopeFields,
+      limit: limitField(100, 500),
+      failed: z.enum(["true", "false"], { error: "must be true or false" }).optional().meta({ description: "true: only the deployments counted as failures." }),
+    },
+    strictQuery,
+  )
+  .superRefine(checkWindow);
+export type DoraDeploymentsQuery = z.output<typeof doraDeploymentsQuery>;
+
+/** The page's parameters: the metrics query plus which drill-down is open. */
+export const DRILLDOWNS = ["deployments", "failures", "lead-time", "restore"] as const;
+export const metricsPageQuery = z
+  .strictObject({ ...doraScopeFields, drill: z.enum(DRILLDOWNS, { error: `must be one of ${DRILLDOWNS.join(", ")}` }).optional() }, strictQuery)
+  .superRefine(checkWindow);
+export type MetricsPageQuery = z.output<typeof metricsPageQuery>;

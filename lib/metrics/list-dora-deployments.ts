@@ -1,0 +1,69 @@
+// Drill-down of deployment frequency and change failure rate: the production deployments of a
+// scope and window (optionally only those counted as failures), newest first. `total` is the
+// count the DORA number was computed from, so a list cut at `limit` says how much it left out.
+import { z } from "zod";
+import { getDb, type DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
+import { productionEnvironmentSql } from "./build-dora-facts-sql";
+import type { DoraRequest } from "./resolve-dora-request";
+
+export const doraDeploymentSchema = z
+  .object({
+    id: z.number().int(),
+    service: z.string(),
+    team: z.string().nullable(),
+    environment: z.string(),
+    cluster: z.string(),
+    release: z.string().nullable().meta({ description: "Release version, when known." }),
+    releaseId: z.number().int().nullable(),
+    status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "DEGRADED", "ROLLED_BACK"]),
+    isFailure: z.boolean().meta({ description: "Counted as a failure under the definitions in force." }),
+    startedAt: z.date(),
+    finishedAt: z.date().nullable(),
+  })
+  .meta({ id: "DoraDeployment" });
+
+export const doraDeploymentListSchema = z
+  .object({ total: z.number().int(), items: z.array(doraDeploymentSchema) })
+  .meta({ id: "DoraDeploymentList" });
+
+export type DoraDeployment = z.output<typeof doraDeploymentSchema>;
+export type DoraDeploymentList = z.output<typeof doraDeploymentListSchema>;
+
+export function doraScopeSql({ scope }: Pick<DoraRequest, "scope">, alias: Prisma.Sql): Prisma.Sql {
+  const parts = [Prisma.sql`TRUE`];
+  if (scope.serviceId !== null) parts.push(Prisma.sql`${alias}.service_id = ${scope.serviceId}`);
+  if (scope.teamId !== null) parts.push(Prisma.sql`${alias}.team_id = ${scope.teamId}`);
+  return Prisma.join(parts, " AND ");
+}
+
+export async function listDoraDeployments(
+  request: DoraRequest,
+  { failedOnly = false, limit = 100 }: { failedOnly?: boolean; limit?: number } = {},
+  db: DbOrTx = getDb(),
+): Promise<DoraDeploymentList> {
+  const { window, definitions } = request;
+  const failures = definitions.failureStatuses;
+  const where = Prisma.sql`
+    ${doraScopeSql(request, Prisma.raw("d"))}
+    AND d.environment_id IN (SELECT id FROM environments WHERE ${productionEnvironmentSql(definitions)})
+    AND d.started_at >= ${window.from} AND d.started_at < ${window.to}
+    ${failedOnly ? Prisma.sql`AND d.status::text = ANY(${failures}::text[])` : Prisma.empty}`;
+  const [items, [count]] = await Promise.all([
+    db.$queryRaw<DoraDeployment[]>`
+      SELECT d.id, s.name AS service, t.slug AS team, e.name AS environment, c.name AS cluster,
+             r.version AS release, d.release_id AS "releaseId", d.status::text AS status,
+             d.status::text = ANY(${failures}::text[]) AS "isFailure", d.started_at AS "startedAt", d.finished_at AS "finishedAt"
+      FROM deployments d
+      JOIN services s ON s.id = d.service_id
+      LEFT JOIN teams t ON t.id = d.team_id
+      JOIN environments e ON e.id = d.environment_id
+      JOIN clusters c ON c.id = d.cluster_id
+      LEFT JOIN releases r ON r.id = d.release_id
+      WHERE ${where}
+      ORDER BY d.started_at DESC, d.id DESC
+      LIMIT ${limit}`,
+    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM deployments d WHERE ${where}`,
+  ]);
+  return { total: count?.total ?? 0, items };
+}
