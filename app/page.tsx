@@ -1,15 +1,33 @@
+import Link from "next/link";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { StatCard } from "@/components/ui/stat-card";
 import { Table, type Column } from "@/components/ui/table";
+import { readFleetView } from "@/lib/fleet/fleet-matrix-query";
 import { getFleetOverview, type DegradedApplication, type EnvironmentSummary } from "@/lib/fleet/get-fleet-overview";
+import { listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
+import { FleetHeadline } from "./_components/fleet-headline";
+import { FleetMatrixView } from "./_components/fleet-matrix";
+import { FleetTrends } from "./_components/fleet-trends";
+import { FleetTrendsSkeleton } from "./_components/fleet-trends-skeleton";
 
-export default async function FleetPage() {
+/** Rows per window of the matrix: a few screens, so scrolling rarely waits. */
+const MATRIX_PAGE_SIZE = 50;
+/** Group counts are reused this long while someone scrolls or refines one view. */
+const MATRIX_HEADERS_MAX_AGE_MS = 10_000;
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function FleetPage({ searchParams }: Props) {
   // Rendered per request: the fleet changes constantly, and `next build` has no database.
   await connection();
-  const fleet = await getFleetOverview();
+  const reading = readFleetView(await searchParams);
+  const [fleet, firstPage] = await Promise.all([
+    getFleetOverview(),
+    listFleetMatrix({ ...reading.view, offset: 0, limit: MATRIX_PAGE_SIZE }, undefined, { headersMaxAgeMs: MATRIX_HEADERS_MAX_AGE_MS }),
+  ]);
   const now = fleet.asOf;
 
   return (
@@ -17,19 +35,11 @@ export default async function FleetPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Fleet</h1>
         <p className="mt-1 text-sm text-zinc-600">
-          Health and sync of every Argo CD application right now, and how often the fleet ships.
+          Health, sync and versions of every Argo CD application right now, and how often the fleet ships.
         </p>
       </div>
 
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
-        <StatCard label="Applications" value={fleet.applications} />
-        <StatCard label="Services" value={fleet.services} />
-        <StatCard label="Teams" value={fleet.teams} />
-        <StatCard label="Degraded" value={fleet.degraded} tone="bad" hint="applications now" />
-        <StatCard label="Out of sync" value={fleet.outOfSync} tone="warn" hint="applications now" />
-        <StatCard label="Deployments" value={fleet.deploymentsLast24h} hint="last 24 hours" />
-        <StatCard label="Deployments" value={fleet.deploymentsLast7d} hint="last 7 days" />
-      </dl>
+      <FleetHeadline fleet={fleet} />
 
       {fleet.applications === 0 ? (
         <EmptyState title="No applications yet">
@@ -37,6 +47,29 @@ export default async function FleetPage() {
         </EmptyState>
       ) : (
         <>
+          {reading.ok ? null : (
+            <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+              <p className="font-semibold">This link asks for a view Shiplog does not have:</p>
+              <ul className="mt-1 list-disc pl-5">
+                {reading.problems.map((problem) => (
+                  <li key={problem}>{problem}</li>
+                ))}
+              </ul>
+              <p className="mt-1">
+                Showing the default for {reading.problems.length === 1 ? "it" : "them"} instead.{" "}
+                <Link href="/" className="font-medium underline">
+                  Reset the view
+                </Link>
+              </p>
+            </div>
+          )}
+
+          <FleetMatrixView view={reading.view} firstPage={firstPage} pageSize={MATRIX_PAGE_SIZE} />
+
+          <Suspense fallback={<FleetTrendsSkeleton />}>
+            <FleetTrends />
+          </Suspense>
+
           <section aria-labelledby="by-environment" className="space-y-3">
             <h2 id="by-environment" className="text-lg font-semibold text-zinc-950">
               By environment

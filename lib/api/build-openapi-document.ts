@@ -6,6 +6,8 @@ import { z } from "zod";
 import { applicationPageSchema, listApplicationsQuery } from "../applications/list-applications";
 import { deploymentDetailSchema, getDeploymentParams } from "../deployments/get-deployment";
 import { deploymentPageSchema, listDeploymentsQuery } from "../deployments/list-deployments";
+import { fleetMatrixQuery } from "../fleet/fleet-matrix-query";
+import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
 import type { AcceptOutcome } from "../ingest/accept-delivery";
 import { argocdNotificationSchema } from "../ingest/argocd-notification";
@@ -121,6 +123,15 @@ const operations: OperationSpec[] = [
     description: "Owner, repository, what runs in each environment and cluster now, its latest releases and deployments.",
     params: getServiceParams,
     responses: { 200: { description: "The service.", schema: serviceDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/fleet/matrix", operationId: "getFleetMatrix", tag: "fleet",
+    summary: "The fleet health matrix, one window of rows",
+    description:
+      "Services × environments: per cell the worst health with counts, the version(s) running and cluster skew; per row environment skew. " +
+      "Rows are numbered from 0 across all groups; ask for a window with `offset` and `limit`. Every group header comes with its row count, so a client can lay out the whole list and fetch only what is in view.",
+    query: fleetMatrixQuery,
+    responses: { 200: { description: "The window of rows, the total and the group headers.", schema: fleetMatrixSchema }, ...readErrors },
   },
   {
     method: "get", path: "/api/v1/applications", operationId: "listApplications", tag: "applications",
@@ -390,7 +401,7 @@ export function buildOpenApiDocument(): JsonSchema {
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
-      { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" },
+      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" },
       { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     paths,

@@ -1,7 +1,9 @@
 // The fleet at a glance, for the home page. Current state comes only from the current-state
 // columns of `applications`; deployment history is touched only to count recent rollouts,
-// as one range over the (started_at) index.
+// as one range over the (started_at) index; the change failure rate comes from the DORA
+// rollups (lib/metrics), so it costs a few days' rows, not the deployment history.
 import { getDb, type DbOrTx } from "../db/client";
+import { getChangeFailureRate, type ChangeFailureRate } from "../metrics/get-change-failure-rate";
 
 export type EnvironmentSummary = {
   id: number;
@@ -37,6 +39,8 @@ export type FleetOverview = {
   outOfSync: number;
   deploymentsLast24h: number;
   deploymentsLast7d: number;
+  /** Production deployments that failed, over the last `days` days (UTC days, today included). */
+  changeFailureRate: ChangeFailureRate & { days: number };
   /** Every environment, ordered by rank, including those without applications. */
   environments: EnvironmentSummary[];
   /** The most recently degraded applications, newest first. */
@@ -47,12 +51,14 @@ export type GetFleetOverviewOptions = {
   now?: Date;
   /** How many degraded applications to list. */
   degradedLimit?: number;
+  /** The change failure rate's window in days. */
+  changeFailureDays?: number;
 };
 
 const HOUR_MS = 3_600_000;
 
 export async function getFleetOverview(
-  { now = new Date(), degradedLimit = 10 }: GetFleetOverviewOptions = {},
+  { now = new Date(), degradedLimit = 10, changeFailureDays = 7 }: GetFleetOverviewOptions = {},
   db: DbOrTx = getDb(),
 ): Promise<FleetOverview> {
   const since24h = new Date(now.getTime() - 24 * HOUR_MS);
@@ -60,7 +66,7 @@ export async function getFleetOverview(
 
   // Counts are cast to int: count(*) is bigint, and a fleet has far fewer than 2^31 rows.
   // Soft-deleted applications (deleted_at set) are gone from Argo CD and not counted.
-  const [countRows, environments, recentlyDegraded] = await Promise.all([
+  const [countRows, environments, recentlyDegraded, changeFailureRate] = await Promise.all([
     db.$queryRaw<{ services: number; teams: number; deploymentsLast24h: number; deploymentsLast7d: number }[]>`
       SELECT
         (SELECT count(*) FROM services)::int AS "services",
@@ -109,6 +115,7 @@ export async function getFleetOverview(
       WHERE a.health_status = 'DEGRADED' AND a.deleted_at IS NULL
       ORDER BY d.degraded_at DESC NULLS LAST, a.id DESC
       LIMIT ${degradedLimit}`,
+    getChangeFailureRate({ days: changeFailureDays, now }, db),
   ]);
 
   const counts = countRows[0] ?? { services: 0, teams: 0, deploymentsLast24h: 0, deploymentsLast7d: 0 };
@@ -125,6 +132,7 @@ export async function getFleetOverview(
     outOfSync: sum((environment) => environment.outOfSync),
     deploymentsLast24h: counts.deploymentsLast24h,
     deploymentsLast7d: counts.deploymentsLast7d,
+    changeFailureRate: { ...changeFailureRate, days: changeFailureDays },
     environments,
     recentlyDegraded,
   };

@@ -19,6 +19,7 @@ describe("getFleetOverview on an empty database", () => {
       outOfSync: 0,
       deploymentsLast24h: 0,
       deploymentsLast7d: 0,
+      changeFailureRate: { deployments: 0, failures: 0, rate: null, days: 7 },
       environments: [],
       recentlyDegraded: [],
     } satisfies FleetOverview);

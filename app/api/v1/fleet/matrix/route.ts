@@ -1,0 +1,12 @@
+// GET /api/v1/fleet/matrix: one window of the fleet health matrix (docs/api.md). The fleet
+// page fetches the windows that scroll into view; the browser never holds the whole fleet.
+import { jsonResponse } from "@/lib/api/json-response";
+import { readSearchParams } from "@/lib/api/read-search-params";
+import { fleetMatrixQuery } from "@/lib/fleet/fleet-matrix-query";
+import { listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+
+export const GET = withErrorHandling(async (request) => {
+  const options = readSearchParams(fleetMatrixQuery, request);
+  return jsonResponse(await listFleetMatrix(options));
+});
