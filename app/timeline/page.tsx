@@ -20,7 +20,10 @@ export default async function TimelinePage({ searchParams }: Props) {
   const filters = readTimelineFilters(raw);
   // The same validation as GET /api/v1/deployments, so the page refuses what the API would.
   const parsed = listDeploymentsQuery.safeParse(withoutBlanks(raw));
-  const options = await listTimelineFilterOptions();
+  const [options, firstPage] = await Promise.all([
+    listTimelineFilterOptions(),
+    parsed.success ? listDeployments({ ...parsed.data, limit: 50, cursor: undefined }) : undefined,
+  ]);
 
   return (
     <div className="space-y-6">
@@ -32,14 +35,10 @@ export default async function TimelinePage({ searchParams }: Props) {
         </p>
       </div>
       <TimelineFilterForm filters={filters} options={options} />
-      {parsed.success ? (
-        <TimelineList
-          key={timelineSearchParams(filters).toString()}
-          filters={filters}
-          initialPage={toTimelinePage(await listDeployments({ ...parsed.data, limit: 50, cursor: undefined }))}
-        />
+      {firstPage ? (
+        <TimelineList key={timelineSearchParams(filters).toString()} filters={filters} initialPage={toTimelinePage(firstPage)} />
       ) : (
-        <BadFilters reason={describeZodIssues(parsed.error.issues)} />
+        <BadFilters reason={parsed.success ? "" : describeZodIssues(parsed.error.issues)} />
       )}
     </div>
   );

@@ -9,7 +9,11 @@
 // a rollout split across keyset pages simply merges once the next page is loaded.
 import type { TimelineDeployment } from "./timeline-deployment";
 
-export const ROLLOUT_WINDOW_MS = 30 * 60_000;
+/**
+ * Progressive rollouts pause between clusters to watch the last one (bake time, often 10–60
+ * min), so the window is generous; a release's next environment usually comes hours later.
+ */
+export const ROLLOUT_WINDOW_MS = 90 * 60_000;
 
 export type RolloutProgress = {
   /** Applications in the rollout (a re-sync of one application counts once, by its newest deployment). */

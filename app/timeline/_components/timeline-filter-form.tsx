@@ -85,7 +85,7 @@ export function TimelineFilterForm({ filters, options }: { filters: TimelineFilt
         {text("service", "Service", "exact name")}
         {text("cluster", "Cluster", "exact name")}
         {text("initiatedBy", "Deployed by", "user")}
-        {text("q", "Text", "service, app or version")}
+        {text("q", "Text", "name or version")}
       </div>
       <div className="flex flex-wrap items-end gap-3">
         <div>

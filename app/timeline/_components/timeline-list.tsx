@@ -89,7 +89,7 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
           <thead className="bg-zinc-50">
             <tr>
               {["Service", "Environment", "Cluster", "Version", "Status", "Deployed by", "Started", "Duration"].map((title) => (
-                <th key={title} scope="col" className={`px-4 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${title === "Duration" ? "text-right" : "text-left"}`}>
+                <th key={title} scope="col" className={`px-3 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${title === "Duration" ? "text-right" : "text-left"}`}>
                   {title}
                 </th>
               ))}

@@ -10,7 +10,7 @@ import { StatusBadge } from "./status-badge";
 
 type Rollout = Extract<TimelineEntry, { kind: "rollout" }>;
 
-const cell = "px-4 py-2.5 whitespace-nowrap text-zinc-900";
+const cell = "px-3 py-2 whitespace-nowrap text-zinc-900";
 const link = "text-zinc-900 underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-900";
 
 function NewMark() {
@@ -20,8 +20,8 @@ function NewMark() {
 /** One deployment: service, where, which version, how it went, who, when, how long. */
 export function DeploymentRow({ deployment, isNew, duration, nested = false }: { deployment: TimelineDeployment; isNew: boolean; duration: string | null; nested?: boolean }) {
   return (
-    <tr data-deployment-id={deployment.id} data-new={isNew || undefined} className={isNew ? "bg-sky-50" : nested ? "bg-zinc-50" : "hover:bg-zinc-50"}>
-      <td className={`${cell} ${nested ? "pl-10" : ""}`}>
+    <tr data-deployment-id={deployment.id} data-new={isNew || undefined} data-nested={nested || undefined} className={isNew ? "bg-sky-50" : nested ? "bg-zinc-50" : "hover:bg-zinc-50"}>
+      <td className={`${cell} ${nested ? "pl-9" : ""}`}>
         <span className="flex items-center gap-2">
           {nested ? (
             <span className="text-zinc-700">{deployment.application.name}</span>
@@ -36,7 +36,7 @@ export function DeploymentRow({ deployment, isNew, duration, nested = false }: {
       <td className={cell}>{deployment.environment}</td>
       <td className={cell}>
         {deployment.cluster}
-        {deployment.region ? <span className="ml-1 text-xs text-zinc-600">{deployment.region}</span> : null}
+        {deployment.region ? <span className="block text-xs text-zinc-600">{deployment.region}</span> : null}
       </td>
       <td className={cell}>
         <span className="flex items-center gap-2">

@@ -40,8 +40,8 @@ describe("groupRollouts", () => {
     expect(entries[0]).toMatchObject({ kind: "rollout", release: { id: 1 }, mayContinue: false, progress: { total: 3, healthy: 3, unit: "clusters" } });
   });
 
-  it("chains the window: each member within 30 min of the group's oldest so far", () => {
-    const items = [deployment({ minute: 50 }), deployment({ minute: 25 }), deployment({ minute: 0 }), deployment({ minute: -31 })];
+  it("chains the window: each member within 90 min of the group's oldest so far", () => {
+    const items = [deployment({ minute: 160 }), deployment({ minute: 80 }), deployment({ minute: 0 }), deployment({ minute: -91 })];
     expect(shape(groupRollouts(items))).toEqual([[items[0]!.id, items[1]!.id, items[2]!.id], items[3]!.id]);
   });
 
@@ -69,7 +69,7 @@ describe("groupRollouts", () => {
   });
 
   it("does not mark a rollout as continuing when the last loaded row is outside its window", () => {
-    const items = [deployment({ minute: 100, release: 4 }), deployment({ minute: 95, release: 4 }), deployment({ minute: 0, release: 5 })];
+    const items = [deployment({ minute: 300, release: 4 }), deployment({ minute: 295, release: 4 }), deployment({ minute: 0, release: 5 })];
     expect(groupRollouts(items, { moreToLoad: true })[0]).toMatchObject({ kind: "rollout", mayContinue: false });
   });
 });
