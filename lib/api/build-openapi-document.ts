@@ -9,6 +9,12 @@ import { deploymentPageSchema, listDeploymentsQuery } from "../deployments/list-
 import { fleetMatrixQuery } from "../fleet/fleet-matrix-query";
 import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
+import { doraDefinitionsSchema } from "../metrics/dora-definitions";
+import { doraDefinitionsUpdateSchema, doraMetricsSchema } from "../metrics/dora-metrics-schema";
+import { doraDeploymentsQuery, doraDrilldownQuery, doraMetricsQuery } from "../metrics/dora-query";
+import { doraDeploymentListSchema } from "../metrics/list-dora-deployments";
+import { doraIncidentListSchema } from "../metrics/list-dora-incidents";
+import { leadTimeCommitListSchema } from "../metrics/list-lead-time-commits";
 import type { AcceptOutcome } from "../ingest/accept-delivery";
 import { argocdNotificationSchema } from "../ingest/argocd-notification";
 import { buildReportSchema } from "../ingest/build-report";
@@ -28,7 +34,7 @@ type ErrorResponseName = keyof typeof errorResponses;
 type ResponseSpec = { description: string; schema?: z.ZodType | JsonSchema; contentType?: string } | ErrorResponseName;
 
 type OperationSpec = {
-  method: "get" | "post";
+  method: "get" | "post" | "put";
   path: string;
   operationId: string;
   summary: string;
@@ -234,6 +240,47 @@ const operations: OperationSpec[] = [
     },
   },
   {
+    method: "get", path: "/api/v1/metrics/dora", operationId: "getDoraMetrics", tag: "metrics",
+    summary: "The four DORA metrics",
+    description: "Deployment frequency, lead time for changes, change failure rate and time to restore for the fleet, a team or a service, over a window of whole UTC days, with the previous window and a trend per day (per week beyond 31 days). Read from the DORA rollups; definitions in docs/metrics.md.",
+    query: doraMetricsQuery,
+    responses: { 200: { description: "The metrics.", schema: doraMetricsSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/metrics/dora/deployments", operationId: "listDoraDeployments", tag: "metrics",
+    summary: "The production deployments behind deployment frequency and change failure rate",
+    description: "Newest first; `failed=true` lists only those counted as failures. `total` is the count the metric used.",
+    query: doraDeploymentsQuery,
+    responses: { 200: { description: "The deployments.", schema: doraDeploymentListSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/metrics/dora/lead-time", operationId: "listLeadTimeCommits", tag: "metrics",
+    summary: "The commits behind lead time for changes",
+    description: "Each commit whose release first reached production in the window: when lead time started, when it reached production, and the lead time.",
+    query: doraDrilldownQuery,
+    responses: { 200: { description: "The commits.", schema: leadTimeCommitListSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/metrics/dora/incidents", operationId: "listDoraIncidents", tag: "metrics",
+    summary: "The incidents behind time to restore service",
+    description: "Each production incident that started in the window (failed deployment → next succeeded deployment of the application), open ones included.",
+    query: doraDrilldownQuery,
+    responses: { 200: { description: "The incidents.", schema: doraIncidentListSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/metrics/definitions", operationId: "getDoraDefinitions", tag: "metrics",
+    summary: "The DORA definitions in force",
+    description: "Which environments count as production (null: those marked production), which deployment statuses count as failures, and where lead time starts.",
+    responses: { 200: { description: "The definitions.", schema: doraDefinitionsSchema }, 500: "InternalError", 503: "Unavailable" },
+  },
+  {
+    method: "put", path: "/api/v1/metrics/definitions", operationId: "updateDoraDefinitions", tag: "metrics",
+    summary: "Change the DORA definitions",
+    description: "Validates and stores the definitions, then recomputes every DORA rollup under them. Not yet restricted to a role (sign-in and roles: issue 5).",
+    body: { description: "The complete definitions.", schema: doraDefinitionsSchema, maxBytes: 16_384 },
+    responses: { 200: { description: "Stored; the rollups were recomputed.", schema: doraDefinitionsUpdateSchema }, 400: "BadRequest", 413: "PayloadTooLarge", 500: "InternalError", 503: "Unavailable" },
+  },
+  {
     method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "meta",
     summary: "This document",
     responses: { 200: { description: "The OpenAPI 3.1 document.", schema: { type: "object" } } },
@@ -401,7 +448,7 @@ export function buildOpenApiDocument(): JsonSchema {
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
-      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" },
+      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" }, { name: "metrics" },
       { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     paths,

@@ -1,0 +1,54 @@
+// The JSON shape of GET /api/v1/metrics/dora (and its OpenAPI description), checked against the
+// DoraMetrics type at compile time so the two cannot drift.
+import { z } from "zod";
+import { doraDefinitionsSchema } from "./dora-definitions";
+import type { DoraMetrics } from "./get-dora-metrics";
+
+const windowSchema = z.object({
+  from: z.date().meta({ description: "UTC midnight of the first day." }),
+  to: z.date().meta({ description: "UTC midnight after the last day (exclusive)." }),
+  days: z.number().int(),
+});
+
+const totalsSchema = z
+  .object({
+    deployments: z.number().int().meta({ description: "Production deployments started in the window." }),
+    deploymentsPerDay: z.number(),
+    failures: z.number().int(),
+    changeFailureRate: z.number().nullable().meta({ description: "failures / deployments; null without deployments." }),
+    leadTimeCommits: z.number().int(),
+    leadTimeSeconds: z.number().nullable().meta({ description: "Mean lead time of the commits that reached production in the window." }),
+    incidents: z.number().int().meta({ description: "Restored incidents that started in the window." }),
+    restoreSeconds: z.number().nullable().meta({ description: "Mean time to restore of those incidents." }),
+  })
+  .meta({ id: "DoraTotals" });
+
+export const doraMetricsSchema = z
+  .object({
+    scope: z.object({ teamId: z.number().int().nullable(), serviceId: z.number().int().nullable(), team: z.string().nullable(), service: z.string().nullable() }),
+    definitions: doraDefinitionsSchema,
+    window: windowSchema,
+    previousWindow: windowSchema,
+    current: totalsSchema,
+    previous: totalsSchema,
+    granularity: z.enum(["day", "week"]),
+    series: z.array(
+      z.object({
+        start: z.string().meta({ description: "First UTC day of the bucket." }),
+        deployments: z.number().int(),
+        failures: z.number().int(),
+        changeFailureRate: z.number().nullable(),
+        leadTimeSeconds: z.number().nullable(),
+        restoreSeconds: z.number().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "DoraMetrics" });
+
+export const doraDefinitionsUpdateSchema = z
+  .object({ definitions: doraDefinitionsSchema, rebuilt: z.object({ rows: z.number().int(), milliseconds: z.number() }) })
+  .meta({ id: "DoraDefinitionsSaved" });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameMetrics: Same<z.output<typeof doraMetricsSchema>, DoraMetrics> = true;
+void sameMetrics;
