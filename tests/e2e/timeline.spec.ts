@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../lib/db/client";
 import { accessibilityViolations, type CheckedPage, saveScreenshot, useBrowser } from "../support/browser";
 import { getDb } from "../../lib/db/client";
+import { seedDemoFleetIfEmpty } from "../../prisma/demo-fleet/seed-demo-fleet";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
 import { argocdApplication } from "../support/webhooks";
@@ -75,7 +76,7 @@ describe("filtering the timeline to one team's production deployments", () => {
     const expectedFirst = (await newestIds(team, production, 1))[0];
     await expect.poll(async () => (await shownIds(page))[0], { timeout: 10_000 }).toBe(expectedFirst);
     const ids = await settledIds(page);
-    expect(ids.length).toBeGreaterThanOrEqual(50);
+    expect(ids).toHaveLength(50);
     expect(sorted(ids)).toEqual(sorted(await newestIds(team, production, ids.length)));
     // Same document: the filters changed through client-side navigation.
     expect(await page.evaluate(() => (window as unknown as { timelineMarker?: number }).timelineMarker)).toBe(1);
@@ -178,12 +179,17 @@ describe("live updates", () => {
   beforeAll(async () => {
     const database = await createDatabase(inject("serverUrl"), { prefix: "shiplog_e2e_timeline_live", template: inject("templateDatabase") });
     cleanups.push(database.drop);
+    // A small fleet of its own, so the page has rows to scroll past when the new one arrives.
+    const db = createDb(database.url);
+    try {
+      await seedDemoFleetIfEmpty(db, { services: 3, now: new Date(inject("demoFleetNow")) });
+    } finally {
+      await db.$disconnect();
+    }
     const server = await startShiplogServer(database.url, { SHIPLOG_INLINE_WORKER: "true" });
     cleanups.unshift(server.stop);
-    const db = createDb(database.url);
-    cleanups.unshift(() => db.$disconnect());
     liveUrl = server.url;
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const cleanup of cleanups) await cleanup();
@@ -211,22 +217,32 @@ describe("live updates", () => {
     expect(response.status).toBe(202);
   }
 
-  it("shows a deployment reported while the page is open, marked new, without a reload", async () => {
-    const { page, problems } = await browser.openPage();
+  it("shows a deployment reported while the page is open, marked new, without a reload or a jump", async () => {
+    const { page, problems } = await browser.openPage({ width: 1280, height: 800 });
     await page.goto(`${liveUrl}/timeline`);
-    await page.getByText("No deployments yet").waitFor();
+    await page.locator("tbody tr").first().waitFor();
     await page.locator('[data-stream-state="live"]').waitFor();
     await page.evaluate(() => ((window as unknown as { timelineMarker: number }).timelineMarker = 1));
 
+    // Scrolled down to read older rows: the row in view stays put when one is added above.
+    await page.evaluate(() => window.scrollTo(0, 700));
+    const watched = (await page.locator("tbody tr").nth(12).elementHandle())!;
+    const topBefore = await watched.evaluate((row) => row.getBoundingClientRect().top);
+    expect(topBefore).toBeGreaterThan(0);
+    expect(topBefore).toBeLessThan(800);
+
     await postSync("prod-live-a");
     const row = page.locator("tbody tr[data-new]");
-    await row.first().waitFor({ timeout: 5_000 });
+    await row.first().waitFor({ state: "attached", timeout: 5_000 });
     expect(await row.first().innerText()).toContain("live-api");
+    expect(await page.locator("tbody tr").first().getAttribute("data-new")).toBe("true");
+    expect(Math.abs((await watched.evaluate((element) => element.getBoundingClientRect().top)) - topBefore)).toBeLessThanOrEqual(2);
     expect(await page.evaluate(() => (window as unknown as { timelineMarker?: number }).timelineMarker)).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     // A second cluster of the same release joins the first as one rollout.
     await postSync("prod-live-b");
-    const rollout = page.locator("tbody tr[data-rollout]");
+    const rollout = page.locator("tbody tr[data-rollout]").filter({ hasText: "live-api" });
     await rollout.waitFor({ timeout: 5_000 });
     expect(await rollout.innerText()).toContain("2 of 2 clusters healthy");
     await saveScreenshot(page, "timeline-live");

@@ -35,7 +35,8 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
     if (!target || !hasNextPage || isFetchNextPageError) return;
     const observer = new IntersectionObserver(
       (observed) => {
-        if (observed.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+        // Only once the reader has scrolled: a short first page must not load page after page by itself.
+        if (observed.some((entry) => entry.isIntersecting) && window.scrollY > 0 && !isFetchingNextPage) void fetchNextPage();
       },
       { rootMargin: "400px" },
     );
