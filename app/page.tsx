@@ -13,8 +13,8 @@ import { FleetMatrixView } from "./_components/fleet-matrix";
 import { FleetTrends } from "./_components/fleet-trends";
 import { FleetTrendsSkeleton } from "./_components/fleet-trends-skeleton";
 
-/** Rows per window of the matrix: a few screens, so scrolling rarely waits. */
-const MATRIX_PAGE_SIZE = 50;
+/** Rows per window of the matrix: about three screens, so scrolling rarely waits (≈ 20 KB of JSON). */
+const MATRIX_PAGE_SIZE = 30;
 /** Group counts are reused this long while someone scrolls or refines one view. */
 const MATRIX_HEADERS_MAX_AGE_MS = 10_000;
 

@@ -43,6 +43,8 @@ export function FleetMatrixCell({ cell, timelineHref }: { cell: FleetCell; timel
   return (
     <Link
       href={timelineHref}
+      // A screen of cells would otherwise prefetch dozens of timeline views nobody opens.
+      prefetch={false}
       className="block h-full rounded px-2 py-1 no-underline hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-zinc-900"
       title={`${describeCounts(cell)}${cell.outOfSync ? `; ${cell.outOfSync} out of sync` : ""}. Open its deployments in the timeline.`}
       data-health={cell.health}

@@ -12,12 +12,19 @@ import { useFleetMatrixPages } from "./use-fleet-matrix-pages";
 
 const groupLabels: Record<FleetGroup, string> = { none: "None", team: "Team", environment: "Environment", cluster: "Cluster", region: "Region" };
 const onlyLabels: Record<FleetOnly, string> = { degraded: "Degraded", "out-of-sync": "Out of sync", skewed: "Version skew" };
+/** Grouped by where applications run, a service has a row per place, so the count is of rows. */
 const rowNoun: Record<FleetGroup, [string, string]> = {
   none: ["service", "services"],
   team: ["service", "services"],
-  environment: ["service in an environment", "services in environments"],
-  cluster: ["service in a cluster", "services in clusters"],
-  region: ["service in a region", "services in regions"],
+  environment: ["row", "rows"],
+  cluster: ["row", "rows"],
+  region: ["row", "rows"],
+};
+const groupNoun: Record<Exclude<FleetGroup, "none">, [string, string]> = {
+  team: ["team", "teams"],
+  environment: ["environment", "environments"],
+  cluster: ["cluster", "clusters"],
+  region: ["region", "regions"],
 };
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -70,7 +77,7 @@ export function FleetMatrixView({ view, firstPage, pageSize }: FleetMatrixProps)
         <p className="text-sm text-zinc-600" aria-live="polite" data-testid="matrix-count">
           {pending ? "Updating… " : ""}
           {numberFormat.format(firstPage.total)} {firstPage.total === 1 ? singular : plural}
-          {view.group !== "none" ? ` in ${firstPage.groups.length} ${firstPage.groups.length === 1 ? "group" : "groups"}` : ""}
+          {view.group !== "none" ? ` in ${firstPage.groups.length} ${groupNoun[view.group][firstPage.groups.length === 1 ? 0 : 1]}` : ""}
         </p>
       </div>
 
@@ -220,7 +227,7 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
               {environments.map((environment) => (
                 <div key={environment.name} role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
                   {environment.name}
-                  {environment.isProduction ? <span className="ml-1.5 text-xs font-normal text-zinc-600">production</span> : null}
+                  {environment.isProduction ? <span className="ml-1.5 text-xs font-normal text-zinc-600"> production</span> : null}
                 </div>
               ))}
               <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
@@ -278,7 +285,7 @@ function MatrixRow({ row }: { row: FleetMatrixRow }) {
   return (
     <>
       <div role="rowheader" className="min-w-0 px-4">
-        <Link href={`/services/${encodeURIComponent(row.service)}`} className="block truncate font-medium text-zinc-950 underline-offset-2 hover:underline">
+        <Link href={`/services/${encodeURIComponent(row.service)}`} prefetch={false} className="block truncate font-medium text-zinc-950 underline-offset-2 hover:underline">
           {row.service}
         </Link>
         <span className="block truncate text-xs text-zinc-600">
