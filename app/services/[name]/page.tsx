@@ -7,6 +7,7 @@ import { DoraSummary } from "@/components/metrics/dora-summary";
 import { getService, getServiceParams } from "@/lib/services/get-service";
 import { DeploymentHistory } from "./_components/deployment-history";
 import { RecentReleases } from "./_components/recent-releases";
+import { decodeSegment } from "./_components/decode-segment";
 import { ServiceEnvironments } from "./_components/service-environments";
 
 type Props = { params: Promise<{ name: string }> };
@@ -114,14 +115,4 @@ export default async function ServicePage({ params }: Props) {
       </section>
     </div>
   );
-}
-
-/** Next hands over some escapes still encoded; a malformed escape is kept as typed (it then names no service). */
-function decodeSegment(segment: string): string {
-  if (!segment.includes("%")) return segment;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
