@@ -153,7 +153,7 @@ describe("the ingestion page", () => {
     const { page } = view;
     const before = await failedNow("BUILD");
     const row = page.locator(`tr[data-delivery-id="${deliveryId}"]`);
-    await row.getByRole("button", { name: /^Replay build delivery/ }).click();
+    await row.getByRole("button", { name: `Replay CI build reports build delivery e2e-${suffix}` }).click();
     await row.getByRole("status").filter({ hasText: "Replayed: the worker applies it next" }).waitFor();
     expect(await row.innerText()).toContain("queued for replay");
     expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", attempts: 0, lastError: null });

@@ -15,7 +15,7 @@ const FILTERS: { value: SourceParam | undefined; label: string }[] = [
   ...(Object.entries(SOURCE_PARAMS) as [keyof typeof SOURCE_LABELS, SourceParam][]).map(([source, value]) => ({ value, label: SOURCE_LABELS[source] })),
 ];
 
-/** Failed and quarantined deliveries with their errors, filterable by source, each replayable. */
+/** Failed and quarantined deliveries with their errors, filterable by source (in the URL), each replayable. */
 export function FailedDeliveries({ source, initialPage }: { source: SourceParam | undefined; initialPage: FailedDeliveryPageJson }) {
   const query = useFailedDeliveries(source, initialPage);
   // Rows replayed from this page stay listed, marked, until the list's next poll drops them.
@@ -140,7 +140,7 @@ function DeliveryRow({ delivery, replayed, onReplayed }: { delivery: Delivery; r
               type="button"
               onClick={() => replay.mutate(delivery.id, { onSuccess: onReplayed })}
               disabled={replay.isPending}
-              aria-label={`Replay ${delivery.source.toLowerCase()} ${delivery.event} delivery ${delivery.deliveryId}`}
+              aria-label={`Replay ${SOURCE_LABELS[delivery.source]} ${delivery.event} delivery ${delivery.deliveryId}`}
               className="rounded-md bg-zinc-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:opacity-60"
             >
               {replay.isPending ? "Replaying…" : "Replay"}
