@@ -17,7 +17,7 @@ export function DoraLineChart({ points, label, unit, height = 180 }: { points: D
             <XAxis dataKey="start" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#52525b" }} minTickGap={16} />
             <YAxis tick={{ fontSize: 11, fill: "#52525b" }} unit={unit} />
             <Tooltip formatter={(value) => [`${Number(value).toFixed(1)}${unit}`, label]} />
-            <Line type="monotone" dataKey="value" stroke="#2563eb" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="value" stroke="#2563eb" strokeWidth={2} dot={{ r: 2.5, fill: "#2563eb" }} connectNulls={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>
