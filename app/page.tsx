@@ -7,7 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, type Column } from "@/components/ui/table";
 import { readFleetView } from "@/lib/fleet/fleet-matrix-query";
 import { getFleetOverview, type DegradedApplication, type EnvironmentSummary } from "@/lib/fleet/get-fleet-overview";
-import { listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
+import { FLEET_ROW_INDEX_MAX_AGE_MS, listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
 import { FleetHeadline } from "./_components/fleet-headline";
 import { FleetMatrixView } from "./_components/fleet-matrix";
 import { FleetTrends } from "./_components/fleet-trends";
@@ -15,8 +15,6 @@ import { FleetTrendsSkeleton } from "./_components/fleet-trends-skeleton";
 
 /** Rows per window of the matrix: about three screens, so scrolling rarely waits (≈ 20 KB of JSON). */
 const MATRIX_PAGE_SIZE = 30;
-/** Group counts are reused this long while someone scrolls or refines one view. */
-const MATRIX_HEADERS_MAX_AGE_MS = 10_000;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -26,7 +24,7 @@ export default async function FleetPage({ searchParams }: Props) {
   const reading = readFleetView(await searchParams);
   const [fleet, firstPage] = await Promise.all([
     getFleetOverview(),
-    listFleetMatrix({ ...reading.view, offset: 0, limit: MATRIX_PAGE_SIZE }, undefined, { headersMaxAgeMs: MATRIX_HEADERS_MAX_AGE_MS }),
+    listFleetMatrix({ ...reading.view, offset: 0, limit: MATRIX_PAGE_SIZE }, undefined, { rowIndexMaxAgeMs: FLEET_ROW_INDEX_MAX_AGE_MS }),
   ]);
   const now = fleet.asOf;
 

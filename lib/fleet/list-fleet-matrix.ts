@@ -1,12 +1,12 @@
 // The fleet health matrix, one window of rows at a time: services × environments, grouped by
 // team, environment, cluster or region, searched by name and filtered to degraded, out-of-sync
 // or skewed rows. Built for 5,000 services / 100,000 applications (timings in docs/api.md):
-//   1. headers: the row count of every group. Without grouping or by team this counts
-//      `services`; grouping by where applications run (or a filter) aggregates live
-//      applications once. Callers that page through one view (the API, while a user scrolls)
-//      may reuse headers for a few seconds (`headersMaxAgeMs`);
-//   2. the window: only the groups it overlaps are read, each numbered by service name, so a
-//      window deep in the list costs what the first one does;
+//   1. the view's row index: per group, its services' ids in name order, as one int array per
+//      group (a few hundred KB at most, never sent to the browser). Without grouping or by team
+//      it reads `services`; grouping by where applications run, or a filter, aggregates live
+//      applications once. Callers paging through one view (the API while a user scrolls, the
+//      page) reuse it for a few seconds (`rowIndexMaxAgeMs`), so scrolling costs no aggregate;
+//   2. the window is a slice of that index: its services' names and teams by primary key;
 //   3. cells: only the window's services have their applications read, over the
 //      (service_id, environment_id) index; health and skew are derived in derive-fleet-cell.ts.
 import { z } from "zod";
@@ -51,9 +51,15 @@ export const fleetMatrixSchema = z
 
 export type FleetMatrix = z.output<typeof fleetMatrixSchema>;
 
+/**
+ * How long the page and the API reuse a view's row index: rows added or removed in the fleet
+ * show up within this; health, versions and skew in the cells are always read fresh.
+ */
+export const FLEET_ROW_INDEX_MAX_AGE_MS = 10_000;
+
 export type ListFleetMatrixSettings = {
-  /** Reuse group headers computed this recently for the same view (0: always count afresh). */
-  headersMaxAgeMs?: number;
+  /** Reuse a view's row index built this recently (0: always build afresh). */
+  rowIndexMaxAgeMs?: number;
 };
 
 type Topology = {
@@ -62,9 +68,12 @@ type Topology = {
   teams: { slug: string; name: string }[];
 };
 
-type Headers = { total: number; groups: { key: string; label: string; rows: number }[] };
+/** A view's rows: groups in order, and per group its services' ids in name order. */
+type RowIndex = { total: number; groups: { key: string; label: string; rows: number; serviceIds: number[] }[] };
 
-type WindowRow = { gkey: string; position: number; service_id: number; service: string; team_slug: string | null; team_name: string | null };
+type WindowRow = { gkey: string; service_id: number };
+
+type ServiceRow = { id: number; name: string; team_slug: string | null; team_name: string | null };
 
 type ApplicationGroupRow = {
   service_id: number;
@@ -80,70 +89,56 @@ type ApplicationGroupRow = {
 export async function listFleetMatrix(
   options: Partial<FleetMatrixOptions> = {},
   db: DbOrTx = getDb(),
-  { headersMaxAgeMs = 0 }: ListFleetMatrixSettings = {},
+  { rowIndexMaxAgeMs = 0 }: ListFleetMatrixSettings = {},
 ): Promise<FleetMatrix> {
   const group = options.group ?? "none";
   const offset = options.offset ?? 0;
   const limit = options.limit ?? 100;
-  const pairs = pairsSql(group, options.q, options.only);
 
   const topologyRead = readTopology(db);
-  const [topology, headers] = await Promise.all([
+  const [topology, index] = await Promise.all([
     topologyRead,
-    cachedHeaders(`${group}\u0000${options.q ?? ""}\u0000${options.only ?? ""}`, headersMaxAgeMs, () => countGroups(db, pairs, group, topologyRead)),
+    cachedRowIndex(`${group}\u0000${options.q ?? ""}\u0000${options.only ?? ""}`, rowIndexMaxAgeMs, () =>
+      buildRowIndex(db, pairsSql(group, options.q, options.only), group, topologyRead),
+    ),
   ]);
 
-  // The slice of each group the window covers, as 1-based positions within the group.
-  const slices: { key: string; first: number; last: number }[] = [];
+  // The window: rows offset … offset+limit−1 across the groups, in order.
+  const window: WindowRow[] = [];
   let start = 0;
-  for (const header of headers.groups) {
+  for (const header of index.groups) {
     const end = start + header.rows;
-    const first = Math.max(offset, start);
-    const last = Math.min(offset + limit, end);
-    if (first < last) slices.push({ key: header.key, first: first - start + 1, last: last - start });
+    if (end > offset && start < offset + limit) {
+      for (const serviceId of header.serviceIds.slice(Math.max(0, offset - start), Math.min(header.rows, offset + limit - start))) {
+        window.push({ gkey: header.key, service_id: serviceId });
+      }
+    }
+    if (end >= offset + limit) break;
     start = end;
   }
-
-  // One bounded query per group the window overlaps (usually one or two): each walks only
-  // its group's rows in name order, so the cost does not grow with the offset's group count.
-  const window =
-    slices.length === 0
-      ? []
-      : await db.$queryRaw<WindowRow[]>`
-          SELECT w.gkey, w.position, w.service_id, s.name AS service, t.slug AS team_slug, t.name AS team_name
-          FROM (${Prisma.join(
-            slices.map(
-              (slice) => Prisma.sql`(
-                SELECT ${slice.key}::text AS gkey, (${slice.first - 1} + row_number() OVER (ORDER BY s.name, s.id))::int AS position, s.id AS service_id
-                FROM (${pairsSql(group, options.q, options.only, slice.key)}) p
-                JOIN services s ON s.id = p.service_id
-                ORDER BY s.name, s.id
-                OFFSET ${slice.first - 1} LIMIT ${slice.last - slice.first + 1})`,
-            ),
-            " UNION ALL ",
-          )}) w
-          JOIN services s ON s.id = w.service_id
-          LEFT JOIN teams t ON t.id = s.team_id`;
-
-  // Back into the groups' order, then the database's name order within each group.
-  const groupOrder = new Map(headers.groups.map((header, index) => [header.key, index]));
-  window.sort((a, b) => groupOrder.get(a.gkey)! - groupOrder.get(b.gkey)! || a.position - b.position);
 
   const serviceIds = [...new Set(window.map((row) => row.service_id))];
   // Cells count applications per cluster only where a row is one cluster's or region's; else
   // a cell's applications are grouped by health, sync and release alone (fewer rows to ship).
   const scoped = group === "cluster" || group === "region";
-  const applications =
+  const [services, applications] =
     serviceIds.length === 0
-      ? []
-      : await db.$queryRaw<ApplicationGroupRow[]>`
+      ? [[], []]
+      : await Promise.all([
+          db.$queryRaw<ServiceRow[]>`
+            SELECT s.id, s.name, t.slug AS team_slug, t.name AS team_name
+            FROM services s LEFT JOIN teams t ON t.id = s.team_id
+            WHERE s.id IN (${Prisma.join(serviceIds)})`,
+          db.$queryRaw<ApplicationGroupRow[]>`
           SELECT a.service_id, a.environment_id, ${scoped ? Prisma.sql`a.cluster_id` : Prisma.sql`0`} AS cluster_id,
                  a.health_status::text AS health, a.sync_status = 'OUT_OF_SYNC' AS out_of_sync,
                  r.version, r.first_seen_at AS version_seen_at, count(*)::int AS applications
           FROM applications a
           LEFT JOIN releases r ON r.id = a.current_release_id
           WHERE a.service_id IN (${Prisma.join(serviceIds)}) AND a.deleted_at IS NULL
-          GROUP BY 1, 2, 3, a.health_status, a.sync_status, r.version, r.first_seen_at`;
+          GROUP BY 1, 2, 3, a.health_status, a.sync_status, r.version, r.first_seen_at`,
+        ]);
+  const serviceById = new Map(services.map((service) => [service.id, service]));
 
   const byService = new Map<number, ApplicationGroupRow[]>();
   for (const row of applications) {
@@ -153,7 +148,10 @@ export async function listFleetMatrix(
   }
   const clusterById = new Map(topology.clusters.map((cluster) => [cluster.id, cluster]));
 
-  const rows = window.map((row): FleetMatrixRow => {
+  // A service deleted since the index was built has no row here: it is left out of the window.
+  const rows = window.flatMap((row): FleetMatrixRow[] => {
+    const service = serviceById.get(row.service_id);
+    if (!service) return [];
     const inScope = (byService.get(row.service_id) ?? []).filter((application) => {
       if (group === "cluster") return String(application.cluster_id) === row.gkey;
       if (group === "region") return (clusterById.get(application.cluster_id)?.region ?? "") === row.gkey;
@@ -177,23 +175,25 @@ export async function listFleetMatrix(
           );
     });
     const scopeCluster = group === "cluster" ? clusterById.get(Number(row.gkey))?.name : undefined;
-    return {
-      key: `${row.gkey}/${row.service}`,
-      group: group === "none" ? null : row.gkey,
-      service: row.service,
-      team: row.team_slug === null ? null : { slug: row.team_slug, name: row.team_name ?? row.team_slug },
-      scope: scopeCluster ? { cluster: scopeCluster } : group === "region" && row.gkey !== "" ? { region: row.gkey } : {},
-      cells,
-      environmentSkew: describeEnvironmentSkew(cells),
-    };
+    return [
+      {
+        key: `${row.gkey}/${service.name}`,
+        group: group === "none" ? null : row.gkey,
+        service: service.name,
+        team: service.team_slug === null ? null : { slug: service.team_slug, name: service.team_name ?? service.team_slug },
+        scope: scopeCluster ? { cluster: scopeCluster } : group === "region" && row.gkey !== "" ? { region: row.gkey } : {},
+        cells,
+        environmentSkew: describeEnvironmentSkew(cells),
+      },
+    ];
   });
 
   return {
-    total: headers.total,
+    total: index.total,
     offset,
     limit,
     environments: topology.environments.map(({ name, isProduction }) => ({ name, isProduction })),
-    groups: group === "none" ? [] : headers.groups,
+    groups: group === "none" ? [] : index.groups.map(({ key, label, rows }) => ({ key, label, rows })),
     rows,
   };
 }
@@ -212,17 +212,23 @@ async function readTopology(db: DbOrTx): Promise<Topology> {
   return { environments, clusters, teams };
 }
 
-async function countGroups(db: DbOrTx, pairs: Prisma.Sql, group: FleetGroup, topologyRead: Promise<Topology>): Promise<Headers> {
-  const [counts, topology] = await Promise.all([
-    db.$queryRaw<{ gkey: string; rows: number }[]>`SELECT p.gkey, count(*)::int AS rows FROM (${pairs}) p GROUP BY p.gkey`,
+async function buildRowIndex(db: DbOrTx, pairs: Prisma.Sql, group: FleetGroup, topologyRead: Promise<Topology>): Promise<RowIndex> {
+  const [groups, topology] = await Promise.all([
+    // Names are ranked once (5,000 collated comparisons' worth), so ordering up to 100,000
+    // rows sorts integers rather than comparing text.
+    db.$queryRaw<{ gkey: string; ids: number[] }[]>`
+      WITH ranked AS (SELECT id, row_number() OVER (ORDER BY name, id) AS rank FROM services)
+      SELECT p.gkey, array_agg(p.service_id ORDER BY r.rank) AS ids
+      FROM (${pairs}) p JOIN ranked r ON r.id = p.service_id
+      GROUP BY p.gkey`,
     topologyRead,
   ]);
-  const labelled = counts.map(({ gkey, rows }) => ({ key: gkey, rows, ...groupLabel(group, gkey, topology) }));
+  const labelled = groups.map(({ gkey, ids }) => ({ key: gkey, rows: ids.length, serviceIds: ids, ...groupLabel(group, gkey, topology) }));
   // Groups without a name ("No team", "No region") come last.
   labelled.sort((a, b) => Number(a.key === "") - Number(b.key === "") || a.rank - b.rank || compareText(a.label, b.label) || compareText(a.key, b.key));
   return {
     total: labelled.reduce((sum, header) => sum + header.rows, 0),
-    groups: labelled.map(({ key, label, rows }) => ({ key, label, rows })),
+    groups: labelled.map(({ key, label, rows, serviceIds }) => ({ key, label, rows, serviceIds })),
   };
 }
 
@@ -249,38 +255,28 @@ function groupLabel(group: FleetGroup, key: string, topology: Topology): { label
  * applications run aggregates live applications, a filter narrowing them first where it can
  * (degraded and out-of-sync applications each have an index).
  */
-function pairsSql(group: FleetGroup, q: string | undefined, only: FleetOnly | undefined, inGroup?: string): Prisma.Sql {
+function pairsSql(group: FleetGroup, q: string | undefined, only: FleetOnly | undefined): Prisma.Sql {
   const named = q ? Prisma.sql`AND s.name ILIKE ${containsPattern(q)}` : Prisma.empty;
   if (group === "none" || group === "team") {
-    const gkey = group === "none" ? Prisma.sql`''` : Prisma.sql`coalesce((SELECT slug FROM teams WHERE id = s.team_id), '')`;
     const flagged = only === undefined ? Prisma.empty : Prisma.sql`AND s.id IN (${flaggedServicesSql(only)})`;
-    const restrict =
-      group === "none" || inGroup === undefined
-        ? Prisma.empty
-        : inGroup === ""
-          ? Prisma.sql`AND s.team_id IS NULL`
-          : Prisma.sql`AND s.team_id = (SELECT id FROM teams WHERE slug = ${inGroup})`;
-    return Prisma.sql`SELECT ${gkey} AS gkey, s.id AS service_id FROM services s WHERE TRUE ${named} ${flagged} ${restrict}`;
+    if (group === "none") return Prisma.sql`SELECT ''::text AS gkey, s.id AS service_id FROM services s WHERE TRUE ${named} ${flagged}`;
+    return Prisma.sql`
+      SELECT coalesce(t.slug, '') AS gkey, s.id AS service_id
+      FROM services s LEFT JOIN teams t ON t.id = s.team_id
+      WHERE TRUE ${named} ${flagged}`;
   }
-  const gkey =
-    group === "environment" ? Prisma.sql`a.environment_id::text` : group === "cluster" ? Prisma.sql`a.cluster_id::text` : Prisma.sql`coalesce(c.region, '')`;
+  // Grouped on the integer column; the key becomes text once per row, not once per application.
+  const gkey = group === "environment" ? Prisma.sql`a.environment_id` : group === "cluster" ? Prisma.sql`a.cluster_id` : Prisma.sql`coalesce(c.region, '')`;
   const clusters = group === "region" ? Prisma.sql`JOIN clusters c ON c.id = a.cluster_id` : Prisma.empty;
   const services = q ? Prisma.sql`AND a.service_id IN (SELECT s.id FROM services s WHERE TRUE ${named})` : Prisma.empty;
-  // Restricted to one group, on the raw column so its index can serve.
-  const restrict =
-    inGroup === undefined
-      ? Prisma.empty
-      : group === "environment"
-        ? Prisma.sql`AND a.environment_id = ${Number(inGroup)}`
-        : group === "cluster"
-          ? Prisma.sql`AND a.cluster_id = ${Number(inGroup)}`
-          : Prisma.sql`AND coalesce(c.region, '') = ${inGroup}`;
   return Prisma.sql`
-    SELECT ${gkey} AS gkey, a.service_id
-    FROM applications a ${clusters}
-    WHERE a.deleted_at IS NULL ${services} ${applicationFilterSql(only)} ${restrict}
-    GROUP BY 1, 2
-    ${only === "skewed" ? Prisma.sql`HAVING min(a.current_release_id) <> max(a.current_release_id)` : Prisma.empty}`;
+    SELECT g.key::text AS gkey, g.service_id FROM (
+      SELECT ${gkey} AS key, a.service_id
+      FROM applications a ${clusters}
+      WHERE a.deleted_at IS NULL ${services} ${applicationFilterSql(only)}
+      GROUP BY 1, 2
+      ${only === "skewed" ? Prisma.sql`HAVING min(a.current_release_id) <> max(a.current_release_id)` : Prisma.empty}
+    ) g`;
 }
 
 function applicationFilterSql(only: FleetOnly | undefined): Prisma.Sql {
@@ -300,20 +296,22 @@ function flaggedServicesSql(only: FleetOnly): Prisma.Sql {
   return Prisma.sql`SELECT a.service_id FROM applications a WHERE a.deleted_at IS NULL ${applicationFilterSql(only)}`;
 }
 
-// ---------------------------------------------------------------- header cache
+// ---------------------------------------------------------------- row index cache
 
-const headerCache = new Map<string, { at: number; value: Promise<Headers> }>();
-const HEADER_CACHE_ENTRIES = 200;
+// Per process, per view; a failed build is not remembered, concurrent requests share one build.
+const rowIndexCache = new Map<string, { at: number; value: Promise<RowIndex> }>();
+const ROW_INDEX_CACHE_ENTRIES = 100;
 
-async function cachedHeaders(key: string, maxAgeMs: number, compute: () => Promise<Headers>): Promise<Headers> {
-  if (maxAgeMs <= 0) return compute();
+async function cachedRowIndex(key: string, maxAgeMs: number, build: () => Promise<RowIndex>): Promise<RowIndex> {
+  if (maxAgeMs <= 0) return build();
   const now = Date.now();
-  const hit = headerCache.get(key);
+  const hit = rowIndexCache.get(key);
   if (hit && now - hit.at <= maxAgeMs) return hit.value;
-  const value = compute();
-  headerCache.set(key, { at: now, value });
-  // A failed count is not remembered.
-  value.catch(() => headerCache.delete(key));
-  if (headerCache.size > HEADER_CACHE_ENTRIES) headerCache.delete(headerCache.keys().next().value!);
+  const value = build();
+  rowIndexCache.delete(key);
+  rowIndexCache.set(key, { at: now, value });
+  value.catch(() => rowIndexCache.delete(key));
+  // Oldest first in a Map's order: drop the oldest view beyond the cap.
+  if (rowIndexCache.size > ROW_INDEX_CACHE_ENTRIES) rowIndexCache.delete(rowIndexCache.keys().next().value!);
   return value;
 }

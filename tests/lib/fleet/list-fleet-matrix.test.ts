@@ -199,3 +199,25 @@ describe("listFleetMatrix grouped", () => {
     expect(matrix.rows[0]).toMatchObject({ service: "checkout", scope: { region: "eu-west" } });
   });
 });
+
+describe("listFleetMatrix's row index reuse", () => {
+  it("reuses a view's rows within rowIndexMaxAgeMs, reads cells fresh, and rebuilds without it", async () => {
+    const db = getDb();
+    const view = { group: "team" as const, q: "ledger" };
+    const before = await listFleetMatrix(view, db, { rowIndexMaxAgeMs: 60_000 });
+    expect(names(before)).toEqual(["payments/ledger"]);
+
+    const added = await db.service.create({ data: { name: "ledger-archive" } });
+    const ledger = await db.service.findUniqueOrThrow({ where: { name: "ledger" } });
+    await db.application.updateMany({ where: { serviceId: ledger.id, deletedAt: null, environment: { name: "prod" } }, data: { healthStatus: "MISSING" } });
+    try {
+      const reused = await listFleetMatrix(view, db, { rowIndexMaxAgeMs: 60_000 });
+      expect(names(reused)).toEqual(["payments/ledger"]);
+      expect(reused.rows[0]?.cells[2]?.health).toBe("MISSING");
+      expect(names(await listFleetMatrix(view, db))).toEqual(["payments/ledger", "-/ledger-archive"]);
+    } finally {
+      await db.service.delete({ where: { id: added.id } });
+      await db.application.updateMany({ where: { serviceId: ledger.id, deletedAt: null, environment: { name: "prod" } }, data: { healthStatus: "HEALTHY" } });
+    }
+  });
+});
