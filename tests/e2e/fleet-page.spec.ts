@@ -301,7 +301,8 @@ describe("the health matrix", () => {
 
     await page.locator(`[role=row][data-service="${target}"]`).getByRole("link", { name: target, exact: true }).click();
     await page.waitForURL(`/services/${target}`);
-    expect(await page.getByRole("heading", { level: 1 }).innerText()).toContain(target);
+    // The service page streams in after its loading state.
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: target }).waitFor();
     // Client-side navigation all along: the same document.
     expect(await page.evaluate(() => (window as unknown as { stayedLoaded?: boolean }).stayedLoaded)).toBe(true);
     expect(problems).toEqual([]);
@@ -327,6 +328,8 @@ describe("the health matrix", () => {
     expect(shownTeams.length).toBeGreaterThan(0);
     expect(shownTeams).toEqual(byTeam.slice(0, shownTeams.length));
     expect(await countText(page)).toBe(`${await db.service.count()} services in ${byTeam.length} teams`);
+    await saveScreenshot(page, "fleet-page-by-team");
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByRole("group", { name: "Group by" }).getByRole("link", { name: "Environment" }).click();
     await page.waitForURL("/?group=environment");
@@ -371,6 +374,7 @@ describe("the health matrix", () => {
         });
         return { rendered: items.length, visible: visible.length };
       });
+    await saveScreenshot(page, "fleet-page-by-cluster");
     const atTop = await bound();
     expect(atTop.visible).toBeGreaterThan(5);
     expect(atTop.rendered).toBeLessThanOrEqual(2 * atTop.visible);
