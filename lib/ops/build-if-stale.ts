@@ -16,11 +16,18 @@ const skippedDirs = new Set(["node_modules", "lib/generated"]);
 const inputFile =
   /^(next\.config\.[cm]?[jt]s|postcss\.config\.[cm]?[jt]s|tailwind\.config\.[cm]?[jt]s|tsconfig\.json|package\.json|package-lock\.json|middleware\.ts|proxy\.ts|instrumentation(-client)?\.ts|\.env(\..+)?)$/;
 const extraFiles = ["prisma/schema.prisma"];
+/** Inputs that `next build` rewrites on its own first run. */
+const filesNextBuildRewrites = ["tsconfig.json"];
 
 export const buildStampFile = ".next/shiplog-build-inputs.sha256";
 
 /** A hash of every file the production build depends on, relative to `root`. */
 export async function hashBuildInputs(root: string): Promise<string> {
+  return hashInputs(await readBuildInputs(root));
+}
+
+/** The content of every file the production build depends on, by path relative to `root`. */
+async function readBuildInputs(root: string): Promise<Map<string, Buffer>> {
   const files: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.isFile() && inputFile.test(entry.name) && entry.name !== ".env.example") files.push(entry.name);
@@ -28,12 +35,17 @@ export async function hashBuildInputs(root: string): Promise<string> {
   for (const dir of inputDirs) files.push(...(await listFiles(root, dir)));
   for (const file of extraFiles) files.push(file);
 
-  const hash = createHash("sha256");
+  const inputs = new Map<string, Buffer>();
   for (const file of files.sort()) {
     const content = await readIfExists(path.join(root, file));
-    if (content === undefined) continue;
-    hash.update(file).update("\0").update(content).update("\0");
+    if (content !== undefined) inputs.set(file, content);
   }
+  return inputs;
+}
+
+function hashInputs(inputs: Map<string, Buffer>): string {
+  const hash = createHash("sha256");
+  for (const [file, content] of inputs) hash.update(file).update("\0").update(content).update("\0");
   return hash.digest("hex");
 }
 
@@ -63,10 +75,17 @@ export async function buildIfStale(options: {
   if (!check.stale) return { built: false, reason: check.reason };
 
   log(`building the web app (${check.reason}); this takes a minute or more…`);
+  // The stamp describes the sources as they were when the build began, so a file edited while
+  // `next build` runs leaves the build stale. The one exception is what `next build` itself
+  // rewrites (tsconfig.json), taken as it is afterwards, or every start would rebuild.
+  const inputs = await readBuildInputs(root);
   await build(root, env, signal);
-  // Hashed again after the build: `next build` itself rewrites tsconfig.json (and may add
-  // next-env.d.ts), and a stamp of the tree before it would make the next start rebuild.
-  await writeFile(path.join(root, buildStampFile), `${await hashBuildInputs(root)}\n`);
+  for (const file of filesNextBuildRewrites) {
+    const content = await readIfExists(path.join(root, file));
+    if (content === undefined) inputs.delete(file);
+    else inputs.set(file, content);
+  }
+  await writeFile(path.join(root, buildStampFile), `${hashInputs(inputs)}\n`);
   return { built: true, reason: check.reason };
 }
 

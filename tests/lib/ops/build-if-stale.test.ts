@@ -84,4 +84,19 @@ describe("buildIfStale", () => {
     expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: false });
     expect(builds).toBe(1);
   });
+
+  it("leaves the build stale when a source changes while next build runs", async () => {
+    let builds = 0;
+    const build = async () => {
+      builds += 1;
+      await put(".next/BUILD_ID", `build-${builds}`);
+      if (builds === 1) await put("app/page.tsx", "edited during the build");
+    };
+    const log = () => undefined;
+    expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: true });
+    expect(await checkBuildStale(root)).toMatchObject({ stale: true, reason: "sources changed since the last build" });
+    expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: true });
+    expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: false });
+    expect(builds).toBe(2);
+  });
 });
