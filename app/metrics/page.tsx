@@ -26,7 +26,7 @@ export default async function MetricsPage({ searchParams }: Props) {
   const parsed = metricsPageQuery.safeParse(withoutBlanks(raw));
   const options = await listDoraScopeOptions();
   const query = parsed.success ? parsed.data : {};
-  const metrics = parsed.success ? await getDoraMetrics(query) : null;
+  const metrics = parsed.success ? await getDoraMetrics({ ...query, granularity: query.per }) : null;
 
   const controls = (
     <DoraControls
@@ -34,6 +34,7 @@ export default async function MetricsPage({ searchParams }: Props) {
       team={first(raw.team)}
       service={first(raw.service)}
       days={query.days ?? null}
+      per={query.per ?? null}
       from={first(raw.from)}
       to={first(raw.to)}
     />
@@ -65,7 +66,14 @@ export default async function MetricsPage({ searchParams }: Props) {
   }
 
   const { window, definitions } = metrics;
-  const linkParams = { team: query.team, service: query.service, days: query.from ? undefined : query.days, from: query.from ? utcDayKey(query.from) : undefined, to: query.to ? utcDayKey(query.to) : undefined };
+  const linkParams = {
+    team: query.team,
+    service: query.service,
+    days: query.from ? undefined : query.days,
+    from: query.from ? utcDayKey(query.from) : undefined,
+    to: query.to ? utcDayKey(query.to) : undefined,
+    per: query.per,
+  };
   const hrefFor = (drill: string) => `${buildMetricsHref({ ...linkParams, drill })}#drilldown`;
   const marked = options.environments.filter((environment) => environment.isProduction).map((environment) => environment.name);
   const productionEnvironments = definitions.productionEnvironments ?? marked;

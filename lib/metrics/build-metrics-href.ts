@@ -5,13 +5,15 @@ export type MetricsHrefParams = {
   days?: number | null;
   from?: string | null;
   to?: string | null;
+  /** Trend buckets: day or week. */
+  per?: string | null;
   /** Which metric's drill-down to open: deployments, failures, lead-time or restore. */
   drill?: string | null;
 };
 
 export function buildMetricsHref(params: MetricsHrefParams): string {
   const search = new URLSearchParams();
-  for (const key of ["team", "service", "days", "from", "to", "drill"] as const) {
+  for (const key of ["team", "service", "days", "from", "to", "per", "drill"] as const) {
     const value = params[key];
     if (value !== null && value !== undefined && value !== "") search.set(key, String(value));
   }

@@ -29,7 +29,12 @@ function checkWindow(query: { from?: Date; to?: Date }, context: z.RefinementCtx
   }
 }
 
-export const doraMetricsQuery = z.strictObject(doraScopeFields, strictQuery).superRefine(checkWindow);
+const perField = z
+  .enum(["day", "week"], { error: "must be day or week" })
+  .optional()
+  .meta({ description: "Trend buckets; default per day up to 31 days, per week beyond." });
+
+export const doraMetricsQuery = z.strictObject({ ...doraScopeFields, per: perField }, strictQuery).superRefine(checkWindow);
 export type DoraMetricsQuery = z.output<typeof doraMetricsQuery>;
 
 export const doraDrilldownQuery = z
@@ -52,6 +57,6 @@ export type DoraDeploymentsQuery = z.output<typeof doraDeploymentsQuery>;
 /** The page's parameters: the metrics query plus which drill-down is open. */
 export const DRILLDOWNS = ["deployments", "failures", "lead-time", "restore"] as const;
 export const metricsPageQuery = z
-  .strictObject({ ...doraScopeFields, drill: z.enum(DRILLDOWNS, { error: `must be one of ${DRILLDOWNS.join(", ")}` }).optional() }, strictQuery)
+  .strictObject({ ...doraScopeFields, per: perField, drill: z.enum(DRILLDOWNS, { error: `must be one of ${DRILLDOWNS.join(", ")}` }).optional() }, strictQuery)
   .superRefine(checkWindow);
 export type MetricsPageQuery = z.output<typeof metricsPageQuery>;

@@ -148,9 +148,11 @@ describe("changing the scope", () => {
   it("a team chosen in the form goes into the URL and the numbers follow", async () => {
     const { page } = metricsPage;
     const team = (await getDb().team.findFirstOrThrow({ orderBy: { slug: "asc" } })).slug;
-    await page.getByLabel("Team").selectOption(team);
+    await page.getByRole("combobox", { name: /^Team/ }).selectOption(team);
+    await page.getByRole("combobox", { name: /^Trend/ }).selectOption("week");
     await page.getByRole("button", { name: "Show" }).click();
-    await page.waitForURL((url) => url.searchParams.get("team") === team);
+    await page.waitForURL((url) => url.searchParams.get("team") === team && url.searchParams.get("per") === "week", { timeout: 10_000 });
+    await page.getByRole("heading", { name: "Trends (per week, UTC)" }).waitFor({ timeout: 10_000 });
     const url = new URL(page.url());
     expect(url.searchParams.get("from")).toBe(from);
     const teamDeployments = await productionDeployments(team);
@@ -158,8 +160,8 @@ describe("changing the scope", () => {
       .poll(() => card(page, "deployments").locator("[data-metric-detail]").innerText())
       .toBe(`${teamDeployments.length} production deployments`);
     await saveScreenshot(page, "metrics-team");
-    await page.goBack();
-    await page.waitForURL((back) => !back.searchParams.has("team"));
+    await page.goBack({ timeout: 10_000 });
+    await page.waitForURL((back) => !back.searchParams.has("team"), { timeout: 10_000 });
   });
 
   it("an unknown service in the URL is a clear message, not an error", async () => {

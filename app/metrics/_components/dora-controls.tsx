@@ -11,11 +11,12 @@ export type DoraControlsProps = {
   days: number | null;
   from: string | null;
   to: string | null;
+  per: "day" | "week" | null;
 };
 
 const PRESETS = [7, 30, 90];
 
-export function DoraControls({ teams, team, service, days, from, to }: DoraControlsProps) {
+export function DoraControls({ teams, team, service, days, from, to, per }: DoraControlsProps) {
   const router = useRouter();
   const pathname = usePathname();
   const current = useSearchParams();
@@ -44,6 +45,7 @@ export function DoraControls({ teams, team, service, days, from, to }: DoraContr
       days: windowChoice === "custom" ? null : windowChoice,
       from: windowChoice === "custom" ? String(form.get("from") ?? "") : null,
       to: windowChoice === "custom" ? String(form.get("to") ?? "") : null,
+      per: String(form.get("per") ?? ""),
     });
   }
 
@@ -98,6 +100,14 @@ export function DoraControls({ teams, team, service, days, from, to }: DoraContr
           </label>
         </>
       ) : null}
+      <label className="flex flex-col gap-1 text-sm font-medium text-zinc-700">
+        Trend
+        <select name="per" defaultValue={per ?? ""} className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900">
+          <option value="">Automatic</option>
+          <option value="day">Per day</option>
+          <option value="week">Per week</option>
+        </select>
+      </label>
       <button type="submit" className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60" disabled={pending}>
         {pending ? "Loading…" : "Show"}
       </button>

@@ -46,6 +46,10 @@ describe("GET /api/v1/metrics/dora", () => {
     expect(answer.body.current.changeFailureRate).toBeCloseTo(expected.failures / expected.deployments, 10);
     expect(answer.body.window).toEqual({ from: `${from}T00:00:00.000Z`, to: "2026-11-25T00:00:00.000Z", days: window.days });
     expect(answer.body.granularity).toBe("week");
+    const perDay = await callRoute(getDoraRoute, `/api/v1/metrics/dora?from=${from}&to=${to}&per=day`);
+    expect(perDay.body.series).toHaveLength(window.days);
+    expect(perDay.body.series.reduce((sum: number, point: { deployments: number }) => sum + point.deployments, 0)).toBe(expected.deployments);
+    expect((await callRoute(getDoraRoute, "/api/v1/metrics/dora?per=month")).body.error.message).toBe("per: must be day or week");
   });
 
   it("gives what the raw rows give on the demo fleet, for the fleet, each team and a service", async () => {

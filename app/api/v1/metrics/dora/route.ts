@@ -7,8 +7,8 @@ import { doraMetricsQuery } from "@/lib/metrics/dora-query";
 import { getDoraMetrics } from "@/lib/metrics/get-dora-metrics";
 
 export const GET = withErrorHandling(async (request) => {
-  const query = readSearchParams(doraMetricsQuery, request);
-  const metrics = await getDoraMetrics(query);
+  const { per, ...query } = readSearchParams(doraMetricsQuery, request);
+  const metrics = await getDoraMetrics({ ...query, granularity: per });
   if (!metrics) throw new AppError("not_found", "No such team or service.");
   return jsonResponse(metrics);
 });
