@@ -95,7 +95,8 @@ export async function listFleetMatrix(
   const offset = options.offset ?? 0;
   const limit = options.limit ?? 100;
 
-  const topologyRead = readTopology(db);
+  // Environments, clusters and teams change rarely; a reused index may reuse their names too.
+  const topologyRead = rowIndexMaxAgeMs > 0 ? cachedTopology(db, rowIndexMaxAgeMs) : readTopology(db);
   const [topology, index] = await Promise.all([
     topologyRead,
     cachedRowIndex(`${group}\u0000${options.q ?? ""}\u0000${options.only ?? ""}`, rowIndexMaxAgeMs, () =>
@@ -297,6 +298,17 @@ function flaggedServicesSql(only: FleetOnly): Prisma.Sql {
 }
 
 // ---------------------------------------------------------------- row index cache
+
+let topologyCache: { at: number; value: Promise<Topology> } | undefined;
+
+function cachedTopology(db: DbOrTx, maxAgeMs: number): Promise<Topology> {
+  const now = Date.now();
+  if (topologyCache && now - topologyCache.at <= maxAgeMs) return topologyCache.value;
+  const value = readTopology(db);
+  topologyCache = { at: now, value };
+  value.catch(() => (topologyCache = undefined));
+  return value;
+}
 
 // Per process, per view; a failed build is not remembered, concurrent requests share one build.
 const rowIndexCache = new Map<string, { at: number; value: Promise<RowIndex> }>();
