@@ -119,6 +119,12 @@ export const configSchema = z.object({
   ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Time limit of one Argo CD API call. */
   ARGOCD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Rollbacks touching a production environment wait for a second person's approval (`production`), or none do (`none`). */
+  SHIPLOG_ROLLBACK_APPROVAL: z.enum(["production", "none"]).default("none"),
+  /** Merge a GitOps rollback's pull request as soon as it is opened (else a person merges it). */
+  SHIPLOG_ROLLBACK_AUTO_MERGE: flag,
+  /** Minutes a rollback may stay executing or waiting for Argo CD's healthy sync before it is marked failed. */
+  SHIPLOG_ROLLBACK_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
 }).superRefine((settings, context) => {
   const app = [settings.GITHUB_APP_ID, settings.GITHUB_APP_PRIVATE_KEY, settings.GITHUB_APP_INSTALLATION_ID];
   const appSettings = ["GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_INSTALLATION_ID"];

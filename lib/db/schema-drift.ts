@@ -68,6 +68,8 @@ export type BeyondPrisma = {
   functions: string[];
   views: string[];
   sequences: string[];
+  /** Indexes schema.prisma cannot declare (partial indexes), compared in full on their table. */
+  indexes?: (DbIndex & { table: string })[];
 };
 
 export const nothingBeyondPrisma: BeyondPrisma = { tables: [], triggers: [], functions: [], views: [], sequences: [] };
@@ -85,6 +87,14 @@ export function diffSchemas(
 ): SchemaDifference[] {
   const differences: SchemaDifference[] = [];
   const unmodelled = new Set(beyondPrisma.tables);
+  const extraIndexes = beyondPrisma.indexes ?? [];
+  expected = {
+    ...expected,
+    tables: expected.tables.map((table) => ({
+      ...table,
+      indexes: [...table.indexes, ...extraIndexes.filter((index) => index.table === table.name).map(({ table: _table, ...index }) => index)],
+    })),
+  };
 
   for (const name of beyondPrisma.tables) {
     if (!actual.tables.some((table) => table.name === name)) differences.push({ kind: "missing", object: `table "${name}"` });

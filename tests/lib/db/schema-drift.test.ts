@@ -49,6 +49,17 @@ const BEYOND_PRISMA: BeyondPrisma = {
   ],
   views: [],
   sequences: [],
+  // 20261124183455_rollback_guardrails: one active rollback per application.
+  indexes: [
+    {
+      table: "rollbacks",
+      name: "rollbacks_one_active_per_application",
+      columns: ["application_id"],
+      unique: true,
+      method: "btree",
+      predicate: `(state = ANY (ARRAY['REQUESTED'::"RollbackState", 'APPROVED'::"RollbackState", 'EXECUTING'::"RollbackState", 'WAITING_FOR_SYNC'::"RollbackState"]))`,
+    },
+  ],
 };
 
 let client: pg.Client;
