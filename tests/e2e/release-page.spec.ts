@@ -55,6 +55,8 @@ async function checkRollout(page: Page, release: Target): Promise<{ reached: num
     ORDER BY e.rank, e.name, c.name, a.name, a.id`;
   const labels: Record<string, string> = { SUCCEEDED: "Succeeded", RUNNING: "Running", FAILED: "Failed", DEGRADED: "Degraded", ROLLED_BACK: "Rolled back" };
   const section = page.getByRole("region", { name: "Where it runs and how it rolled out" });
+  // The page streams in behind its loading state; read the tables once they are there.
+  await section.getByRole("table").first().waitFor();
   for (const environment of new Set(applications.map((application) => application.environment))) {
     const expected = applications.filter((application) => application.environment === environment);
     const rows = await bodyRows(section.getByRole("table", { name: `Rollout of this release in ${environment}, per cluster` }));

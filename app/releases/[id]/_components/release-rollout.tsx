@@ -4,7 +4,7 @@ import { DeploymentStatusBadge, HealthBadge } from "@/components/ui/deployment-b
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ReleaseDetail, RolloutEntry } from "@/lib/releases/get-release";
-import { DeploymentEventLog } from "./deployment-event-log";
+import { RolloutRow } from "./deployment-event-log";
 
 /** Rows shown per environment before the rest fold away behind "show all". */
 const ROWS_SHOWN = 40;
@@ -94,68 +94,66 @@ function RolloutTable({ caption, entries, releaseId, now }: { caption: string; e
             const deployment = latest(entry);
             const dash = <span className="text-zinc-600">—</span>;
             return (
-              <tr key={entry.application.id} className="align-top hover:bg-zinc-50">
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
-                  <span className="font-medium">{entry.application.cluster}</span>
-                  {entry.application.region ? <span className="block text-xs text-zinc-600">{entry.application.region}</span> : null}
-                </td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
-                  {entry.application.name}
-                  {entry.application.deleted ? (
-                    <span className="ml-1">
-                      <Badge>removed</Badge>
-                    </span>
-                  ) : null}
-                </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
-                  {deployment ? (
-                    <span className="flex flex-wrap items-center gap-1">
-                      <DeploymentStatusBadge status={deployment.status} />
-                      {deployment.isRollback ? <Badge tone="warn">rollback</Badge> : null}
-                    </span>
-                  ) : (
-                    <Badge>not yet</Badge>
-                  )}
-                </td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment ? <RelativeTime date={deployment.startedAt} now={now} /> : dash}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.finishedAt ? <RelativeTime date={deployment.finishedAt} now={now} /> : dash}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.healthyAt ? <RelativeTime date={deployment.healthyAt} now={now} /> : dash}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
-                  {entry.current ? (
-                    entry.current.id === releaseId ? (
-                      <span className="flex items-center gap-1">
-                        <Badge tone="good">this release</Badge>
-                        <HealthBadge health={entry.health} />
-                      </span>
-                    ) : (
-                      <Link href={`/releases/${entry.current.id}`} className="font-mono text-xs text-sky-800 underline">
-                        {entry.current.version}
-                      </Link>
-                    )
-                  ) : (
-                    <span className="text-zinc-600">unknown</span>
-                  )}
-                </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
-                  {entry.application.argocdUrl ? (
-                    <a href={entry.application.argocdUrl} className="text-sky-800 underline">
-                      Open<span className="sr-only"> {entry.application.name} in Argo CD</span>
-                    </a>
-                  ) : (
-                    <span className="text-xs text-zinc-600">{entry.application.argoInstance}</span>
-                  )}
-                </td>
-                <td className="px-3 py-2.5">
-                  {entry.deployments.length > 0 ? (
-                    <DeploymentEventLog
-                      application={entry.application.name}
-                      deployments={entry.deployments.map((item) => ({ id: item.id, status: item.status, startedAt: item.startedAt.toISOString() }))}
-                    />
-                  ) : (
-                    dash
-                  )}
-                </td>
-              </tr>
+              <RolloutRow
+                key={entry.application.id}
+                columns={headers.length}
+                application={entry.application.name}
+                deployments={entry.deployments.map((item) => ({ id: item.id, status: item.status, startedAt: item.startedAt.toISOString() }))}
+                cells={
+                  <>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                      <span className="font-medium">{entry.application.cluster}</span>
+                      {entry.application.region ? <span className="block text-xs text-zinc-600">{entry.application.region}</span> : null}
+                    </td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                      {entry.application.name}
+                      {entry.application.deleted ? (
+                        <span className="ml-1">
+                          <Badge>removed</Badge>
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="px-3 py-2.5 whitespace-nowrap">
+                      {deployment ? (
+                        <span className="flex flex-wrap items-center gap-1">
+                          <DeploymentStatusBadge status={deployment.status} />
+                          {deployment.isRollback ? <Badge tone="warn">rollback</Badge> : null}
+                        </span>
+                      ) : (
+                        <Badge>not yet</Badge>
+                      )}
+                    </td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment ? <RelativeTime date={deployment.startedAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.finishedAt ? <RelativeTime date={deployment.finishedAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.healthyAt ? <RelativeTime date={deployment.healthyAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                      {entry.current ? (
+                        entry.current.id === releaseId ? (
+                          <span className="flex items-center gap-1">
+                            <Badge tone="good">this release</Badge>
+                            <HealthBadge health={entry.health} />
+                          </span>
+                        ) : (
+                          <Link href={`/releases/${entry.current.id}`} className="font-mono text-xs text-sky-800 underline">
+                            {entry.current.version}
+                          </Link>
+                        )
+                      ) : (
+                        <span className="text-zinc-600">unknown</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2.5 whitespace-nowrap">
+                      {entry.application.argocdUrl ? (
+                        <a href={entry.application.argocdUrl} className="text-sky-800 underline">
+                          Open<span className="sr-only"> {entry.application.name} in Argo CD</span>
+                        </a>
+                      ) : (
+                        <span className="text-xs text-zinc-600">{entry.application.argoInstance}</span>
+                      )}
+                    </td>
+                  </>
+                }
+              />
             );
           })}
         </tbody>
