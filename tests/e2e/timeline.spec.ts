@@ -195,17 +195,17 @@ describe("live updates", () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  async function postSync(cluster: string): Promise<void> {
+  async function postSync(cluster: string, service = "live-api"): Promise<void> {
     const app = structuredClone(await argocdApplication()) as Record<string, any>;
-    app.metadata.name = `live-api-${cluster}`;
-    app.metadata.uid = `uid-live-${cluster}`;
-    app.metadata.labels = { "app.kubernetes.io/part-of": "live-api", env: "prod" };
+    app.metadata.name = `${service}-${cluster}`;
+    app.metadata.uid = `uid-${service}-${cluster}`;
+    app.metadata.labels = { "app.kubernetes.io/part-of": service, env: "prod" };
     delete app.metadata.ownerReferences;
     delete app.status.resources;
     app.spec.destination = { name: cluster, namespace: "live" };
     const startedAt = new Date(Date.now() - 90_000).toISOString();
     const finishedAt = new Date(Date.now() - 30_000).toISOString();
-    app.status.summary = { images: ["registry.e2e.test/live-api:3.1.0"] };
+    app.status.summary = { images: [`registry.e2e.test/${service}:3.1.0`] };
     app.status.sync = { ...app.status.sync, status: "Synced", revision: `cfg-${cluster}` };
     app.status.health = { status: "Healthy", lastTransitionTime: finishedAt };
     app.status.operationState = { ...app.status.operationState, phase: "Succeeded", startedAt, finishedAt, syncResult: { ...app.status.operationState.syncResult, revision: `cfg-${cluster}` } };
@@ -250,4 +250,18 @@ describe("live updates", () => {
     expect(realProblems(problems)).toEqual([]);
     await page.context().close();
   });
+
+  it("falls back to polling when the event stream cannot be opened", async () => {
+    const { page, problems } = await browser.openPage();
+    // A proxy that refuses the stream: the page must still see new deployments.
+    await page.route("**/api/v1/deployments/stream", (route) => route.fulfill({ status: 502, body: "bad gateway" }));
+    await page.goto(`${liveUrl}/timeline`);
+    await page.locator('[data-stream-state="polling"]').waitFor({ timeout: 10_000 });
+    await postSync("prod-live-c", "poll-api");
+    // Polled every 10 s: the row comes within one period (and the worker's few hundred ms).
+    const row = page.locator("tbody tr[data-new]").filter({ hasText: "poll-api" });
+    await row.waitFor({ timeout: 15_000 });
+    expect(realProblems(problems).filter((line) => !/502.*\/api\/v1\/deployments\/stream|\/api\/v1\/deployments\/stream.*502/.test(line))).toEqual([]);
+    await page.context().close();
+  }, 40_000);
 });

@@ -5,13 +5,16 @@ import { useEffect, useRef, useState } from "react";
 export type StreamState = "connecting" | "live" | "polling";
 
 const POLL_MS = 10_000;
+/** After the server refused the stream outright, try it again this much later. */
+const REOPEN_MS = 30_000;
 /** Even while the stream is open: a safety net for notifications lost while the server's LISTEN reconnected. */
 const SAFETY_REFRESH_MS = 60_000;
 
 /**
  * Calls `onChange` when deployments are written: on each `deployments` event of
  * GET /api/v1/deployments/stream, and when the stream (re)opens, since nothing is replayed.
- * While the stream is down (EventSource reconnects by itself) it polls every 10 s instead.
+ * While the stream is down it polls every 10 s instead (EventSource reconnects by itself after
+ * a network error; after an HTTP error the stream is tried again every 30 s).
  */
 export function useDeploymentStream(onChange: () => unknown): StreamState {
   const [state, setState] = useState<StreamState>("connecting");
@@ -40,19 +43,28 @@ export function useDeploymentStream(onChange: () => unknown): StreamState {
         clearInterval(safety);
       };
     }
-    let opened = false;
-    const source = new EventSource("/api/v1/deployments/stream");
-    source.addEventListener("ready", () => {
-      stopPolling();
-      setState("live");
-      // A reconnect: whatever happened while it was down is in the head now.
-      if (opened) changed();
-      opened = true;
-    });
-    source.addEventListener("deployments", changed);
-    source.addEventListener("error", startPolling);
+    let source: EventSource | undefined;
+    let reopen: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      source = new EventSource("/api/v1/deployments/stream");
+      source.addEventListener("ready", () => {
+        stopPolling();
+        setState("live");
+        // Nothing is replayed: what was written since the page was rendered (or while the
+        // stream was down) is in the head now.
+        changed();
+      });
+      source.addEventListener("deployments", changed);
+      source.addEventListener("error", () => {
+        startPolling();
+        // EventSource retries network errors itself, but gives up on an HTTP error (a proxy's 502).
+        if (source?.readyState === EventSource.CLOSED) reopen = setTimeout(connect, REOPEN_MS);
+      });
+    };
+    connect();
     return () => {
-      source.close();
+      source?.close();
+      clearTimeout(reopen);
       stopPolling();
       clearInterval(safety);
     };
