@@ -41,12 +41,19 @@ export type FleetMatrixProps = { view: FleetView; firstPage: FleetMatrix; pageSi
 export function FleetMatrixView({ view, firstPage, pageSize }: FleetMatrixProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const navigate = (next: FleetView, mode: "push" | "replace") =>
-    startTransition(() => router[mode](`/${fleetViewSearch(next)}`, { scroll: false }));
-
   const [text, setText] = useState(view.q ?? "");
   // The q this component asked for last; a different q from the server is the back button's.
   const requested = useRef(view.q ?? "");
+  const navigate = (next: FleetView, mode: "push" | "replace") => {
+    requested.current = next.q ?? "";
+    startTransition(() => router[mode](`/${fleetViewSearch(next)}`, { scroll: false }));
+  };
+  const latestView = useRef(view);
+  useEffect(() => {
+    latestView.current = view;
+  });
+  // Grouping and filter links keep what is typed, even before the search has gone out.
+  const typed: FleetView = { ...view, q: text.trim() || undefined };
   useEffect(() => {
     if ((view.q ?? "") !== requested.current) {
       requested.current = view.q ?? "";
@@ -57,8 +64,8 @@ export function FleetMatrixView({ view, firstPage, pageSize }: FleetMatrixProps)
     const q = text.trim();
     if (q === requested.current) return;
     const timer = setTimeout(() => {
-      requested.current = q;
-      navigate({ ...view, q: q || undefined }, "replace");
+      // A grouping or filter link may have taken the typed text along meanwhile.
+      if (q !== requested.current) navigate({ ...latestView.current, q: q || undefined }, "replace");
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
     // navigate and view change with every render; the text is what triggers a search.
@@ -96,17 +103,17 @@ export function FleetMatrixView({ view, firstPage, pageSize }: FleetMatrixProps)
         </label>
         <Choices label="Group by">
           {FLEET_GROUPS.map((group) => (
-            <Choice key={group} current={view.group === group} view={{ ...view, group }} navigate={navigate}>
+            <Choice key={group} current={view.group === group} view={{ ...typed, group }} navigate={navigate}>
               {groupLabels[group]}
             </Choice>
           ))}
         </Choices>
         <Choices label="Show">
-          <Choice current={view.only === undefined} view={{ ...view, only: undefined }} navigate={navigate}>
+          <Choice current={view.only === undefined} view={{ ...typed, only: undefined }} navigate={navigate}>
             All
           </Choice>
           {FLEET_ONLY.map((only) => (
-            <Choice key={only} current={view.only === only} view={{ ...view, only }} navigate={navigate}>
+            <Choice key={only} current={view.only === only} view={{ ...typed, only }} navigate={navigate}>
               {onlyLabels[only]}
             </Choice>
           ))}

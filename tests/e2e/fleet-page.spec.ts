@@ -350,6 +350,28 @@ describe("the health matrix", () => {
     expect(problems).toEqual([]);
   });
 
+  it("takes what is typed along when a grouping is chosen before the search has gone out", async () => {
+    const { page, problems } = await browser.openPage();
+    await page.goto("/");
+    const [first] = await serviceNames("all");
+    const fragment = first!.slice(0, 4);
+    await page.getByRole("searchbox", { name: "Search services by name" }).fill(fragment);
+    await page.getByRole("group", { name: "Group by" }).getByRole("link", { name: "Region" }).click();
+    await page.waitForURL(`/?group=region&q=${encodeURIComponent(fragment)}`);
+    const [counted] = await getDb().$queryRaw<{ rows: number; regions: number }[]>`
+      SELECT count(DISTINCT (coalesce(c.region, ''), a.service_id))::int AS rows, count(DISTINCT coalesce(c.region, ''))::int AS regions
+      FROM applications a JOIN clusters c ON c.id = a.cluster_id JOIN services s ON s.id = a.service_id
+      WHERE a.deleted_at IS NULL AND s.name ILIKE ${`%${fragment}%`}`;
+    await page
+      .getByTestId("matrix-count")
+      .filter({ hasText: new RegExp(`^${counted!.rows} rows? in ${counted!.regions} regions?$`) })
+      .waitFor();
+    // The debounced search must not fire afterwards with the old grouping.
+    await page.waitForTimeout(600);
+    expect(new URL(page.url()).search).toBe(`?group=region&q=${encodeURIComponent(fragment)}`);
+    expect(problems).toEqual([]);
+  });
+
   it("keeps the DOM to a window of rows and fetches further rows from the API as they scroll into view", async () => {
     const { page, problems } = await browser.openPage({ width: 1280, height: 800 });
     const matrixRequests: string[] = [];
