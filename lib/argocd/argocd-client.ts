@@ -51,6 +51,19 @@ export class ArgoCdClient {
     return z.record(z.string(), z.unknown()).parse(await this.request("GET", `/api/v1/applications/${encodeURIComponent(name)}${query}`));
   }
 
+  /**
+   * POST /api/v1/applications/{name}/rollback (ApplicationRollbackRequest): syncs the application
+   * to the sources of its history entry `id`. With dryRun nothing is applied. Argo CD refuses it
+   * while auto-sync is on ("rollback cannot be initiated when auto-sync is enabled").
+   */
+  async rollback(
+    name: string,
+    request: { id: number; dryRun?: boolean; prune?: boolean; appNamespace?: string; project?: string },
+  ): Promise<Record<string, unknown>> {
+    const body = { name, id: request.id, dryRun: request.dryRun ?? false, prune: request.prune ?? false, appNamespace: request.appNamespace, project: request.project };
+    return z.record(z.string(), z.unknown()).parse(await this.request("POST", `/api/v1/applications/${encodeURIComponent(name)}/rollback`, body));
+  }
+
   private async request(method: string, path: string, payload?: unknown): Promise<unknown> {
     const url = new URL(path, this.instance.url);
     let response: Response;

@@ -1,0 +1,50 @@
+// The GitOps rollback: a branch off the application's target branch, one commit that sets the
+// image tag back (with Argocd-reference-commit-* trailers), a pull request linking the rollback,
+// and, when SHIPLOG_ROLLBACK_AUTO_MERGE is on, its merge. Works with auto-sync on: Argo CD
+// syncs the merged change like any other. A retried execution reuses the branch it made.
+import type { GithubClient } from "../github/github-client";
+import { type RollbackCommitFacts, buildRollbackCommitMessage } from "./build-rollback-commit-message";
+import { prepareGitopsChange } from "./prepare-gitops-change";
+import type { GitopsTarget } from "./rollback-plan";
+
+export type GitopsPullRequest = { url: string; number: number; merged: boolean; branch: string; filePath: string; previousTag: string | null };
+
+export async function openGitopsPullRequest(
+  github: GithubClient,
+  input: { target: GitopsTarget; image: string; tag: string; autoMerge: boolean; commit: RollbackCommitFacts },
+): Promise<GitopsPullRequest> {
+  const change = await prepareGitopsChange(github, input.target, input.image, input.tag);
+  const { owner, repo } = change;
+  const branch = `shiplog/rollback-${input.commit.rollbackId}`;
+  const base = await github.rest.git.getRef({ owner, repo, ref: `heads/${change.baseBranch}` });
+  try {
+    await github.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
+  } catch (error) {
+    // 422 "Reference already exists": an earlier attempt of this rollback made it.
+    if ((error as { status?: number }).status !== 422) throw error;
+  }
+  const { title, message, body } = buildRollbackCommitMessage(input.commit);
+  await github.rest.repos.createOrUpdateFileContents({
+    owner,
+    repo,
+    path: change.filePath,
+    branch,
+    message,
+    content: Buffer.from(change.content, "utf8").toString("base64"),
+    sha: change.fileSha,
+  });
+  const pull = await github.rest.pulls.create({
+    owner,
+    repo,
+    head: branch,
+    base: change.baseBranch,
+    title,
+    body: `${body}\n\nSets the image tag of \`${input.image}\` in \`${change.filePath}\` from \`${change.previousTag ?? "(none)"}\` back to \`${input.tag}\`.`,
+  });
+  let merged = false;
+  if (input.autoMerge) {
+    await github.rest.pulls.merge({ owner, repo, pull_number: pull.data.number, merge_method: "squash", commit_title: title, commit_message: message.split("\n").slice(2).join("\n") });
+    merged = true;
+  }
+  return { url: pull.data.html_url, number: pull.data.number, merged, branch, filePath: change.filePath, previousTag: change.previousTag };
+}

@@ -1,0 +1,144 @@
+// Plans a rollback before anything happens: reads the applications in scope (one application,
+// a deployment's application, or every application running a release), the earlier releases
+// they ran, and active rollbacks; decides target, method, waves and approval
+// (decide-rollback-plan.ts); and, when asked, dry-runs it (Argo CD `dryRun: true`, or reading
+// the config file on GitHub and computing the edit).
+import type { DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
+import { AppError } from "../http/app-error";
+import { type ApplicationFact, type HistoryFact, type PlanFacts, type ReleaseFact, decideRollbackPlan } from "./decide-rollback-plan";
+import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
+import { GitopsChangeError, prepareGitopsChange } from "./prepare-gitops-change";
+import type { RollbackDependencies } from "./rollback-dependencies";
+import { type PlanRollbackInput, type RollbackPlan, type RollbackScope, planRollbackInputSchema, rollbackPlanSchema } from "./rollback-plan";
+import { ACTIVE_ROLLBACK_STATES } from "./rollback-states";
+
+/** A release across the fleet can run on many applications; beyond this the plan is refused. */
+export const MAX_PLANNED_APPLICATIONS = 500;
+
+const releaseSelect = { id: true, version: true, firstSeenAt: true, commitSha: true, image: true, imageTag: true } as const;
+const applicationInclude = {
+  argoInstance: { select: { name: true } },
+  cluster: { select: { id: true, name: true } },
+  environment: { select: { name: true, isProduction: true } },
+  currentRelease: { select: releaseSelect },
+} as const;
+
+export async function planRollback(db: DbOrTx, rawInput: PlanRollbackInput, deps: RollbackDependencies): Promise<RollbackPlan> {
+  const input = planRollbackInputSchema.parse(rawInput);
+  const facts = await readPlanFacts(db, input.scope);
+  const plan = decideRollbackPlan(facts, {
+    targetReleaseId: input.targetReleaseId,
+    method: input.method,
+    approval: deps.settings.approval,
+    githubConfigured: deps.github !== null,
+    argoInstances: deps.argoInstances,
+  });
+  if (input.dryRun && plan.target) await dryRunPlan(plan, facts, deps);
+  return rollbackPlanSchema.parse(plan);
+}
+
+export async function readPlanFacts(db: DbOrTx, scope: RollbackScope): Promise<PlanFacts> {
+  type Row = Prisma.ApplicationGetPayload<{ include: typeof applicationInclude }>;
+  let rows: Row[];
+  let fromRelease: ReleaseFact | null;
+  let serviceId: number;
+  if (scope.kind === "release") {
+    const release = await db.release.findUnique({ where: { id: scope.releaseId }, select: { ...releaseSelect, serviceId: true } });
+    if (!release) throw new AppError("not_found", `Release ${scope.releaseId} does not exist.`);
+    rows = await db.application.findMany({
+      where: { currentReleaseId: release.id, deletedAt: null },
+      include: applicationInclude,
+      take: MAX_PLANNED_APPLICATIONS + 1,
+    });
+    if (rows.length > MAX_PLANNED_APPLICATIONS) {
+      throw new AppError("bad_request", `${release.version} runs on more than ${MAX_PLANNED_APPLICATIONS} applications: roll it back per environment or cluster.`);
+    }
+    fromRelease = release;
+    serviceId = release.serviceId;
+  } else {
+    const applicationId =
+      scope.kind === "application"
+        ? scope.applicationId
+        : (await db.deployment.findUnique({ where: { id: scope.deploymentId }, select: { applicationId: true } }))?.applicationId;
+    if (applicationId === undefined) throw new AppError("not_found", `Deployment ${scope.kind === "deployment" ? scope.deploymentId : ""} does not exist.`);
+    const row = await db.application.findUnique({ where: { id: applicationId }, include: applicationInclude });
+    if (!row || row.deletedAt) throw new AppError("not_found", `Application ${applicationId} does not exist.`);
+    rows = [row];
+    fromRelease = row.currentRelease;
+    serviceId = row.serviceId;
+  }
+  const service = await db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { id: true, name: true, teamId: true } });
+  const applications: ApplicationFact[] = rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    argoInstance: row.argoInstance.name,
+    project: row.project,
+    cluster: row.cluster,
+    environment: row.environment,
+    currentRelease: row.currentRelease,
+    autoSync: row.autoSync,
+    repoUrl: row.repoUrl,
+    path: row.path,
+    targetRevision: row.targetRevision,
+  }));
+  const ids = applications.map((app) => app.id);
+  const history =
+    fromRelease && ids.length > 0
+      ? (
+          await db.$queryRaw<{ application_id: number; release_id: number; last_deployed_at: Date; healthy: boolean; argo_history_id: number | null }[]>`
+            SELECT d.application_id, d.release_id, max(d.started_at) AS last_deployed_at,
+                   bool_or(d.healthy_at IS NOT NULL) AS healthy,
+                   (array_agg(d.argo_history_id ORDER BY d.started_at DESC) FILTER (WHERE d.argo_history_id IS NOT NULL))[1] AS argo_history_id
+            FROM deployments d JOIN releases r ON r.id = d.release_id
+            WHERE d.application_id = ANY(${ids}) AND d.phase = 'SUCCEEDED' AND r.first_seen_at < ${fromRelease.firstSeenAt}
+            GROUP BY d.application_id, d.release_id`
+        ).map(
+          (row): HistoryFact => ({
+            applicationId: row.application_id,
+            releaseId: row.release_id,
+            lastDeployedAt: row.last_deployed_at,
+            healthy: row.healthy,
+            argoHistoryId: row.argo_history_id === null ? null : Number(row.argo_history_id),
+          }),
+        )
+      : [];
+  const releases = await db.release.findMany({ where: { id: { in: [...new Set(history.map((entry) => entry.releaseId))] } }, select: releaseSelect });
+  const activeRollbacks = await db.rollback.findMany({
+    where: { applicationId: { in: ids }, state: { in: [...ACTIVE_ROLLBACK_STATES] } },
+    select: { id: true, applicationId: true, state: true },
+  });
+  return { scope, service, fromRelease, applications, history, releases, activeRollbacks };
+}
+
+async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDependencies): Promise<void> {
+  const target = facts.releases.find((release) => release.id === plan.target!.id)!;
+  // A few at a time: a release on hundreds of applications must not open hundreds of calls at once.
+  const queue = [...plan.applications];
+  const worker = async () => {
+    for (let app = queue.shift(); app; app = queue.shift()) {
+      if (app.blockers.length > 0 || app.method === null) continue;
+      if (app.method === "ARGOCD") {
+        const client = deps.argocd(app.argoInstance)!;
+        try {
+          await client.rollback(app.name, { id: app.argoHistoryId!, dryRun: true, appNamespace: app.namespace, project: app.project });
+          app.dryRun = { status: "passed", message: `Argo CD accepted a dry run of history entry ${app.argoHistoryId} (${target.version}).` };
+        } catch (error) {
+          app.dryRun = { status: "failed", message: explainArgoCdError(error, app.name) };
+        }
+      } else {
+        try {
+          const change = await prepareGitopsChange(deps.github!, app.gitops!, target.image ?? "", target.imageTag ?? target.version);
+          app.dryRun = {
+            status: "passed",
+            message: `Would set ${target.image} from ${change.previousTag ?? "(none)"} to ${change.tag} in ${change.owner}/${change.repo}/${change.filePath} on ${change.baseBranch}.`,
+          };
+        } catch (error) {
+          app.dryRun = { status: "failed", message: error instanceof GitopsChangeError ? error.message : explainGithubError(error, app.gitops!.repository) };
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}

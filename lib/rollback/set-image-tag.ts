@@ -1,0 +1,76 @@
+// Puts an image's tag back in a config file, keeping its comments and layout: a kustomization's
+// `images:` entry (newTag), or a Helm values file (a map with `repository` and `tag`, or an
+// `image: repo:tag` string). Pure: the GitOps rollback reads and writes the file around it.
+import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type YAMLMap } from "yaml";
+
+export type ImageTagEdit = { content: string; previousTag: string | null } | { error: string };
+
+/** `europe-west1-docker.pkg.dev/foo/images/velero` and `velero` name the same image. */
+function sameImage(candidate: string, image: string): boolean {
+  const bare = (name: string) => name.replace(/[:@].*$/, "");
+  const a = bare(candidate.trim());
+  const b = bare(image.trim());
+  return a === b || a.split("/").pop() === b.split("/").pop();
+}
+
+function tagScalar(tag: string): Scalar {
+  const scalar = new Scalar(tag);
+  // A tag like 1.20 must stay the string "1.20", not become the number 1.2.
+  if (!/^[A-Za-z_][\w.-]*$/.test(tag)) scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
+const text = (node: unknown): string | null => (isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null);
+
+export function setImageTag(fileName: string, source: string, image: string, tag: string): ImageTagEdit {
+  let document: Document;
+  try {
+    document = parseDocument(source);
+  } catch (error) {
+    return { error: `${fileName} is not valid YAML (${(error as Error).message})` };
+  }
+  if (document.errors.length > 0) return { error: `${fileName} is not valid YAML (${document.errors[0]!.message})` };
+  const kustomization = /(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/.test(fileName);
+  return kustomization ? setKustomizeTag(fileName, document, image, tag) : setHelmTag(fileName, document, image, tag);
+}
+
+function setKustomizeTag(fileName: string, document: Document, image: string, tag: string): ImageTagEdit {
+  const images = document.get("images");
+  if (!isSeq(images)) return { error: `${fileName} has no images: list to set ${image} back in` };
+  const entry = images.items.find(
+    (item): item is YAMLMap => isMap(item) && [text(item.get("name", true)), text(item.get("newName", true))].some((name) => name !== null && sameImage(name, image)),
+  );
+  if (!entry) return { error: `${fileName} has no images: entry for ${image}` };
+  const previousTag = text(entry.get("newTag", true));
+  entry.set("newTag", tagScalar(tag));
+  if (entry.has("digest")) entry.delete("digest");
+  return { content: document.toString(), previousTag };
+}
+
+function setHelmTag(fileName: string, document: Document, image: string, tag: string): ImageTagEdit {
+  let previousTag: string | null = null;
+  let found = false;
+  visit(document, {
+    Map(_key, node) {
+      const repository = text(node.get("repository", true));
+      if (repository !== null && sameImage(repository, image) && node.has("tag")) {
+        previousTag = text(node.get("tag", true));
+        node.set("tag", tagScalar(tag));
+        found = true;
+      }
+    },
+    Pair(_key, pair) {
+      const value = text(pair.value);
+      if (isScalar(pair.key) && pair.key.value === "image" && value !== null && value.includes(":") && sameImage(value, image)) {
+        const colon = value.lastIndexOf(":");
+        if (colon > value.lastIndexOf("/")) {
+          previousTag = value.slice(colon + 1);
+          pair.value = new Scalar(`${value.slice(0, colon)}:${tag}`);
+          found = true;
+        }
+      }
+    },
+  });
+  if (!found) return { error: `${fileName} has no image.repository/tag (or image: repo:tag) for ${image}` };
+  return { content: document.toString(), previousTag };
+}
