@@ -46,8 +46,8 @@ async function findPartialRelease(): Promise<Target> {
 
 /** What the rollout tables must show for a release: per application of the service, its latest deployment of it. */
 async function checkRollout(page: Page, release: Target): Promise<{ reached: number; total: number }> {
-  const applications = await getDb().$queryRaw<{ environment: string; name: string; status: string | null; current_release_id: number | null }[]>`
-    SELECT e.name AS environment, a.name, a.current_release_id,
+  const applications = await getDb().$queryRaw<{ environment: string; cluster: string; region: string | null; name: string; deleted: boolean; status: string | null; current_release_id: number | null }[]>`
+    SELECT e.name AS environment, c.name AS cluster, c.region, a.name, a.deleted_at IS NOT NULL AS deleted, a.current_release_id,
       (SELECT d.status::text FROM deployments d WHERE d.release_id = ${release.id} AND d.application_id = a.id ORDER BY d.started_at DESC, d.id DESC LIMIT 1) AS status
     FROM applications a JOIN environments e ON e.id = a.environment_id JOIN clusters c ON c.id = a.cluster_id
     WHERE a.service_id = ${release.serviceId}
@@ -60,9 +60,11 @@ async function checkRollout(page: Page, release: Target): Promise<{ reached: num
   for (const environment of new Set(applications.map((application) => application.environment))) {
     const expected = applications.filter((application) => application.environment === environment);
     const rows = await bodyRows(section.getByRole("table", { name: `Rollout of this release in ${environment}, per cluster` }));
-    expect(rows.map((row) => row[1]!.replace(/ removed$/, ""))).toEqual(expected.map((application) => application.name));
-    expect(rows.map((row) => row[2]!.replace(/ rollback$/, ""))).toEqual(expected.map((application) => (application.status === null ? "not yet" : labels[application.status])));
-    expect(rows.map((row) => row[6]!.startsWith("this release"))).toEqual(expected.map((application) => application.current_release_id === release.id));
+    expect(rows.map((row) => row[0])).toEqual(
+      expected.map((application) => `${application.cluster} ${application.region ? `${application.region} · ` : ""}${application.name}${application.deleted ? " removed" : ""}`),
+    );
+    expect(rows.map((row) => row[1]!.replace(/ rollback$/, ""))).toEqual(expected.map((application) => (application.status === null ? "not yet" : labels[application.status])));
+    expect(rows.map((row) => row[5]!.startsWith("this release"))).toEqual(expected.map((application) => application.current_release_id === release.id));
   }
   const running = applications.filter((application) => application.current_release_id === release.id).length;
   const reached = applications.filter((application) => application.status !== null).length;
@@ -163,6 +165,10 @@ describe("a release's page", () => {
 
   it("has no serious or critical accessibility violations (axe-core), with the event log open", async () => {
     expect(await accessibilityViolations(releasePage.page)).toEqual([]);
+  });
+
+  it("fits 1280 px without scrolling sideways", async () => {
+    expect(await releasePage.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   });
 
   it("logs no console errors and makes no failed requests", () => {

@@ -143,6 +143,10 @@ describe("a service's page", () => {
     expect(await accessibilityViolations(servicePage.page)).toEqual([]);
   });
 
+  it("fits 1280 px without scrolling sideways", async () => {
+    expect(await servicePage.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  });
+
   it("logs no console errors and makes no failed requests", () => {
     expect(servicePage.problems).toEqual([]);
   });

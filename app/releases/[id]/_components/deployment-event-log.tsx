@@ -50,7 +50,7 @@ export function RolloutRow({ cells, columns, application, deployments }: { cells
               aria-expanded={open}
               aria-controls={panelId}
               onClick={() => setOpen((value) => !value)}
-              className="rounded text-sm font-medium text-sky-800 underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-800"
+              className="relative rounded text-sm font-medium text-sky-800 underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-800"
             >
               {open ? "Hide events" : `Show events${deployments.length > 1 ? ` (${deployments.length})` : ""}`}
               <span className="sr-only"> of {application}</span>

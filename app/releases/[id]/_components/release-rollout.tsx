@@ -75,7 +75,7 @@ function EnvironmentRollout({ name, entries, releaseId, now }: { name: string; e
 }
 
 function RolloutTable({ caption, entries, releaseId, now }: { caption: string; entries: RolloutEntry[]; releaseId: number; now: Date }) {
-  const headers = ["Cluster", "Application", "Status", "Started", "Finished", "Healthy", "Running now", "Argo CD", "Event log"];
+  const headers = ["Cluster and application", "Status", "Started", "Finished", "Healthy", "Running now", "Argo CD", "Event log"];
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
@@ -103,15 +103,16 @@ function RolloutTable({ caption, entries, releaseId, now }: { caption: string; e
                   <>
                     <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
                       <span className="font-medium">{entry.application.cluster}</span>
-                      {entry.application.region ? <span className="block text-xs text-zinc-600">{entry.application.region}</span> : null}
-                    </td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
-                      {entry.application.name}
-                      {entry.application.deleted ? (
-                        <span className="ml-1">
-                          <Badge>removed</Badge>
-                        </span>
-                      ) : null}
+                      <span className="block text-xs text-zinc-600">
+                        {entry.application.region ? `${entry.application.region} · ` : ""}
+                        {entry.application.name}
+                        {entry.application.deleted ? (
+                          <>
+                            {" "}
+                            <Badge>removed</Badge>
+                          </>
+                        ) : null}
+                      </span>
                     </td>
                     <td className="px-3 py-2.5 whitespace-nowrap">
                       {deployment ? (
@@ -144,7 +145,7 @@ function RolloutTable({ caption, entries, releaseId, now }: { caption: string; e
                     </td>
                     <td className="px-3 py-2.5 whitespace-nowrap">
                       {entry.application.argocdUrl ? (
-                        <a href={entry.application.argocdUrl} className="text-sky-800 underline">
+                        <a href={entry.application.argocdUrl} className="relative text-sky-800 underline">
                           Open<span className="sr-only"> {entry.application.name} in Argo CD</span>
                         </a>
                       ) : (

@@ -87,7 +87,7 @@ function EnvironmentTable({ environment, service, now }: { environment: Environm
                 </td>
                 <td className="px-3 py-2.5 whitespace-nowrap">
                   {application.argocdUrl ? (
-                    <a href={application.argocdUrl} className="text-sky-800 underline">
+                    <a href={application.argocdUrl} className="relative text-sky-800 underline">
                       Open<span className="sr-only"> {application.name} in Argo CD</span>
                     </a>
                   ) : (
