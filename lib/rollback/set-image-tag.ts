@@ -1,7 +1,7 @@
 // Puts an image's tag back in a config file, keeping its comments and layout: a kustomization's
 // `images:` entry (newTag), or a Helm values file (a map with `repository` and `tag`, or an
 // `image: repo:tag` string). Pure: the GitOps rollback reads and writes the file around it.
-import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, parse, parseDocument, Scalar, visit, type Document, type YAMLMap } from "yaml";
 
 export type ImageTagEdit = { content: string; previousTag: string | null } | { error: string };
 
@@ -13,11 +13,13 @@ function sameImage(candidate: string, image: string): boolean {
   return a === b || a.split("/").pop() === b.split("/").pop();
 }
 
-function tagScalar(tag: string): Scalar {
-  const scalar = new Scalar(tag);
-  // A tag like 1.20 must stay the string "1.20", not become the number 1.2.
-  if (!/^[A-Za-z_][\w.-]*$/.test(tag)) scalar.type = Scalar.QUOTE_DOUBLE;
-  return scalar;
+/** Sets the tag in place (keeping the line's comment); a tag YAML would read as a number (1.20) is quoted. */
+function setTag(map: YAMLMap, key: string, tag: string): void {
+  const existing = map.get(key, true);
+  const scalar = isScalar(existing) ? existing : new Scalar(tag);
+  scalar.value = tag;
+  if (typeof parse(tag) !== "string") scalar.type = Scalar.QUOTE_DOUBLE;
+  if (scalar !== existing) map.set(key, scalar);
 }
 
 const text = (node: unknown): string | null => (isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null);
@@ -42,7 +44,7 @@ function setKustomizeTag(fileName: string, document: Document, image: string, ta
   );
   if (!entry) return { error: `${fileName} has no images: entry for ${image}` };
   const previousTag = text(entry.get("newTag", true));
-  entry.set("newTag", tagScalar(tag));
+  setTag(entry, "newTag", tag);
   if (entry.has("digest")) entry.delete("digest");
   return { content: document.toString(), previousTag };
 }
@@ -55,7 +57,7 @@ function setHelmTag(fileName: string, document: Document, image: string, tag: st
       const repository = text(node.get("repository", true));
       if (repository !== null && sameImage(repository, image) && node.has("tag")) {
         previousTag = text(node.get("tag", true));
-        node.set("tag", tagScalar(tag));
+        setTag(node, "tag", tag);
         found = true;
       }
     },
@@ -65,7 +67,7 @@ function setHelmTag(fileName: string, document: Document, image: string, tag: st
         const colon = value.lastIndexOf(":");
         if (colon > value.lastIndexOf("/")) {
           previousTag = value.slice(colon + 1);
-          pair.value = new Scalar(`${value.slice(0, colon)}:${tag}`);
+          (pair.value as Scalar).value = `${value.slice(0, colon)}:${tag}`;
           found = true;
         }
       }

@@ -10,11 +10,15 @@ export type FakeArgoCd = {
   requests: { method: string; path: string; authorization: string | undefined; body: unknown }[];
   /** Make the next answers fail with this status and message (runtimeError), or hang. */
   failWith: { status: number; message: string } | "hang" | undefined;
+  /** Rollbacks asked for (POST /api/v1/applications/{name}/rollback), dry runs included. */
+  rollbacks: { name: string; id: number; dryRun: boolean; prune: boolean; appNamespace: string | undefined }[];
+  /** Called after a real (not dry-run) rollback was accepted, e.g. to send the notifications that follow. */
+  onRollback: ((name: string, id: number) => void) | undefined;
   close: () => Promise<void>;
 };
 
 export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<FakeArgoCd> {
-  const fake: Omit<FakeArgoCd, "url" | "close"> = { token, applications: new Map(), requests: [], failWith: undefined };
+  const fake: Omit<FakeArgoCd, "url" | "close"> = { token, applications: new Map(), requests: [], failWith: undefined, rollbacks: [], onRollback: undefined };
   const runtimeError = (status: number, message: string, code: number) => JSON.stringify({ error: message, code, message });
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -41,6 +45,22 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
       const app = fake.applications.get(decodeURIComponent(single[1]!));
       return app ? send(200, JSON.stringify(app)) : send(404, runtimeError(404, `applications.argoproj.io "${single[1]}" not found`, 5));
     }
+    // ApplicationService_Rollback: the checks Argo CD's server makes, in its order and words.
+    const rollback = /^\/api\/v1\/applications\/([^/]+)\/rollback$/.exec(url.pathname);
+    if (request.method === "POST" && rollback) {
+      const name = decodeURIComponent(rollback[1]!);
+      const body = (text ? JSON.parse(text) : {}) as { id?: number | string; dryRun?: boolean; prune?: boolean; appNamespace?: string };
+      const app = fake.applications.get(name);
+      if (!app) return send(404, runtimeError(404, `applications.argoproj.io "${name}" not found`, 5));
+      const spec = app.spec as { syncPolicy?: { automated?: unknown } } | undefined;
+      if (spec?.syncPolicy?.automated) return send(400, runtimeError(400, "rollback cannot be initiated when auto-sync is enabled", 9));
+      const id = Number(body.id);
+      const history = ((app.status as { history?: { id: number }[] } | undefined)?.history ?? []).map((entry) => Number(entry.id));
+      if (!history.includes(id)) return send(400, runtimeError(400, `application ${name} does not have deployment with id ${body.id}`, 3));
+      fake.rollbacks.push({ name, id, dryRun: body.dryRun === true, prune: body.prune === true, appNamespace: body.appNamespace });
+      if (body.dryRun !== true) fake.onRollback?.(name, id);
+      return send(200, JSON.stringify(app));
+    }
     return send(404, runtimeError(404, "Not Found", 5));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -53,6 +73,12 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
     },
     set failWith(value) {
       fake.failWith = value;
+    },
+    get onRollback() {
+      return fake.onRollback;
+    },
+    set onRollback(value) {
+      fake.onRollback = value;
     },
     url: `http://127.0.0.1:${port}`,
     close: () =>

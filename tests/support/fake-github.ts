@@ -38,7 +38,16 @@ export type FakeDelivery = {
   throttled_at: string | null;
 };
 
-export type FakeRequest = { method: string; path: string; headers: IncomingHttpHeaders };
+export type FakeRequest = { method: string; path: string; headers: IncomingHttpHeaders; body?: unknown };
+
+/** A repository for the contents, refs and pulls endpoints: branches of files (path → text). */
+export type FakeRepository = {
+  defaultBranch: string;
+  branches: Map<string, Map<string, string>>;
+  /** Commits made through the contents API, oldest first. */
+  commits: { branch: string; path: string; message: string; content: string }[];
+  pulls: { number: number; head: string; base: string; title: string; body: string; html_url: string; merged: boolean }[];
+};
 
 export type FakeGithub = {
   url: string;
@@ -59,8 +68,20 @@ export type FakeGithub = {
   delayMs: number;
   /** The App's public key (PEM) for checking the JWT of installation token requests. */
   appPublicKey: string | undefined;
+  /** "owner/name" → its branches, commits and pull requests. */
+  repositories: Map<string, FakeRepository>;
+  /** Merging a pull request answers this instead (e.g. 405 for a protected branch). */
+  mergeRefusal: { status: number; message: string } | undefined;
   close: () => Promise<void>;
 };
+
+/** A repository with one branch holding `files`. */
+export function fakeRepository(files: Record<string, string>, defaultBranch = "main"): FakeRepository {
+  return { defaultBranch, branches: new Map([[defaultBranch, new Map(Object.entries(files))]]), commits: [], pulls: [] };
+}
+
+const blobSha = (text: string) => createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+const branchSha = (files: Map<string, string>) => createHash("sha1").update(JSON.stringify([...files.entries()].sort())).digest("hex");
 
 const DOCS = "https://docs.github.com/rest";
 
@@ -75,11 +96,16 @@ export async function startFakeGithub(token = "ghp_fakeToken0123456789"): Promis
     rateLimit: undefined as FakeGithub["rateLimit"],
     delayMs: 0,
     appPublicKey: undefined as string | undefined,
+    repositories: new Map<string, FakeRepository>(),
+    mergeRefusal: undefined as FakeGithub["mergeRefusal"],
   };
   const server: Server = createServer(async (request, response) => {
-    for await (const chunk of request) void chunk; // drain the body
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const payload = (text ? JSON.parse(text) : undefined) as Record<string, unknown> | undefined;
     const url = new URL(request.url ?? "/", "http://fake");
-    state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers });
+    state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body: payload });
     if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     if (response.destroyed) return;
     const reset = Math.floor(Date.now() / 1000) + 3600;
@@ -177,6 +203,65 @@ export async function startFakeGithub(token = "ghp_fakeToken0123456789"): Promis
       state.redeliveries.push({ hook, deliveryId: original.id });
       state.onRedeliver?.(hook, original);
       return send(202, {});
+    }
+    const repoRoute = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    const repository = repoRoute ? state.repositories.get(`${repoRoute[1]}/${repoRoute[2]}`) : undefined;
+    if (repoRoute && repository) {
+      const full = `${repoRoute[1]}/${repoRoute[2]}`;
+      const rest = decodeURIComponent(repoRoute[3] ?? "");
+      const body = payload ?? {};
+      if (request.method === "GET" && rest === "") return send(200, { full_name: full, default_branch: repository.defaultBranch });
+      const getRef = /^\/git\/ref\/heads\/(.+)$/.exec(rest);
+      if (request.method === "GET" && getRef) {
+        const files = repository.branches.get(getRef[1]!);
+        if (!files) return send(404, { message: "Not Found", documentation_url: DOCS });
+        return send(200, { ref: `refs/heads/${getRef[1]}`, object: { sha: branchSha(files), type: "commit" } });
+      }
+      if (request.method === "POST" && rest === "/git/refs") {
+        const name = String(body.ref).replace(/^refs\/heads\//, "");
+        if (repository.branches.has(name)) return send(422, { message: "Reference already exists", documentation_url: DOCS });
+        const from = [...repository.branches.values()].find((files) => branchSha(files) === body.sha);
+        if (!from) return send(422, { message: "Object does not exist", documentation_url: DOCS });
+        repository.branches.set(name, new Map(from));
+        return send(201, { ref: body.ref, object: { sha: body.sha, type: "commit" } });
+      }
+      const contents = /^\/contents\/(.+)$/.exec(rest);
+      if (contents) {
+        const path = contents[1]!;
+        const branch = request.method === "GET" ? (url.searchParams.get("ref") ?? repository.defaultBranch) : String(body.branch ?? repository.defaultBranch);
+        const files = repository.branches.get(branch);
+        if (!files) return send(404, { message: `No commit found for the ref ${branch}`, documentation_url: DOCS });
+        const current = files.get(path);
+        if (request.method === "GET") {
+          if (current === undefined) return send(404, { message: "Not Found", documentation_url: DOCS });
+          return send(200, { type: "file", encoding: "base64", path, name: path.split("/").pop(), sha: blobSha(current), content: Buffer.from(current).toString("base64") });
+        }
+        if (request.method === "PUT") {
+          if (current !== undefined && body.sha !== blobSha(current)) return send(409, { message: `${path} does not match ${body.sha}`, documentation_url: DOCS });
+          const content = Buffer.from(String(body.content), "base64").toString("utf8");
+          files.set(path, content);
+          repository.commits.push({ branch, path, message: String(body.message), content });
+          return send(200, { content: { path, sha: blobSha(content) }, commit: { sha: branchSha(files), message: body.message } });
+        }
+      }
+      if (request.method === "POST" && rest === "/pulls") {
+        if (!repository.branches.has(String(body.head)) || !repository.branches.has(String(body.base))) {
+          return send(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "invalid", field: "head" }], documentation_url: DOCS });
+        }
+        const number = repository.pulls.length + 1;
+        const pull = { number, head: String(body.head), base: String(body.base), title: String(body.title), body: String(body.body ?? ""), html_url: `https://github.com/${full}/pull/${number}`, merged: false };
+        repository.pulls.push(pull);
+        return send(201, { ...pull, state: "open" });
+      }
+      const merge = /^\/pulls\/(\d+)\/merge$/.exec(rest);
+      if (request.method === "PUT" && merge) {
+        const pull = repository.pulls.find((candidate) => candidate.number === Number(merge[1]));
+        if (!pull) return send(404, { message: "Not Found", documentation_url: DOCS });
+        if (state.mergeRefusal) return send(state.mergeRefusal.status, { message: state.mergeRefusal.message, documentation_url: DOCS });
+        repository.branches.set(pull.base, new Map(repository.branches.get(pull.head)));
+        pull.merged = true;
+        return send(200, { merged: true, message: "Pull Request successfully merged", sha: branchSha(repository.branches.get(pull.base)!) });
+      }
     }
     return send(404, { message: "Not Found", documentation_url: DOCS });
   });

@@ -9,6 +9,7 @@ import { recordApplicationSnapshot } from "../../applications/record-application
 import { markApplicationDeleted } from "../../applications/mark-application-deleted";
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
+import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 import { argocdNotificationSchema } from "../argocd-notification";
 import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
@@ -30,6 +31,8 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   const recorded = await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
   // Open timelines hear of the deployment when this delivery's transaction commits.
   if (recorded.deploymentId !== null) await notifyDeploymentsChanged(db, [recorded.deploymentId]);
+  // A rollback waiting for this application's sync moves on from what was just recorded.
+  await advanceRollbacks(db, { applicationIds: [recorded.applicationId] });
   if (deleted) {
     await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt });
   }
