@@ -1,5 +1,5 @@
-// Shown while a page's server render is under way (the fleet page, and any page without a
-// loading state of its own): a quiet placeholder in the page's frame, announced once.
+// Shown while the fleet page renders. It lives in the (fleet) route group so that no other
+// page streams from the root: a streamed page can no longer answer notFound() with a 404.
 export default function Loading() {
   return (
     <div className="space-y-6" aria-busy="true">
