@@ -5,6 +5,7 @@
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
 import { config, ConfigError, databaseUrl } from "../env";
 import { runDoraRefresher } from "../metrics/run-dora-refresher";
+import { startRollbackRunner } from "../rollback/start-rollback-runner";
 import { startReconciliation } from "./start-reconciliation";
 import { runWorker } from "./worker";
 
@@ -29,4 +30,6 @@ export function startInlineWorker(): void {
   });
   void startReconciliation({ signal }).catch((error: unknown) => console.error("[reconciliation] stopped:", error));
   void runDoraRefresher({ signal }).catch((error: unknown) => console.error("[dora] the DORA rollup refresher stopped:", error));
+  // Next rollback waves and time limits (lib/rollback/run-due-rollbacks.ts).
+  void startRollbackRunner({ signal }).catch((error: unknown) => console.error("[rollback] the rollback runner stopped:", error));
 }
