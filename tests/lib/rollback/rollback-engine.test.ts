@@ -13,7 +13,9 @@ import { advanceRollbacks } from "@/lib/rollback/advance-rollbacks";
 import { approveRollback } from "@/lib/rollback/approve-rollback";
 import { executeRollback } from "@/lib/rollback/execute-rollback";
 import { planRollback } from "@/lib/rollback/plan-rollback";
+import { getRollback } from "@/lib/rollback/get-rollback";
 import { requestRollback } from "@/lib/rollback/request-rollback";
+import { runDueRollbacks } from "@/lib/rollback/run-due-rollbacks";
 import type { RollbackDependencies } from "@/lib/rollback/rollback-dependencies";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
 import { type FakeGithub, fakeRepository, startFakeGithub } from "../../support/fake-github";
@@ -342,5 +344,23 @@ describe("executeRollback and tracking", () => {
     expect(failed!.state).toBe("FAILED");
     expect(failed!.error).toMatch(/^GitHub: the branch is protected in acme\/deploy \(Protected branch update failed/);
     expect(failed!.error).not.toContain(github.token);
+  });
+});
+
+describe("runDueRollbacks", () => {
+  it("runs wave 1 once wave 0 succeeded, and the view shows each rollback's history", async () => {
+    await seed("payments-a", "a-cluster");
+    await seed("payments-b", "b-cluster");
+    const from = await release("2.0.0");
+    const target = await release("1.0.0");
+    const requested = await requestRollback(db, { scope: { kind: "release", releaseId: from.id }, targetReleaseId: target.id, reason: "bad", idempotencyKey: "dialog-key-r" }, { actor: "sre@acme.dev" }, deps());
+    expect(await runDueRollbacks(db, deps())).toEqual({ failed: [], executed: [requested.rollbackIds[0]] });
+    expect(await runDueRollbacks(db, deps())).toEqual({ failed: [], executed: [] });
+    await record(rollbackSync("payments-a", "a-cluster"));
+    expect(await runDueRollbacks(db, deps())).toEqual({ failed: [], executed: [requested.rollbackIds[1]] });
+    const view = await getRollback(db, requested.rollbackIds[0]!);
+    expect(view).toMatchObject({ state: "SUCCEEDED", wave: 0, application: { name: "payments-a", cluster: "a-cluster" }, toRelease: { version: "1.0.0" }, fromRelease: { version: "2.0.0" } });
+    expect(view!.transitions.map((transition) => transition.toState)).toEqual(["REQUESTED", "APPROVED", "EXECUTING", "WAITING_FOR_SYNC", "SUCCEEDED"]);
+    expect(await getRollback(db, 999)).toBeNull();
   });
 });
