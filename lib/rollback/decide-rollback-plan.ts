@@ -28,6 +28,8 @@ export type ApplicationFact = {
   repoUrl: string | null;
   path: string | null;
   targetRevision: string | null;
+  /** The deployment that put the current release there (what a rollback rolls back). */
+  lastDeploymentId: number | null;
 };
 
 /** One earlier release an application ran: its newest successful sync of it. */

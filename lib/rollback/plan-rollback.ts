@@ -82,6 +82,7 @@ export async function readPlanFacts(db: DbOrTx, scope: RollbackScope): Promise<P
     repoUrl: row.repoUrl,
     path: row.path,
     targetRevision: row.targetRevision,
+    lastDeploymentId: row.lastDeploymentId,
   }));
   const ids = applications.map((app) => app.id);
   const history =

@@ -63,7 +63,8 @@ export async function requestRollback(db: Db, rawInput: RequestRollbackInput, wh
           applicationId: app.applicationId,
           fromReleaseId: app.currentRelease?.id ?? null,
           toReleaseId: plan.target!.id,
-          fromDeploymentId: null,
+          fromDeploymentId:
+            input.scope.kind === "deployment" ? input.scope.deploymentId : (facts.applications.find((fact) => fact.id === app.applicationId)?.lastDeploymentId ?? null),
           method: app.method!,
           state,
           reason: input.reason,

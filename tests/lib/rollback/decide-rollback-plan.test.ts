@@ -21,6 +21,7 @@ const app = (id: number, overrides: Partial<ApplicationFact> = {}): ApplicationF
   repoUrl: "https://github.com/acme/deploy.git",
   path: `apps/payments/${id}`,
   targetRevision: "main",
+  lastDeploymentId: null,
   ...overrides,
 });
 

@@ -149,7 +149,7 @@ describe("requestRollback guardrails", () => {
     expect(second).toEqual({ ...first, replayed: true });
     const [only, ...others] = await rollbacks();
     expect(others).toEqual([]);
-    expect(only).toMatchObject({ state: "APPROVED", method: "ARGOCD", argoHistoryId: 11, requestedBy: "sre@acme.dev", requestId: "req-1", fromReleaseId: app.currentReleaseId });
+    expect(only).toMatchObject({ state: "APPROVED", method: "ARGOCD", argoHistoryId: 11, requestedBy: "sre@acme.dev", requestId: "req-1", fromReleaseId: app.currentReleaseId, fromDeploymentId: app.lastDeploymentId });
     expect(only!.transitions.map((transition) => [transition.fromState, transition.toState])).toEqual([[null, "REQUESTED"], ["REQUESTED", "APPROVED"]]);
     expect((await auditSince(marker)).map((event) => [event.action, event.actor, event.requestId, event.targetId, event.outcome])).toEqual([
       ["rollback.requested", "sre@acme.dev", "req-1", String(only!.id), "success"],
