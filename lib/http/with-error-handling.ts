@@ -6,8 +6,8 @@
 //   Prisma P2025           → 404 not_found
 //   database unreachable   → 503 service_unavailable, logged
 //   anything else          → logged with the request id, answered with a generic 500
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { requestIdOf } from "../audit/request-id";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { AppError } from "./app-error";
 
@@ -25,12 +25,6 @@ export function withErrorHandling<Context = unknown>(handler: RouteHandler<Conte
     response.headers.set("X-Request-Id", requestId);
     return response;
   };
-}
-
-/** The caller's X-Request-Id when it looks like one (a proxy's), else a new UUID. */
-function requestIdOf(request: Request): string {
-  const given = request.headers.get("x-request-id");
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
 function toAppError(error: unknown): AppError {
