@@ -9,7 +9,9 @@
 //   workers pause meanwhile: each delivery transaction holds REBUILD_LOCK_KEY shared, the
 //   rebuild holds it exclusively (and waits for deliveries in flight to finish before it starts).
 import pg from "pg";
-import { type Db, getDb } from "../db/client";
+import type { AuditContext } from "../audit/audit-context";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import { type Db, type DbOrTx, getDb } from "../db/client";
 import { databaseUrl } from "../env";
 import { FleetDirectory } from "../fleet/fleet-directory";
 import { rebuildDoraRollups } from "../metrics/rebuild-dora-rollups";
@@ -68,19 +70,37 @@ export type ReplayFilter = {
   statuses?: DeliveryStatus[];
 };
 
-/** Puts the matching deliveries back in the queue; returns how many. */
-export async function replayDeliveries(filter: ReplayFilter = {}, db: Db = getDb()): Promise<number> {
-  const count = await db.$executeRaw`
-    UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, last_error = NULL, next_attempt_at = now(), processed_at = NULL
-    WHERE (${filter.source ?? null}::"DeliverySource" IS NULL OR source = ${filter.source ?? null}::"DeliverySource")
-      AND (${filter.since ?? null}::timestamptz IS NULL OR received_at >= ${filter.since ?? null}::timestamptz)
-      AND (${filter.statuses ?? null}::"DeliveryStatus"[] IS NULL OR status = ANY(${filter.statuses ?? null}::"DeliveryStatus"[]))`;
-  if (count > 0) await notifyWorkers(db);
-  return count;
+/**
+ * Puts the matching deliveries back in the queue; returns how many. With an audit context (a
+ * person asked, through the API) the audit event is written in the same transaction.
+ */
+export async function replayDeliveries(filter: ReplayFilter = {}, db: Db = getDb(), audit: AuditContext | null = null): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const count = await tx.$executeRaw`
+      UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, last_error = NULL, next_attempt_at = now(), processed_at = NULL
+      WHERE (${filter.source ?? null}::"DeliverySource" IS NULL OR source = ${filter.source ?? null}::"DeliverySource")
+        AND (${filter.since ?? null}::timestamptz IS NULL OR received_at >= ${filter.since ?? null}::timestamptz)
+        AND (${filter.statuses ?? null}::"DeliveryStatus"[] IS NULL OR status = ANY(${filter.statuses ?? null}::"DeliveryStatus"[]))`;
+    if (audit) {
+      await recordAuditEvent(tx, {
+        actor: audit.actor,
+        action: "delivery.replayed",
+        targetType: "deliveries",
+        targetId: filter.source ?? "all",
+        reason: audit.reason,
+        requestId: audit.requestId,
+        outcome: "success",
+        detail: { replayed: count, source: filter.source ?? null, statuses: filter.statuses ?? null, since: filter.since?.toISOString() ?? null },
+      });
+    }
+    // Delivered to listeners when the transaction commits.
+    if (count > 0) await notifyWorkers(tx);
+    return count;
+  });
 }
 
 /** Puts one delivery back in the queue (the UI's "replay"); null when there is no such delivery. */
-export async function replayDelivery(id: bigint, db: Db = getDb()): Promise<{ id: bigint; status: DeliveryStatus } | null> {
+export async function replayDelivery(id: bigint, db: DbOrTx = getDb()): Promise<{ id: bigint; status: DeliveryStatus } | null> {
   const rows = await db.$queryRaw<{ id: bigint; status: DeliveryStatus }[]>`
     UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, last_error = NULL, next_attempt_at = now(), processed_at = NULL
     WHERE id = ${id} RETURNING id, status`;
@@ -192,7 +212,7 @@ export async function rebuildProjections(
   }
 }
 
-async function notifyWorkers(db: Db): Promise<void> {
+async function notifyWorkers(db: DbOrTx): Promise<void> {
   await db.$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, '')`;
 }
 

@@ -5,6 +5,8 @@
 // replay are two statements: a worker that takes the delivery in between finishes it, then
 // the replay queues it again, which is harmless (applying a delivery twice changes nothing).
 import { z } from "zod";
+import type { AuditContext } from "../audit/audit-context";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import { type Db, getDb } from "../db/client";
 import type { DeliverySource, DeliveryStatus } from "../generated/prisma/enums";
 import { strictQuery } from "../api/query-fields";
@@ -47,7 +49,11 @@ export type ReplayRequestOutcome =
   /** Already PENDING and never tried since: the worker takes it without a replay. */
   | { kind: "queued" };
 
-export async function requestDeliveryReplay(id: bigint, db: Db = getDb()): Promise<ReplayRequestOutcome> {
+/**
+ * With an audit context (a person asked, through the API), the replay and its audit event are
+ * one transaction, and a refused replay is recorded as `refused` with the reason.
+ */
+export async function requestDeliveryReplay(id: bigint, db: Db = getDb(), audit: AuditContext | null = null): Promise<ReplayRequestOutcome> {
   const probe = await db.$transaction(async (tx) => {
     const [free] = await tx.$queryRaw<ProbeRow[]>`
       SELECT id, source::text AS source, delivery_id, event, status::text AS status, attempts FROM webhook_deliveries
@@ -57,23 +63,50 @@ export async function requestDeliveryReplay(id: bigint, db: Db = getDb()): Promi
       SELECT id, source::text AS source, delivery_id, event, status::text AS status, attempts FROM webhook_deliveries WHERE id = ${id}`;
     return { locked: true, row: held } as const;
   });
-  if (!probe.row) return { kind: "not_found" };
-  if (probe.locked) return { kind: "processing" };
-  if (probe.row.status === "PENDING" && probe.row.attempts === 0) return { kind: "queued" };
+  const refusal: ReplayRequestOutcome | null = !probe.row
+    ? { kind: "not_found" }
+    : probe.locked
+      ? { kind: "processing" }
+      : probe.row.status === "PENDING" && probe.row.attempts === 0
+        ? { kind: "queued" }
+        : null;
+  if (refusal) {
+    if (audit) await recordAuditEvent(db, auditEventOf(id, audit, "refused", { refused: refusal.kind }));
+    return refusal;
+  }
+  const row = probe.row!;
 
-  const replayed = await replayDelivery(id, db);
-  if (!replayed) return { kind: "not_found" };
+  return db.$transaction(async (tx) => {
+    const replayed = await replayDelivery(id, tx);
+    if (!replayed) return { kind: "not_found" } as const;
+    if (audit) {
+      await recordAuditEvent(tx, auditEventOf(id, audit, "success", { source: row.source, deliveryId: row.delivery_id, event: row.event, previousStatus: row.status }));
+    }
+    return {
+      kind: "replayed",
+      delivery: {
+        id: Number(row.id),
+        source: row.source,
+        deliveryId: row.delivery_id,
+        event: row.event,
+        previousStatus: row.status,
+        status: "PENDING",
+      },
+    } as const;
+  });
+}
+
+function auditEventOf(id: bigint, audit: AuditContext, outcome: "success" | "refused", detail: Record<string, unknown>) {
   return {
-    kind: "replayed",
-    delivery: {
-      id: Number(probe.row.id),
-      source: probe.row.source,
-      deliveryId: probe.row.delivery_id,
-      event: probe.row.event,
-      previousStatus: probe.row.status,
-      status: "PENDING",
-    },
-  };
+    actor: audit.actor,
+    action: "delivery.replayed",
+    targetType: "delivery",
+    targetId: String(id),
+    reason: audit.reason,
+    requestId: audit.requestId,
+    outcome,
+    detail,
+  } as const;
 }
 
 type ProbeRow = { id: bigint; source: DeliverySource; delivery_id: string; event: string; status: DeliveryStatus; attempts: number };
