@@ -7,7 +7,7 @@ import type { RollbackActor } from "./rollback-plan";
 import { transitionRollback } from "./transition-rollback";
 
 export async function approveRollback(db: Db, rollbackId: number, who: RollbackActor, now = new Date()): Promise<{ groupId: string | null; approvedIds: number[] }> {
-  const rollback = await db.rollback.findUnique({ where: { id: rollbackId }, select: { id: true, groupId: true, requestedBy: true, state: true } });
+  const rollback = await db.rollback.findUnique({ where: { id: rollbackId }, select: { id: true, groupId: true, requestedBy: true, approvedBy: true, state: true } });
   if (!rollback) throw new AppError("not_found", `Rollback ${rollbackId} does not exist.`);
   if (rollback.requestedBy === who.actor) {
     throw new AppError("forbidden", "You requested this rollback, so someone else must approve it.");
@@ -16,6 +16,8 @@ export async function approveRollback(db: Db, rollbackId: number, who: RollbackA
     where: rollback.groupId ? { groupId: rollback.groupId, state: "REQUESTED" } : { id: rollback.id, state: "REQUESTED" },
     select: { id: true, state: true, applicationId: true, groupId: true },
   });
+  // A double click on "approve": the first one did it.
+  if (group.length === 0 && rollback.approvedBy === who.actor) return { groupId: rollback.groupId, approvedIds: [] };
   if (group.length === 0) throw new AppError("conflict", `Rollback #${rollbackId} is not waiting for approval (it is ${rollback.state.toLowerCase().replaceAll("_", " ")}).`);
   const approvedIds: number[] = [];
   await db.$transaction(async (tx) => {

@@ -201,7 +201,10 @@ describe("requestRollback guardrails", () => {
     await approveRollback(db, id, { actor: "bob@acme.dev", requestId: "req-b" }, clock);
     expect(await db.rollback.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "APPROVED", approvedBy: "bob@acme.dev" });
     expect((await auditSince(marker)).map((event) => [event.action, event.actor, event.requestId])).toEqual([["rollback.approved", "bob@acme.dev", "req-b"]]);
+    // A double click on approve does nothing more; a third person is told it is no longer waiting.
+    expect(await approveRollback(db, id, { actor: "bob@acme.dev" })).toEqual({ groupId: requested.groupId, approvedIds: [] });
     await expect(approveRollback(db, id, { actor: "cy@acme.dev" })).rejects.toMatchObject({ code: "conflict" });
+    expect(await db.rollbackTransition.count({ where: { rollbackId: id, toState: "APPROVED" } })).toBe(1);
   });
 });
 
