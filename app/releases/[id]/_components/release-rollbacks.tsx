@@ -51,7 +51,10 @@ export function ReleaseRollbacks({ release, now }: { release: ReleaseDetail; now
             <li key={`requested-${rollback.id}`} className="flex flex-wrap items-center gap-2">
               <Badge tone="neutral">{rollback.state.toLowerCase().replaceAll("_", " ")}</Badge>
               <span>
-                Rollback requested by {rollback.requestedBy} in {rollback.application.environment} / {rollback.application.cluster} from{" "}
+                <Link href={`/rollbacks/${rollback.id}`} className="font-medium text-sky-800 underline">
+                  Rollback #{rollback.id}
+                </Link>{" "}
+                requested by {rollback.requestedBy} in {rollback.application.environment} / {rollback.application.cluster} from{" "}
                 {rollback.fromRelease ? <span className="font-mono">{rollback.fromRelease.version}</span> : "an unknown release"} to{" "}
                 <span className="font-mono">{rollback.toRelease.version}</span> ({rollback.reason}), <RelativeTime date={rollback.requestedAt} now={now} />
               </span>

@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { DeploymentStatusBadge, HealthBadge } from "@/components/ui/deployment-badges";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { RollbackButton } from "@/components/rollback/rollback-button";
 import type { ReleaseDetail, RolloutEntry } from "@/lib/releases/get-release";
 import { RolloutRow } from "./deployment-event-log";
 
@@ -10,7 +11,8 @@ import { RolloutRow } from "./deployment-event-log";
 const ROWS_SHOWN = 40;
 
 /** Where the release runs and how its rollout went: per environment, per cluster. */
-export function ReleaseRollout({ release, now }: { release: ReleaseDetail; now: Date }) {
+/** `canRollback`: the viewer may roll back this service (decided on the server with can()). */
+export function ReleaseRollout({ release, now, canRollback = false }: { release: ReleaseDetail; now: Date; canRollback?: boolean }) {
   const environments = groupByEnvironment(release.rollout);
   const reached = release.rollout.filter((entry) => entry.deployments.length > 0).length;
   const running = release.rollout.filter((entry) => entry.current?.id === release.id).length;
@@ -42,14 +44,14 @@ export function ReleaseRollout({ release, now }: { release: ReleaseDetail; now: 
         </EmptyState>
       ) : (
         environments.map(({ name, entries }) => (
-          <EnvironmentRollout key={name} name={name} entries={entries} releaseId={release.id} now={now} />
+          <EnvironmentRollout key={name} name={name} entries={entries} releaseId={release.id} now={now} canRollback={canRollback} />
         ))
       )}
     </section>
   );
 }
 
-function EnvironmentRollout({ name, entries, releaseId, now }: { name: string; entries: RolloutEntry[]; releaseId: number; now: Date }) {
+function EnvironmentRollout({ name, entries, releaseId, now, canRollback }: { name: string; entries: RolloutEntry[]; releaseId: number; now: Date; canRollback: boolean }) {
   const reached = entries.filter((entry) => entry.deployments.length > 0).length;
   const failed = entries.filter((entry) => latest(entry)?.status === "FAILED" || latest(entry)?.status === "DEGRADED").length;
   const headingId = `rollout-${name}`;
@@ -63,18 +65,18 @@ function EnvironmentRollout({ name, entries, releaseId, now }: { name: string; e
           {failed > 0 ? ` · ${failed} failed or degraded` : ""}
         </span>
       </h3>
-      <RolloutTable caption={caption} entries={entries.slice(0, ROWS_SHOWN)} releaseId={releaseId} now={now} />
+      <RolloutTable caption={caption} entries={entries.slice(0, ROWS_SHOWN)} releaseId={releaseId} now={now} canRollback={canRollback} />
       {entries.length > ROWS_SHOWN ? (
         <details className="rounded-lg border border-zinc-200 bg-white">
           <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-sky-800">Show the other {entries.length - ROWS_SHOWN} clusters in {name}</summary>
-          <RolloutTable caption={`${caption} (continued)`} entries={entries.slice(ROWS_SHOWN)} releaseId={releaseId} now={now} />
+          <RolloutTable caption={`${caption} (continued)`} entries={entries.slice(ROWS_SHOWN)} releaseId={releaseId} now={now} canRollback={canRollback} />
         </details>
       ) : null}
     </section>
   );
 }
 
-function RolloutTable({ caption, entries, releaseId, now }: { caption: string; entries: RolloutEntry[]; releaseId: number; now: Date }) {
+function RolloutTable({ caption, entries, releaseId, now, canRollback }: { caption: string; entries: RolloutEntry[]; releaseId: number; now: Date; canRollback: boolean }) {
   const headers = ["Cluster and application", "Status", "Started", "Finished", "Healthy", "Running now", "Argo CD", "Event log"];
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
@@ -133,6 +135,9 @@ function RolloutTable({ caption, entries, releaseId, now }: { caption: string; e
                           <span className="flex items-center gap-1">
                             <Badge tone="good">this release</Badge>
                             <HealthBadge health={entry.health} />
+                            {canRollback && !entry.application.deleted ? (
+                              <RollbackButton compact scope={{ kind: "application", applicationId: entry.application.id }} subject={`${entry.application.name} on ${entry.application.cluster}`} />
+                            ) : null}
                           </span>
                         ) : (
                           <Link href={`/releases/${entry.current.id}`} className="font-mono text-xs text-sky-800 underline">

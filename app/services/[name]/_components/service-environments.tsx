@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { RollbackButton } from "@/components/rollback/rollback-button";
 import { Badge } from "@/components/ui/badge";
 import { HealthBadge, SyncBadge } from "@/components/ui/deployment-badges";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -9,7 +10,8 @@ import type { ServiceDetail } from "@/lib/services/get-service";
 type Environment = ServiceDetail["environments"][number];
 
 /** Per environment, per cluster: the application, the version it runs (and since when), its health and sync; skew marked. */
-export function ServiceEnvironments({ service, now }: { service: ServiceDetail; now: Date }) {
+/** `canRollback`: the viewer may roll back this service (decided on the server with can()). */
+export function ServiceEnvironments({ service, now, canRollback = false }: { service: ServiceDetail; now: Date; canRollback?: boolean }) {
   if (service.environments.length === 0) {
     return (
       <EmptyState title="No applications">
@@ -20,13 +22,13 @@ export function ServiceEnvironments({ service, now }: { service: ServiceDetail; 
   return (
     <div className="space-y-6">
       {service.environments.map((environment) => (
-        <EnvironmentTable key={environment.name} environment={environment} service={service.name} now={now} />
+        <EnvironmentTable key={environment.name} environment={environment} service={service.name} now={now} canRollback={canRollback} />
       ))}
     </div>
   );
 }
 
-function EnvironmentTable({ environment, service, now }: { environment: Environment; service: string; now: Date }) {
+function EnvironmentTable({ environment, service, now, canRollback }: { environment: Environment; service: string; now: Date; canRollback: boolean }) {
   const skew = findVersionSkew(environment.applications);
   const outliers = new Set(skew.outliers);
   const headingId = `environment-${environment.name}`;
@@ -71,6 +73,9 @@ function EnvironmentTable({ environment, service, now }: { environment: Environm
                         {application.release.version}
                       </Link>
                       {outliers.has(application.id) ? <Badge tone="warn">differs</Badge> : null}
+                      {canRollback ? (
+                        <RollbackButton compact scope={{ kind: "application", applicationId: application.id }} subject={`${application.name} on ${application.cluster}`} />
+                      ) : null}
                     </span>
                   ) : (
                     <span className="text-zinc-600">unknown</span>

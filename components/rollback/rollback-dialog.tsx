@@ -1,0 +1,292 @@
+"use client";
+
+// The rollback dialog: the SRE picks the target (the plan's default is the last release that was
+// healthy there), reads the plan the server made with a dry run (method, applications and
+// clusters by wave, auto-sync, dry-run answers, approval), gives a reason and confirms. A native
+// modal <dialog>: the rest of the page is inert while it is open (focus stays inside) and Escape
+// closes it. One idempotency key per opened dialog, so a double click or a retry is one rollback.
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import type { RollbackPlan, RollbackScope } from "@/lib/rollback/rollback-plan";
+import { RollbackApiError, callRollbackApi } from "./call-rollback-api";
+
+type RequestResult = { groupId: string; rollbackIds: number[]; replayed: boolean; state: "REQUESTED" | "APPROVED"; approvalRequired: boolean; url: string };
+
+/** 128 random bits as hex; getRandomValues works on plain http too, unlike randomUUID. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `rb-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackScope; subject: string; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const router = useRouter();
+  const titleId = useId();
+  const reasonId = useId();
+  const targetId = useId();
+  const [targetReleaseId, setTargetReleaseId] = useState<number | null>(null);
+  const [reason, setReason] = useState("");
+  const [idempotencyKey] = useState(newIdempotencyKey);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+
+  const plan = useQuery({
+    queryKey: ["rollback-plan", scope, targetReleaseId],
+    queryFn: ({ signal }) =>
+      callRollbackApi<RollbackPlan>("/api/v1/rollbacks/plan", { body: { scope, targetReleaseId: targetReleaseId ?? undefined, dryRun: true }, signal }),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+    retry: false,
+  });
+
+  const request = useMutation({
+    mutationFn: (target: number) =>
+      callRollbackApi<RequestResult>("/api/v1/rollbacks", { body: { scope, targetReleaseId: target, reason }, headers: { "Idempotency-Key": idempotencyKey } }),
+    onSuccess: (result) => router.push(result.url),
+  });
+
+  const current = plan.data;
+  const ready = current !== undefined && !plan.isFetching && current.target !== null;
+  const canConfirm = ready && current.executable && reason.trim() !== "" && !request.isPending && !request.isSuccess;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (canConfirm) request.mutate(current.target!.id);
+  };
+
+  const conflictId = request.error instanceof RollbackApiError ? (request.error.details as { rollbackId?: number } | undefined)?.rollbackId : undefined;
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      onClose={onClose}
+      className="m-auto max-h-[90vh] w-[min(60rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
+    >
+      <form onSubmit={submit} className="space-y-5 p-6">
+        <div className="flex items-start justify-between gap-4">
+          <div>
+            <h2 id={titleId} className="text-lg font-semibold text-zinc-950">
+              Roll back {subject}
+            </h2>
+            <p className="mt-1 text-sm text-zinc-600">Nothing changes until you confirm. The plan below comes from Shiplog&apos;s server, with a dry run where the method has one.</p>
+          </div>
+          <button type="button" onClick={() => dialog.current?.close()} className="rounded px-2 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
+            Close
+          </button>
+        </div>
+
+        {plan.isPending ? (
+          <p role="status" className="text-sm text-zinc-700">
+            Planning the rollback and asking for a dry run…
+          </p>
+        ) : plan.isError && !current ? (
+          <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            Could not plan this rollback: {plan.error.message}
+          </p>
+        ) : current ? (
+          <>
+            <div className="space-y-1">
+              <label htmlFor={targetId} className="block text-sm font-medium text-zinc-900">
+                Roll back to
+              </label>
+              {current.candidates.length === 0 ? (
+                <p className="text-sm text-zinc-700">There is no earlier release that ran here, so there is nothing to roll back to.</p>
+              ) : (
+                <select
+                  id={targetId}
+                  value={current.target?.id ?? ""}
+                  onChange={(event) => setTargetReleaseId(Number(event.target.value))}
+                  className="block w-full max-w-xl rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm"
+                >
+                  {current.candidates.map((candidate) => (
+                    <option key={candidate.id} value={candidate.id}>
+                      {candidate.version}
+                      {candidate.isDefault ? " (last healthy here, default)" : ""} · healthy on {candidate.healthyOn} of {current.applications.length}
+                    </option>
+                  ))}
+                </select>
+              )}
+              {plan.isFetching ? (
+                <p role="status" className="text-sm text-zinc-700">
+                  Planning again for the release you picked…
+                </p>
+              ) : null}
+              {plan.isError ? (
+                <p role="alert" className="text-sm text-red-800">
+                  Could not plan this target: {plan.error.message}
+                </p>
+              ) : null}
+            </div>
+            <PlanSummary plan={current} />
+            {current.activeRollbacks.length > 0 ? (
+              <p role="alert" className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                Already being rolled back:{" "}
+                {current.activeRollbacks.map((active, index) => (
+                  <span key={active.id}>
+                    {index > 0 ? ", " : ""}
+                    <Link href={`/rollbacks/${active.id}`} className="font-medium underline">
+                      rollback #{active.id}
+                    </Link>{" "}
+                    ({active.state.toLowerCase().replaceAll("_", " ")})
+                  </span>
+                ))}
+                .
+              </p>
+            ) : null}
+            {current.blockers.length > 0 ? (
+              <div role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                <p className="font-medium">This rollback cannot run as planned:</p>
+                <ul className="mt-1 list-disc pl-5">
+                  {current.blockers.map((blocker) => (
+                    <li key={blocker}>{blocker}</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            <div className="space-y-1">
+              <label htmlFor={reasonId} className="block text-sm font-medium text-zinc-900">
+                Reason (required, recorded in the audit log{current.method === "GITOPS" ? " and the pull request" : ""})
+              </label>
+              <textarea
+                id={reasonId}
+                required
+                maxLength={2000}
+                rows={3}
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                className="block w-full rounded border border-zinc-300 px-2 py-1.5 text-sm"
+              />
+            </div>
+            {request.isError ? (
+              <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                {request.error.message}
+                {conflictId ? (
+                  <>
+                    {" "}
+                    <Link href={`/rollbacks/${conflictId}`} className="font-medium underline">
+                      Open rollback #{conflictId}
+                    </Link>
+                  </>
+                ) : null}
+              </p>
+            ) : null}
+            <div className="flex flex-wrap items-center justify-end gap-3 border-t border-zinc-200 pt-4">
+              <button type="button" onClick={() => dialog.current?.close()} className="rounded px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
+                Cancel
+              </button>
+              <button
+                type="submit"
+                disabled={!canConfirm}
+                className="rounded bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-zinc-300 disabled:text-zinc-700"
+              >
+                {request.isPending || request.isSuccess
+                  ? "Requesting…"
+                  : current.approvalRequired
+                    ? `Request rollback to ${current.target?.version ?? "…"} (needs approval)`
+                    : `Roll back to ${current.target?.version ?? "…"}`}
+              </button>
+            </div>
+          </>
+        ) : null}
+      </form>
+    </dialog>
+  );
+}
+
+const methodNames = { ARGOCD: "Argo CD rollback", GITOPS: "GitOps pull request" } as const;
+
+function PlanSummary({ plan }: { plan: RollbackPlan }) {
+  const clusters = new Set(plan.applications.map((app) => app.cluster.name));
+  const autoSyncOn = plan.autoSyncApplications.length > 0;
+  return (
+    <section aria-label="Rollback plan" className="space-y-3">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-1.5 rounded border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm sm:grid-cols-[auto_1fr]">
+        <dt className="font-medium text-zinc-700">From → to</dt>
+        <dd>
+          <span className="font-mono">{plan.fromRelease?.version ?? "unknown"}</span> → <span className="font-mono">{plan.target?.version ?? "nothing earlier"}</span>
+        </dd>
+        <dt className="font-medium text-zinc-700">Method</dt>
+        <dd>{plan.method ? methodNames[plan.method] : "per application (below)"}</dd>
+        <dt className="font-medium text-zinc-700">Affected</dt>
+        <dd>
+          {plan.applications.length} application{plan.applications.length === 1 ? "" : "s"} on {clusters.size} cluster{clusters.size === 1 ? "" : "s"}
+          {plan.waves.length > 1 ? `, in ${plan.waves.length} waves: ${plan.waves[0]!.clusters.join(", ")} first, then the rest once it is healthy (stopping at the first failure)` : ""}
+        </dd>
+        <dt className="font-medium text-zinc-700">Auto-sync</dt>
+        <dd>
+          {autoSyncOn
+            ? `On for ${plan.autoSyncApplications.join(", ")}. Argo CD refuses its own rollback while auto-sync is on, so those go back through a GitOps pull request (auto-sync then applies it).`
+            : plan.method === "ARGOCD"
+              ? "Off everywhere. Argo CD's rollback syncs the old revision; the application then shows out of sync with Git until Git is changed too."
+              : "Off everywhere."}
+        </dd>
+        <dt className="font-medium text-zinc-700">Approval</dt>
+        <dd>{plan.approvalRequired ? "A second SRE must approve before anything runs (production)." : "Not needed: it starts as soon as you confirm."}</dd>
+      </dl>
+      <div className="overflow-x-auto rounded border border-zinc-200">
+        <table className="min-w-full divide-y divide-zinc-200 text-sm">
+          <caption className="sr-only">Applications this rollback changes, with the method and dry run of each</caption>
+          <thead className="bg-zinc-50">
+            <tr>
+              {["Wave", "Cluster and application", "Runs now", "Method", "Dry run"].map((header) => (
+                <th key={header} scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap text-zinc-700">
+                  {header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {plan.applications.map((app) => (
+              <tr key={app.applicationId}>
+                <td className="px-3 py-2 whitespace-nowrap">{app.wave + 1}</td>
+                <td className="px-3 py-2">
+                  <span className="font-medium">{app.cluster.name}</span>
+                  <span className="block text-xs text-zinc-600">
+                    {app.environment.name} · {app.name}
+                    {app.autoSync ? " · auto-sync on" : ""}
+                  </span>
+                </td>
+                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{app.currentRelease?.version ?? "unknown"}</td>
+                <td className="px-3 py-2">
+                  {app.method ? methodNames[app.method] : <Badge tone="bad">none possible</Badge>}
+                  {app.method === "ARGOCD" && app.argoHistoryId !== null ? <span className="block text-xs text-zinc-600">history entry {app.argoHistoryId}</span> : null}
+                  {app.method === "GITOPS" && app.gitops ? (
+                    <span className="block text-xs break-all text-zinc-600">
+                      {app.gitops.repository}/{app.gitops.path}
+                    </span>
+                  ) : null}
+                  {app.blockers.map((blocker) => (
+                    <span key={blocker} className="block text-xs text-red-800">
+                      {blocker}
+                    </span>
+                  ))}
+                </td>
+                <td className="px-3 py-2">
+                  <DryRun result={app.dryRun} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function DryRun({ result }: { result: RollbackPlan["applications"][number]["dryRun"] }) {
+  const badge =
+    result.status === "passed" ? <Badge tone="good">passed</Badge> : result.status === "failed" ? <Badge tone="bad">failed</Badge> : <Badge>{result.status === "not-run" ? "not run" : "not available"}</Badge>;
+  return (
+    <span>
+      {badge}
+      {result.message ? <span className="block text-xs text-zinc-700">{result.message}</span> : null}
+    </span>
+  );
+}
