@@ -16,7 +16,9 @@ export function createDb(url: string): PrismaClient {
     max: DATABASE_POOL_SIZE,
     connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
   });
-  return new PrismaClient({ adapter });
+  // "minimal": error messages without Prisma's code frame (source path and lines), so a failed
+  // delivery's stored error and the logs read as the database's own reason.
+  return new PrismaClient({ adapter, errorFormat: "minimal" });
 }
 
 const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient };
