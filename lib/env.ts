@@ -3,6 +3,7 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { argoInstanceSchema } from "./argocd/argocd-client";
+import { roleMappingSchema } from "./auth/role-mappings";
 import { classificationRulesSchema } from "./fleet/classify-application";
 import { webhookHookSchema } from "./github/webhook-hook";
 
@@ -125,12 +126,67 @@ export const configSchema = z.object({
   SHIPLOG_ROLLBACK_AUTO_MERGE: flag,
   /** Minutes a rollback may stay executing or waiting for Argo CD's healthy sync before it is marked failed. */
   SHIPLOG_ROLLBACK_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+
+  // Sign-in (docs/auth.md).
+  /** Signs session cookies and encrypts OAuth state; `npm start` generates and keeps one in SHIPLOG_DATA_DIR when unset. */
+  SHIPLOG_AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (e.g. `openssl rand -base64 32`)" }).optional(),
+  /** The address people open Shiplog at, e.g. https://shiplog.example.com: sign-in callbacks and Secure cookies (https). */
+  SHIPLOG_PUBLIC_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).optional(),
+  /** The first administrator, created at the first start; without a password a one-time one is printed. */
+  SHIPLOG_ADMIN_EMAIL: z.string().email().default("admin@shiplog.local"),
+  SHIPLOG_ADMIN_PASSWORD: z.string().min(12, { message: "must be at least 12 characters" }).optional(),
+  /** Local accounts (email and password) can sign in; turn off once single sign-on works. */
+  SHIPLOG_LOCAL_SIGN_IN: flag,
+  /** OpenID Connect single sign-on: the issuer (its /.well-known/openid-configuration is read), client id and secret. */
+  OIDC_ISSUER_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes asked of the provider, space-separated; add `groups` for Okta and Dex. */
+  OIDC_SCOPES: z
+    .string()
+    .default("openid email profile")
+    .transform((value) => value.split(/\s+/).filter((scope) => scope.length > 0)),
+  /** The ID token / userinfo claim listing the person's groups. */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  /** The label of the sign-in button, e.g. "Okta". */
+  OIDC_DISPLAY_NAME: z.string().min(1).default("single sign-on"),
+  /** GitHub OAuth App sign-in; GITHUB_OAUTH_URL points at GitHub Enterprise Server (its API is <url>/api/v3). */
+  GITHUB_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_OAUTH_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).default("https://github.com"),
+  /** Roles from the identity provider's groups: JSON [{"group":"platform-sre","role":"sre","team":"payments"}] (team optional). */
+  SHIPLOG_ROLE_MAPPINGS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return [];
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: 'must be a JSON array like [{"group":"platform-sre","role":"sre","team":"payments"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(roleMappingSchema)),
+  /** The role every person signing in through single sign-on gets besides their mapped ones: viewer, or none. */
+  SHIPLOG_DEFAULT_ROLE: z.enum(["viewer", "none"]).default("viewer"),
 }).superRefine((settings, context) => {
   const app = [settings.GITHUB_APP_ID, settings.GITHUB_APP_PRIVATE_KEY, settings.GITHUB_APP_INSTALLATION_ID];
   const appSettings = ["GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_INSTALLATION_ID"];
   if (app.some((value) => value !== undefined) && app.some((value) => value === undefined)) {
     for (const [index, name] of appSettings.entries()) {
       if (app[index] === undefined) context.addIssue({ code: "custom", path: [name], message: `a GitHub App needs all of ${appSettings.join(", ")}` });
+    }
+  }
+  for (const [prefix, names] of [
+    ["OIDC", ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"]],
+    ["GitHub sign-in", ["GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET"]],
+  ] as const) {
+    const values = names.map((name) => settings[name]);
+    if (values.some((value) => value !== undefined) && values.some((value) => value === undefined)) {
+      for (const [index, name] of names.entries()) {
+        if (values[index] === undefined) context.addIssue({ code: "custom", path: [name], message: `${prefix} needs all of ${names.join(", ")}` });
+      }
     }
   }
   if (settings.GITHUB_TOKEN !== undefined && settings.GITHUB_APP_ID !== undefined) {

@@ -8,6 +8,8 @@ import path from "node:path";
 import type * as Axe from "axe-core";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
+import type { Grant } from "../../lib/auth/roles";
+import { type TestUser, signIn } from "./sign-in";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
@@ -53,7 +55,17 @@ export type CheckedPage = {
   problems: string[];
 };
 
-export type PageOptions = { width?: number; height?: number };
+export type PageOptions = {
+  width?: number;
+  height?: number;
+  /**
+   * Who the page is signed in as: grants (a new user with them is created in the server's
+   * database), a user from signIn(), or null for an anonymous page. Default: a fleet-wide viewer.
+   */
+  as?: Grant[] | TestUser | null;
+};
+
+const DEFAULT_GRANTS: Grant[] = [{ role: "viewer", teamId: null }];
 
 /**
  * One Chromium for the calling test file, launched before its tests and closed after them.
@@ -69,9 +81,19 @@ export function useBrowser(): { openPage: (options?: PageOptions) => Promise<Che
   });
 
   return {
-    openPage: async ({ width = 1280, height = 800 }: PageOptions = {}) => {
+    openPage: async ({ width = 1280, height = 800, as = DEFAULT_GRANTS }: PageOptions = {}) => {
       if (!browser) throw new Error("openPage() runs inside tests or hooks of the file that called useBrowser()");
-      const context = await browser.newContext({ baseURL: inject("shiplogUrl"), viewport: { width, height } });
+      const baseURL = inject("shiplogUrl");
+      const context = await browser.newContext({ baseURL, viewport: { width, height } });
+      if (as !== null) {
+        const user = Array.isArray(as) ? await signIn(as) : as;
+        await context.addCookies(
+          user.cookie.split("; ").map((pair) => {
+            const [name, ...value] = pair.split("=");
+            return { name: name!, value: value.join("="), url: baseURL, httpOnly: true, sameSite: "Lax" as const };
+          }),
+        );
+      }
       const page = await context.newPage();
       return { page, problems: recordProblems(page) };
     },

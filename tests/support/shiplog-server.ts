@@ -8,6 +8,7 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { TestProject } from "vitest/node";
+import { TEST_AUTH_SECRET } from "../../lib/auth/auth-secret";
 import { createDb } from "../../lib/db/client";
 import { buildIfStale, checkBuildStale } from "../../lib/ops/build-if-stale";
 import { startWebServer } from "../../lib/ops/start-web-server";
@@ -175,6 +176,9 @@ function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
     SHIPLOG_INLINE_WORKER: "false",
     ARGOCD_INSTANCES: "",
     LOG_LEVEL: "warn",
+    // The tests' own secret, so session cookies made in the test process (tests/support/sign-in.ts) are valid here.
+    SHIPLOG_AUTH_SECRET: TEST_AUTH_SECRET,
+    SHIPLOG_PUBLIC_URL: `http://127.0.0.1:${port}`,
   };
 }
 

@@ -1,0 +1,33 @@
+// The checks at the top of every /api/v1 route handler (the proxy only redirects; this is the
+// authorization that counts). Pages use requirePageViewer (app/_auth/require-page-viewer.ts),
+// which redirects to /sign-in instead of throwing, because lib/ never imports next/*.
+import { AppError } from "../http/app-error";
+import { type Permission, REQUIRED_ROLE, type Scope, type Viewer, can } from "./roles";
+import { readViewer } from "./read-viewer";
+
+/** The signed-in viewer of the request, or AppError 401. */
+export async function requireViewer(request: Request): Promise<Viewer> {
+  const viewer = await readViewer(request.headers);
+  if (!viewer) {
+    throw new AppError("unauthorized", "Sign in to use the Shiplog API: this request carries no valid session.", {
+      headers: { "WWW-Authenticate": 'Cookie realm="shiplog"' },
+    });
+  }
+  return viewer;
+}
+
+/** The viewer if they hold `permission` for `scope` (fleet-wide when omitted); else 401 or 403 naming what is missing. */
+export async function requirePermission(request: Request, permission: Permission, scope?: Scope): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  assertPermission(viewer, permission, scope);
+  return viewer;
+}
+
+/** Throws 403 unless the viewer holds `permission` for `scope`. */
+export function assertPermission(viewer: Viewer, permission: Permission, scope?: Scope): void {
+  if (can(viewer, permission, scope)) return;
+  const where = scope?.teamId != null ? `for team ${scope.teamId} (or fleet-wide)` : "fleet-wide";
+  throw new AppError("forbidden", `Permission "${permission}" needs the ${REQUIRED_ROLE[permission]} role ${where}; ${viewer.email} does not have it.`, {
+    details: { permission, requiredRole: REQUIRED_ROLE[permission], teamId: scope?.teamId ?? null },
+  });
+}
