@@ -2,6 +2,7 @@
 // (inside the delivery's transaction, right after the application snapshot is recorded) for
 // one application, and by the rollback runner for every active rollback (time limits). A
 // failure stops the rest of its group: later waves are cancelled. Database work only.
+import { SYSTEM_ACTOR } from "./rollback-states";
 import type { DbOrTx } from "../db/client";
 import type { HealthStatus, OperationPhase, RollbackState } from "../generated/prisma/enums";
 import { decideRollbackProgress } from "./decide-rollback-progress";
@@ -70,14 +71,14 @@ export async function advanceRollbacks(
     const ref = { id: row.id, state: row.state, applicationId: row.application_id, groupId: row.group_id };
     if (progress.kind === "succeeded") {
       const moved = await transitionRollback(db, ref, "SUCCEEDED", {
-        actor: "shiplog",
+        actor: SYSTEM_ACTOR,
         note: `${row.application_name} runs ${row.to_version} healthy`,
         data: { resultDeploymentId: progress.deploymentId },
         at: now,
       });
       if (moved) result.succeeded.push(row.id);
     } else {
-      const moved = await transitionRollback(db, ref, "FAILED", { actor: "shiplog", note: progress.reason, data: { error: progress.reason }, at: now });
+      const moved = await transitionRollback(db, ref, "FAILED", { actor: SYSTEM_ACTOR, note: progress.reason, data: { error: progress.reason }, at: now });
       if (moved) {
         result.failed.push(row.id);
         if (row.group_id) await stopRollbackGroup(db, row.group_id, `rollback #${row.id} failed: ${progress.reason}`, now);

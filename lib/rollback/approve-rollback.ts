@@ -1,6 +1,7 @@
 // A second person approves a rollback that waits for approval (production, when
 // SHIPLOG_ROLLBACK_APPROVAL=production): every rollback of its group moves to APPROVED, with
 // the approver recorded and audited. The requester can never approve their own rollback.
+import { recordAuditEvent } from "../audit/record-audit-event";
 import type { Db } from "../db/client";
 import { AppError } from "../http/app-error";
 import type { RollbackActor } from "./rollback-plan";
@@ -10,6 +11,18 @@ export async function approveRollback(db: Db, rollbackId: number, who: RollbackA
   const rollback = await db.rollback.findUnique({ where: { id: rollbackId }, select: { id: true, groupId: true, requestedBy: true, approvedBy: true, state: true } });
   if (!rollback) throw new AppError("not_found", `Rollback ${rollbackId} does not exist.`);
   if (rollback.requestedBy === who.actor) {
+    // A refused attempt at the four-eyes rule is itself worth a record (nothing else changes).
+    await recordAuditEvent(db, {
+      actor: who.actor,
+      action: "rollback.approved",
+      targetType: "rollback",
+      targetId: String(rollback.id),
+      requestId: who.requestId ?? null,
+      outcome: "refused",
+      reason: "the requester cannot approve their own rollback",
+      detail: { groupId: rollback.groupId },
+      at: now,
+    });
     throw new AppError("forbidden", "You requested this rollback, so someone else must approve it.");
   }
   const group = await db.rollback.findMany({

@@ -8,7 +8,9 @@
 //  - a reason is required; production needs a second person's approval when configured.
 // The rollbacks, their first transitions and their audit events commit in one transaction.
 import { createHash } from "node:crypto";
+import { auditEventInputSchema } from "../audit/audit-event";
 import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
 import { decideRollbackPlan } from "./decide-rollback-plan";
 import { readPlanFacts } from "./plan-rollback";
@@ -89,11 +91,17 @@ export async function requestRollback(db: Db, rawInput: RequestRollbackInput, wh
             : []),
         ]),
       });
+      // One insert for the whole group (a release can run on hundreds of applications), each row
+      // validated as lib/audit's recordAuditEvent validates it.
+      const events = created.flatMap((rollback) => [
+        auditEventOf(rollback, null, "REQUESTED", { ...base, reason: input.reason, note: `roll back to ${plan.target!.version}` }),
+        ...(state === "APPROVED" ? [auditEventOf(rollback, "REQUESTED", "APPROVED", { ...base, note: "no approval required" })] : []),
+      ]);
       await tx.auditEvent.createMany({
-        data: created.flatMap((rollback) => [
-          auditEventOf(rollback, null, "REQUESTED", { ...base, reason: input.reason, note: `roll back to ${plan.target!.version}` }),
-          ...(state === "APPROVED" ? [auditEventOf(rollback, "REQUESTED", "APPROVED", { ...base, note: "no approval required" })] : []),
-        ]),
+        data: events.map((event) => {
+          const valid = auditEventInputSchema.parse(event);
+          return { ...valid, detail: (valid.detail ?? {}) as Prisma.InputJsonObject };
+        }),
       });
     });
   } catch (error) {

@@ -8,3 +8,6 @@ export const FINISHED_ROLLBACK_STATES = ["SUCCEEDED", "FAILED", "CANCELLED"] as 
 export function isActiveRollbackState(state: RollbackState): boolean {
   return (ACTIVE_ROLLBACK_STATES as readonly RollbackState[]).includes(state);
 }
+
+/** The actor of what Shiplog does by itself (tracking, time limits, next waves), as lib/audit names it. */
+export const SYSTEM_ACTOR = "system:rollbacks";

@@ -3,6 +3,7 @@
 // succeeded; executeRollback does nothing while an earlier wave is still syncing). The route
 // that requests or approves a rollback executes it at once; this pass catches the next waves
 // (Argo CD events finish a wave inside the ingestion worker, which makes no outbound calls).
+import { SYSTEM_ACTOR } from "./rollback-states";
 import type { Db } from "../db/client";
 import { advanceRollbacks } from "./advance-rollbacks";
 import { executeRollback } from "./execute-rollback";
@@ -23,7 +24,7 @@ export async function runDueRollbacks(db: Db, deps: RollbackDependencies): Promi
   const executed: number[] = [];
   const failed = [...advanced.failed];
   for (const { id } of due) {
-    const result = await executeRollback(db, id, { actor: "shiplog" }, deps);
+    const result = await executeRollback(db, id, { actor: SYSTEM_ACTOR }, deps);
     executed.push(...result.executed);
     failed.push(...result.failed);
   }

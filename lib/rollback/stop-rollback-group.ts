@@ -1,5 +1,6 @@
 // Stops a group at its first failure: every rollback of it that has not started (waiting for
 // approval or for its wave) is cancelled, with the failure as the reason.
+import { SYSTEM_ACTOR } from "./rollback-states";
 import type { DbOrTx } from "../db/client";
 import { transitionRollback } from "./transition-rollback";
 
@@ -10,7 +11,7 @@ export async function stopRollbackGroup(db: DbOrTx, groupId: string, reason: str
   });
   const cancelled: number[] = [];
   for (const rollback of pending) {
-    if (await transitionRollback(db, rollback, "CANCELLED", { actor: "shiplog", reason, note: reason, at: now })) cancelled.push(rollback.id);
+    if (await transitionRollback(db, rollback, "CANCELLED", { actor: SYSTEM_ACTOR, reason, note: reason, at: now })) cancelled.push(rollback.id);
   }
   return cancelled;
 }

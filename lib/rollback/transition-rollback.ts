@@ -1,16 +1,18 @@
 // Moves one rollback from the state it was read in to the next, only if nobody moved it
 // meanwhile (a conditional UPDATE), and records the transition and its audit event in the
-// caller's transaction: either all three are written or none.
+// caller's transaction (lib/audit): either all three are written or none.
 import type { DbOrTx } from "../db/client";
 import type { RollbackState } from "../generated/prisma/enums";
-import { Prisma } from "../generated/prisma/client";
+import type { Prisma } from "../generated/prisma/client";
+import type { AuditEventInput } from "../audit/audit-event";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import { FINISHED_ROLLBACK_STATES } from "./rollback-states";
 
 /** The audit action of reaching each state (issue 5: requested, approved, executed, finished). */
 export const AUDIT_ACTION_BY_STATE: Record<RollbackState, string> = {
   REQUESTED: "rollback.requested",
   APPROVED: "rollback.approved",
-  EXECUTING: "rollback.execution_started",
+  EXECUTING: "rollback.started",
   WAITING_FOR_SYNC: "rollback.executed",
   SUCCEEDED: "rollback.finished",
   FAILED: "rollback.finished",
@@ -40,11 +42,11 @@ export async function transitionRollback(tx: DbOrTx, rollback: RollbackRef, to: 
   await tx.rollbackTransition.create({
     data: { rollbackId: rollback.id, fromState: rollback.state, toState: to, actor: options.actor, note: options.note ?? null, at: options.at },
   });
-  await tx.auditEvent.create({ data: auditEventOf(rollback, rollback.state, to, options) });
+  await recordAuditEvent(tx, auditEventOf(rollback, rollback.state, to, options));
   return true;
 }
 
-export function auditEventOf(rollback: Omit<RollbackRef, "state">, from: RollbackState | null, to: RollbackState, options: TransitionOptions): Prisma.AuditEventCreateManyInput {
+export function auditEventOf(rollback: Omit<RollbackRef, "state">, from: RollbackState | null, to: RollbackState, options: TransitionOptions): AuditEventInput {
   return {
     at: options.at,
     actor: options.actor,

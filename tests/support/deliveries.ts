@@ -65,7 +65,9 @@ export const deliveries = () => getDb().webhookDelivery.findMany({ orderBy: { id
 
 /** Empties webhook_deliveries and every projection, for a test that starts from nothing. */
 export async function resetAll(): Promise<void> {
+  // CASCADE: tables outside the fleet model may refer to teams (team-scoped role grants).
   await getDb().$executeRaw`
     TRUNCATE webhook_deliveries, deployment_events, release_commits, pull_request_commits, rollback_transitions, rollbacks,
-      deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams`;
+      deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams
+    CASCADE`;
 }

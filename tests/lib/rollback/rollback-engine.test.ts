@@ -196,7 +196,10 @@ describe("requestRollback guardrails", () => {
     expect(requested).toMatchObject({ state: "REQUESTED", approvalRequired: true });
     const id = requested.rollbackIds[0]!;
     expect(await executeRollback(db, id, { actor: "ann@acme.dev" }, deps())).toMatchObject({ executed: [] });
-    await expect(approveRollback(db, id, { actor: "ann@acme.dev" })).rejects.toMatchObject({ code: "forbidden", message: "You requested this rollback, so someone else must approve it." });
+    const refusedMarker = await auditMarker();
+    await expect(approveRollback(db, id, { actor: "ann@acme.dev", requestId: "req-a" })).rejects.toMatchObject({ code: "forbidden", message: "You requested this rollback, so someone else must approve it." });
+    expect(await db.rollback.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "REQUESTED", approvedBy: null });
+    expect((await auditSince(refusedMarker)).map((event) => [event.action, event.actor, event.outcome, event.requestId])).toEqual([["rollback.approved", "ann@acme.dev", "refused", "req-a"]]);
     const marker = await auditMarker();
     await approveRollback(db, id, { actor: "bob@acme.dev", requestId: "req-b" }, clock);
     expect(await db.rollback.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "APPROVED", approvedBy: "bob@acme.dev" });
@@ -245,7 +248,7 @@ describe("executeRollback and tracking", () => {
     expect(failed!.error).not.toContain(argo.token);
     expect(argo.rollbacks).toEqual([]);
     expect((await auditSince(marker)).map((event) => [event.action, event.outcome])).toEqual([
-      ["rollback.execution_started", "success"],
+      ["rollback.started", "success"],
       ["rollback.finished", "failure"],
     ]);
   });
