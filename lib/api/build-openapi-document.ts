@@ -24,6 +24,10 @@ import { deliveryIdParams, replayedDeliverySchema, replayFailedQuery } from "../
 import { BODY_LIMITS } from "../ingest/read-body-with-limit";
 import type { Readiness } from "../ops/check-readiness";
 import { compareReleasesParams, releaseComparisonSchema } from "../releases/compare-releases";
+import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-events";
+import { listUsersQuery } from "../users/list-users";
+import { grantRoleBody, reasonBody, userPageSchema } from "../users/user-view";
+import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
 import { getReleaseParams, releaseDetailSchema } from "../releases/get-release";
 import { getServiceParams, serviceDetailSchema } from "../services/get-service";
 import { listServicesQuery, servicePageSchema } from "../services/list-services";
@@ -34,7 +38,7 @@ type ErrorResponseName = keyof typeof errorResponses;
 type ResponseSpec = { description: string; schema?: z.ZodType | JsonSchema; contentType?: string } | ErrorResponseName;
 
 type OperationSpec = {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   path: string;
   operationId: string;
   summary: string;
@@ -326,7 +330,79 @@ const operations: OperationSpec[] = [
     body: { description: "The build report.", schema: buildReportSchema, maxBytes: BODY_LIMITS.BUILD },
     responses: { ...webhookResponses, 409: "Conflict" },
   },
+  // ------------------------------------------------------------ administration (admin role, same-origin, audited)
+  ...adminOperations(),
 ];
+
+function adminOperations(): OperationSpec[] {
+  const forbidden = { description: "Not an admin (fleet-wide), or a cross-site request (another Origin, or none with a session cookie)." };
+  const adminErrors = { 400: "BadRequest", 401: "Unauthorized", 403: forbidden, 500: "InternalError", 503: "Unavailable" } as const;
+  const userIdParams = z.object({ id: z.string().meta({ description: "The user's id (from GET /api/v1/users)." }) });
+  return [
+    {
+      method: "get", path: "/api/v1/audit", operationId: "listAuditEvents", tag: "admin",
+      summary: "The audit log",
+      description:
+        "Privileged actions (rollbacks requested, approved, executed and finished; roles granted and revoked; sessions revoked; webhook tokens created and revoked; deliveries replayed; " +
+        "DORA definitions changed), newest first, each written in the same transaction as the action. Filter by actor, action, target, outcome and time. Admin only; nothing edits or deletes them.",
+      query: listAuditEventsQuery,
+      responses: { 200: { description: "One page of audit events.", schema: auditEventPageSchema }, ...adminErrors },
+    },
+    {
+      method: "get", path: "/api/v1/users", operationId: "listUsers", tag: "admin",
+      summary: "People and their roles",
+      description: "Everyone who can sign in, by email, with their grants (role, team or fleet-wide, manual or from the identity provider) and live session counts. Admin only.",
+      query: listUsersQuery,
+      responses: { 200: { description: "One page of people.", schema: userPageSchema }, ...adminErrors },
+    },
+    {
+      method: "post", path: "/api/v1/users/{id}/grants", operationId: "grantRole", tag: "admin",
+      summary: "Grant a role",
+      description: "A manual grant of viewer, engineer, sre or admin, fleet-wide or for one team. Audited as `role.granted`. 409 when the person already holds exactly that grant.",
+      params: userIdParams,
+      body: { description: "The role, the team (or null for fleet-wide) and an optional reason.", schema: grantRoleBody, maxBytes: 16 * 1024 },
+      responses: { 200: { description: "The new grant's id.", schema: z.object({ id: z.number().int() }) }, ...adminErrors, 404: "NotFound", 409: { description: "Already granted." } },
+    },
+    {
+      method: "delete", path: "/api/v1/users/{id}/grants/{grantId}", operationId: "revokeRole", tag: "admin",
+      summary: "Revoke a role",
+      description:
+        "Removes a manual grant; it stops working within a minute. Audited as `role.revoked`. 409 for grants from the identity provider (change the group instead) and for the last fleet-wide admin.",
+      params: userIdParams.extend({ grantId: z.string().meta({ description: "The grant's id." }) }),
+      body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: reasonBody, maxBytes: 16 * 1024 },
+      responses: { 204: { description: "Revoked." }, ...adminErrors, 404: "NotFound", 409: { description: "An identity-provider grant, or the last fleet-wide admin." } },
+    },
+    {
+      method: "delete", path: "/api/v1/users/{id}/sessions", operationId: "revokeSessions", tag: "admin",
+      summary: "Sign a person out everywhere",
+      description: "Deletes every server-side session of the person; their next request needs a new sign-in. Audited as `sessions.revoked`.",
+      params: userIdParams,
+      body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: reasonBody, maxBytes: 16 * 1024 },
+      responses: { 200: { description: "How many sessions ended.", schema: z.object({ revoked: z.number().int() }) }, ...adminErrors, 404: "NotFound" },
+    },
+    {
+      method: "get", path: "/api/v1/webhook-tokens", operationId: "listWebhookTokens", tag: "admin",
+      summary: "Webhook tokens",
+      description: "The bearer tokens stored in the database for Argo CD and CI senders: name, source, created, revoked. Never the token (only its SHA-256 is kept).",
+      responses: { 200: { description: "Every token, live ones first.", schema: webhookTokenListSchema }, ...adminErrors },
+    },
+    {
+      method: "post", path: "/api/v1/webhook-tokens", operationId: "createWebhookToken", tag: "admin",
+      summary: "Create a webhook token",
+      description: "Creates a bearer token for Argo CD (`argocd`) or CI (`build`). The answer carries the token: it is shown this once. Audited as `token.created` (without the token).",
+      body: { description: "Source, name and an optional reason.", schema: createWebhookTokenBody, maxBytes: 16 * 1024 },
+      responses: { 201: { description: "Created; copy `token` now.", schema: createdWebhookTokenSchema }, ...adminErrors, 409: { description: "A token of that source already has that name." } },
+    },
+    {
+      method: "delete", path: "/api/v1/webhook-tokens/{id}", operationId: "revokeWebhookToken", tag: "admin",
+      summary: "Revoke a webhook token",
+      description: "The next delivery presenting it gets 401. Audited as `token.revoked`. 409 when it was already revoked.",
+      params: z.object({ id: z.string().meta({ description: "The token's id." }) }),
+      body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: revokeWebhookTokenBody, maxBytes: 16 * 1024 },
+      responses: { 200: { description: "The revoked token.", schema: webhookTokenViewSchema }, ...adminErrors, 404: "NotFound", 409: { description: "Already revoked." } },
+    },
+  ];
+}
 
 // ---------------------------------------------------------------- assembly
 
