@@ -28,6 +28,10 @@ import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-
 import { listUsersQuery } from "../users/list-users";
 import { grantRoleBody, reasonBody, userPageSchema } from "../users/user-view";
 import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
+import { rollbackGroupSchema, rollbackIdParams } from "../rollback/get-rollback-group";
+import { listRollbacksQuery, rollbackPageSchema } from "../rollback/list-rollbacks";
+import { requestRollbackBodySchema } from "../rollback/request-rollback-body";
+import { planRollbackInputSchema, rollbackPlanSchema } from "../rollback/rollback-plan";
 import { getReleaseParams, releaseDetailSchema } from "../releases/get-release";
 import { getServiceParams, serviceDetailSchema } from "../services/get-service";
 import { listServicesQuery, servicePageSchema } from "../services/list-services";
@@ -74,6 +78,7 @@ const errorResponses = {
   BadRequest: { description: "A parameter or the body is invalid; the message names it." },
   Unauthorized: { description: "Missing, malformed, wrong or revoked credential." },
   NotFound: { description: "Nothing has that id or name." },
+  Forbidden: { description: "Signed in, but without the permission this needs (the message names the role and team), or a cross-site request (an Origin other than Shiplog's, or none with a session cookie)." },
   Conflict: { description: "An Idempotency-Key reused for a different body." },
   PayloadTooLarge: { description: "The body is over the endpoint's limit." },
   InternalError: { description: "An unexpected failure, logged with the request id; the answer says nothing more." },
@@ -241,6 +246,59 @@ const operations: OperationSpec[] = [
     responses: {
       202: { description: "How many deliveries were queued again.", schema: z.object({ replayed: z.number().int() }) },
       ...readErrors,
+    },
+  },
+  {
+    method: "post", path: "/api/v1/rollbacks/plan", operationId: "planRollback", tag: "rollbacks",
+    summary: "Plan a rollback (changes nothing)",
+    description:
+      "For an application, a deployment's application or every application running a release: the target (default: the last release that was healthy there) and the candidates, " +
+      "the method per application (Argo CD rollback, or a GitOps pull request where auto-sync is on), clusters and waves, whether a second person must approve, what blocks it, " +
+      "and with `dryRun: true` Argo CD's (or GitHub's) answer to a dry run. Needs the rollback permission (sre) for the service's team; same-origin only.",
+    body: { description: "The scope, optionally the target release and method.", schema: planRollbackInputSchema, maxBytes: 16 * 1024 },
+    responses: { 200: { description: "The plan.", schema: rollbackPlanSchema }, 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 500: "InternalError", 503: "Unavailable" },
+  },
+  {
+    method: "post", path: "/api/v1/rollbacks", operationId: "requestRollback", tag: "rollbacks",
+    summary: "Request a rollback",
+    description:
+      "Plans again on the server (a client's plan is never trusted) and creates one rollback per application, in one group. A reason and an Idempotency-Key header are required: " +
+      "the same person and key answer the same rollback (200, `replayed: true`) instead of a second one. One active rollback per application: 409 naming the one that holds it. " +
+      "Without approval needed it starts at once; otherwise it waits in `REQUESTED` for another SRE. Needs the rollback permission for the service's team; same-origin only.",
+    headers: [{ name: "Idempotency-Key", required: true, description: "8–200 characters, one per rollback dialog; reuse it when retrying." }],
+    body: { description: "Scope, target release, optional method, and the reason.", schema: requestRollbackBodySchema, maxBytes: 16 * 1024 },
+    responses: {
+      201: { description: "Requested: the group and its rollback ids; `url` is the rollback's page.", schema: z.object({ groupId: z.string(), rollbackIds: z.array(z.number().int()), replayed: z.boolean(), state: z.enum(["REQUESTED", "APPROVED"]), approvalRequired: z.boolean(), url: z.string() }) },
+      200: { description: "The same request made before (same person and Idempotency-Key): the same rollback." },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "An application is already being rolled back; `details.rollbackId` names the rollback holding it." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "get", path: "/api/v1/rollbacks", operationId: "listRollbacks", tag: "rollbacks",
+    summary: "Rollbacks, newest first",
+    description: "One row per application rolled back; filter by state (`requested` lists pending approvals, `active`, `finished`) and service.",
+    query: listRollbacksQuery,
+    responses: { 200: { description: "One page of rollbacks.", schema: rollbackPageSchema }, ...readErrors, 401: "Unauthorized" },
+  },
+  {
+    method: "get", path: "/api/v1/rollbacks/{id}", operationId: "getRollback", tag: "rollbacks",
+    summary: "One rollback, with its group",
+    description: "Every rollback of its group (a release across clusters, by wave) with transitions (who, when, note), pull request links and errors in plain words, and the group's state.",
+    params: rollbackIdParams,
+    responses: { 200: { description: "The rollback group.", schema: rollbackGroupSchema }, ...readErrors, 401: "Unauthorized", 404: "NotFound" },
+  },
+  {
+    method: "post", path: "/api/v1/rollbacks/{id}/approve", operationId: "approveRollback", tag: "rollbacks",
+    summary: "Approve a rollback waiting for approval",
+    description: "Approves every rollback of the group and starts it. The requester never can (403); needs the approve-rollback permission (sre) for the service's team; same-origin only.",
+    params: rollbackIdParams,
+    responses: {
+      200: { description: "The rollback group after approval.", schema: rollbackGroupSchema },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "Not waiting for approval (already approved, running or finished)." },
+      500: "InternalError", 503: "Unavailable",
     },
   },
   {
@@ -525,7 +583,7 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     tags: [
       { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" }, { name: "metrics" },
-      { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
+      { name: "rollbacks" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     paths,
     components: {

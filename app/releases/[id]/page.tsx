@@ -2,15 +2,20 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { idField } from "@/lib/api/query-fields";
+import { can } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
 import { compareReleases } from "@/lib/releases/compare-releases";
 import { getRelease } from "@/lib/releases/get-release";
 import { listReleasesAround } from "@/lib/releases/list-releases-around";
+import { findServiceTeamId } from "@/lib/rollback/find-service-team-id";
 import { ReleaseCommits } from "./_components/release-commits";
 import { ReleaseComparisonSection } from "./_components/release-comparison";
 import { ReleaseHeader } from "./_components/release-header";
 import { ReleaseRollbacks } from "./_components/release-rollbacks";
 import { ReleaseRollout } from "./_components/release-rollout";
+import { RollbackReleasePanel } from "./_components/rollback-release-panel";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -28,6 +33,7 @@ const loadRelease = cache((id: number) => getRelease(id));
 export default async function ReleasePage({ params, searchParams }: Props) {
   // Rendered per request: rollouts change by the minute, and `next build` has no database.
   await connection();
+  const viewer = await requirePageViewer();
   const id = idField.safeParse((await params).id);
   if (!id.success) notFound();
   const compareParam = (await searchParams).compare;
@@ -41,11 +47,14 @@ export default async function ReleasePage({ params, searchParams }: Props) {
   ]);
   if (!release) notFound();
   const now = new Date();
+  // Roll back controls only for people allowed to roll back this service; the routes check again.
+  const canRollback = can(viewer, "rollback", { teamId: await findServiceTeamId(getDb(), release.service.id) });
 
   return (
     <div className="space-y-10">
       <ReleaseHeader release={release} now={now} />
-      <ReleaseRollout release={release} now={now} />
+      {canRollback ? <RollbackReleasePanel release={release} /> : null}
+      <ReleaseRollout release={release} now={now} canRollback={canRollback} />
       <ReleaseCommits release={release} now={now} />
       <ReleaseComparisonSection
         release={release}

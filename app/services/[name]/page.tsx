@@ -2,8 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { cache, Suspense } from "react";
 import { DoraSummary } from "@/components/metrics/dora-summary";
+import { can } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+import { findServiceTeamId } from "@/lib/rollback/find-service-team-id";
 import { getService, getServiceParams } from "@/lib/services/get-service";
 import { DeploymentHistory } from "./_components/deployment-history";
 import { RecentReleases } from "./_components/recent-releases";
@@ -27,9 +31,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ServicePage({ params }: Props) {
   // Rendered per request: what runs where changes by the minute, and `next build` has no database.
   await connection();
+  const viewer = await requirePageViewer();
   const service = await loadService((await params).name);
   if (!service) notFound();
   const now = new Date();
+  // Roll back controls only for people allowed to roll back this service; the routes check again.
+  const canRollback = can(viewer, "rollback", { teamId: await findServiceTeamId(getDb(), service.id) });
   const timelineHref = `/timeline?service=${encodeURIComponent(service.name)}`;
 
   return (
@@ -83,7 +90,7 @@ export default async function ServicePage({ params }: Props) {
         <h2 id="running-heading" className="text-lg font-semibold text-zinc-950">
           What runs where
         </h2>
-        <ServiceEnvironments service={service} now={now} />
+        <ServiceEnvironments service={service} now={now} canRollback={canRollback} />
       </section>
 
       <section aria-labelledby="dora-heading" className="space-y-3">

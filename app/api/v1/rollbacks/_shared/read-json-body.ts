@@ -1,0 +1,15 @@
+// A rollback route's JSON body: at most 16 KB, and a 400 saying so when it is not JSON.
+import { AppError } from "@/lib/http/app-error";
+
+const MAX_BYTES = 16 * 1024;
+
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (Buffer.byteLength(text, "utf8") > MAX_BYTES) throw new AppError("payload_too_large", `The body must be at most ${MAX_BYTES} bytes.`);
+  if (text.trim() === "") throw new AppError("bad_request", "The body must be a JSON object.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON.");
+  }
+}
