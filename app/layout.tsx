@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
+import { UserMenu } from "./_auth/user-menu";
 import { SearchBox } from "@/components/search-box";
 import { NavLink } from "@/components/ui/nav-link";
 import { Providers } from "./providers";
@@ -38,6 +39,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </ul>
             </nav>
             <SearchBox />
+            <Suspense fallback={null}>
+              <UserMenu />
+            </Suspense>
           </div>
         </header>
         <main className="mx-auto max-w-7xl px-6 py-8">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { Suspense } from "react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -21,6 +22,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function FleetPage({ searchParams }: Props) {
   // Rendered per request: the fleet changes constantly, and `next build` has no database.
   await connection();
+  await requirePageViewer();
   const reading = readFleetView(await searchParams);
   const [fleet, firstPage] = await Promise.all([
     getFleetOverview(),

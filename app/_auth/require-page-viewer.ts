@@ -6,9 +6,9 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { readViewer } from "@/lib/auth/read-viewer";
 import { type Permission, type Scope, type Viewer, can } from "@/lib/auth/roles";
+import { PATH_HEADER, signInPath } from "./require-page-viewer-path";
 
-/** The header proxy.ts sets to the requested path and query, so the page knows where to come back to. */
-export const PATH_HEADER = "x-shiplog-path";
+export { PATH_HEADER, signInPath };
 
 export async function requirePageViewer(permission?: Permission, scope?: Scope): Promise<Viewer> {
   const requestHeaders = await headers();
@@ -16,10 +16,4 @@ export async function requirePageViewer(permission?: Permission, scope?: Scope):
   if (!viewer) redirect(signInPath(requestHeaders.get(PATH_HEADER)));
   if (permission && !can(viewer, permission, scope)) notFound();
   return viewer;
-}
-
-/** /sign-in?next=<path>, keeping only same-site paths. */
-export function signInPath(next: string | null): string {
-  const safe = next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/sign-in") ? next : null;
-  return safe ? `/sign-in?next=${encodeURIComponent(safe)}` : "/sign-in";
 }

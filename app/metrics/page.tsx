@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { Suspense } from "react";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
 import { buildMetricsHref } from "@/lib/metrics/build-metrics-href";
@@ -22,6 +23,7 @@ const DRILL_TITLES = { deployments: "deployment frequency", failures: "change fa
 export default async function MetricsPage({ searchParams }: Props) {
   // Rendered per request: the numbers move with every deployment, and `next build` has no database.
   await connection();
+  await requirePageViewer();
   const raw = await searchParams;
   const parsed = metricsPageQuery.safeParse(withoutBlanks(raw));
   const options = await listDoraScopeOptions();

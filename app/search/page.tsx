@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { EmptyState } from "@/components/ui/empty-state";
 import { findServicesByName } from "@/lib/search/find-services-by-name";
 import { EMPTY_SEARCH, NOTHING_MATCHES, routeSearchQuery } from "@/lib/trace/route-search-query";
@@ -16,6 +17,7 @@ type Props = { searchParams: Promise<{ q?: string | string[] }> };
 export default async function SearchPage({ searchParams }: Props) {
   // Service names change as Argo CD reports new applications; `next build` has no database.
   await connection();
+  await requirePageViewer();
   const raw = (await searchParams).q;
   const text = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, 200) ?? "";
   const matches = text === "" ? [] : await findServicesByName(text, { limit: MAX_MATCHES });

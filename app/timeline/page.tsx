@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { listDeployments, listDeploymentsQuery } from "@/lib/deployments/list-deployments";
 import { listTimelineFilterOptions } from "@/lib/deployments/list-timeline-filter-options";
 import { toTimelinePage } from "@/lib/deployments/timeline-deployment";
@@ -16,6 +17,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function TimelinePage({ searchParams }: Props) {
   // Rendered per request: deployments arrive constantly, and `next build` has no database.
   await connection();
+  await requirePageViewer();
   const raw = await searchParams;
   const filters = readTimelineFilters(raw);
   // The same validation as GET /api/v1/deployments, so the page refuses what the API would.

@@ -29,6 +29,8 @@ export function createAuth(db: Db, settings: Config = config()) {
     appName: "Shiplog",
     baseURL,
     basePath: "/api/auth",
+    // Without a public URL, the two loopback spellings of the embedded default are both Shiplog.
+    trustedOrigins: settings.SHIPLOG_PUBLIC_URL ? [] : [`http://localhost:${settings.PORT}`, `http://127.0.0.1:${settings.PORT}`],
     secret: authSecret(),
     database: prismaAdapter(db, { provider: "postgresql" }),
     emailAndPassword: {

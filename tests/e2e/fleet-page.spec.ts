@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { formatRelativeTime } from "../../lib/format/format-time";
 import { accessibilityViolations, type CheckedPage, saveScreenshot, useBrowser } from "../support/browser";
+import { e2eViewer } from "../support/sign-in";
 
 const HOUR = 3_600_000;
 const browser = useBrowser();
@@ -428,7 +429,8 @@ describe("the health matrix", () => {
 
 describe("GET /api/v1/fleet/matrix", () => {
   const api = async (query: string) => {
-    const response = await fetch(new URL(`/api/v1/fleet/matrix${query}`, inject("shiplogUrl")), { headers: { "Accept-Encoding": "gzip" } });
+    const { cookie } = await e2eViewer();
+    const response = await fetch(new URL(`/api/v1/fleet/matrix${query}`, inject("shiplogUrl")), { headers: { "Accept-Encoding": "gzip", cookie } });
     return { status: response.status, body: await response.json() };
   };
 

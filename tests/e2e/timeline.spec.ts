@@ -12,6 +12,7 @@ import { getDb } from "../../lib/db/client";
 import { seedDemoFleetIfEmpty } from "../../prisma/demo-fleet/seed-demo-fleet";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
+import type { TestUser } from "../support/sign-in";
 import { argocdApplication } from "../support/webhooks";
 
 const browser = useBrowser();
@@ -173,6 +174,7 @@ describe("filters that cannot be used or match nothing", () => {
 
 describe("live updates", () => {
   let liveUrl: string;
+  let liveViewer: TestUser;
   const cleanups: (() => Promise<unknown>)[] = [];
   const { argocdToken } = inject("webhookCredentials");
 
@@ -189,6 +191,7 @@ describe("live updates", () => {
     const server = await startShiplogServer(database.url, { SHIPLOG_INLINE_WORKER: "true" });
     cleanups.unshift(server.stop);
     liveUrl = server.url;
+    liveViewer = await server.signIn([{ role: "viewer", teamId: null }]);
   }, 120_000);
 
   afterAll(async () => {
@@ -218,7 +221,7 @@ describe("live updates", () => {
   }
 
   it("shows a deployment reported while the page is open, marked new, without a reload or a jump", async () => {
-    const { page, problems } = await browser.openPage({ width: 1280, height: 800 });
+    const { page, problems } = await browser.openPage({ width: 1280, height: 800, as: liveViewer });
     await page.goto(`${liveUrl}/timeline`);
     await page.locator("tbody tr").first().waitFor();
     await page.locator('[data-stream-state="live"]').waitFor();
@@ -252,7 +255,7 @@ describe("live updates", () => {
   });
 
   it("falls back to polling when the event stream cannot be opened", async () => {
-    const { page, problems } = await browser.openPage();
+    const { page, problems } = await browser.openPage({ as: liveViewer });
     // A proxy that refuses the stream: the page must still see new deployments.
     await page.route("**/api/v1/deployments/stream", (route) => route.fulfill({ status: 502, body: "bad gateway" }));
     await page.goto(`${liveUrl}/timeline`);

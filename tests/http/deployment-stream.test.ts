@@ -10,6 +10,7 @@ import { argocdApplication } from "../support/webhooks";
 
 const { argocdToken } = inject("webhookCredentials");
 let baseUrl: string;
+let cookie: string;
 let db: ReturnType<typeof createDb>;
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   db = createDb(database.url);
   cleanups.unshift(() => db.$disconnect());
   baseUrl = server.url;
+  ({ cookie } = await server.signIn([{ role: "viewer", teamId: null }]));
 }, 90_000);
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ type SseEvent = { event: string; data: string; at: number };
 /** Opens the stream and collects its events as they arrive. */
 async function openStream(): Promise<{ response: Response; events: SseEvent[]; comments: string[]; close: () => void }> {
   const abort = new AbortController();
-  const response = await fetch(new URL("/api/v1/deployments/stream", baseUrl), { signal: abort.signal, headers: { accept: "text/event-stream" } });
+  const response = await fetch(new URL("/api/v1/deployments/stream", baseUrl), { signal: abort.signal, headers: { accept: "text/event-stream", cookie } });
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -118,7 +120,7 @@ describe("GET /api/v1/deployments/stream", () => {
       expect(JSON.parse(announced.data)).toEqual({ ids: [deployment!.id] });
 
       // What the timeline then refetches: the head of the list has it on top.
-      const head = (await (await fetch(new URL("/api/v1/deployments?service=stream-api", baseUrl))).json()) as { items: { id: number }[] };
+      const head = (await (await fetch(new URL("/api/v1/deployments?service=stream-api", baseUrl), { headers: { cookie } })).json()) as { items: { id: number }[] };
       expect(head.items[0]?.id).toBe(deployment!.id);
     } finally {
       stream.close();

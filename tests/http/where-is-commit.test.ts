@@ -14,6 +14,7 @@ import { argocdApplication, fixturesDir } from "../support/webhooks";
 
 const { argocdToken, buildToken, githubSecret } = inject("webhookCredentials");
 let baseUrl: string;
+let cookie: string;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -22,6 +23,7 @@ beforeAll(async () => {
   const server = await startShiplogServer(database.url, { SHIPLOG_INLINE_WORKER: "true" });
   cleanups.unshift(server.stop);
   baseUrl = server.url;
+  ({ cookie } = await server.signIn([{ role: "viewer", teamId: null }]));
 }, 90_000);
 
 afterAll(async () => {
@@ -94,7 +96,7 @@ async function sync(cluster: string, tag: string, startedAt: string): Promise<vo
 type Lookup = { matches: { commit: { sha: string }; services: { service: { name: string }; firstRelease: { version: string } | null; applications: { name: string; cluster: string; contains: boolean; currentRelease: { version: string } | null }[] }[] }[] };
 
 async function whereIs(commit: string): Promise<Lookup | undefined> {
-  const response = await fetch(new URL(`/api/v1/commits/${commit.slice(0, 10)}`, baseUrl));
+  const response = await fetch(new URL(`/api/v1/commits/${commit.slice(0, 10)}`, baseUrl), { headers: { cookie } });
   return response.status === 200 ? ((await response.json()) as Lookup) : undefined;
 }
 

@@ -2,18 +2,33 @@
 // a context whose `params` is a promise. Answers come back as status, headers and parsed JSON.
 import { getDb } from "../../lib/db/client";
 import { seedDemoFleet } from "../../prisma/demo-fleet/seed-demo-fleet";
+import { type TestUser, signIn, signedInRequest } from "./sign-in";
 
 type Handler<Params> = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
 
 export type ApiAnswer<Body = any> = { status: number; headers: Headers; body: Body };
 
+/**
+ * Calls a route handler as a signed-in person: by default a fleet-wide viewer created once per
+ * test file; `as` gives another user (signIn() from sign-in.ts) or null for an anonymous call.
+ */
 export async function callRoute<Params extends Record<string, string>>(
   handler: Handler<Params>,
   pathAndQuery: string,
   params: Params = {} as Params,
+  { as, init }: { as?: TestUser | null; init?: RequestInit } = {},
 ): Promise<ApiAnswer> {
-  const response = await handler(new Request(`http://shiplog.test${pathAndQuery}`), { params: Promise.resolve(params) });
+  const user = as === undefined ? await defaultViewer() : as;
+  const response = await handler(signedInRequest(user, `http://shiplog.test${pathAndQuery}`, init), { params: Promise.resolve(params) });
   return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+let viewer: Promise<TestUser> | undefined;
+
+/** The fleet-wide viewer route tests read as (one per test file and database). */
+export function defaultViewer(): Promise<TestUser> {
+  viewer ??= signIn([{ role: "viewer", teamId: null }]);
+  return viewer;
 }
 
 /** The demo clock: every test file's fleet is the same 12 services, whatever the date. */

@@ -9,6 +9,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { TestProject } from "vitest/node";
 import { TEST_AUTH_SECRET } from "../../lib/auth/auth-secret";
+import type { Grant } from "../../lib/auth/roles";
 import { createDb } from "../../lib/db/client";
 import { buildIfStale, checkBuildStale } from "../../lib/ops/build-if-stale";
 import { startWebServer } from "../../lib/ops/start-web-server";
@@ -17,6 +18,7 @@ import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { recordDemoFleetTrouble } from "./demo-fleet-trouble";
 import { type FileLock, holdFileLock } from "./hold-file-lock";
 import { createDatabase, freePort } from "./postgres-admin";
+import { type TestUser, signIn } from "./sign-in";
 
 export type WebhookCredentials = { argocdToken: string; buildToken: string; githubSecret: string };
 
@@ -139,7 +141,7 @@ async function holdFreshBuild(): Promise<FileLock> {
 export async function startShiplogServer(
   databaseUrl: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; stop: () => Promise<void>; signIn: (grants: Grant[]) => Promise<TestUser> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = startWebServer({ root, mode: "start", port, env: { ...serverEnv(databaseUrl, port), ...env } });
@@ -152,10 +154,17 @@ export async function startShiplogServer(
     await server.stop(5_000);
     throw error;
   }
+  let db: ReturnType<typeof createDb> | undefined;
   return {
     url,
     stop: async () => {
       await server.stop(5_000);
+      await db?.$disconnect();
+    },
+    // A user of this server's own database (its sessions are not the main e2e server's).
+    signIn: (grants: Grant[]) => {
+      db ??= createDb(databaseUrl);
+      return signIn(grants, { db });
     },
   };
 }

@@ -43,3 +43,11 @@ export function signedInRequest(user: Pick<TestUser, "cookie"> | null, url: stri
   if (!["GET", "HEAD"].includes(method) && !headers.has("origin")) headers.set("origin", full.origin);
   return new Request(full, { ...init, headers });
 }
+
+let viewer: Promise<TestUser> | undefined;
+
+/** One fleet-wide viewer per test file, in this process's database (the e2e server's, in e2e files). */
+export function e2eViewer(): Promise<TestUser> {
+  viewer ??= signIn([{ role: "viewer", teamId: null }]);
+  return viewer;
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { getDb } from "@/lib/db/client";
 import { findCommitLocations, parseCommitQuery, type CommitQuery } from "@/lib/trace/find-commit-locations";
 import { CommitSummary } from "./_components/commit-summary";
@@ -16,6 +17,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function CommitPage({ params }: Props) {
   // Rendered per request: deployments change constantly, and `next build` has no database.
   await connection();
+  await requirePageViewer();
   const text = searchedText((await params).sha);
   const query = parseCommitQuery(text);
   if (!query) notFound();

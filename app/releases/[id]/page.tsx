@@ -23,6 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const id = idField.safeParse((await params).id);
   if (!id.success) return { title: "Release not found" };
   await connection();
+  await requirePageViewer();
   const release = await loadRelease(id.data);
   return { title: release ? `${release.service.name} ${release.version}` : "Release not found" };
 }

@@ -24,6 +24,7 @@ const loadService = cache(async (segment: string) => {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   await connection();
+  await requirePageViewer();
   const service = await loadService((await params).name);
   return { title: service ? service.name : "Service not found" };
 }

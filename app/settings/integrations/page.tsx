@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { connection } from "next/server";
+import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { z } from "zod";
 import { strictQuery } from "@/lib/api/query-fields";
 import { derivePublicBaseUrl } from "@/lib/http/derive-public-base-url";
@@ -24,6 +25,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function IntegrationsPage({ searchParams }: Props) {
   // Rendered per request: deliveries arrive constantly, and `next build` has no database.
   await connection();
+  await requirePageViewer();
   const parsed = pageQuery.safeParse(await searchParams);
   const source = parsed.success ? parsed.data.source : undefined;
   const baseUrl = derivePublicBaseUrl(await headers());

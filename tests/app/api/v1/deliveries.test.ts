@@ -12,14 +12,18 @@ import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { processPendingDeliveries } from "@/lib/ingest/worker";
 import { argocdFixture, argocdNotification, insertDelivery, quietLog } from "../../../support/deliveries";
 import { callRoute } from "../../../support/read-api";
+import { type TestUser, signIn, signedInRequest } from "../../../support/sign-in";
 
 const db = getDb();
 const drain = () => processPendingDeliveries({ log: quietLog(), directory: new FleetDirectory(), retry: { baseDelayMs: 60_000 } });
 
+let engineer: Promise<TestUser> | undefined;
+
 type PostHandler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 
 async function post(handler: PostHandler, path: string, params: { id: string } = { id: "" }) {
-  const response = await handler(new Request(`http://shiplog.test${path}`, { method: "POST" }), { params: Promise.resolve(params) });
+  engineer ??= signIn([{ role: "engineer", teamId: null }]);
+  const response = await handler(signedInRequest(await engineer, path, { method: "POST" }), { params: Promise.resolve(params) });
   return { status: response.status, body: (await response.json()) as any };
 }
 

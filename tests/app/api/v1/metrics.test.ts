@@ -13,6 +13,7 @@ import { getDoraDefinitions } from "@/lib/metrics/get-dora-definitions";
 import { listDoraDays } from "@/lib/metrics/list-dora-days";
 import { resolveDoraWindow } from "@/lib/metrics/dora-window";
 import { callRoute, seedSmallFleet } from "../../../support/read-api";
+import { type TestUser, signIn, signedInRequest } from "../../../support/sign-in";
 
 const from = "2026-09-01";
 const to = "2026-11-24";
@@ -29,8 +30,11 @@ async function productionCounts(where = "TRUE") {
   return row!;
 }
 
+let admin: Promise<TestUser> | undefined;
+
 async function putDefinitions(body: string) {
-  const response = await putDefinitionsRoute(new Request("http://shiplog.test/api/v1/metrics/definitions", { method: "PUT", body }), undefined);
+  admin ??= signIn([{ role: "admin", teamId: null }]);
+  const response = await putDefinitionsRoute(signedInRequest(await admin, "/api/v1/metrics/definitions", { method: "PUT", body }), undefined);
   return { status: response.status, body: await response.json() };
 }
 

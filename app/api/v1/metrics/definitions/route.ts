@@ -1,17 +1,24 @@
 // GET /api/v1/metrics/definitions: the DORA definitions in force.
-// PUT: replaces them (validated; 400 with the reason) and recomputes the rollups. Anyone who
-// can reach the API can change them until sign-in and roles arrive (issue 5).
+// PUT: replaces them (validated; 400 with the reason) and recomputes the rollups; admins
+// only, same-origin requests only.
 import { jsonResponse } from "@/lib/api/json-response";
 import { AppError } from "@/lib/http/app-error";
+import { assertSameOrigin } from "@/lib/auth/check-origin";
+import { requirePermission } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { getDoraDefinitions } from "@/lib/metrics/get-dora-definitions";
 import { updateDoraDefinitions } from "@/lib/metrics/update-dora-definitions";
 
 const MAX_BODY_BYTES = 16_384;
 
-export const GET = withErrorHandling(async () => jsonResponse(await getDoraDefinitions()));
+export const GET = withErrorHandling(async (request) => {
+  await requirePermission(request, "read");
+  return jsonResponse(await getDoraDefinitions());
+});
 
 export const PUT = withErrorHandling(async (request) => {
+  assertSameOrigin(request);
+  await requirePermission(request, "admin");
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes.`);
   let body: unknown;

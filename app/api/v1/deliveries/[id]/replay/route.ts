@@ -1,10 +1,14 @@
 // POST /api/v1/deliveries/{id}/replay: puts one stored delivery back in the worker's queue.
-// Open to anyone who can reach Shiplog until sign-in and roles arrive (issue 5).
+// Needs the engineer role (replay) and a same-origin request.
 import { AppError } from "@/lib/http/app-error";
+import { assertSameOrigin } from "@/lib/auth/check-origin";
+import { requirePermission } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { deliveryIdParams, requestDeliveryReplay } from "@/lib/ingest/request-delivery-replay";
 
-export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (_request, { params }) => {
+export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  assertSameOrigin(request);
+  await requirePermission(request, "replay");
   const { id } = deliveryIdParams.parse(await params);
   const outcome = await requestDeliveryReplay(id);
   switch (outcome.kind) {

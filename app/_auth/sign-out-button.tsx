@@ -1,0 +1,22 @@
+"use client";
+
+import { useState } from "react";
+
+/** Ends the session on the server (the row is deleted), then shows the sign-in page. */
+export function SignOutButton() {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        await fetch("/api/auth/sign-out", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }).catch(() => undefined);
+        window.location.assign("/sign-in");
+      }}
+      className="rounded-md border border-zinc-300 px-2.5 py-1 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900"
+    >
+      Sign out
+    </button>
+  );
+}

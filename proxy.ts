@@ -1,0 +1,33 @@
+// Next 16's proxy (formerly middleware): a first, cheap gate on the session cookie's presence.
+// Pages without one redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
+// readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
+// and what its holder may do, is checked again in every route handler and page.
+import { type NextRequest, NextResponse } from "next/server";
+import { PATH_HEADER, signInPath } from "@/app/_auth/require-page-viewer-path";
+import { routeAccess } from "@/lib/auth/route-access";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const access = routeAccess(pathname);
+  if (access === "open") return NextResponse.next();
+  const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
+  if (!hasCookie) {
+    if (access === "api") {
+      return NextResponse.json(
+        { error: { code: "unauthorized", message: "Sign in to use the Shiplog API: this request carries no session cookie." } },
+        { status: 401, headers: { "Cache-Control": "no-store", "WWW-Authenticate": 'Cookie realm="shiplog"' } },
+      );
+    }
+    return NextResponse.redirect(new URL(signInPath(`${pathname}${search}`), request.url));
+  }
+  // Tells the page where it is, so requirePageViewer can send an expired session back here after sign-in.
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, `${pathname}${search}`);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  // Everything but Next's own assets; routeAccess decides the rest.
+  matcher: ["/((?!_next/static|_next/image).*)"],
+};
