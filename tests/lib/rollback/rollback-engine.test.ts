@@ -47,6 +47,7 @@ beforeEach(async () => {
   argo.failWith = undefined;
   github.repositories.clear();
   github.mergeRefusal = undefined;
+  github.delayMs = 0;
 });
 
 function deps(overrides: Partial<RollbackDependencies> = {}, timeoutMs = 1_000): RollbackDependencies {
@@ -350,6 +351,22 @@ describe("executeRollback and tracking", () => {
     expect(failed!.state).toBe("FAILED");
     expect(failed!.error).toMatch(/^GitHub: the branch is protected in acme\/deploy \(Protected branch update failed/);
     expect(failed!.error).not.toContain(github.token);
+  });
+});
+
+describe("GitHub time limits", () => {
+  it("a hanging GitHub: each call gives up at its time limit and the rollback fails saying so", async () => {
+    const app = await seed("payments-prod", "eu-1", { automated: true });
+    github.repositories.set("acme/deploy", fakeRepository({ "apps/payments/eu-1/kustomization.yaml": "images:\n  - name: payments\n    newTag: 2.0.0\n" }));
+    const target = await release("1.0.0");
+    const { rollbackIds } = await requestRollback(db, request(app.id, { targetReleaseId: target.id }), { actor: "sre@acme.dev" }, deps());
+    github.delayMs = 3_000;
+    const started = Date.now();
+    await executeRollback(db, rollbackIds[0]!, { actor: "sre@acme.dev" }, deps({}, 300));
+    expect(Date.now() - started).toBeLessThan(2_500);
+    const [failed] = await rollbacks();
+    expect(failed).toMatchObject({ state: "FAILED", error: expect.stringMatching(/^GitHub did not answer for acme\/deploy: GET \/repos\/acme\/deploy\/contents\/.*no answer within the time limit/) });
+    expect(github.repositories.get("acme/deploy")!.commits).toEqual([]);
   });
 });
 
