@@ -13,9 +13,11 @@ import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
-import { ConfigError, config, useDatabaseUrl } from "../lib/env";
+import { type Config, ConfigError, config, useDatabaseUrl } from "../lib/env";
 import { buildIfStale } from "../lib/ops/build-if-stale";
 import { describeWebhookEndpoints } from "../lib/ops/describe-webhook-endpoints";
+import { ensureAuthSecret } from "../lib/ops/ensure-auth-secret";
+import { ensureFirstAdmin } from "../lib/ops/ensure-first-admin";
 import { ensurePortFree } from "../lib/ops/ensure-port-free";
 import { startDatabase } from "../lib/ops/start-database";
 import { describeExit, startWebServer } from "../lib/ops/start-web-server";
@@ -82,6 +84,11 @@ async function main(): Promise<void> {
 
   if (settings.SHIPLOG_SEED === "demo") await seedDemoFleet(database.url, settings.SHIPLOG_DEMO_SERVICES);
 
+  const authSecret = await ensureAuthSecret(settings);
+  if (authSecret.source === "generated") log(`generated SHIPLOG_AUTH_SECRET and kept it in ${authSecret.file}`);
+  process.env.SHIPLOG_AUTH_SECRET = authSecret.secret;
+  await createFirstAdmin(database.url, { ...settings, SHIPLOG_AUTH_SECRET: authSecret.secret });
+
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     // What Next itself would set; it warns about any other value (e.g. "test").
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
     DATABASE_URL: database.url,
     PORT: String(settings.PORT),
     NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+    SHIPLOG_AUTH_SECRET: authSecret.secret,
   };
 
   if (mode === "start") {
@@ -121,6 +129,23 @@ async function main(): Promise<void> {
 }
 
 /** Fills an empty database with the demo fleet; a database with data is left alone. */
+/** The first start creates an administrator; a generated password is shown here, once. */
+async function createFirstAdmin(url: string, settings: Config): Promise<void> {
+  const db = createDb(url);
+  try {
+    const admin = await ensureFirstAdmin(db, settings);
+    if (!admin.created) return;
+    if (admin.password === null) {
+      log(`created the administrator ${admin.email} with the password from SHIPLOG_ADMIN_PASSWORD`);
+    } else {
+      log(`created the administrator ${admin.email}; one-time password (shown only now; keep it somewhere safe):`);
+      log(`    ${admin.password}`);
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function seedDemoFleet(url: string, services: number): Promise<void> {
   const db = createDb(url);
   try {
