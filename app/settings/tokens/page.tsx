@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { ForbiddenState } from "@/components/ui/forbidden-state";
+import { can } from "@/lib/auth/roles";
+import { listWebhookTokenViews } from "@/lib/webhook-tokens/list-webhook-token-views";
+import { requirePageViewer } from "../../_auth/require-page-viewer";
+import { asJson } from "../integrations/_components/as-json";
+import { CreateTokenForm } from "./_components/create-token-form";
+import { TokensTable } from "./_components/tokens-table";
+
+export const metadata: Metadata = { title: "Webhook tokens" };
+
+/** Bearer tokens for Argo CD and CI: listed by name (never the token), created (shown once), revoked. */
+export default async function TokensPage() {
+  await connection();
+  const viewer = await requirePageViewer();
+  if (!can(viewer, "admin")) {
+    return <ForbiddenState title="Webhook tokens are for admins">Ask a Shiplog admin for the admin role if you need it.</ForbiddenState>;
+  }
+  const tokens = await listWebhookTokenViews();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Webhook tokens</h1>
+        <p className="mt-1 max-w-3xl text-sm text-zinc-600">
+          Argo CD Notifications and CI present one of these as <code className="font-mono">Authorization: Bearer …</code> (set-up on the{" "}
+          <Link href="/settings/integrations">ingestion page</Link>). A token is shown once, when it is created; Shiplog keeps only its SHA-256.
+          Revoking one refuses the next delivery that presents it. Tokens in <code className="font-mono">ARGOCD_WEBHOOK_TOKENS</code> and{" "}
+          <code className="font-mono">BUILD_WEBHOOK_TOKENS</code> are configuration and not listed here.
+        </p>
+      </div>
+      <CreateTokenForm />
+      <TokensTable tokens={asJson(tokens)} />
+    </div>
+  );
+}
