@@ -142,4 +142,10 @@ async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDe
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+  // A refused dry run would fail the rollback too: say so before anyone clicks.
+  for (const app of plan.applications) {
+    if (app.dryRun.status === "failed" && app.dryRun.message) app.blockers.push(app.dryRun.message);
+  }
+  plan.blockers = [...new Set([...plan.blockers, ...plan.applications.flatMap((app) => app.blockers)])];
+  plan.executable = plan.executable && plan.blockers.length === 0;
 }

@@ -131,6 +131,15 @@ describe("planRollback", () => {
     expect(github.repositories.get("acme/deploy")!.commits).toEqual([]);
     expect(argo.rollbacks).toEqual([]);
   });
+
+  it("a dry run Argo CD refuses makes the plan not executable, in Argo CD's words", async () => {
+    const app = await seed("payments-prod", "eu-1");
+    argo.applications.get("payments-prod")!.spec = { syncPolicy: { automated: {} } };
+    const plan = await planRollback(db, { scope: { kind: "application", applicationId: app.id }, dryRun: true }, deps());
+    expect(plan.applications[0]!.dryRun).toEqual({ status: "failed", message: "Argo CD refused: auto-sync is enabled on payments-prod. Turn auto-sync off, or roll back with a GitOps pull request." });
+    expect(plan.executable).toBe(false);
+    expect(plan.blockers).toEqual([plan.applications[0]!.dryRun.message]);
+  });
 });
 
 describe("requestRollback guardrails", () => {
