@@ -1,0 +1,2 @@
+// oidc-provider ships no types; the tests use a small part of it (tests/support/oidc-issuer.ts).
+declare module "oidc-provider";
