@@ -28,6 +28,9 @@ export const replayFailedQuery = z.strictObject(
   strictQuery,
 );
 
+/** The optional body of a replay request: why (kept in the audit log). An empty body is fine. */
+export const replayBody = z.strictObject({ reason: z.string().max(2000).optional().meta({ description: "Why; kept in the audit log." }) });
+
 export const replayedDeliverySchema = z
   .object({
     id: z.number().int(),

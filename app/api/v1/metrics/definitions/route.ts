@@ -2,6 +2,8 @@
 // PUT: replaces them (validated; 400 with the reason) and recomputes the rollups; admins
 // only, same-origin requests only.
 import { jsonResponse } from "@/lib/api/json-response";
+import { auditContextOf } from "@/lib/audit/audit-context";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/app-error";
 import { assertSameOrigin } from "@/lib/auth/check-origin";
 import { requirePermission } from "@/lib/auth/require-viewer";
@@ -18,7 +20,7 @@ export const GET = withErrorHandling(async (request) => {
 
 export const PUT = withErrorHandling(async (request) => {
   assertSameOrigin(request);
-  await requirePermission(request, "admin");
+  const viewer = await requirePermission(request, "admin");
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES} bytes.`);
   let body: unknown;
@@ -27,5 +29,6 @@ export const PUT = withErrorHandling(async (request) => {
   } catch (error) {
     throw new AppError("bad_request", `The body is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  return jsonResponse(await updateDoraDefinitions(body));
+  // The change and its audit event (previous and new definitions) commit together.
+  return jsonResponse(await updateDoraDefinitions(body, getDb(), auditContextOf(viewer, request)));
 });
