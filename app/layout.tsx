@@ -17,6 +17,7 @@ const navigation = [
   { href: "/", label: "Fleet" },
   { href: "/timeline", label: "Timeline" },
   { href: "/metrics", label: "DORA" },
+  { href: "/rollbacks", label: "Rollbacks" },
   { href: "/settings/integrations", label: "Ingestion" },
 ];
 
