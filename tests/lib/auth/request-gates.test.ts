@@ -1,0 +1,113 @@
+// The pure gates: which paths the proxy leaves open, the same-origin rule for state-changing
+// requests, where sign-in sends people back to, and SHIPLOG_ROLE_MAPPINGS.
+import { describe, expect, it } from "vitest";
+import { signInPath } from "@/app/_auth/require-page-viewer-path";
+import { safeNextPath } from "@/app/sign-in/_components/sign-in-messages";
+import { assertSameOrigin } from "@/lib/auth/check-origin";
+import { mapGroupsToGrants } from "@/lib/auth/role-mappings";
+import { routeAccess } from "@/lib/auth/route-access";
+import { ConfigError, parseConfig } from "@/lib/env";
+
+describe("routeAccess", () => {
+  it.each([
+    ["/api/webhooks/argocd", "open"],
+    ["/api/webhooks/github", "open"],
+    ["/api/health", "open"],
+    ["/api/ready", "open"],
+    ["/api/auth/sign-in/email", "open"],
+    ["/api/auth/callback/oidc", "open"],
+    ["/api/v1/openapi.json", "open"],
+    ["/sign-in", "open"],
+    ["/_next/static/chunks/app.js", "open"],
+    ["/icon.svg", "open"],
+    ["/api/v1/services", "api"],
+    ["/api/v1/deliveries/replay", "api"],
+    ["/api/healthz", "api"],
+    ["/api/webhooksX", "api"],
+    ["/", "page"],
+    ["/timeline", "page"],
+    ["/sign-in-elsewhere", "page"],
+    ["/settings/integrations", "page"],
+  ] as const)("%s is %s", (path, access) => {
+    expect(routeAccess(path)).toBe(access);
+  });
+});
+
+describe("assertSameOrigin", () => {
+  const post = (headers: Record<string, string>, url = "http://shiplog.test/api/v1/deliveries/replay") => new Request(url, { method: "POST", headers });
+  const cookie = "shiplog.session_token=abc.def";
+
+  it("lets Shiplog's own pages through (request origin, Host behind a proxy, or SHIPLOG_PUBLIC_URL)", () => {
+    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test", cookie }), undefined)).not.toThrow();
+    expect(() => assertSameOrigin(post({ origin: "https://shiplog.example.com", cookie, host: "shiplog.example.com", "x-forwarded-proto": "https" }, "http://10.0.0.5:3000/x"), undefined)).not.toThrow();
+    expect(() => assertSameOrigin(post({ origin: "https://shiplog.example.com", cookie }, "http://10.0.0.5:3000/x"), "https://shiplog.example.com")).not.toThrow();
+  });
+
+  it("refuses another site's Origin, a null Origin, and a missing Origin with a session cookie", () => {
+    expect(() => assertSameOrigin(post({ origin: "https://evil.example", cookie }), undefined)).toThrow(/Origin https:\/\/evil.example is not Shiplog's own/);
+    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test.evil.example", cookie }), undefined)).toThrow();
+    expect(() => assertSameOrigin(post({ origin: "null", cookie }), undefined)).toThrow();
+    expect(() => assertSameOrigin(post({ cookie }), undefined)).toThrow(/no Origin/);
+    expect(() => assertSameOrigin(post({ cookie: `__Secure-${cookie}` }), undefined)).toThrow(/no Origin/);
+    try {
+      assertSameOrigin(post({ origin: "https://evil.example", cookie }), undefined);
+    } catch (error) {
+      expect(error).toMatchObject({ status: 403, code: "forbidden" });
+    }
+  });
+
+  it("lets a cookie-less request without Origin through (it carries no ambient credentials) and never checks reads", () => {
+    expect(() => assertSameOrigin(post({}), undefined)).not.toThrow();
+    expect(() => assertSameOrigin(new Request("http://shiplog.test/api/v1/services", { headers: { origin: "https://evil.example", cookie } }), undefined)).not.toThrow();
+  });
+});
+
+describe("where sign-in returns to", () => {
+  it("keeps same-site paths and drops everything else", () => {
+    expect(signInPath("/releases/12?tab=commits")).toBe("/sign-in?next=%2Freleases%2F12%3Ftab%3Dcommits");
+    expect(signInPath("/")).toBe("/sign-in");
+    expect(signInPath(null)).toBe("/sign-in");
+    expect(signInPath("//evil.example/")).toBe("/sign-in");
+    expect(signInPath("https://evil.example/")).toBe("/sign-in");
+    expect(safeNextPath("/timeline?service=a")).toBe("/timeline?service=a");
+    expect(safeNextPath("//evil.example")).toBe("/");
+    expect(safeNextPath("/\\evil.example")).toBe("/");
+    expect(safeNextPath("https://evil.example")).toBe("/");
+    expect(safeNextPath("/sign-in?next=/")).toBe("/");
+    expect(safeNextPath(undefined)).toBe("/");
+  });
+});
+
+describe("SHIPLOG_ROLE_MAPPINGS", () => {
+  it("parses mappings and explains a bad one to the operator", () => {
+    const settings = parseConfig({ SHIPLOG_ROLE_MAPPINGS: '[{"group":"platform-sre","role":"sre","team":"payments"},{"group":"eng","role":"engineer"}]' });
+    expect(settings.SHIPLOG_ROLE_MAPPINGS).toEqual([
+      { group: "platform-sre", role: "sre", team: "payments" },
+      { group: "eng", role: "engineer" },
+    ]);
+    expect(() => parseConfig({ SHIPLOG_ROLE_MAPPINGS: '[{"group":"x","role":"superuser"}]' })).toThrow(/SHIPLOG_ROLE_MAPPINGS\.0\.role: role must be one of viewer, engineer, sre, admin/);
+    expect(() => parseConfig({ SHIPLOG_ROLE_MAPPINGS: "platform-sre=sre" })).toThrow(/must be a JSON array like/);
+    expect(() => parseConfig({ OIDC_ISSUER_URL: "https://idp.example.com" })).toThrow(ConfigError);
+    expect(() => parseConfig({ OIDC_ISSUER_URL: "https://idp.example.com", OIDC_CLIENT_ID: "x", OIDC_CLIENT_SECRET: "hidden-value" })).not.toThrow();
+  });
+
+  it("maps groups to grants: default viewer, team mappings resolved by slug, unknown teams reported", () => {
+    const mappings = [
+      { group: "platform-sre", role: "sre" as const, team: "payments" },
+      { group: "platform-sre", role: "engineer" as const },
+      { group: "ghosts", role: "admin" as const, team: "nope" },
+      { group: "admins", role: "admin" as const },
+    ];
+    const teamIdOf = (slug: string) => (slug === "payments" ? 5 : null);
+    expect(mapGroupsToGrants(["platform-sre", "ghosts"], mappings, teamIdOf)).toEqual({
+      grants: [
+        { role: "viewer", teamId: null },
+        { role: "sre", teamId: 5 },
+        { role: "engineer", teamId: null },
+      ],
+      unknownTeams: ["nope"],
+    });
+    expect(mapGroupsToGrants([], mappings, teamIdOf, "none")).toEqual({ grants: [], unknownTeams: [] });
+    expect(mapGroupsToGrants(["admins", "admins"], mappings, teamIdOf, "none").grants).toEqual([{ role: "admin", teamId: null }]);
+  });
+});
