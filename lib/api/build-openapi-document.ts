@@ -122,7 +122,7 @@ const webhookResponses: Record<number, ResponseSpec> = {
 
 // ---------------------------------------------------------------- operations
 
-const readErrors = { 400: "BadRequest", 500: "InternalError", 503: "Unavailable" } as const;
+const readErrors = { 400: "BadRequest", 401: "Unauthorized", 500: "InternalError", 503: "Unavailable" } as const;
 
 const operations: OperationSpec[] = [
   {
@@ -229,11 +229,11 @@ const operations: OperationSpec[] = [
     summary: "Replay one delivery",
     description:
       "Puts the stored delivery back in the worker's queue (PENDING, attempts 0); the worker applies it within seconds. " +
-      "409 while a worker is applying it, or when it already waits in the queue. Open to anyone who can reach Shiplog until sign-in arrives.",
+      "409 while a worker is applying it, or when it already waits in the queue. Needs the engineer role fleet-wide and a same-origin request.",
     params: deliveryIdParams,
     responses: {
       202: { description: "Queued again.", schema: replayedDeliverySchema },
-      400: "BadRequest", 404: "NotFound",
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
       409: { description: "Being processed right now, or already waiting in the queue." },
       500: "InternalError", 503: "Unavailable",
     },
@@ -241,11 +241,11 @@ const operations: OperationSpec[] = [
   {
     method: "post", path: "/api/v1/deliveries/replay", operationId: "replayFailedDeliveries", tag: "ingestion",
     summary: "Replay every failed delivery of a source",
-    description: "Puts every failed or quarantined delivery (of `source`, or of all sources) back in the worker's queue. Open until sign-in arrives.",
+    description: "Puts every failed or quarantined delivery (of `source`, or of all sources) back in the worker's queue. Needs the engineer role fleet-wide and a same-origin request.",
     query: replayFailedQuery,
     responses: {
       202: { description: "How many deliveries were queued again.", schema: z.object({ replayed: z.number().int() }) },
-      ...readErrors,
+      ...readErrors, 403: "Forbidden",
     },
   },
   {
@@ -333,30 +333,34 @@ const operations: OperationSpec[] = [
     method: "get", path: "/api/v1/metrics/definitions", operationId: "getDoraDefinitions", tag: "metrics",
     summary: "The DORA definitions in force",
     description: "Which environments count as production (null: those marked production), which deployment statuses count as failures, and where lead time starts.",
-    responses: { 200: { description: "The definitions.", schema: doraDefinitionsSchema }, 500: "InternalError", 503: "Unavailable" },
+    responses: { 200: { description: "The definitions.", schema: doraDefinitionsSchema }, 401: "Unauthorized", 500: "InternalError", 503: "Unavailable" },
   },
   {
     method: "put", path: "/api/v1/metrics/definitions", operationId: "updateDoraDefinitions", tag: "metrics",
     summary: "Change the DORA definitions",
-    description: "Validates and stores the definitions, then recomputes every DORA rollup under them. Not yet restricted to a role (sign-in and roles: issue 5).",
+    description: "Validates and stores the definitions, then recomputes every DORA rollup under them. Needs the admin role and a same-origin request.",
     body: { description: "The complete definitions.", schema: doraDefinitionsSchema, maxBytes: 16_384 },
-    responses: { 200: { description: "Stored; the rollups were recomputed.", schema: doraDefinitionsUpdateSchema }, 400: "BadRequest", 413: "PayloadTooLarge", 500: "InternalError", 503: "Unavailable" },
+    responses: { 200: { description: "Stored; the rollups were recomputed.", schema: doraDefinitionsUpdateSchema }, 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 413: "PayloadTooLarge", 500: "InternalError", 503: "Unavailable" },
   },
   {
     method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "meta",
     summary: "This document",
+    description: "Open without signing in: it describes the API, and holds no fleet data.",
+    security: [],
     responses: { 200: { description: "The OpenAPI 3.1 document.", schema: { type: "object" } } },
   },
   {
     method: "get", path: "/api/health", operationId: "getLiveness", tag: "probes",
     summary: "Liveness",
-    description: "200 while the process serves requests; touches nothing else.",
+    description: "200 while the process serves requests; touches nothing else. Open without signing in.",
+    security: [],
     responses: { 200: { description: "Alive.", schema: z.object({ status: z.literal("ok") }) } },
   },
   {
     method: "get", path: "/api/ready", operationId: "getReadiness", tag: "probes",
     summary: "Readiness",
-    description: "200 when the database answers and no migration is pending, else 503 with the reason, within about 1.5 s.",
+    description: "200 when the database answers and no migration is pending, else 503 with the reason, within about 1.5 s. Open without signing in.",
+    security: [],
     responses: { 200: { description: "Ready.", schema: readinessSchema }, 503: { description: "Not ready, and why.", schema: readinessSchema } },
   },
   {
@@ -577,14 +581,17 @@ export function buildOpenApiDocument(): JsonSchema {
       version: "1",
       summary: "What runs where in an Argo CD fleet, and how it got there.",
       description:
-        "The read API (`/api/v1`) answers JSON for Shiplog's pages and for automation. It is open, without authentication, " +
-        "until the sign-in issue lands: expose Shiplog only where everyone who can reach it may read the fleet. " +
+        "The read API (`/api/v1`) answers JSON for Shiplog's pages and for automation. Every `/api/v1` call needs a signed-in " +
+        "session (the `shiplog.session_token` cookie set at sign-in, `__Secure-shiplog.session_token` over https; without one: 401), " +
+        "and the role the operation names (else 403); state-changing calls must come from Shiplog's own origin. See docs/auth.md. " +
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
       { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" }, { name: "metrics" },
       { name: "rollbacks" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
+    // Every operation needs a session unless it says otherwise (probes, this document, webhooks).
+    security: [{ sessionCookie: [] }],
     paths,
     components: {
       schemas: components,
@@ -602,6 +609,12 @@ export function buildOpenApiDocument(): JsonSchema {
         XRequestId: { description: "The request's id: the caller's X-Request-Id when well-formed, else a new UUID.", schema: { type: "string" } },
       },
       securitySchemes: {
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "shiplog.session_token",
+          description: "The session cookie Shiplog sets at sign-in (docs/auth.md); named __Secure-shiplog.session_token when served over https.",
+        },
         webhookBearer: {
           type: "http",
           scheme: "bearer",

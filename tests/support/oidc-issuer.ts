@@ -29,7 +29,7 @@ export async function startOidcIssuer(options: { clientId: string; clientSecret:
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ["oidc-issuer-test-key"] },
     ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    findAccount: async (_context, id) => ({
+    findAccount: async (_context: unknown, id: string) => ({
       accountId: id,
       claims: async () => {
         const person = people.get(id);

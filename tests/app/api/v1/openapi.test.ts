@@ -16,7 +16,10 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 
 /** Every route handler under app/api: its URL path (`[id]` → `{id}`) and exported methods. */
 async function routeHandlers(): Promise<{ path: string; methods: string[] }[]> {
-  const files = (await readdir(path.join(appDir, "api"), { recursive: true })).filter((file) => path.basename(file) === "route.ts");
+  // app/api/auth/[...all] is Better Auth's own endpoint set (sign-in, callbacks, sign-out), described in docs/auth.md.
+  const files = (await readdir(path.join(appDir, "api"), { recursive: true })).filter(
+    (file) => path.basename(file) === "route.ts" && !file.startsWith(path.join("auth", "[...all]")),
+  );
   return Promise.all(
     files.map(async (file) => {
       const module = (await import(path.join(appDir, "api", file))) as Record<string, unknown>;
