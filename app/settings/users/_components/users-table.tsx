@@ -137,7 +137,7 @@ function UserRow({ user, teams, self }: { user: User; teams: Team[]; self: boole
             type="button"
             disabled={pending}
             onClick={() => run(() => adminRequest(`/api/v1/users/${encodeURIComponent(user.id)}/sessions`, "DELETE"), "Signed out everywhere.")}
-            aria-label={`Sign ${user.email} out everywhere`}
+            aria-label={`Sign out everywhere: ${user.email}`}
             className="mt-1 rounded border border-zinc-300 bg-white px-2 py-0.5 text-xs font-medium text-zinc-800 hover:bg-zinc-50 disabled:opacity-60"
           >
             Sign out everywhere

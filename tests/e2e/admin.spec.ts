@@ -1,0 +1,89 @@
+// The admin pages in a real browser against `next start`: an admin grants a team role on
+// /settings/users, creates a webhook token on /settings/tokens (shown once, stored as its hash)
+// and revokes it, then finds all three on /audit (checked against the database, filtered in the
+// URL). A viewer gets the 403 notice on /audit and /settings/users. Screenshots and axe.
+import { createHash, randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../lib/db/client";
+import { accessibilityViolations, saveScreenshot, useBrowser } from "../support/browser";
+import { as, signIn } from "../support/sign-in";
+
+const browser = useBrowser();
+const db = getDb();
+const suffix = randomUUID().slice(0, 8);
+const tokenName = `e2e-admin-${suffix}`;
+
+describe("admin pages", () => {
+  it("an admin grants a role, creates and revokes a token, and the audit log shows it", async () => {
+    const admin = await signIn(as("admin"), { email: `e2e-admin-${suffix}@shiplog.test` });
+    const target = await signIn(as("viewer"), { email: `e2e-target-${suffix}@shiplog.test` });
+    const team = await db.team.findFirstOrThrow({ orderBy: { name: "asc" } });
+    const { page, problems } = await browser.openPage({ as: admin });
+
+    // Users and roles: find the person, grant sre for one team.
+    await page.goto(`/settings/users?q=${encodeURIComponent(target.email)}`);
+    const row = page.locator(`tr[data-user-email="${target.email}"]`);
+    await row.getByRole("combobox", { name: "Role" }).selectOption("sre");
+    await row.getByRole("combobox", { name: "Scope" }).selectOption(String(team.id));
+    await row.getByRole("button", { name: "Grant" }).click();
+    await row.locator("li[data-grant-id]").getByText(`team ${team.name}`).waitFor();
+    expect(await db.roleGrant.findMany({ where: { userId: target.userId }, select: { role: true, teamId: true, source: true }, orderBy: { id: "asc" } })).toEqual([
+      { role: "viewer", teamId: null, source: "manual" },
+      { role: "sre", teamId: team.id, source: "manual" },
+    ]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "admin-users");
+
+    // Webhook tokens: created and shown once, then revoked.
+    await page.goto("/settings/tokens");
+    await page.getByRole("combobox", { name: "For" }).selectOption("build");
+    await page.getByRole("textbox", { name: "Name" }).fill(tokenName);
+    await page.getByRole("button", { name: "Create token" }).click();
+    const shown = (await page.getByTestId("new-token").textContent())!.trim();
+    expect(shown).toMatch(/^shiplog_build_[\w-]{40,}$/);
+    const stored = await db.webhookToken.findUniqueOrThrow({ where: { source_name: { source: "BUILD", name: tokenName } } });
+    expect(stored.tokenHash).toBe(createHash("sha256").update(shown).digest("hex"));
+    await page.locator(`tr[data-token-name="${tokenName}"]`).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "admin-tokens-created");
+    // Shown once: after a reload the page lists the name, never the token.
+    await page.reload();
+    expect(await page.content()).not.toContain(shown);
+    await page.getByRole("button", { name: `Revoke token ${tokenName}` }).click();
+    await page.locator(`tr[data-token-name="${tokenName}"]`).getByText("revoked").waitFor();
+    expect((await db.webhookToken.findUniqueOrThrow({ where: { id: stored.id } })).revokedAt).not.toBeNull();
+
+    // The audit log: this admin's actions, newest first, as the database has them.
+    await page.goto(`/audit?actor=${encodeURIComponent(admin.email)}`);
+    const actions = await page.locator("tr[data-audit-id] td:nth-child(3)").allTextContents();
+    const recorded = await db.auditEvent.findMany({ where: { actor: admin.email }, orderBy: [{ at: "desc" }, { id: "desc" }], select: { action: true } });
+    expect(recorded.map((event) => event.action)).toEqual(["token.revoked", "token.created", "role.granted"]);
+    expect(actions).toEqual(recorded.map((event) => event.action));
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "admin-audit");
+
+    // A filter from the form goes into the URL; back undoes it.
+    await page.getByRole("textbox", { name: "Action" }).fill("token.created");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/action=token.created/);
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length === 1);
+    expect(await page.locator("tr[data-audit-id] td:nth-child(4)").textContent()).toContain(String(stored.id));
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length === 3);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it("a viewer gets the 403 notice on /audit, /settings/users and /settings/tokens, with nothing listed", async () => {
+    const { page, problems } = await browser.openPage({ as: as("viewer") });
+    for (const path of ["/audit", "/settings/users", "/settings/tokens"]) {
+      await page.goto(path);
+      await page.getByText("403 · Not allowed").waitFor();
+      expect(await page.locator("table").count(), path).toBe(0);
+      // Let the page finish its own requests (the icon) before leaving it.
+      await page.waitForLoadState("networkidle");
+    }
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "admin-forbidden");
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
