@@ -72,7 +72,8 @@ beforeAll(async () => {
     await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${trigger} ON builds`);
     await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS ${trigger}()`);
   }
-  view = await browser.openPage({ width: 1280, height: 900 });
+  // An engineer: replaying a delivery needs that role (docs/auth.md).
+  view = await browser.openPage({ width: 1280, height: 900, as: [{ role: "engineer", teamId: null }] });
   await view.page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
   await view.page.goto("/settings/integrations?source=build");
   await view.page.getByRole("heading", { level: 1, name: "Ingestion" }).waitFor();

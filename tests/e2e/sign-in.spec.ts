@@ -26,14 +26,14 @@ describe("signing in with a local account", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "sign-in");
 
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByRole("textbox", { name: "Email" }).fill(user.email);
+    await page.getByLabel("Password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("That email and password do not match an account");
+    await page.getByRole("alert").filter({ hasText: "That email and password do not match an account" }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "sign-in-wrong-password");
 
-    await page.getByLabel("Password").fill(user.password);
+    await page.getByLabel("Password", { exact: true }).fill(user.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL((url) => url.pathname === "/timeline");
     expect(new URL(page.url()).search).toBe("?environment=production");

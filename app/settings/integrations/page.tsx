@@ -56,8 +56,8 @@ export default async function IntegrationsPage({ searchParams }: Props) {
         </h2>
         <p className="max-w-3xl text-sm text-zinc-600">
           A failed delivery is retried on its own with growing pauses; after 8 attempts, or at once when its payload cannot be used, it is
-          quarantined. Replay puts it back in the queue once the cause is fixed. Replaying is open to anyone who can reach Shiplog until
-          sign-in arrives.
+          quarantined. Replay puts it back in the queue once the cause is fixed. Replaying needs the engineer role
+          (fleet-wide).
         </p>
         {parsed.success ? null : (
           <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
