@@ -8,7 +8,7 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import type { RollbackPlan, RollbackScope } from "@/lib/rollback/rollback-plan";
 import { RollbackApiError, callRollbackApi } from "./call-rollback-api";
@@ -55,6 +55,25 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
   const ready = current !== undefined && !plan.isFetching && current.target !== null;
   const canConfirm = ready && current.executable && reason.trim() !== "" && !request.isPending && !request.isSuccess;
 
+  // A modal <dialog> makes the page inert, but Tab past its last control would leave for the
+  // browser's own UI: wrap around instead, so focus stays in the dialog until it closes.
+  const keepFocusInside = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.key !== "Tab") return;
+    const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>("button, select, textarea, input, a[href], [tabindex]:not([tabindex='-1'])")].filter(
+      (element) => !(element as HTMLButtonElement).disabled && element.offsetParent !== null,
+    );
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (canConfirm) request.mutate(current.target!.id);
@@ -67,6 +86,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
       ref={dialog}
       aria-labelledby={titleId}
       onClose={onClose}
+      onKeyDown={keepFocusInside}
       className="m-auto max-h-[90vh] w-[min(60rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
     >
       <form onSubmit={submit} className="space-y-5 p-6">
