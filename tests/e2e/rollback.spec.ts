@@ -35,8 +35,8 @@ const image = (tag: string) => `europe-west1-docker.pkg.dev/foo/images/velero:${
 const iso = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000).toISOString();
 
 /** The real Application fixture at one step of a sync from `fromTag` to `tag` (Argo CD history entry `historyId`). */
-function applicationAt(sync: { fromTag: string; tag: string; historyId: number; startedAt: Date }, step: Step): Record<string, any> {
-  const app = structuredClone(fixture);
+function applicationAt(sync: { fromTag: string; tag: string; historyId: number; startedAt: Date }, step: Step, base: Record<string, any> = fixture): Record<string, any> {
+  const app = structuredClone(base);
   const revision = `c0ffee${String(sync.historyId).padStart(34, "0")}`;
   const state = app.status.operationState;
   state.startedAt = sync.startedAt.toISOString();
@@ -67,12 +67,12 @@ function applicationAt(sync: { fromTag: string; tag: string; historyId: number; 
 }
 
 /** Posts the notifications of one sync to Shiplog's Argo CD webhook, as Argo CD Notifications sends them. */
-async function notify(sync: Parameters<typeof applicationAt>[0], steps: Step[]): Promise<void> {
+async function notify(sync: Parameters<typeof applicationAt>[0], steps: Step[], base: Record<string, any> = fixture): Promise<void> {
   for (const step of steps) {
     const response = await fetch(`${url}/api/webhooks/argocd`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${argocdToken}` },
-      body: JSON.stringify({ event: EVENTS[step], instance: "argocd", app: applicationAt(sync, step) }),
+      body: JSON.stringify({ event: EVENTS[step], instance: "argocd", app: applicationAt(sync, step, base) }),
     });
     posted.push({ event: EVENTS[step], status: response.status });
   }
@@ -89,6 +89,15 @@ async function processed(): Promise<void> {
 
 const hour = 3600_000;
 
+/** The same service's application in production: another name, uid and environment. */
+function prodFixture(): Record<string, any> {
+  const app = structuredClone(fixture);
+  app.metadata.name = "velero-prod";
+  app.metadata.uid = "uid-velero-prod";
+  app.metadata.labels = { ...app.metadata.labels, env: "prod" };
+  return app;
+}
+
 beforeAll(async () => {
   fixture = await argocdApplication();
   argo = await startFakeArgoCd();
@@ -102,6 +111,8 @@ beforeAll(async () => {
     SHIPLOG_INLINE_WORKER: "true",
     ARGOCD_INSTANCES: JSON.stringify([{ name: "argocd", url: argo.url, token: argo.token }]),
     ARGOCD_POLL_INTERVAL_SECONDS: "0",
+    // Production rollbacks wait for a second SRE (velero-test runs in "test", velero-prod in "prod").
+    SHIPLOG_ROLLBACK_APPROVAL: "production",
   });
   cleanups.unshift(server.stop);
   url = server.url;
@@ -114,7 +125,11 @@ beforeAll(async () => {
   await notify({ fromTag: "v1.11.0", tag: "v1.12.0", historyId: 29, startedAt: new Date(now - 3 * hour) }, ["running", "succeeded", "healthy"]);
   await notify({ fromTag: "v1.12.0", tag: "v1.13.0", historyId: 30, startedAt: new Date(now - 2 * hour) }, ["running", "succeeded", "healthy"]);
   await notify({ fromTag: "v1.13.0", tag: "v1.14.0", historyId: 31, startedAt: new Date(now - hour) }, ["running", "succeeded", "degraded"]);
+  // velero-prod: v2.0.0 healthy, then v2.1.0 degraded (history 40, 41).
+  await notify({ fromTag: "v1.13.0", tag: "v2.0.0", historyId: 40, startedAt: new Date(now - 2 * hour) }, ["running", "succeeded", "healthy"], prodFixture());
+  await notify({ fromTag: "v2.0.0", tag: "v2.1.0", historyId: 41, startedAt: new Date(now - hour) }, ["running", "succeeded", "degraded"], prodFixture());
   await processed();
+  argo.applications.set("velero-prod", { metadata: { name: "velero-prod", namespace: fixture.metadata.namespace }, spec: {}, status: { history: [{ id: 40 }, { id: 41 }] } });
   argo.applications.set(fixture.metadata.name, { metadata: { name: fixture.metadata.name, namespace: fixture.metadata.namespace }, spec: {}, status: { history: [{ id: 29 }, { id: 30 }, { id: 31 }] } });
 }, 180_000);
 
@@ -300,4 +315,51 @@ describe("20 simultaneous HTTP requests to roll one application back", () => {
     for (const answer of conflicts) expect(answer.body.error.details.rollbackId).toBe(made.at(-1)!.id);
     await expect.poll(() => argo.rollbacks.filter((call) => !call.dryRun && call.id === 29).length, { timeout: 15_000 }).toBe(1);
   }, 60_000);
+});
+
+describe("a production rollback waits for a second SRE", () => {
+  it("one SRE requests it, another approves it on the rollback page, and it runs to succeeded", async () => {
+    const app = await db.application.findFirstOrThrow({ where: { name: "velero-prod" }, include: { environment: true } });
+    expect(app.environment.isProduction).toBe(true);
+    const release = await veleroRelease("v2.1.0");
+    const requester = await browser.openPage({ as: sre });
+    await requester.page.goto(`${url}/releases/${release.id}`);
+    await requester.page.getByRole("button", { name: `Roll back ${release.service.name} v2.1.0` }).click();
+    const dialog = requester.page.getByRole("dialog");
+    const plan = dialog.getByRole("region", { name: "Rollback plan" });
+    await plan.getByText("passed").waitFor({ timeout: 20_000 });
+    expect(await plan.textContent()).toMatch(/A second SRE must approve before anything runs \(production\)/);
+    await dialog.getByLabel(/^Reason/).fill("v2.1.0 is degraded in prod");
+    await dialog.getByRole("button", { name: "Request rollback to v2.0.0 (needs approval)" }).click();
+    await requester.page.waitForURL(/\/rollbacks\/\d+$/);
+    const rollbackId = Number(new URL(requester.page.url()).pathname.split("/").at(-1));
+    await requester.page.getByText("You requested it, so another SRE must approve it.").waitFor();
+    expect(await requester.page.getByRole("button", { name: "Approve rollback" }).count()).toBe(0);
+    expect(argo.rollbacks.filter((call) => !call.dryRun && call.name === "velero-prod")).toEqual([]);
+    expect(requester.problems).toEqual([]);
+    await requester.page.context().close();
+
+    argo.onRollback = (name, id) => {
+      if (name !== "velero-prod" || id !== 40) return;
+      const sync = { fromTag: "v2.1.0", tag: "v2.0.0", historyId: 42, startedAt: new Date() };
+      void notify(sync, ["running", "succeeded", "healthy"], prodFixture());
+    };
+    const approver = await browser.openPage({ as: await signInAs([{ role: "sre", teamId: null }]) });
+    await approver.page.goto(`${url}/rollbacks`);
+    await approver.page.getByRole("region", { name: "Waiting for approval" }).getByRole("link", { name: `#${rollbackId}`, exact: true }).click();
+    await approver.page.waitForURL(new RegExp(`/rollbacks/${rollbackId}$`));
+    const approve = approver.page.getByRole("button", { name: "Approve rollback" });
+    await approve.waitFor();
+    await saveScreenshot(approver.page, "rollback-awaiting-approval");
+    expect(await accessibilityViolations(approver.page)).toEqual([]);
+    await approve.click();
+    await approver.page.getByRole("status").filter({ hasText: "State:" }).getByText("succeeded").waitFor({ timeout: 30_000 });
+    const row = await db.rollback.findUniqueOrThrow({ where: { id: rollbackId }, include: { transitions: { orderBy: { id: "asc" } } } });
+    expect(row).toMatchObject({ state: "SUCCEEDED", requestedBy: sre.email, approvalRequired: true });
+    expect(row.approvedBy).not.toBe(sre.email);
+    expect(row.transitions.map((transition) => transition.toState)).toEqual(["REQUESTED", "APPROVED", "EXECUTING", "WAITING_FOR_SYNC", "SUCCEEDED"]);
+    await approver.page.getByRole("region", { name: "What happened" }).getByText(`requested → approved by ${row.approvedBy}`, { exact: false }).waitFor();
+    expect(approver.problems).toEqual([]);
+    await approver.page.context().close();
+  }, 90_000);
 });
