@@ -1,11 +1,12 @@
 // The page-side gate (lib/ never imports next/*, so it lives here): every page calls it first.
-// Without a session it redirects to /sign-in?next=<this page>; a viewer lacking `permission`
-// gets the 404 page, so admin pages do not advertise themselves.
+// Without a session it redirects to /sign-in?next=<this page>; without any role to the sign-in
+// page's explanation; a viewer lacking `permission` gets the 404 page, so admin pages do not
+// advertise themselves.
 import "server-only";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { readViewer } from "@/lib/auth/read-viewer";
-import { type Permission, type Scope, type Viewer, can } from "@/lib/auth/roles";
+import { type Permission, type Scope, type Viewer, can, canAnywhere } from "@/lib/auth/roles";
 import { PATH_HEADER, signInPath } from "./require-page-viewer-path";
 
 export { PATH_HEADER, signInPath };
@@ -14,6 +15,8 @@ export async function requirePageViewer(permission?: Permission, scope?: Scope):
   const requestHeaders = await headers();
   const viewer = await readViewer(requestHeaders);
   if (!viewer) redirect(signInPath(requestHeaders.get(PATH_HEADER)));
+  // Signed in but without any role: the sign-in page says so (and offers to sign out).
+  if (!canAnywhere(viewer, "read")) redirect("/sign-in?error=no_role");
   if (permission && !can(viewer, permission, scope)) notFound();
   return viewer;
 }

@@ -10,9 +10,9 @@ export async function UserMenu() {
   const role = highestRole(viewer.grants);
   const scoped = viewer.grants.some((grant) => grant.role === role && grant.teamId !== null) && !viewer.grants.some((grant) => grant.role === role && grant.teamId === null);
   return (
-    <div className="ml-auto flex items-center gap-3 text-sm" data-testid="user-menu">
+    <div className="flex shrink-0 items-center gap-3 text-sm" data-testid="user-menu">
       <span className="text-right leading-tight">
-        <span className="block font-medium text-zinc-900">{viewer.name || viewer.email}</span>
+        <span className="block max-w-48 truncate font-medium text-zinc-900" title={viewer.email}>{viewer.name || viewer.email}</span>
         <span className="block text-xs text-zinc-600">{role === null ? "no role" : scoped ? `${role} (team)` : role}</span>
       </span>
       <SignOutButton />

@@ -2,7 +2,7 @@
 // authorization that counts). Pages use requirePageViewer (app/_auth/require-page-viewer.ts),
 // which redirects to /sign-in instead of throwing, because lib/ never imports next/*.
 import { AppError } from "../http/app-error";
-import { type Permission, REQUIRED_ROLE, type Scope, type Viewer, can } from "./roles";
+import { type Permission, REQUIRED_ROLE, type Scope, type Viewer, can, canAnywhere } from "./roles";
 import { readViewer } from "./read-viewer";
 
 /** The signed-in viewer of the request, or AppError 401. */
@@ -20,6 +20,20 @@ export async function requireViewer(request: Request): Promise<Viewer> {
 export async function requirePermission(request: Request, permission: Permission, scope?: Scope): Promise<Viewer> {
   const viewer = await requireViewer(request);
   assertPermission(viewer, permission, scope);
+  return viewer;
+}
+
+/**
+ * The viewer if they may read at all: any role, fleet-wide or for a team (reads are not split by
+ * team; team scopes limit what people may change). Else 401 or 403.
+ */
+export async function requireReader(request: Request): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  if (!canAnywhere(viewer, "read")) {
+    throw new AppError("forbidden", `${viewer.email} is signed in but has no role in Shiplog yet; an administrator grants one.`, {
+      details: { permission: "read", requiredRole: "viewer", teamId: null },
+    });
+  }
   return viewer;
 }
 

@@ -17,6 +17,7 @@ const messages: Record<string, string> = {
   unable_to_get_user_info: "Shiplog could not read your profile from the identity provider. Try again; if it keeps failing, ask your administrator.",
   signup_disabled: "There is no Shiplog account for you yet. Ask an administrator to add you.",
   unable_to_link_account: "An account with your email already exists but could not be linked to this sign-in method. Ask your administrator.",
+  no_role: "Your account has no role in Shiplog yet. Ask an administrator to grant you one, then sign in again.",
   invalid_code: "The identity provider's answer could not be used. Start the sign-in again.",
 };
 

@@ -149,6 +149,18 @@ describe("checks inside route handlers", () => {
   });
 });
 
+describe("who may read", () => {
+  it("anyone with a role of any scope reads; a person without any role gets 403 saying so", async () => {
+    const team = await db.team.create({ data: { slug: "reading", name: "Reading" } });
+    const teamSre = await signIn([{ role: "sre", teamId: team.id }]);
+    expect((await callRoute(servicesRoute, "/api/v1/services", {}, { as: teamSre })).status).toBe(200);
+    const nobody = await signIn([]);
+    const refused = await callRoute(servicesRoute, "/api/v1/services", {}, { as: nobody });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain("has no role in Shiplog yet");
+  });
+});
+
 describe("the first start", () => {
   it("creates one administrator with a printable one-time password, and nothing on later starts", async () => {
     await db.user.deleteMany();

@@ -2,11 +2,11 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { listApplications, listApplicationsQuery } from "@/lib/applications/list-applications";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const options = readSearchParams(listApplicationsQuery, request);
   return jsonResponse(await listApplications(options));
 });

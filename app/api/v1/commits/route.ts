@@ -3,13 +3,13 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { getDb } from "@/lib/db/client";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { searchCommitsQuery, type CommitLookup } from "@/lib/trace/commit-lookup-schema";
 import { findCommitLocations } from "@/lib/trace/find-commit-locations";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const { q } = readSearchParams(searchCommitsQuery, request);
   return jsonResponse({ query: q, matches: await findCommitLocations(getDb(), q) } satisfies CommitLookup);
 });

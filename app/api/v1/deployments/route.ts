@@ -2,11 +2,11 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { listDeployments, listDeploymentsQuery } from "@/lib/deployments/list-deployments";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const options = readSearchParams(listDeploymentsQuery, request);
   return jsonResponse(await listDeployments(options));
 });

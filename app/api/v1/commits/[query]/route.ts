@@ -2,13 +2,13 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/app-error";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { commitShaParams, type CommitLookup } from "@/lib/trace/commit-lookup-schema";
 import { findCommitLocations } from "@/lib/trace/find-commit-locations";
 
 export const GET = withErrorHandling<{ params: Promise<{ query: string }> }>(async (request, { params }) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const { query } = commitShaParams.parse(await params);
   const matches = await findCommitLocations(getDb(), query);
   if (matches.length === 0) throw new AppError("not_found", `No known commit starts with ${query.kind === "sha" ? query.prefix : "that"}.`);

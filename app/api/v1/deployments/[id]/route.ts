@@ -2,11 +2,11 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { getDeployment, getDeploymentParams } from "@/lib/deployments/get-deployment";
 import { AppError } from "@/lib/http/app-error";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 
 export const GET = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const { id } = getDeploymentParams.parse(await params);
   const deployment = await getDeployment(id);
   if (!deployment) throw new AppError("not_found", `No deployment has id ${id}.`);

@@ -1,13 +1,13 @@
 // GET /api/v1/deployments/stream: server-sent events telling open timelines that deployments
 // were created or changed (docs/api.md). Clients refetch their own filtered head on each event.
 import { streamDeploymentChanges } from "@/lib/deployments/stream-deployment-changes";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   return new Response(streamDeploymentChanges(request.signal), {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -5,11 +5,11 @@ import { jsonResponse } from "@/lib/api/json-response";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { fleetMatrixQuery } from "@/lib/fleet/fleet-matrix-query";
 import { FLEET_ROW_INDEX_MAX_AGE_MS, listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const options = readSearchParams(fleetMatrixQuery, request);
   return jsonResponse(await listFleetMatrix(options, undefined, { rowIndexMaxAgeMs: FLEET_ROW_INDEX_MAX_AGE_MS }));
 });

@@ -6,7 +6,7 @@ import { auditContextOf } from "@/lib/audit/audit-context";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/app-error";
 import { assertSameOrigin } from "@/lib/auth/check-origin";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requirePermission, requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { getDoraDefinitions } from "@/lib/metrics/get-dora-definitions";
 import { updateDoraDefinitions } from "@/lib/metrics/update-dora-definitions";
@@ -14,7 +14,7 @@ import { updateDoraDefinitions } from "@/lib/metrics/update-dora-definitions";
 const MAX_BODY_BYTES = 16_384;
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   return jsonResponse(await getDoraDefinitions());
 });
 

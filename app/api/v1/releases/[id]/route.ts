@@ -1,12 +1,12 @@
 // GET /api/v1/releases/{id}: one release, what it carries, where it runs and how it rolled out.
 import { jsonResponse } from "@/lib/api/json-response";
 import { AppError } from "@/lib/http/app-error";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { getRelease, getReleaseParams } from "@/lib/releases/get-release";
 
 export const GET = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const { id } = getReleaseParams.parse(await params);
   const release = await getRelease(id);
   if (!release) throw new AppError("not_found", `No release has id ${id}.`);

@@ -2,14 +2,14 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { AppError } from "@/lib/http/app-error";
-import { requirePermission } from "@/lib/auth/require-viewer";
+import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { doraDeploymentsQuery } from "@/lib/metrics/dora-query";
 import { listDoraDeployments } from "@/lib/metrics/list-dora-deployments";
 import { resolveDoraRequest } from "@/lib/metrics/resolve-dora-request";
 
 export const GET = withErrorHandling(async (request) => {
-  await requirePermission(request, "read");
+  await requireReader(request);
   const { limit, failed, ...options } = readSearchParams(doraDeploymentsQuery, request);
   const resolved = await resolveDoraRequest(options);
   if (!resolved) throw new AppError("not_found", "No such team or service.");
