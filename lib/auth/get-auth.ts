@@ -47,6 +47,8 @@ export function createAuth(db: Db, settings: Config = config()) {
     },
     account: {
       accountLinking: { enabled: true, trustedProviders: providers.map((provider) => provider.providerId) },
+      // Shiplog never calls the identity provider with them; encrypted so a database dump does not hand them out.
+      encryptOAuthTokens: true,
     },
     advanced: {
       cookiePrefix: COOKIE_PREFIX,

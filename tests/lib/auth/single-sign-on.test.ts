@@ -102,6 +102,9 @@ describe("OpenID Connect sign-in against a real provider", () => {
     ]);
     const account = await db.account.findFirstOrThrow({ where: { userId: viewer!.id } });
     expect(account).toMatchObject({ providerId: "oidc", accountId: "alice" });
+    // The provider's access token is not stored readable (the ID token is: it is no credential for an API).
+    expect(account.accessToken).not.toBeNull();
+    expect(account.accessToken).toMatch(/^[0-9a-f]{60,}$/); // Better Auth's symmetric encryption, hex
 
     // An admin gave Alice engineer by hand; she leaves platform-sre and joins shiplog-admins.
     await db.roleGrant.create({ data: { userId: viewer!.id, role: "engineer", teamId: null, source: "manual" } });
@@ -147,6 +150,9 @@ describe("GitHub sign-in against a fake GitHub (GITHUB_OAUTH_URL)", () => {
     expect(viewer).toMatchObject({ email: "octo@acme.test", name: "Octo Cat" });
     expect(viewer!.grants).toEqual(expect.arrayContaining([{ role: "viewer", teamId: null }, { role: "sre", teamId: null }]));
     expect(github.tokensAsked).toEqual([{ client_id: "gh-client", code: "code-for-octo" }]);
+    const account = await db.account.findFirstOrThrow({ where: { userId: viewer!.id } });
+    expect(account).toMatchObject({ providerId: "github", accountId: "4242" });
+    expect(account.accessToken).not.toBe("gho_octo");
   });
 });
 
