@@ -161,6 +161,8 @@ describe("an SRE rolls back a degraded release from its page", () => {
     await control.waitFor();
     // One control per application running the release in the rollout table, too.
     await page.getByRole("button", { name: `Roll back ${app.name} on ${app.cluster.name}` }).waitFor();
+    expect(await noSideways(page)).toBe(true);
+    await saveScreenshot(page, "rollback-release-controls");
 
     // Keyboard: the dialog opens from the keyboard, keeps focus inside, and Escape closes it.
     await control.focus();
@@ -237,6 +239,11 @@ describe("an SRE rolls back a degraded release from its page", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The release page lists it; the list of rollbacks shows it as recent.
+    // The service page offers the same control on each application's version, and still fits.
+    await page.waitForLoadState("load");
+    await page.goto(`${url}/services/${encodeURIComponent(release.service.name)}`);
+    await page.getByRole("button", { name: `Roll back ${app.name} on ${app.cluster.name}` }).waitFor();
+    expect(await noSideways(page)).toBe(true);
     await page.waitForLoadState("load");
     await page.goto(`${url}/releases/${release.id}`);
     await page.getByRole("region", { name: "Rollbacks" }).getByRole("link", { name: `Rollback #${rollbackId}` }).waitFor();
