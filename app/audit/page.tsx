@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { SettingsNav } from "@/components/admin/settings-nav";
 import { ForbiddenState } from "@/components/ui/forbidden-state";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
@@ -27,6 +28,7 @@ export default async function AuditPage({ searchParams }: Props) {
 
   return (
     <div className="space-y-6">
+      <SettingsNav />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Audit log</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">

@@ -20,6 +20,16 @@ describe("admin pages", () => {
     const team = await db.team.findFirstOrThrow({ orderBy: { name: "asc" } });
     const { page, problems } = await browser.openPage({ as: admin });
 
+    // The settings navigation leads an admin to the admin pages (from one that does not poll).
+    await page.goto("/settings/tokens");
+    const settingsNav = page.getByRole("navigation", { name: "Settings" });
+    expect(await settingsNav.getByRole("link").allTextContents()).toEqual(["Ingestion", "Users and roles", "Webhook tokens", "Audit log"]);
+    await settingsNav.getByRole("link", { name: "Users and roles" }).click();
+    await page.waitForURL(/\/settings\/users$/);
+    await page.getByRole("heading", { name: "Users and roles" }).waitFor();
+    // Leaving a page while it still loads its chunks would abort them (and count as problems).
+    await page.waitForLoadState("networkidle");
+
     // Users and roles: find the person, grant sre for one team.
     await page.goto(`/settings/users?q=${encodeURIComponent(target.email)}`);
     const row = page.locator(`tr[data-user-email="${target.email}"]`);
@@ -33,6 +43,7 @@ describe("admin pages", () => {
     ]);
     expect(await accessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "admin-users");
+    await page.waitForLoadState("networkidle");
 
     // Webhook tokens: created and shown once, then revoked.
     await page.goto("/settings/tokens");
@@ -52,6 +63,7 @@ describe("admin pages", () => {
     await page.getByRole("button", { name: `Revoke token ${tokenName}` }).click();
     await page.locator(`tr[data-token-name="${tokenName}"]`).getByText("revoked").waitFor();
     expect((await db.webhookToken.findUniqueOrThrow({ where: { id: stored.id } })).revokedAt).not.toBeNull();
+    await page.waitForLoadState("networkidle");
 
     // The audit log: this admin's actions, newest first, as the database has them.
     await page.goto(`/audit?actor=${encodeURIComponent(admin.email)}`);
@@ -84,6 +96,10 @@ describe("admin pages", () => {
     }
     expect(await accessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "admin-forbidden");
+    // Nor does the settings navigation offer them the admin pages.
+    await page.goto("/settings/integrations");
+    expect(await page.getByRole("navigation", { name: "Settings" }).count()).toBe(0);
+    await page.waitForLoadState("networkidle");
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -1,0 +1,32 @@
+// The settings pages' own navigation: ingestion for everyone, and for admins the people, tokens
+// and audit pages (which the top bar does not list, to keep it short).
+import { headers } from "next/headers";
+import { NavLink } from "@/components/ui/nav-link";
+import { readViewer } from "@/lib/auth/read-viewer";
+import { can } from "@/lib/auth/roles";
+
+export async function SettingsNav() {
+  const viewer = await readViewer(await headers()).catch(() => null);
+  const links = [
+    { href: "/settings/integrations", label: "Ingestion" },
+    ...(can(viewer, "admin")
+      ? [
+          { href: "/settings/users", label: "Users and roles" },
+          { href: "/settings/tokens", label: "Webhook tokens" },
+          { href: "/audit", label: "Audit log" },
+        ]
+      : []),
+  ];
+  if (links.length < 2) return null;
+  return (
+    <nav aria-label="Settings" className="mb-6 border-b border-zinc-200">
+      <ul className="flex h-10 gap-6 text-sm font-medium">
+        {links.map(({ href, label }) => (
+          <li key={href} className="flex">
+            <NavLink href={href}>{label}</NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
