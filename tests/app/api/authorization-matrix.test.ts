@@ -5,7 +5,7 @@
 // cross-site Origin (403 for everyone) and, signed in, with no Origin at all (403). Every GET
 // under /api/v1 answers 401 to an anonymous caller. Only the webhooks (own credentials) and
 // Better Auth's sign-in endpoints are exempt, and the test checks they are the only exemptions.
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordApplicationSnapshot } from "@/lib/applications/record-application-snapshot";
@@ -254,6 +254,8 @@ describe("the authorization matrix", () => {
     // A route without a row fails here, and so does a row whose route is gone.
     expect(checked).toEqual(Object.keys(EXPECTATIONS).sort());
     expect(checked.length).toBeGreaterThanOrEqual(8);
+    // Audit events are read-only through Shiplog: nothing under /api/v1/audit changes state.
+    expect(found.filter((key) => key.includes(" /api/v1/audit"))).toEqual([]);
   });
 
   it("answers each role 401, 403 or success as the table says", async () => {
@@ -285,6 +287,19 @@ describe("the authorization matrix", () => {
     // Refused before anything changed: the only rollback is the one the approve row's set-up requested, still unapproved.
     expect(await db.rollback.count({ where: { state: { not: "REQUESTED" } } })).toBe(0);
   }, 120_000);
+
+  it("has no server actions to escape it: state changes go through the route handlers above", async () => {
+    const root = path.resolve(appDir, "..");
+    const withActions: string[] = [];
+    for (const dir of ["app", "components", "lib"]) {
+      for (const file of await readdir(path.join(root, dir), { recursive: true })) {
+        if (!/\.(ts|tsx)$/.test(file) || file.startsWith("generated")) continue;
+        if (/^\s*["']use server["']/m.test(await readFile(path.join(root, dir, file), "utf8"))) withActions.push(`${dir}/${file}`);
+      }
+    }
+    // A server action is a POST endpoint of its own: give it a row here (and its checks) before allowing it.
+    expect(withActions).toEqual([]);
+  });
 
   it("answers every GET under /api/v1 with 401 to an anonymous caller (the OpenAPI document aside)", async () => {
     const wrong: string[] = [];
