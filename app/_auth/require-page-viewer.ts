@@ -5,15 +5,19 @@
 import "server-only";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { readViewer } from "@/lib/auth/read-viewer";
 import { type Permission, type Scope, type Viewer, can, canAnywhere } from "@/lib/auth/roles";
 import { PATH_HEADER, signInPath } from "./require-page-viewer-path";
 
 export { PATH_HEADER, signInPath };
 
+/** The request's viewer, read once per request however many components ask (layout, metadata, page). */
+export const readPageViewer = cache(async (): Promise<Viewer | null> => readViewer(await headers()));
+
 export async function requirePageViewer(permission?: Permission, scope?: Scope): Promise<Viewer> {
   const requestHeaders = await headers();
-  const viewer = await readViewer(requestHeaders);
+  const viewer = await readPageViewer();
   if (!viewer) redirect(signInPath(requestHeaders.get(PATH_HEADER)));
   // Signed in but without any role: the sign-in page says so (and offers to sign out).
   if (!canAnywhere(viewer, "read")) redirect("/sign-in?error=no_role");

@@ -1,11 +1,10 @@
 // The signed-in person and their highest role, top right of every page, with sign-out.
-import { headers } from "next/headers";
-import { readViewer } from "@/lib/auth/read-viewer";
+import { readPageViewer } from "./require-page-viewer";
 import { highestRole } from "@/lib/auth/roles";
 import { SignOutButton } from "./sign-out-button";
 
 export async function UserMenu() {
-  const viewer = await readViewer(await headers()).catch(() => null);
+  const viewer = await readPageViewer().catch(() => null);
   if (!viewer) return null;
   const role = highestRole(viewer.grants);
   const scoped = viewer.grants.some((grant) => grant.role === role && grant.teamId !== null) && !viewer.grants.some((grant) => grant.role === role && grant.teamId === null);
