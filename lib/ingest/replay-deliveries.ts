@@ -21,11 +21,11 @@ import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
 import { consoleLog, DELIVERY_CHANNEL, type DrainSummary, processDirectory, REBUILT_NOTIFICATION } from "./worker";
 
 /**
- * What ingestion derives from deliveries, and a rebuild empties. Teams, services, environments,
+ * What ingestion derives from deliveries, and a rebuild empties. Services, environments,
  * instances and clusters are created by ingestion on first sight, so they are projections too.
+ * Teams are too, but a rebuild keeps them: role grants are scoped to a team by its id.
  */
 export const PROJECTION_TABLES = [
-  "teams",
   "services",
   "environments",
   "argo_instances",
@@ -46,12 +46,19 @@ export const PROJECTION_TABLES = [
 ] as const;
 
 /**
- * Kept by a rebuild: the deliveries themselves, configuration and credentials, the append-only
+ * Kept by a rebuild: teams, people with their sessions and role grants, the deliveries
+ * themselves, configuration and credentials, the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
  * redelivery bookkeeping (the range completion job re-derives what it added to commits from
  * that cache after a rebuild).
  */
 export const KEPT_TABLES = [
+  "teams",
+  "users",
+  "sessions",
+  "accounts",
+  "verifications",
+  "role_grants",
   "webhook_deliveries",
   "webhook_tokens",
   "settings",

@@ -117,8 +117,17 @@ describe("rebuildProjections", () => {
     expect(before.deployments!.some((row) => JSON.parse(row).is_rollback)).toBe(true);
     expect(before.pull_request_commits).toHaveLength(1);
 
+    // People and their team-scoped roles are not projections: a rebuild keeps them.
+    const team = await db.team.findFirstOrThrow();
+    await db.user.create({
+      data: { id: "u-sre", name: "Sam", email: "sam@example.com", roleGrants: { create: { role: "sre", teamId: team.id, source: "manual" } } },
+    });
+
     const summary = await rebuildProjections({ log: quietLog() });
     expect(summary).toMatchObject({ deliveries: statuses.length, failed: 0, quarantined: 0, deferred: 0 });
+    expect(await db.roleGrant.findMany({ select: { userId: true, role: true, teamId: true } })).toEqual([
+      { userId: "u-sre", role: "sre", teamId: team.id },
+    ]);
     expect(summary.processed + summary.ignored).toBe(statuses.length);
     expect(await dumpFleet(databaseUrl())).toEqual(before);
     expect((await deliveries()).map((row) => [row.deliveryId, row.status])).toEqual(statuses);
