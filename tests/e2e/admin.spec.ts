@@ -85,6 +85,25 @@ describe("admin pages", () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it("the audit log loads more a keyset page at a time, in the database's order", async () => {
+    const actor = `bulk-${suffix}@shiplog.test`;
+    const base = Date.parse("2026-10-01T00:00:00Z");
+    await db.auditEvent.createMany({
+      data: Array.from({ length: 75 }, (_, n) => ({ at: new Date(base + Math.floor(n / 3) * 60_000), actor, action: "delivery.replayed", targetType: "delivery", targetId: String(n), outcome: "success" })),
+    });
+    const expected = (await db.auditEvent.findMany({ where: { actor }, orderBy: [{ at: "desc" }, { id: "desc" }], select: { targetId: true } })).map((row) => row.targetId);
+    const { page, problems } = await browser.openPage({ as: as("admin") });
+    await page.goto(`/audit?actor=${encodeURIComponent(actor)}`);
+    const targets = page.locator("tr[data-audit-id] td:nth-child(4) span");
+    expect(await targets.allTextContents()).toEqual(expected.slice(0, 50));
+    await page.getByRole("button", { name: "Load more" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length === 75);
+    expect(await targets.allTextContents()).toEqual(expected);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    await page.waitForLoadState("networkidle");
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("a viewer gets the 403 notice on /audit, /settings/users and /settings/tokens, with nothing listed", async () => {
     const { page, problems } = await browser.openPage({ as: as("viewer") });
     for (const path of ["/audit", "/settings/users", "/settings/tokens"]) {
