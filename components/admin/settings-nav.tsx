@@ -1,12 +1,12 @@
 // The settings pages' own navigation: ingestion for everyone, and for admins the people, tokens
 // and audit pages (which the top bar does not list, to keep it short).
-import { headers } from "next/headers";
+import { readPageViewer } from "@/app/_auth/require-page-viewer";
 import { NavLink } from "@/components/ui/nav-link";
-import { readViewer } from "@/lib/auth/read-viewer";
 import { can } from "@/lib/auth/roles";
 
 export async function SettingsNav() {
-  const viewer = await readViewer(await headers()).catch(() => null);
+  // The same per-request read as the page's own gate and the header.
+  const viewer = await readPageViewer().catch(() => null);
   const links = [
     { href: "/settings/integrations", label: "Ingestion" },
     ...(can(viewer, "admin")
