@@ -6,7 +6,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type * as Axe from "axe-core";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type Page, type Request as BrowserRequest, chromium } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { Grant } from "../../lib/auth/roles";
 import { type TestUser, signIn } from "./sign-in";
@@ -123,9 +123,22 @@ function recordProblems(page: Page): string[] {
     problems.push(`console error: ${message.text()}${url ? ` (${url}:${lineNumber})` : ""}`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
+  // A full navigation cancels what the page being left was still loading (scripts, fetches, an
+  // event stream): those GETs fail as net::ERR_ABORTED through no fault of the page.
+  const inFlight = new Set<BrowserRequest>();
+  const leftBehind = new WeakSet<BrowserRequest>();
+  page.on("request", (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      for (const pending of inFlight) leftBehind.add(pending);
+    }
+    inFlight.add(request);
+  });
+  page.on("requestfinished", (request) => inFlight.delete(request));
   page.on("requestfailed", (request) => {
+    inFlight.delete(request);
     const errorText = request.failure()?.errorText ?? "unknown error";
     if (isCancelledNextFetch(request.method(), request.url(), errorText)) return;
+    if (leftBehind.has(request) && request.method() === "GET" && errorText === "net::ERR_ABORTED") return;
     problems.push(`request failed: ${request.method()} ${request.url()}: ${errorText}`);
   });
   page.on("response", (response) => {
@@ -156,6 +169,9 @@ let axeSource: Promise<string> | undefined;
  */
 export async function accessibilityViolations(page: Page, options: Axe.RunOptions = {}): Promise<string[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  // Next streams a dynamic page's metadata after its content; give the <title> a moment to
+  // arrive so axe judges the finished page (a page that never gets one still fails).
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 3_000 }).catch(() => undefined);
   await page.addScriptTag({ content: await axeSource });
   const results = await page.evaluate(
     (runOptions) => (window as unknown as { axe: typeof Axe }).axe.run(document, runOptions),
