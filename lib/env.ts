@@ -253,6 +253,15 @@ export function useDatabaseUrl(url: string): void {
   cached = undefined;
 }
 
+/**
+ * Records the auth secret `npm start` generated or read from SHIPLOG_DATA_DIR (when
+ * SHIPLOG_AUTH_SECRET is unset) for this process and the processes it starts.
+ */
+export function useAuthSecret(secret: string): void {
+  process.env.SHIPLOG_AUTH_SECRET = secret;
+  cached = undefined;
+}
+
 /** The database URL, or a clear error when none has been configured or started. */
 export function databaseUrl(): string {
   const url = config().DATABASE_URL;

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
-import { type Config, ConfigError, config, useDatabaseUrl } from "../lib/env";
+import { type Config, ConfigError, config, useAuthSecret, useDatabaseUrl } from "../lib/env";
 import { buildIfStale } from "../lib/ops/build-if-stale";
 import { describeWebhookEndpoints } from "../lib/ops/describe-webhook-endpoints";
 import { ensureAuthSecret } from "../lib/ops/ensure-auth-secret";
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 
   const authSecret = await ensureAuthSecret(settings);
   if (authSecret.source === "generated") log(`generated SHIPLOG_AUTH_SECRET and kept it in ${authSecret.file}`);
-  process.env.SHIPLOG_AUTH_SECRET = authSecret.secret;
+  useAuthSecret(authSecret.secret);
   await createFirstAdmin(database.url, { ...settings, SHIPLOG_AUTH_SECRET: authSecret.secret });
 
   const childEnv: NodeJS.ProcessEnv = {

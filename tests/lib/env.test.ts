@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../lib/env";
+import { ConfigError, config, parseConfig, useAuthSecret } from "../../lib/env";
 
 const messageOf = (source: Record<string, string>) => {
   try {
@@ -46,5 +46,21 @@ describe("parseConfig", () => {
     expect(instances).toMatch(/ARGOCD_INSTANCES\.0\.url/);
     expect(instances).not.toContain("s3cr3t-token");
     expect(messageOf({ ARGOCD_INSTANCES: "{s3cr3t" })).not.toContain("s3cr3t");
+  });
+});
+
+describe("useAuthSecret", () => {
+  it("reaches a configuration this process already read (npm start generates the secret after reading it)", () => {
+    const before = process.env.SHIPLOG_AUTH_SECRET;
+    try {
+      delete process.env.SHIPLOG_AUTH_SECRET;
+      useAuthSecret("x".repeat(40));
+      expect(config().SHIPLOG_AUTH_SECRET).toBe("x".repeat(40));
+      useAuthSecret("y".repeat(40));
+      expect(config().SHIPLOG_AUTH_SECRET).toBe("y".repeat(40));
+    } finally {
+      if (before === undefined) delete process.env.SHIPLOG_AUTH_SECRET;
+      else process.env.SHIPLOG_AUTH_SECRET = before;
+    }
   });
 });
