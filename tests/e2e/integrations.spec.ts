@@ -172,6 +172,21 @@ describe("the ingestion page", () => {
     expect(view.problems).toEqual([]);
   }, 60_000);
 
+  it("shows a viewer the failed deliveries without any replay control", async () => {
+    // No worker runs in the e2e server, so this quarantined delivery stays as it is.
+    await db.webhookDelivery.upsert({
+      where: { source_deliveryId: { source: "BUILD", deliveryId: "e2e-viewer-sees-no-replay" } },
+      create: { source: "BUILD", deliveryId: "e2e-viewer-sees-no-replay", event: "build", body: "{}", status: "QUARANTINED", attempts: 1, lastError: "body: not JSON" },
+      update: {},
+    });
+    const { page, problems } = await browser.openPage(); // a fleet-wide viewer
+    await page.goto("/settings/integrations?source=build");
+    await page.locator('tbody tr[data-delivery-id]').filter({ hasText: "e2e-viewer-sees-no-replay" }).waitFor();
+    expect(await page.getByRole("columnheader", { name: "Replay" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /^Replay/ }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it("filters by source in the URL, and the back button returns to the previous filter", async () => {
     const { page, problems } = await browser.openPage();
     await page.goto("/settings/integrations?source=build");

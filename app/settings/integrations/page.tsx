@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import { requirePageViewer } from "@/app/_auth/require-page-viewer";
+import { can } from "@/lib/auth/roles";
 import { z } from "zod";
 import { strictQuery } from "@/lib/api/query-fields";
 import { derivePublicBaseUrl } from "@/lib/http/derive-public-base-url";
@@ -25,7 +26,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function IntegrationsPage({ searchParams }: Props) {
   // Rendered per request: deliveries arrive constantly, and `next build` has no database.
   await connection();
-  await requirePageViewer();
+  const viewer = await requirePageViewer();
   const parsed = pageQuery.safeParse(await searchParams);
   const source = parsed.success ? parsed.data.source : undefined;
   const baseUrl = derivePublicBaseUrl(await headers());
@@ -65,7 +66,12 @@ export default async function IntegrationsPage({ searchParams }: Props) {
             ); showing every source.
           </p>
         )}
-        <FailedDeliveries key={source ?? "all"} source={source ? SOURCE_PARAMS[source] : undefined} initialPage={asJson(failed)} />
+        <FailedDeliveries
+          key={source ?? "all"}
+          source={source ? SOURCE_PARAMS[source] : undefined}
+          initialPage={asJson(failed)}
+          canReplay={can(viewer, "replay")}
+        />
       </section>
 
       <section aria-labelledby="setup" className="space-y-6">

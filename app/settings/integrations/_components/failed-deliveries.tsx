@@ -16,7 +16,16 @@ const FILTERS: { value: SourceParam | undefined; label: string }[] = [
 ];
 
 /** Failed and quarantined deliveries with their errors, filterable by source (in the URL), each replayable. */
-export function FailedDeliveries({ source, initialPage }: { source: SourceParam | undefined; initialPage: FailedDeliveryPageJson }) {
+/** `canReplay`: whether the viewer holds the engineer role fleet-wide; others see no replay controls. */
+export function FailedDeliveries({
+  source,
+  initialPage,
+  canReplay,
+}: {
+  source: SourceParam | undefined;
+  initialPage: FailedDeliveryPageJson;
+  canReplay: boolean;
+}) {
   const query = useFailedDeliveries(source, initialPage);
   // Rows replayed from this page stay listed, marked, until the list's next poll drops them.
   const [replayed, setReplayed] = useState<Set<number>>(() => new Set());
@@ -45,7 +54,7 @@ export function FailedDeliveries({ source, initialPage }: { source: SourceParam 
             })}
           </ul>
         </nav>
-        {rows.length > 0 ? <ReplayAll source={source} label={sourceLabel} /> : null}
+        {rows.length > 0 && canReplay ? <ReplayAll source={source} label={sourceLabel} /> : null}
       </div>
 
       {query.isError ? (
@@ -64,7 +73,7 @@ export function FailedDeliveries({ source, initialPage }: { source: SourceParam 
             <caption className="sr-only">Failed deliveries{source ? ` of ${sourceLabel}` : ""}, newest first</caption>
             <thead className="bg-zinc-50">
               <tr>
-                {["Source", "Event", "Received", "Attempts", "Status", "Last error", "Delivery id", "Replay"].map((header) => (
+                {["Source", "Event", "Received", "Attempts", "Status", "Last error", "Delivery id", ...(canReplay ? ["Replay"] : [])].map((header) => (
                   <th key={header} scope="col" className={`px-3 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${header === "Attempts" ? "text-right" : "text-left"}`}>
                     {header}
                   </th>
@@ -77,6 +86,7 @@ export function FailedDeliveries({ source, initialPage }: { source: SourceParam 
                   key={delivery.id}
                   delivery={delivery}
                   replayed={replayed.has(delivery.id)}
+                  canReplay={canReplay}
                   onReplayed={() => setReplayed((previous) => new Set(previous).add(delivery.id))}
                 />
               ))}
@@ -99,7 +109,17 @@ export function FailedDeliveries({ source, initialPage }: { source: SourceParam 
   );
 }
 
-function DeliveryRow({ delivery, replayed, onReplayed }: { delivery: Delivery; replayed: boolean; onReplayed: () => void }) {
+function DeliveryRow({
+  delivery,
+  replayed,
+  canReplay,
+  onReplayed,
+}: {
+  delivery: Delivery;
+  replayed: boolean;
+  canReplay: boolean;
+  onReplayed: () => void;
+}) {
   const replay = useReplayDelivery();
   return (
     <tr className="align-top hover:bg-zinc-50" data-delivery-id={delivery.id}>
@@ -129,30 +149,32 @@ function DeliveryRow({ delivery, replayed, onReplayed }: { delivery: Delivery; r
       <td className="px-3 py-2.5 font-mono text-xs break-all text-zinc-700" title={`Shiplog id ${delivery.id}`}>
         {delivery.deliveryId}
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
-        {replayed ? (
-          <span role="status" className="text-xs font-medium text-emerald-800">
-            Replayed: the worker applies it next
-          </span>
-        ) : (
-          <span className="inline-flex flex-col items-start gap-1">
-            <button
-              type="button"
-              onClick={() => replay.mutate(delivery.id, { onSuccess: onReplayed })}
-              disabled={replay.isPending}
-              aria-label={`Replay ${SOURCE_LABELS[delivery.source]} ${delivery.event} delivery ${delivery.deliveryId}`}
-              className="rounded-md bg-zinc-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:opacity-60"
-            >
-              {replay.isPending ? "Replaying…" : "Replay"}
-            </button>
-            {replay.isError ? (
-              <span role="alert" className="max-w-56 text-xs whitespace-normal text-red-800">
-                {replay.error.message}
-              </span>
-            ) : null}
-          </span>
-        )}
-      </td>
+      {canReplay ? (
+        <td className="px-3 py-2.5 whitespace-nowrap">
+          {replayed ? (
+            <span role="status" className="text-xs font-medium text-emerald-800">
+              Replayed: the worker applies it next
+            </span>
+          ) : (
+            <span className="inline-flex flex-col items-start gap-1">
+              <button
+                type="button"
+                onClick={() => replay.mutate(delivery.id, { onSuccess: onReplayed })}
+                disabled={replay.isPending}
+                aria-label={`Replay ${SOURCE_LABELS[delivery.source]} ${delivery.event} delivery ${delivery.deliveryId}`}
+                className="rounded-md bg-zinc-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:opacity-60"
+              >
+                {replay.isPending ? "Replaying…" : "Replay"}
+              </button>
+              {replay.isError ? (
+                <span role="alert" className="max-w-56 text-xs whitespace-normal text-red-800">
+                  {replay.error.message}
+                </span>
+              ) : null}
+            </span>
+          )}
+        </td>
+      ) : null}
     </tr>
   );
 }
