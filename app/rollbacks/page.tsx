@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
 import { listRollbacks, listRollbacksQuery, type RollbackSummary } from "@/lib/rollback/list-rollbacks";
+import { TableHeader } from "@/components/ui/table-header";
 
 export const metadata: Metadata = { title: "Rollbacks" };
 
@@ -84,15 +85,7 @@ function RollbackTable({ rows, caption }: { rows: RollbackSummary[]; caption: st
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-zinc-50">
-          <tr>
-            {["Rollback", "Service", "Where", "From → to", "State", "Requested", "Reason"].map((header) => (
-              <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHeader columns={["Rollback", "Service", "Where", "From → to", "State", "Requested", "Reason"]} />
         <tbody className="divide-y divide-zinc-100">
           {rows.map((row) => (
             <tr key={row.id}>

@@ -12,6 +12,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState 
 import { Badge } from "@/components/ui/badge";
 import type { RollbackPlan, RollbackScope } from "@/lib/rollback/rollback-plan";
 import { RollbackApiError, callRollbackApi } from "./call-rollback-api";
+import { TableHeader } from "@/components/ui/table-header";
 
 type RequestResult = { groupId: string; rollbackIds: number[]; replayed: boolean; state: "REQUESTED" | "APPROVED"; approvalRequired: boolean; url: string };
 
@@ -253,15 +254,7 @@ function PlanSummary({ plan }: { plan: RollbackPlan }) {
       <div className="overflow-x-auto rounded border border-zinc-200">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">Applications this rollback changes, with the method and dry run of each</caption>
-          <thead className="bg-zinc-50">
-            <tr>
-              {["Wave", "Cluster and application", "Runs now", "Method", "Dry run"].map((header) => (
-                <th key={header} scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap text-zinc-700">
-                  {header}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader compact columns={["Wave", "Cluster and application", "Runs now", "Method", "Dry run"]} />
           <tbody className="divide-y divide-zinc-100">
             {plan.applications.map((app) => (
               <tr key={app.applicationId}>

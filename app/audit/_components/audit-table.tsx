@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { AuditEventPage } from "@/lib/audit/list-audit-events";
 import type { AsJson } from "../../settings/integrations/_components/as-json";
+import { TableHeader } from "@/components/ui/table-header";
 
 type PageJson = AsJson<AuditEventPage>;
 
@@ -40,15 +41,7 @@ export function AuditTable({ query, initialPage }: { query: Record<string, strin
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">Audit events, newest first</caption>
-          <thead className="bg-zinc-50">
-            <tr>
-              {["When", "Actor", "Action", "Target", "Outcome", "Reason", "Detail", "Request id"].map((header) => (
-                <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                  {header}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader columns={["When", "Actor", "Action", "Target", "Outcome", "Reason", "Detail", "Request id"]} />
           <tbody className="divide-y divide-zinc-100">
             {rows.map((event) => (
               <tr key={event.id} data-audit-id={event.id} className="align-top hover:bg-zinc-50">

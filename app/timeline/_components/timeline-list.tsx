@@ -10,6 +10,7 @@ import { hasTimelineFilters, timelineSearchParams, type TimelineFilters } from "
 import { DeploymentRow, RolloutRow } from "./timeline-rows";
 import { useDeploymentStream } from "./use-deployment-stream";
 import { useTimeline } from "./use-timeline";
+import { TableHeader } from "@/components/ui/table-header";
 
 const streamLabels = { connecting: "Connecting…", live: "Live", polling: "Live updates every 10 s" } as const;
 
@@ -87,15 +88,7 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">Deployments, newest first</caption>
-          <thead className="bg-zinc-50">
-            <tr>
-              {["Service", "Environment", "Cluster", "Version", "Status", "Deployed by", "Started", "Duration"].map((title) => (
-                <th key={title} scope="col" className={`px-3 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${title === "Duration" ? "text-right" : "text-left"}`}>
-                  {title}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader columns={["Service", "Environment", "Cluster", "Version", "Status", "Deployed by", "Started", { label: "Duration", align: "right" }]} />
           <tbody className="divide-y divide-zinc-100">
             {entries.map((entry) =>
               entry.kind === "deployment" ? (

@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ReleaseCommit } from "@/lib/releases/attach-pull-requests";
 import { buildGithubUrl } from "@/lib/releases/build-github-url";
+import { TableHeader } from "@/components/ui/table-header";
 
 export type ListedCommit = ReleaseCommit & { release?: { id: number; version: string } };
 
@@ -13,15 +14,7 @@ export function CommitList({ commits, caption, githubApiUrl, now }: { commits: L
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-zinc-50">
-          <tr>
-            {["Commit", "Message", "Author", "Committed", "Pull request", ...(withRelease ? ["Release"] : [])].map((header) => (
-              <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHeader columns={["Commit", "Message", "Author", "Committed", "Pull request", ...(withRelease ? ["Release"] : [])]} />
         <tbody className="divide-y divide-zinc-100">
           {commits.map((commit) => (
             <tr key={`${commit.repository}@${commit.sha}`} className="align-top hover:bg-zinc-50">

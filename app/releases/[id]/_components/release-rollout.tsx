@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { RollbackButton } from "@/components/rollback/rollback-button";
 import type { ReleaseDetail, RolloutEntry } from "@/lib/releases/get-release";
 import { RolloutRow } from "./deployment-event-log";
+import { TableHeader } from "@/components/ui/table-header";
 
 /** Rows shown per environment before the rest fold away behind "show all". */
 const ROWS_SHOWN = 40;
@@ -82,15 +83,7 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-zinc-50">
-          <tr>
-            {headers.map((header) => (
-              <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHeader columns={headers} />
         <tbody className="divide-y divide-zinc-100">
           {entries.map((entry) => {
             const deployment = latest(entry);

@@ -13,6 +13,7 @@ import type { RollbackGroup } from "@/lib/rollback/get-rollback-group";
 import type { RollbackView } from "@/lib/rollback/rollback-plan";
 import { describeRollbackState } from "@/lib/rollback/summarize-rollback-group";
 import { useRollbackGroup } from "./use-rollback-group";
+import { TableHeader } from "@/components/ui/table-header";
 
 const STEPS = ["REQUESTED", "APPROVED", "EXECUTING", "WAITING_FOR_SYNC"] as const;
 
@@ -96,15 +97,7 @@ export function RollbackProgress({ initial, approval }: { initial: RollbackGroup
         <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
           <table className="min-w-full divide-y divide-zinc-200 text-sm">
             <caption className="sr-only">Each application's rollback: wave, state, method and outcome</caption>
-            <thead className="bg-zinc-50">
-              <tr>
-                {["Wave", "Cluster and application", "State", "Method", "Outcome"].map((header) => (
-                  <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                    {header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHeader columns={["Wave", "Cluster and application", "State", "Method", "Outcome"]} />
             <tbody className="divide-y divide-zinc-100">
               {group.rollbacks.map((rollback) => (
                 <tr key={rollback.id}>

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { DeploymentStatusBadge } from "@/components/ui/deployment-badges";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type DeploymentPageJson, useServiceDeployments } from "./use-service-deployments";
+import { TableHeader } from "@/components/ui/table-header";
 
 /** The service's deployments, newest first, with keyset "load more". */
 export function DeploymentHistory({ service, initialPage }: { service: string; initialPage: DeploymentPageJson }) {
@@ -18,15 +19,7 @@ export function DeploymentHistory({ service, initialPage }: { service: string; i
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">{`Deployments of ${service}, newest first`}</caption>
-          <thead className="bg-zinc-50">
-            <tr>
-              {headers.map((header) => (
-                <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                  {header}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader columns={headers} />
           <tbody className="divide-y divide-zinc-100">
             {rows.map((deployment) => (
               <tr key={deployment.id} className="hover:bg-zinc-50">

@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { findVersionSkew } from "@/lib/services/find-version-skew";
 import type { ServiceDetail } from "@/lib/services/get-service";
+import { TableHeader } from "@/components/ui/table-header";
 
 type Environment = ServiceDetail["environments"][number];
 
@@ -51,15 +52,7 @@ function EnvironmentTable({ environment, service, now, canRollback }: { environm
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">{`${service} in ${environment.name}: what each cluster runs`}</caption>
-          <thead className="bg-zinc-50">
-            <tr>
-              {headers.map((header) => (
-                <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                  {header}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader columns={headers} />
           <tbody className="divide-y divide-zinc-100">
             {environment.applications.map((application) => (
               <tr key={application.id} className="hover:bg-zinc-50">

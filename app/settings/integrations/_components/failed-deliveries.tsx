@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SOURCE_LABELS, SOURCE_PARAMS } from "./source-labels";
 import { type FailedDeliveryPageJson, type SourceParam, useFailedDeliveries, useReplayAllFailed, useReplayDelivery } from "./use-failed-deliveries";
+import { TableHeader } from "@/components/ui/table-header";
 
 type Delivery = FailedDeliveryPageJson["items"][number];
 
@@ -71,15 +72,7 @@ export function FailedDeliveries({
         <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
           <table className="min-w-full divide-y divide-zinc-200 text-sm">
             <caption className="sr-only">Failed deliveries{source ? ` of ${sourceLabel}` : ""}, newest first</caption>
-            <thead className="bg-zinc-50">
-              <tr>
-                {["Source", "Event", "Received", "Attempts", "Status", "Last error", "Delivery id", ...(canReplay ? ["Replay"] : [])].map((header) => (
-                  <th key={header} scope="col" className={`px-3 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${header === "Attempts" ? "text-right" : "text-left"}`}>
-                    {header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHeader columns={["Source", "Event", "Received", { label: "Attempts", align: "right" }, "Status", "Last error", "Delivery id", ...(canReplay ? ["Replay"] : [])]} />
             <tbody className="divide-y divide-zinc-100">
               {rows.map((delivery) => (
                 <DeliveryRow

@@ -8,6 +8,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { WebhookTokenView } from "@/lib/webhook-tokens/webhook-token-view";
 import type { AsJson } from "../../integrations/_components/as-json";
 import { adminRequest } from "../../users/_components/admin-request";
+import { TableHeader } from "@/components/ui/table-header";
 
 const SOURCE_LABELS = { ARGOCD: "Argo CD", BUILD: "CI build reports" } as const;
 
@@ -17,15 +18,7 @@ export function TokensTable({ tokens }: { tokens: AsJson<WebhookTokenView>[] }) 
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         <caption className="sr-only">Webhook tokens, live ones first</caption>
-        <thead className="bg-zinc-50">
-          <tr>
-            {["Name", "Source", "Created", "Status", ""].map((header, index) => (
-              <th key={index} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                {header || <span className="sr-only">Revoke</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHeader columns={["Name", "Source", "Created", "Status", { label: "Revoke", srOnly: true }]} />
         <tbody className="divide-y divide-zinc-100">
           {tokens.map((token) => (
             <TokenRow key={token.id} token={token} />

@@ -9,6 +9,7 @@ import { ROLES } from "@/lib/auth/roles";
 import type { UserView } from "@/lib/users/user-view";
 import type { AsJson } from "../../integrations/_components/as-json";
 import { adminRequest } from "./admin-request";
+import { TableHeader } from "@/components/ui/table-header";
 
 type User = AsJson<UserView>;
 type Team = { id: number; name: string };
@@ -20,15 +21,7 @@ export function UsersTable({ users, teams, selfId }: { users: User[]; teams: Tea
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         <caption className="sr-only">People and their roles, by email</caption>
-        <thead className="bg-zinc-50">
-          <tr>
-            {["Person", "Roles", "Grant a role", "Sessions"].map((header) => (
-              <th key={header} scope="col" className="px-3 py-2.5 text-left font-semibold whitespace-nowrap text-zinc-700">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHeader columns={["Person", "Roles", "Grant a role", "Sessions"]} />
         <tbody className="divide-y divide-zinc-100">
           {users.map((user) => (
             <UserRow key={user.id} user={user} teams={teams} self={user.id === selfId} />
