@@ -28,6 +28,26 @@ const flag = z
   .optional()
   .transform((value) => (value === undefined ? undefined : ["true", "1", "yes"].includes(value)));
 
+/**
+ * A setting holding JSON: empty when unset, the parse error worded with an example, then the
+ * schema's own checks.
+ */
+function jsonSetting<T extends z.ZodType>(example: string, empty: unknown, schema: T) {
+  return z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return empty;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: `must be a JSON ${example.startsWith("[") ? "array" : "object"} like ${example}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** External PostgreSQL. When unset, Shiplog runs the embedded PostgreSQL. */
@@ -85,37 +105,13 @@ export const configSchema = z.object({
    * Argo CD instances to reconcile against (missed notifications) and to roll back through:
    * a JSON array of {"name", "url", "token"}; `name` must match the notifications' `instance`.
    */
-  ARGOCD_INSTANCES: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return [];
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: 'must be a JSON array like [{"name":"prod","url":"https://argocd.example.com","token":"…"}]' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.array(argoInstanceSchema)),
+  ARGOCD_INSTANCES: jsonSetting('[{"name":"prod","url":"https://argocd.example.com","token":"…"}]', [], z.array(argoInstanceSchema)),
   /**
    * How applications are filed under services, teams, environments and clusters: JSON with any of
    * the label lists of lib/fleet/classify-application.ts, each replacing its default, e.g.
    * {"serviceLabels":["acme.io/service","app.kubernetes.io/part-of"],"environmentLabels":["acme.io/env"]}.
    */
-  SHIPLOG_CLASSIFICATION_RULES: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return {};
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: 'must be a JSON object like {"serviceLabels":["acme.io/service"]}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(classificationRulesSchema.partial()),
+  SHIPLOG_CLASSIFICATION_RULES: jsonSetting('{"serviceLabels":["acme.io/service"]}', {}, classificationRulesSchema.partial()),
   /** Seconds between reconciliation polls of each Argo CD instance; 0 turns polling off. */
   ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Time limit of one Argo CD API call. */
@@ -155,19 +151,7 @@ export const configSchema = z.object({
   GITHUB_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
   GITHUB_OAUTH_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).default("https://github.com"),
   /** Roles from the identity provider's groups: JSON [{"group":"platform-sre","role":"sre","team":"payments"}] (team optional). */
-  SHIPLOG_ROLE_MAPPINGS: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return [];
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: 'must be a JSON array like [{"group":"platform-sre","role":"sre","team":"payments"}]' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.array(roleMappingSchema)),
+  SHIPLOG_ROLE_MAPPINGS: jsonSetting('[{"group":"platform-sre","role":"sre","team":"payments"}]', [], z.array(roleMappingSchema)),
   /** The role every person signing in through single sign-on gets besides their mapped ones: viewer, or none. */
   SHIPLOG_DEFAULT_ROLE: z.enum(["viewer", "none"]).default("viewer"),
 }).superRefine((settings, context) => {
