@@ -14,6 +14,7 @@ import { type FakeArgoCd, startFakeArgoCd } from "../support/fake-argocd";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
 import type { TestUser } from "../support/sign-in";
+import { applicationAtSyncStep, type Sync, SYNC_STEP_EVENTS, type SyncStep } from "../support/rollback-sync";
 import { argocdApplication } from "../support/webhooks";
 
 const browser = useBrowser();
@@ -29,52 +30,17 @@ let fixture: Record<string, any>;
 /** Notifications posted after the rollback reached the fake Argo CD, with Shiplog's answers. */
 const posted: { event: string; status: number }[] = [];
 
-type Step = "running" | "succeeded" | "degraded" | "healthy";
-const EVENTS: Record<Step, string> = { running: "on-sync-running", succeeded: "on-sync-succeeded", degraded: "on-health-degraded", healthy: "on-deployed" };
-const image = (tag: string) => `europe-west1-docker.pkg.dev/foo/images/velero:${tag}`;
-const iso = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000).toISOString();
-
-/** The real Application fixture at one step of a sync from `fromTag` to `tag` (Argo CD history entry `historyId`). */
-function applicationAt(sync: { fromTag: string; tag: string; historyId: number; startedAt: Date }, step: Step, base: Record<string, any> = fixture): Record<string, any> {
-  const app = structuredClone(base);
-  const revision = `c0ffee${String(sync.historyId).padStart(34, "0")}`;
-  const state = app.status.operationState;
-  state.startedAt = sync.startedAt.toISOString();
-  state.operation.sync.revision = revision;
-  state.operation.initiatedBy = { username: "sre@acme.dev" };
-  if (step === "running") {
-    state.phase = "Running";
-    state.message = "waiting for healthy state of apps/Deployment/velero";
-    delete state.finishedAt;
-    delete state.syncResult;
-    app.status.sync.status = "OutOfSync";
-    app.status.health.status = "Progressing";
-    app.status.summary.images = [image(sync.fromTag)];
-    app.status.reconciledAt = iso(sync.startedAt, 5);
-    return app;
-  }
-  const finishedAt = iso(sync.startedAt, 20);
-  state.finishedAt = finishedAt;
-  state.phase = "Succeeded";
-  state.message = "successfully synced (all tasks run)";
-  state.syncResult.revision = revision;
-  app.status.sync = { ...app.status.sync, status: "Synced", revision };
-  app.status.summary.images = [image(sync.tag)];
-  app.status.history = [...app.status.history, { ...app.status.history.at(-1), id: sync.historyId, revision, deployStartedAt: state.startedAt, deployedAt: finishedAt }];
-  app.status.health = step === "degraded" ? { status: "Degraded", message: "Deployment has exceeded its progress deadline" } : { status: step === "healthy" ? "Healthy" : "Progressing" };
-  app.status.reconciledAt = iso(sync.startedAt, { succeeded: 20, degraded: 30, healthy: 40 }[step]);
-  return app;
-}
+const STEP_SECONDS = { succeeded: 20, degraded: 30, healthy: 40 };
 
 /** Posts the notifications of one sync to Shiplog's Argo CD webhook, as Argo CD Notifications sends them. */
-async function notify(sync: Parameters<typeof applicationAt>[0], steps: Step[], base: Record<string, any> = fixture): Promise<void> {
+async function notify(sync: Sync, steps: SyncStep[], base: Record<string, any> = fixture): Promise<void> {
   for (const step of steps) {
     const response = await fetch(`${url}/api/webhooks/argocd`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${argocdToken}` },
-      body: JSON.stringify({ event: EVENTS[step], instance: "argocd", app: applicationAt(sync, step, base) }),
+      body: JSON.stringify({ event: SYNC_STEP_EVENTS[step], instance: "argocd", app: applicationAtSyncStep(base, sync, step, STEP_SECONDS) }),
     });
-    posted.push({ event: EVENTS[step], status: response.status });
+    posted.push({ event: SYNC_STEP_EVENTS[step], status: response.status });
   }
 }
 

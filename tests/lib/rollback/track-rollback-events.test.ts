@@ -10,65 +10,19 @@ import { processPendingDeliveries } from "@/lib/ingest/worker";
 import { executeRollback } from "@/lib/rollback/execute-rollback";
 import { requestRollback } from "@/lib/rollback/request-rollback";
 import type { RollbackDependencies } from "@/lib/rollback/rollback-dependencies";
-import { argocdFixture, argocdNotification, insertDelivery, type Json, quietLog, resetAll } from "../../support/deliveries";
+import { argocdFixture, argocdNotification, insertDelivery, quietLog, resetAll } from "../../support/deliveries";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
+import { applicationAtSyncStep, type Sync, SYNC_STEP_EVENTS, type SyncStep } from "../../support/rollback-sync";
 
 const db = getDb();
 const real = await argocdFixture();
-const image = (tag: string) => `europe-west1-docker.pkg.dev/foo/images/velero:${tag}`;
-const iso = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000).toISOString();
 const t0 = new Date("2026-11-01T08:00:00Z");
 const clock = new Date("2026-11-01T10:00:00Z");
 let argo: FakeArgoCd;
 
-type Step = "running" | "succeeded" | "degraded" | "healthy";
-const EVENTS: Record<Step, string> = { running: "on-sync-running", succeeded: "on-sync-succeeded", degraded: "on-health-degraded", healthy: "on-deployed" };
-
-/** The fixture's Application at one step of a sync from `fromTag` to `tag` (history entry `historyId`). */
-function applicationAt(sync: { fromTag: string; tag: string; historyId: number; startedAt: Date; failed?: boolean }, step: Step): Json {
-  const app = structuredClone(real);
-  const revision = `c0ffee${String(sync.historyId).padStart(34, "0")}`;
-  const state = app.status.operationState;
-  state.startedAt = sync.startedAt.toISOString();
-  state.operation.sync.revision = revision;
-  state.operation.initiatedBy = { username: "sre@acme.dev" };
-  if (step === "running") {
-    state.phase = "Running";
-    state.message = "waiting for healthy state of apps/Deployment/velero";
-    delete state.finishedAt;
-    delete state.syncResult;
-    app.status.sync.status = "OutOfSync";
-    app.status.health.status = "Progressing";
-    app.status.summary.images = [image(sync.fromTag)];
-    app.status.reconciledAt = iso(sync.startedAt, 5);
-    return app;
-  }
-  const finishedAt = iso(sync.startedAt, 120);
-  state.finishedAt = finishedAt;
-  if (sync.failed) {
-    state.phase = "Failed";
-    state.message = "one or more objects failed to apply, reason: admission webhook denied the request";
-    delete state.syncResult;
-    app.status.sync.status = "OutOfSync";
-    app.status.summary.images = [image(sync.fromTag)];
-    app.status.reconciledAt = finishedAt;
-    return app;
-  }
-  state.phase = "Succeeded";
-  state.message = "successfully synced (all tasks run)";
-  state.syncResult.revision = revision;
-  app.status.sync = { ...app.status.sync, status: "Synced", revision };
-  app.status.summary.images = [image(sync.tag)];
-  app.status.history.push({ ...app.status.history.at(-1), id: sync.historyId, revision, deployStartedAt: state.startedAt, deployedAt: finishedAt });
-  const seconds = { succeeded: 120, degraded: 180, healthy: 240 }[step];
-  app.status.health = step === "degraded" ? { status: "Degraded", message: "Deployment has exceeded its progress deadline" } : { status: step === "healthy" ? "Healthy" : "Progressing" };
-  app.status.reconciledAt = iso(sync.startedAt, seconds);
-  return app;
-}
-
-async function deliver(sync: Parameters<typeof applicationAt>[0], steps: Step[]) {
+async function deliver(sync: Sync, steps: SyncStep[]) {
   for (const step of steps) {
-    const body = argocdNotification(applicationAt(sync, step), EVENTS[step], "argocd");
+    const body = argocdNotification(applicationAtSyncStep(real, sync, step), SYNC_STEP_EVENTS[step], "argocd");
     await insertDelivery({ source: "ARGOCD", event: body.event, body });
   }
   return processPendingDeliveries({ log: quietLog(), directory: new FleetDirectory(), concurrency: 1 });
