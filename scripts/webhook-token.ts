@@ -3,7 +3,10 @@
 //   npm run webhook-token -- revoke <argocd|build> <name>
 //   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
+// Creating and revoking are audited like the admin page's (token.created / token.revoked), with
+// the operating-system account as the actor: `cli:<user>@<host>`.
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { closeDb, getDb } from "../lib/db/client";
@@ -11,9 +14,10 @@ import { config, useDatabaseUrl } from "../lib/env";
 import { AppError } from "../lib/http/app-error";
 import { describeZodIssues } from "../lib/http/with-error-handling";
 import type { BearerSource } from "../lib/ingest/authenticate-bearer";
-import { createWebhookToken } from "../lib/ingest/create-webhook-token";
+import type { AuditContext } from "../lib/audit/audit-context";
 import { listWebhookTokens } from "../lib/ingest/list-webhook-tokens";
-import { revokeWebhookToken } from "../lib/ingest/revoke-webhook-token";
+import { createAuditedWebhookToken } from "../lib/webhook-tokens/create-audited-webhook-token";
+import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-webhook-token";
 import { embeddedDatabaseName } from "../lib/ops/start-database";
 
 const usage = "usage: webhook-token.ts create|revoke <argocd|build> <name> | list";
@@ -49,15 +53,17 @@ async function main(): Promise<void> {
     return;
   }
   if (!name) throw new UsageError(usage);
+  const audit: AuditContext = { actor: `cli:${os.userInfo().username}@${os.hostname()}`, requestId: null, reason: "npm run webhook-token" };
   if (command === "create") {
-    const created = await createWebhookToken(db, sourceOf(source), name);
+    const created = await createAuditedWebhookToken(sourceOf(source), name, audit, db);
     console.error(`Created ${created.source.toLowerCase()} token "${created.name}". It is shown once; store it in the sender's secret now:`);
     console.log(created.token);
-  } else if (await revokeWebhookToken(db, sourceOf(source), name)) {
-    console.log(`Revoked ${source} token "${name}".`);
-  } else {
-    throw new UsageError(`No live ${source} token named "${name}".`);
+    return;
   }
+  const live = await db.webhookToken.findFirst({ where: { source: sourceOf(source), name, revokedAt: null }, select: { id: true } });
+  if (!live) throw new UsageError(`No live ${source} token named "${name}".`);
+  await revokeAuditedWebhookToken(live.id, audit, db);
+  console.log(`Revoked ${source} token "${name}".`);
 }
 
 main()
