@@ -1,0 +1,167 @@
+// Load helpers shared by every bench scenario: autocannon runs with exact percentiles, the
+// baseline/Shiplog alternation the issue asks for (these machines are noisy), and a timer for
+// calls that are not plain HTTP requests (a browser render, a webhook → timeline round trip).
+import autocannon from "autocannon";
+
+export type LoadRequest = { method?: string; path: string; headers?: Record<string, string>; body?: string };
+
+export type LoadOptions = {
+  /** Base URL, no trailing slash. */
+  url: string;
+  /** Cycled by autocannon over the run (use many distinct ones for variety). */
+  requests: LoadRequest[];
+  /** Concurrent users. */
+  connections: number;
+  durationSeconds: number;
+  /** Requests/s over all connections (autocannon overallRate); omitted: flat out. */
+  rate?: number;
+};
+
+export type LoadResult = {
+  requests: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCounts: Record<string, number>;
+  /** Completed requests per second. */
+  throughput: number;
+  /** Milliseconds, from every response (autocannon 'response' events), percentiles computed exactly. */
+  latency: { p50: number; p95: number; p99: number; max: number };
+  /** Mean body bytes as received (so compressed when the server compressed; chunk framing included). */
+  bytesPerResponse: number;
+};
+
+type AutocannonMethod = NonNullable<autocannon.Request["method"]>;
+
+/**
+ * Runs autocannon against `url` and summarises every response. autocannon's own percentiles come
+ * from an HDR histogram reported at fixed percentiles (p97.5, p99 …, no p95), so the latencies are
+ * collected from its per-response events instead and ranked here.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.requests.length === 0) throw new Error("runLoad needs at least one request");
+  const latencies: number[] = [];
+  const statusCounts: Record<string, number> = {};
+  let ok2xx = 0;
+  let bodyBytes = 0;
+  // autocannon reports bytes per response including the status line and headers; the header
+  // size of each client's current response is subtracted to get the body as received.
+  const headerBytes = new WeakMap<object, number>();
+
+  let finish: (error: unknown, result: autocannon.Result) => void = () => undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result));
+  });
+  // Passing a callback makes autocannon return its event emitter instead of a promise.
+  const instance = autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+    requests: options.requests.map((request) => ({
+      method: (request.method ?? "GET") as AutocannonMethod,
+      path: request.path,
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.body === undefined ? {} : { body: request.body }),
+    })),
+    setupClient: (client) => {
+      client.on("headers", (head: unknown) => headerBytes.set(client, measureHead(head)));
+    },
+  }, (error, result) => finish(error, result));
+  instance.on("response", (client, statusCode, resBytes, responseTime) => {
+    latencies.push(responseTime);
+    const key = String(statusCode);
+    statusCounts[key] = (statusCounts[key] ?? 0) + 1;
+    if (statusCode >= 200 && statusCode < 300) ok2xx += 1;
+    bodyBytes += Math.max(0, resBytes - (headerBytes.get(client) ?? 0));
+  });
+
+  const result = await finished;
+
+  const responses = latencies.length;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: responses,
+    ok2xx,
+    non2xx: responses - ok2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCounts,
+    throughput: result.duration > 0 ? responses / result.duration : 0,
+    latency: {
+      p50: percentileOfSorted(latencies, 50),
+      p95: percentileOfSorted(latencies, 95),
+      p99: percentileOfSorted(latencies, 99),
+      max: responses > 0 ? latencies[responses - 1]! : Number.NaN,
+    },
+    bytesPerResponse: responses > 0 ? bodyBytes / responses : 0,
+  };
+}
+
+/** Bytes of the status line and headers of a response, from autocannon's parsed head. */
+function measureHead(head: unknown): number {
+  const parsed = head as { headers?: unknown[]; statusCode?: number; statusMessage?: string };
+  let bytes = `HTTP/1.1 ${parsed.statusCode ?? 200} ${parsed.statusMessage ?? ""}\r\n`.length + 2;
+  const raw = Array.isArray(parsed.headers) ? parsed.headers : [];
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    bytes += Buffer.byteLength(`${String(raw[index])}: ${String(raw[index + 1])}\r\n`);
+  }
+  return bytes;
+}
+
+/**
+ * Runs baseline, shiplog, baseline, shiplog … `rounds` times each, so that a noisy minute hurts
+ * both sides alike; returns each side's results in order.
+ */
+export async function alternate<T>(
+  rounds: number,
+  sides: { baseline: () => Promise<T>; shiplog: () => Promise<T> },
+): Promise<{ baseline: T[]; shiplog: T[] }> {
+  const baseline: T[] = [];
+  const shiplog: T[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    baseline.push(await sides.baseline());
+    shiplog.push(await sides.shiplog());
+  }
+  return { baseline, shiplog };
+}
+
+/** Nearest-rank percentile, p in 0..100; NaN for no samples. */
+export function percentile(samples: number[], p: number): number {
+  return percentileOfSorted([...samples].sort((a, b) => a - b), p);
+}
+
+function percentileOfSorted(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((Math.min(100, Math.max(0, p)) / 100) * sorted.length);
+  return sorted[Math.max(0, rank - 1)]!;
+}
+
+/**
+ * Times `run` `calls` times (or for `seconds`) with `concurrency` workers; returns the per-call
+ * milliseconds. A call that throws stops the timing and the error reaches the caller.
+ */
+export async function timeCalls(
+  run: () => Promise<unknown>,
+  options: { calls?: number; seconds?: number; concurrency: number },
+): Promise<number[]> {
+  if (options.calls === undefined && options.seconds === undefined) {
+    throw new Error("timeCalls needs calls or seconds");
+  }
+  const samples: number[] = [];
+  const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
+  let started = 0;
+  const more = () => (options.calls === undefined || started < options.calls) && performance.now() < deadline;
+
+  const worker = async () => {
+    while (more()) {
+      started += 1;
+      const begin = performance.now();
+      await run();
+      samples.push(performance.now() - begin);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  return samples;
+}
