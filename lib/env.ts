@@ -69,6 +69,13 @@ export const configSchema = z.object({
   SHIPLOG_SEED: z.enum(["demo", "none"]).default("demo"),
   /** Size of the demo fleet seeded into an empty database. */
   SHIPLOG_DEMO_SERVICES: z.coerce.number().int().min(1).max(20000).default(500),
+  /**
+   * Read replicas of DATABASE_URL, comma-separated: the dashboard reads that tolerate replica lag
+   * go to one of them (lib/db/client.ts readDb, docs/scaling.md); writes never do.
+   */
+  DATABASE_REPLICA_URLS: commaList.refine((urls) => urls.every((url) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url)), {
+    message: "must be postgres:// or postgresql:// connection URLs, comma-separated",
+  }),
   /** Database connections per process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds to wait for a database connection before failing. */
@@ -193,7 +200,7 @@ function isPrivateKey(pem: string): boolean {
 export type Config = z.infer<typeof configSchema>;
 
 /** Settings whose values never appear in messages or logs. */
-const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^ARGOCD_INSTANCES$/;
+const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^ARGOCD_INSTANCES$/;
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

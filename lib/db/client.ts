@@ -2,6 +2,7 @@
 // database (embedded or external) before anything connects.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { readReplicas } from "@prisma/extension-read-replicas";
 import { PrismaClient } from "../generated/prisma/client";
 import { config, databaseUrl } from "../env";
 
@@ -21,17 +22,47 @@ export function createDb(url: string): PrismaClient {
   return new PrismaClient({ adapter, errorFormat: "minimal" });
 }
 
-const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient };
+/** The primary wrapped by the read-replicas extension, which picks a replica and connects and closes them all. */
+function createReplicatedDb(primary: PrismaClient, replicaUrls: string[]) {
+  return primary.$extends(readReplicas({ replicas: replicaUrls.map((url) => createDb(url)) }));
+}
 
-/** The process-wide client (kept on globalThis so Next's dev reloads do not open new pools). */
+type ReplicatedDb = ReturnType<typeof createReplicatedDb>;
+
+const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient; shiplogReplicatedDb?: ReplicatedDb };
+
+/**
+ * The process-wide client of the primary (kept on globalThis so Next's dev reloads do not open
+ * new pools). Every write and every read that must see a write just made goes through it. It is
+ * deliberately not the extended client: the extension would send each model read outside a
+ * transaction to a replica, including the worker's, sign-in's and rollbacks' reads of rows they
+ * have just written.
+ */
 export function getDb(): PrismaClient {
   globalForDb.shiplogDb ??= createDb(databaseUrl());
   return globalForDb.shiplogDb;
 }
 
-/** Closes the process-wide client, if one was opened. */
+/**
+ * A client for reads that tolerate replica lag (seconds, usually less): one of
+ * DATABASE_REPLICA_URLS, picked per call, for every query through it including $queryRaw; the
+ * primary itself when no replica is configured. Never write through it: a hot standby refuses.
+ */
+export function readDb(): Db {
+  const replicaUrls = config().DATABASE_REPLICA_URLS;
+  if (replicaUrls.length === 0) return getDb();
+  globalForDb.shiplogReplicatedDb ??= createReplicatedDb(getDb(), replicaUrls);
+  // $replica() hands back one of the PrismaClient instances given to the extension; its declared
+  // type is the extended primary's, which says the same less precisely.
+  return globalForDb.shiplogReplicatedDb.$replica() as unknown as Db;
+}
+
+/** Closes the process-wide clients (primary and replicas), if any were opened. */
 export async function closeDb(): Promise<void> {
-  const current = globalForDb.shiplogDb;
+  const primary = globalForDb.shiplogDb;
+  const replicated = globalForDb.shiplogReplicatedDb;
   globalForDb.shiplogDb = undefined;
-  await current?.$disconnect();
+  globalForDb.shiplogReplicatedDb = undefined;
+  // The extension's $disconnect closes the primary it wraps together with every replica.
+  await (replicated ?? primary)?.$disconnect();
 }

@@ -1,13 +1,13 @@
 // Services whose name matches what was typed into the header's search: the exact
 // name first (ignoring case), then names starting with it, then names containing it, each by
 // name, at most `limit`. ILIKE over a few thousand names is about a millisecond
-// (docs/api.md), so no trigram index.
-import { getDb, type DbOrTx } from "../db/client";
+// (docs/api.md), so no trigram index. A replica's lag is fine: services appear once and stay.
+import { readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 
 export type ServiceMatch = { name: string; team: string | null; exact: boolean };
 
-export async function findServicesByName(text: string, { limit = 20 }: { limit?: number } = {}, db: DbOrTx = getDb()): Promise<ServiceMatch[]> {
+export async function findServicesByName(text: string, { limit = 20 }: { limit?: number } = {}, db: DbOrTx = readDb()): Promise<ServiceMatch[]> {
   const value = text.trim();
   if (value === "") return [];
   const prefix = `${value.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
