@@ -2,10 +2,10 @@
 // Loads the demo fleet into DATABASE_URL (migrating first). Up to 1,000 services it drives the
 // domain functions, as `npm start` does; larger fleets (or --bulk) use the COPY bulk path.
 // --applications spreads services over more clusters; --deployments scales release cadence to
-// approach that many deployments. Refuses a database that already holds a fleet unless --force.
+// reach that many deployments (within a few per cent). Refuses a database that already holds a fleet unless --force.
 import { parseArgs } from "node:util";
 import { bulkLoadDemoFleet } from "../prisma/demo-fleet/bulk-load-demo-fleet";
-import { demoServiceEvents, demoServices } from "../prisma/demo-fleet/generate-demo-fleet";
+import { cadenceForDeployments } from "../prisma/demo-fleet/cadence-for-deployments";
 import { isFleetEmpty, seedDemoFleet, seedTopology } from "../prisma/demo-fleet/seed-demo-fleet";
 import { closeDb, getDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
@@ -32,28 +32,13 @@ function positive(name: string, raw: string | undefined): number | undefined {
   return value;
 }
 
-/** The cadence that brings the fleet near `target` deployments, estimated from a sample. */
-function cadenceFor(target: number, services: number, applicationsPerService: number | undefined, now: Date): number {
-  const sample = demoServices(Math.min(services, 40), { applicationsPerService });
-  // Deployments are distinct sync operations, however many snapshots report each.
-  const count = (cadence: number) =>
-    sample.reduce((sum, service) => {
-      const operations = new Set<string>();
-      for (const event of demoServiceEvents(service, { services, now, cadence, applicationsPerService })) {
-        if (event.kind === "snapshot" && event.snapshot.operation) operations.add(`${event.snapshot.name}|${event.snapshot.operation.startedAt.toISOString()}`);
-      }
-      return sum + operations.size;
-    }, 0) * (services / sample.length);
-  return Math.max(0.1, target / count(1));
-}
-
 async function main() {
   const services = positive("services", values.services)!;
   const applications = positive("applications", values.applications);
   const deployments = positive("deployments", values.deployments);
   const applicationsPerService = applications === undefined ? undefined : Math.max(1, Math.round(applications / services));
   const now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const cadence = deployments === undefined ? undefined : cadenceFor(deployments, services, applicationsPerService, now);
+  const cadence = deployments === undefined ? undefined : cadenceForDeployments(deployments, { services, applicationsPerService, now });
 
   const url = databaseUrl();
   await migrate(url);

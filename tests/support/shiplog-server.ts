@@ -11,12 +11,11 @@ import type { TestProject } from "vitest/node";
 import { TEST_AUTH_SECRET } from "../../lib/auth/auth-secret";
 import type { Grant } from "../../lib/auth/roles";
 import { createDb } from "../../lib/db/client";
-import { buildIfStale, checkBuildStale } from "../../lib/ops/build-if-stale";
+import { holdFreshBuild } from "../../lib/ops/hold-fresh-build";
 import { startWebServer } from "../../lib/ops/start-web-server";
 import { seedDemoFleetIfEmpty } from "../../prisma/demo-fleet/seed-demo-fleet";
 import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { recordDemoFleetTrouble } from "./demo-fleet-trouble";
-import { type FileLock, holdFileLock } from "./hold-file-lock";
 import { createDatabase, freePort } from "./postgres-admin";
 import { type TestUser, signIn } from "./sign-in";
 
@@ -65,7 +64,7 @@ export async function setup(project: TestProject) {
 
   try {
     const started = performance.now();
-    const buildLock = await holdFreshBuild();
+    const buildLock = await holdFreshBuild({ root, log, waiter: "test run" });
     cleanups.push(() => buildLock.release());
 
     let step = performance.now();
@@ -100,37 +99,6 @@ export async function setup(project: TestProject) {
     throw error;
   }
   return teardown;
-}
-
-/**
- * Leaves a build of the current sources in .next/ and a shared lock on it, held until teardown.
- * Several engineers (and their test runs) share this working tree: `next build` takes the lock
- * exclusively, so it never rewrites .next/ under another run's server, and two runs never build
- * at once; whoever comes second finds the build fresh and serves it.
- */
-async function holdFreshBuild(): Promise<FileLock> {
-  const lockFile = path.join(root, ".shiplog", "next-build.lock");
-  const waitLog = (what: string) => () => log(`waiting for another test run (${what})…`);
-  const timeoutMs = 15 * 60_000;
-
-  const shared = await holdFileLock(lockFile, "shared", { timeoutMs, onWait: waitLog("building Next") });
-  const check = await checkBuildStale(root);
-  if (!check.stale) {
-    log(`using the existing Next build (${check.reason})`);
-    return shared;
-  }
-  await shared.release();
-
-  const exclusive = await holdFileLock(lockFile, "exclusive", { timeoutMs, onWait: waitLog("serving the current build") });
-  try {
-    const started = performance.now();
-    // Checks again: another run may have built while this one waited.
-    const build = await buildIfStale({ root, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, log });
-    log(build.built ? `next build took ${seconds(started)}` : `using the Next build another run just made`);
-  } finally {
-    await exclusive.release();
-  }
-  return holdFileLock(lockFile, "shared", { timeoutMs, onWait: waitLog("building Next") });
 }
 
 /**
