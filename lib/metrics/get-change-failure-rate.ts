@@ -1,6 +1,6 @@
 // Change failure rate of production deployments over the last `days` days (UTC, today included),
 // for the fleet, a team or a service: the fleet page's headline number.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { resolveDoraWindow, utcDayKey } from "./dora-window";
 import { listDoraDays } from "./list-dora-days";
 import { resolveDoraScope } from "./resolve-dora-scope";
@@ -10,7 +10,7 @@ export type ChangeFailureRate = { deployments: number; failures: number; rate: n
 
 export async function getChangeFailureRate(
   { days, team, service, now }: { days: number; team?: string; service?: string; now?: Date },
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
 ): Promise<ChangeFailureRate> {
   const window = resolveDoraWindow({ days, now });
   const scope = await resolveDoraScope({ team, service }, db);

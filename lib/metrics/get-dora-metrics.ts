@@ -1,5 +1,5 @@
 // The four DORA metrics for a scope and window, the previous window for comparison, and a trend.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import type { DoraDefinitions } from "./dora-definitions";
 import { type DoraWindow, previousDoraWindow, resolveDoraWindow } from "./dora-window";
 import { getDoraDefinitions } from "./get-dora-definitions";
@@ -27,7 +27,7 @@ export type GetDoraMetricsOptions = DoraScopeNames & {
 };
 
 /** Null when the team or service is unknown. Throws RangeError for an impossible window. */
-export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx = getDb()): Promise<DoraMetrics | null> {
+export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx = readDb()): Promise<DoraMetrics | null> {
   const window = resolveDoraWindow(options);
   const previousWindow = previousDoraWindow(window);
   const [scope, definitions] = await Promise.all([resolveDoraScope(options, db), getDoraDefinitions(db)]);

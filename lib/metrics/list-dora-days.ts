@@ -2,7 +2,7 @@
 // own rows, a team or the fleet the per-team rows (a few thousand rows at 5,000 services).
 // The definitions are applied when the rollups are built; they are passed here so a caller
 // comparing against computeDoraDaysFromRaw states which definitions it expects.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { type DoraWindow, utcDayKey } from "./dora-window";
 import type { DoraScope } from "./resolve-dora-scope";
@@ -11,7 +11,7 @@ import type { DoraDay } from "./summarize-dora";
 export async function listDoraDays(
   scope: Pick<DoraScope, "teamId" | "serviceId">,
   range: Pick<DoraWindow, "from" | "to">,
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
 ): Promise<DoraDay[]> {
   const table = scope.serviceId !== null ? Prisma.sql`dora_daily_rollups` : Prisma.sql`dora_team_daily_rollups`;
   const service = scope.serviceId !== null ? Prisma.sql`AND service_id = ${scope.serviceId}` : Prisma.empty;

@@ -2,7 +2,7 @@
 // scope and window (optionally only those counted as failures), newest first. `total` is the
 // count the DORA number was computed from, so a list cut at `limit` says how much it left out.
 import { z } from "zod";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { productionEnvironmentSql } from "./build-dora-facts-sql";
 import type { DoraRequest } from "./resolve-dora-request";
@@ -40,7 +40,7 @@ export function doraScopeSql({ scope }: Pick<DoraRequest, "scope">, alias: Prism
 export async function listDoraDeployments(
   request: DoraRequest,
   { failedOnly = false, limit = 100 }: { failedOnly?: boolean; limit?: number } = {},
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
 ): Promise<DoraDeploymentList> {
   const { window, definitions } = request;
   const failures = definitions.failureStatuses;

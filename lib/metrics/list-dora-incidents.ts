@@ -2,7 +2,7 @@
 // failed deployment of a run of failures of one application) with the deployment that restored
 // it and how long that took. Open incidents are listed too; only restored ones count in the mean.
 import { z } from "zod";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { productionEnvironmentSql } from "./build-dora-facts-sql";
 import { doraScopeSql } from "./list-dora-deployments";
@@ -29,7 +29,7 @@ export const doraIncidentListSchema = z
 export type DoraIncident = z.output<typeof doraIncidentSchema>;
 export type DoraIncidentList = z.output<typeof doraIncidentListSchema>;
 
-export async function listDoraIncidents(request: DoraRequest, { limit = 100 }: { limit?: number } = {}, db: DbOrTx = getDb()): Promise<DoraIncidentList> {
+export async function listDoraIncidents(request: DoraRequest, { limit = 100 }: { limit?: number } = {}, db: DbOrTx = readDb()): Promise<DoraIncidentList> {
   const { window, definitions } = request;
   const failures = definitions.failureStatuses;
   const incidents = Prisma.sql`

@@ -1,14 +1,14 @@
 // Deployments and failures per UTC day across the whole fleet (every environment), for the
 // fleet page's trend chart, from the per-team rollups. Days without deployments are zeros;
 // a failure is what the DORA definitions say.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { addDays, resolveDoraWindow, utcDayKey } from "./dora-window";
 
 export type FleetTrendDay = { day: string; deployments: number; failures: number; productionDeployments: number };
 
 export async function listFleetDeploymentTrend(
   { days = 30, now }: { days?: number; now?: Date } = {},
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
 ): Promise<FleetTrendDay[]> {
   const window = resolveDoraWindow({ days, now });
   const rows = await db.$queryRaw<FleetTrendDay[]>`

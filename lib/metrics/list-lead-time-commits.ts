@@ -2,7 +2,7 @@
 // where lead time started (commit or merge time), when it reached production (its release's
 // first succeeded production sync) and the difference. Same rules as build-dora-facts-sql.ts.
 import { z } from "zod";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { leadTimeStartSql, productionEnvironmentSql } from "./build-dora-facts-sql";
 import { doraScopeSql } from "./list-dora-deployments";
@@ -32,7 +32,7 @@ export const leadTimeCommitListSchema = z
 export type LeadTimeCommit = z.output<typeof leadTimeCommitSchema>;
 export type LeadTimeCommitList = z.output<typeof leadTimeCommitListSchema>;
 
-export async function listLeadTimeCommits(request: DoraRequest, { limit = 100 }: { limit?: number } = {}, db: DbOrTx = getDb()): Promise<LeadTimeCommitList> {
+export async function listLeadTimeCommits(request: DoraRequest, { limit = 100 }: { limit?: number } = {}, db: DbOrTx = readDb()): Promise<LeadTimeCommitList> {
   const { window, definitions } = request;
   const production = productionEnvironmentSql(definitions);
   const reached = Prisma.sql`

@@ -1,10 +1,10 @@
 // A DORA scope as people name it (team slug, service name) → ids; null when a name is unknown.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 
 export type DoraScopeNames = { team?: string; service?: string };
 export type DoraScope = { teamId: number | null; serviceId: number | null; team: string | null; service: string | null };
 
-export async function resolveDoraScope(names: DoraScopeNames, db: DbOrTx = getDb()): Promise<DoraScope | null> {
+export async function resolveDoraScope(names: DoraScopeNames, db: DbOrTx = readDb()): Promise<DoraScope | null> {
   let teamId: number | null = null;
   let serviceId: number | null = null;
   if (names.team) {

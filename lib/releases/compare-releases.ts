@@ -6,7 +6,7 @@
 // and the release_commits primary key, capped, never a walk of Git history.
 import { z } from "zod";
 import { idField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { config } from "../env";
 import { attachPullRequests, releaseCommitSchema, type CommitRow } from "./attach-pull-requests";
 import { buildGithubUrl } from "./build-github-url";
@@ -57,7 +57,7 @@ type ReleaseRow = { id: number; service_id: number; version: string; first_seen_
  * The comparison, or null when either release does not exist or they belong to different
  * services (there is no history between them to compare).
  */
-export async function compareReleases(id: number, otherId: number, db: DbOrTx = getDb()): Promise<ReleaseComparison | null> {
+export async function compareReleases(id: number, otherId: number, db: DbOrTx = readDb()): Promise<ReleaseComparison | null> {
   const found = await db.$queryRaw<(ReleaseRow & { service_name: string; repository: string | null })[]>`
     SELECT r.id, r.service_id, r.version, r.first_seen_at, r.commit_sha, s.name AS service_name, s.repository
     FROM releases r JOIN services s ON s.id = r.service_id

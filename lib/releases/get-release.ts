@@ -6,7 +6,7 @@
 // list is capped, so a release deployed to hundreds of clusters stays one bounded page.
 import { z } from "zod";
 import { idField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { config } from "../env";
 import { DeploymentStatus, HealthStatus, RollbackMethod, RollbackState, SyncStatus } from "../generated/prisma/enums";
 import { teamSchema } from "../services/list-services";
@@ -127,7 +127,7 @@ export type ReleaseDetail = z.output<typeof releaseDetailSchema>;
 export type RolloutEntry = ReleaseDetail["rollout"][number];
 
 /** The release, or null when there is none with that id. */
-export async function getRelease(id: number, db: DbOrTx = getDb()): Promise<ReleaseDetail | null> {
+export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<ReleaseDetail | null> {
   const [release] = await db.$queryRaw<ReleaseRow[]>`
     SELECT r.id, r.version, r.first_seen_at, r.commit_sha, r.image, r.image_tag, r.image_digest, r.commits_complete,
       r.commits_incomplete_reason, r.commits_checked_at,

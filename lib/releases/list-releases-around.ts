@@ -1,7 +1,7 @@
 // The releases of a service nearest one release, newer and older, for the release page's
 // "compare with" picker: two ranges over releases(service_id, first_seen_at), each capped, so
 // a service with years of releases still answers a bounded list.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 
 /** Releases listed on each side of the given one. */
 export const RELEASES_EACH_SIDE = 100;
@@ -9,7 +9,7 @@ export const RELEASES_EACH_SIDE = 100;
 export type ReleaseChoice = { id: number; version: string; firstSeenAt: Date };
 
 /** Newest first: up to `each` newer releases, the release itself, up to `each` older ones; empty when it does not exist. */
-export async function listReleasesAround(id: number, each: number = RELEASES_EACH_SIDE, db: DbOrTx = getDb()): Promise<ReleaseChoice[]> {
+export async function listReleasesAround(id: number, each: number = RELEASES_EACH_SIDE, db: DbOrTx = readDb()): Promise<ReleaseChoice[]> {
   return db.$queryRaw<ReleaseChoice[]>`
     WITH me AS (SELECT id, service_id, first_seen_at FROM releases WHERE id = ${id})
     SELECT * FROM (

@@ -3,7 +3,7 @@
 // releases and its latest deployments (the first page of the timeline filtered to it).
 import { z } from "zod";
 import { nameField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { deploymentSummarySchema, listDeployments } from "../deployments/list-deployments";
 import { Prisma } from "../generated/prisma/client";
 import { config } from "../env";
@@ -65,7 +65,7 @@ export const serviceDetailSchema = z
 export type ServiceDetail = z.output<typeof serviceDetailSchema>;
 
 /** The service, or null when no service has that name. */
-export async function getService(name: string, db: DbOrTx = getDb()): Promise<ServiceDetail | null> {
+export async function getService(name: string, db: DbOrTx = readDb()): Promise<ServiceDetail | null> {
   const [service] = await db.$queryRaw<(ApplicationCountsRow & ServiceRow)[]>`
     SELECT s.id, s.name, s.repository, s.tier, t.slug AS team_slug, t.name AS team_name, counts.*
     FROM services s

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { encodeKeysetCursor, keysetCursor } from "../api/keyset-cursor";
 import { limitField, nameField, strictQuery, textField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 import { Prisma } from "../generated/prisma/client";
 
@@ -53,7 +53,7 @@ export const servicePageSchema = z
 
 export type ServicePage = z.output<typeof servicePageSchema>;
 
-export async function listServices(options: ListServicesOptions = {}, db: DbOrTx = getDb()): Promise<ServicePage> {
+export async function listServices(options: ListServicesOptions = {}, db: DbOrTx = readDb()): Promise<ServicePage> {
   const limit = options.limit ?? 50;
   const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (options.team) where.push(Prisma.sql`s.team_id = (SELECT id FROM teams WHERE slug = ${options.team})`);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { requirePageViewer } from "@/app/_auth/require-page-viewer";
-import { getDb } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { findCommitLocations, parseCommitQuery, type CommitQuery } from "@/lib/trace/find-commit-locations";
 import { CommitSummary } from "./_components/commit-summary";
 import { searchedText } from "./_components/searched-text";
@@ -21,7 +21,7 @@ export default async function CommitPage({ params }: Props) {
   const text = searchedText((await params).sha);
   const query = parseCommitQuery(text);
   if (!query) notFound();
-  const matches = await findCommitLocations(getDb(), query);
+  const matches = await findCommitLocations(readDb(), query);
   if (matches.length === 0) notFound();
   const now = new Date();
 

@@ -5,7 +5,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { closeDb, getDb, readDb } from "../../../lib/db/client";
 import { ConfigError, parseConfig, useDatabaseUrl } from "../../../lib/env";
+import { listDoraScopeOptions } from "../../../lib/metrics/list-dora-scope-options";
 import { findServicesByName } from "../../../lib/search/find-services-by-name";
+import { getService } from "../../../lib/services/get-service";
+import { serviceExists } from "../../../lib/services/service-exists";
 import { adminQuery, createDatabase } from "../../support/postgres-admin";
 
 const serverUrl = inject("serverUrl");
@@ -93,6 +96,13 @@ describe("readDb with a replica", () => {
   it("answers the header search from the replica unless the caller passes its own client", async () => {
     expect((await findServicesByName("checkout")).map((match) => match.name)).toEqual(["checkout-on-replica"]);
     expect((await findServicesByName("checkout", {}, getDb())).map((match) => match.name)).toEqual(["checkout-on-primary"]);
+  });
+
+  it("answers the service page and the DORA choices from the replica", async () => {
+    expect(await serviceExists("checkout-on-replica")).toBe(true);
+    expect(await serviceExists("checkout-on-primary")).toBe(false);
+    expect((await getService("checkout-on-replica"))?.team?.slug).toBe("replica-only");
+    expect((await listDoraScopeOptions()).teams.map((team) => team.slug)).toEqual(["replica-only"]);
   });
 
   it("closes the replica's connections with closeDb", async () => {

@@ -1,6 +1,6 @@
 // GET /api/v1/commits/{sha}: where the commits with this SHA (prefix) run now; 404 when none has it.
 import { jsonResponse } from "@/lib/api/json-response";
-import { getDb } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/app-error";
 import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
@@ -10,7 +10,7 @@ import { findCommitLocations } from "@/lib/trace/find-commit-locations";
 export const GET = withErrorHandling<{ params: Promise<{ query: string }> }>(async (request, { params }) => {
   await requireReader(request);
   const { query } = commitShaParams.parse(await params);
-  const matches = await findCommitLocations(getDb(), query);
+  const matches = await findCommitLocations(readDb(), query);
   if (matches.length === 0) throw new AppError("not_found", `No known commit starts with ${query.kind === "sha" ? query.prefix : "that"}.`);
   return jsonResponse({ query, matches } satisfies CommitLookup);
 });
