@@ -1,6 +1,7 @@
-// The fleet at a glance, for the home page. Current state comes only from the current-state
-// columns of `applications`; deployment history is touched only to count recent rollouts,
-// as one range over the (started_at) index; the change failure rate comes from the DORA
+// The fleet at a glance, for the home page. Counts per environment come from the current state
+// per service and environment (`service_environment_states`, kept by triggers on applications:
+// a few thousand rows, not every application); deployment history is touched only to count
+// recent rollouts, as one range over the (started_at) index; the change failure rate comes from the DORA
 // rollups (lib/metrics), so it costs a few days' rows, not the deployment history.
 import { getDb, type DbOrTx } from "../db/client";
 import { getChangeFailureRate, type ChangeFailureRate } from "../metrics/get-change-failure-rate";
@@ -86,13 +87,13 @@ export async function getFleetOverview(
         e.name,
         e.rank,
         e.is_production AS "isProduction",
-        count(a.id)::int AS "applications",
-        count(a.id) FILTER (WHERE a.health_status = 'HEALTHY')::int AS "healthy",
-        count(a.id) FILTER (WHERE a.health_status = 'DEGRADED')::int AS "degraded",
-        count(a.id) FILTER (WHERE a.health_status = 'PROGRESSING')::int AS "progressing",
-        count(a.id) FILTER (WHERE a.sync_status = 'OUT_OF_SYNC')::int AS "outOfSync"
+        coalesce(sum(st.applications), 0)::int AS "applications",
+        coalesce(sum(st.healthy), 0)::int AS "healthy",
+        coalesce(sum(st.degraded), 0)::int AS "degraded",
+        coalesce(sum(st.progressing), 0)::int AS "progressing",
+        coalesce(sum(st.out_of_sync), 0)::int AS "outOfSync"
       FROM environments e
-      LEFT JOIN applications a ON a.environment_id = e.id AND a.deleted_at IS NULL
+      LEFT JOIN service_environment_states st ON st.environment_id = e.id
       GROUP BY e.id
       ORDER BY e.rank, e.name`,
     // The application row has no "health changed at" column, so "since" is the degraded_at of

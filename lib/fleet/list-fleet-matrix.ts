@@ -3,9 +3,10 @@
 // or skewed rows. Built for 5,000 services / 100,000 applications (timings in docs/api.md):
 //   1. the view's row index: per group, its services' ids in name order, as one int array per
 //      group (a few hundred KB at most, never sent to the browser). Without grouping or by team
-//      it reads `services`; grouping by where applications run, or a filter, aggregates live
-//      applications once. Callers paging through one view (the API while a user scrolls, the
-//      page) reuse it for a few seconds (`rowIndexMaxAgeMs`), so scrolling costs no aggregate;
+//      it reads `services`; grouping by where applications run, or a filter, reads the current
+//      state per service and environment (`service_environment_states`, about services ×
+//      environments rows kept by triggers on applications), never the applications. Callers
+//      paging through one view may reuse the index for a few seconds (`rowIndexMaxAgeMs`);
 //   2. the window is a slice of that index: its services' names and teams by primary key;
 //   3. cells: only the window's services have their applications read, over the
 //      (service_id, environment_id) index; health and skew are derived in derive-fleet-cell.ts.
@@ -253,8 +254,8 @@ function groupLabel(group: FleetGroup, key: string, topology: Topology): { label
 /**
  * The matrix's rows before windowing: (gkey, service_id), one per row. Grouping by team (or
  * not at all) reads services, narrowed by a filter's matching services; grouping by where
- * applications run aggregates live applications, a filter narrowing them first where it can
- * (degraded and out-of-sync applications each have an index).
+ * applications run reads the per-service-and-environment current state: its rows for
+ * environments, and the cluster lists in them for clusters and regions.
  */
 function pairsSql(group: FleetGroup, q: string | undefined, only: FleetOnly | undefined): Prisma.Sql {
   const named = q ? Prisma.sql`AND s.name ILIKE ${containsPattern(q)}` : Prisma.empty;
@@ -266,35 +267,55 @@ function pairsSql(group: FleetGroup, q: string | undefined, only: FleetOnly | un
       FROM services s LEFT JOIN teams t ON t.id = s.team_id
       WHERE TRUE ${named} ${flagged}`;
   }
-  // Grouped on the integer column; the key becomes text once per row, not once per application.
-  const gkey = group === "environment" ? Prisma.sql`a.environment_id` : group === "cluster" ? Prisma.sql`a.cluster_id` : Prisma.sql`coalesce(c.region, '')`;
-  const clusters = group === "region" ? Prisma.sql`JOIN clusters c ON c.id = a.cluster_id` : Prisma.empty;
-  const services = q ? Prisma.sql`AND a.service_id IN (SELECT s.id FROM services s WHERE TRUE ${named})` : Prisma.empty;
+  const services = q ? Prisma.sql`AND st.service_id IN (SELECT s.id FROM services s WHERE TRUE ${named})` : Prisma.empty;
+  if (group === "environment") {
+    return Prisma.sql`
+      SELECT st.environment_id::text AS gkey, st.service_id
+      FROM service_environment_states st
+      WHERE st.applications > 0 ${services} ${cellFilterSql(only)}`;
+  }
+  // A service's clusters (or only those with a degraded or out-of-sync application), with the
+  // lowest and highest release each runs: a cluster or region skews when they differ across it.
+  const placements =
+    only === "degraded"
+      ? Prisma.sql`unnest(st.degraded_cluster_ids) AS p(cluster_id)`
+      : only === "out-of-sync"
+        ? Prisma.sql`unnest(st.out_of_sync_cluster_ids) AS p(cluster_id)`
+        : Prisma.sql`unnest(st.cluster_ids, st.cluster_min_release_ids, st.cluster_max_release_ids) AS p(cluster_id, min_release_id, max_release_id)`;
+  // Grouped on the integer column; the key becomes text once per row, not once per placement.
+  const gkey = group === "cluster" ? Prisma.sql`p.cluster_id` : Prisma.sql`coalesce(c.region, '')`;
+  const clusters = group === "region" ? Prisma.sql`JOIN clusters c ON c.id = p.cluster_id` : Prisma.empty;
   return Prisma.sql`
     SELECT g.key::text AS gkey, g.service_id FROM (
-      SELECT ${gkey} AS key, a.service_id
-      FROM applications a ${clusters}
-      WHERE a.deleted_at IS NULL ${services} ${applicationFilterSql(only)}
+      SELECT ${gkey} AS key, st.service_id
+      FROM service_environment_states st CROSS JOIN LATERAL ${placements} ${clusters}
+      WHERE st.applications > 0 ${services}
       GROUP BY 1, 2
-      ${only === "skewed" ? Prisma.sql`HAVING min(a.current_release_id) <> max(a.current_release_id)` : Prisma.empty}
+      ${only === "skewed" ? Prisma.sql`HAVING min(p.min_release_id) <> max(p.max_release_id)` : Prisma.empty}
     ) g`;
 }
 
-function applicationFilterSql(only: FleetOnly | undefined): Prisma.Sql {
-  if (only === "degraded") return Prisma.sql`AND a.health_status = 'DEGRADED'`;
-  if (only === "out-of-sync") return Prisma.sql`AND a.sync_status = 'OUT_OF_SYNC'`;
+/** A (service, environment) state with a degraded or out-of-sync application, or more than one release. */
+function cellFilterSql(only: FleetOnly | undefined): Prisma.Sql {
+  if (only === "degraded") return Prisma.sql`AND st.degraded > 0`;
+  if (only === "out-of-sync") return Prisma.sql`AND st.out_of_sync > 0`;
+  if (only === "skewed") return Prisma.sql`AND st.min_release_id <> st.max_release_id`;
   return Prisma.empty;
 }
 
 /**
  * Services with a degraded or out-of-sync application, or running more than one release
- * (some cell's clusters disagree, or some environments do; min <> max needs no sort).
+ * (some cell's clusters disagree, or some environments do; lowest <> highest needs no sort).
  */
 function flaggedServicesSql(only: FleetOnly): Prisma.Sql {
   if (only === "skewed") {
-    return Prisma.sql`SELECT a.service_id FROM applications a WHERE a.deleted_at IS NULL GROUP BY a.service_id HAVING min(a.current_release_id) <> max(a.current_release_id)`;
+    return Prisma.sql`
+      SELECT st.service_id FROM service_environment_states st
+      WHERE st.applications > 0
+      GROUP BY st.service_id
+      HAVING min(st.min_release_id) <> max(st.max_release_id)`;
   }
-  return Prisma.sql`SELECT a.service_id FROM applications a WHERE a.deleted_at IS NULL ${applicationFilterSql(only)}`;
+  return Prisma.sql`SELECT st.service_id FROM service_environment_states st WHERE TRUE ${cellFilterSql(only)}`;
 }
 
 // ---------------------------------------------------------------- row index cache

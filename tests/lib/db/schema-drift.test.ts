@@ -33,6 +33,10 @@ const BEYOND_PRISMA: BeyondPrisma = {
     "dora_pull_requests_changed",
     "dora_pull_request_commits_changed",
     "dora_environments_changed",
+    // 20261124211041_fleet_current_state: statement triggers keep service_environment_states.
+    "refresh_service_environment_states",
+    "service_environment_states_applications_changed",
+    "service_environment_states_applications_truncated",
   ],
   triggers: [
     { table: "audit_events", name: "audit_events_append_only" },
@@ -46,6 +50,10 @@ const BEYOND_PRISMA: BeyondPrisma = {
     { table: "pull_requests", name: "dora_pull_requests_updated" },
     { table: "pull_request_commits", name: "dora_pull_request_commits_inserted" },
     { table: "environments", name: "dora_environments_updated" },
+    { table: "applications", name: "service_environment_states_inserted" },
+    { table: "applications", name: "service_environment_states_updated" },
+    { table: "applications", name: "service_environment_states_deleted" },
+    { table: "applications", name: "service_environment_states_truncated" },
   ],
   views: [],
   sequences: [],
