@@ -76,6 +76,15 @@ export const configSchema = z.object({
   DATABASE_REPLICA_URLS: commaList.refine((urls) => urls.every((url) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url)), {
     message: "must be postgres:// or postgresql:// connection URLs, comma-separated",
   }),
+  /**
+   * A transaction-mode pooler (PgBouncer) in front of DATABASE_URL, for the Prisma client's pool
+   * only; LISTEN, session advisory locks and migrations keep DATABASE_URL (docs/scaling.md).
+   */
+  DATABASE_POOLER_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), { message: "must be a postgres:// or postgresql:// connection URL" })
+    .optional(),
   /** Database connections per process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds to wait for a database connection before failing. */
@@ -200,7 +209,7 @@ function isPrivateKey(pem: string): boolean {
 export type Config = z.infer<typeof configSchema>;
 
 /** Settings whose values never appear in messages or logs. */
-const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^ARGOCD_INSTANCES$/;
+const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^DATABASE_POOLER_URL$|^ARGOCD_INSTANCES$/;
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

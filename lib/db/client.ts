@@ -33,13 +33,16 @@ const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient; shiplog
 
 /**
  * The process-wide client of the primary (kept on globalThis so Next's dev reloads do not open
- * new pools). Every write and every read that must see a write just made goes through it. It is
+ * new pools), through DATABASE_POOLER_URL when set: everything it does is a statement or a
+ * transaction, which a transaction-mode pooler passes through; what needs a session of its own
+ * (LISTEN, session advisory locks, migrations) connects to DATABASE_URL instead. Every write
+ * and every read that must see a write just made goes through this client. It is
  * deliberately not the extended client: the extension would send each model read outside a
  * transaction to a replica, including the worker's, sign-in's and rollbacks' reads of rows they
  * have just written.
  */
 export function getDb(): PrismaClient {
-  globalForDb.shiplogDb ??= createDb(databaseUrl());
+  globalForDb.shiplogDb ??= createDb(config().DATABASE_POOLER_URL ?? databaseUrl());
   return globalForDb.shiplogDb;
 }
 
