@@ -34,6 +34,8 @@ export type EmbeddedPostgresOptions = {
   database: string;
   /** Delete the cluster on stop (tests). */
   persistent?: boolean;
+  /** Extra server settings for this start (`-c name=value`), e.g. the bench's shared_buffers. */
+  settings?: Record<string, string>;
 };
 
 export type RunningPostgres = {
@@ -69,7 +71,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user.
     createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200",
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
     onLog: log,
     onError: log,
   });

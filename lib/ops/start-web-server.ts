@@ -8,6 +8,8 @@ import { nextBin } from "./next-bin";
 export type WebServerExit = { code: number | null; signal: NodeJS.Signals | null };
 
 export type WebServer = {
+  /** The `next` process (which forks the server itself as its child); undefined if it could not be spawned. */
+  pid: number | undefined;
   /** Settles when the server process exits, for whatever reason. */
   exited: Promise<WebServerExit>;
   /** Resolves once the server answers HTTP; throws a StartupError if it exits or times out first. */
@@ -66,7 +68,7 @@ export function startWebServer(options: {
     );
   };
 
-  return { exited, waitUntilAnswering, stop };
+  return { pid: child.pid, exited, waitUntilAnswering, stop };
 }
 
 export function describeExit(exit: WebServerExit): string {
