@@ -49,6 +49,9 @@ export async function prepareFleet(
   let generationSeconds = 0;
   let stamp: TemplateStamp | undefined;
   try {
+    // Two bench runs on one server (a developer's and the test's) take turns: one generates the
+    // template, the other then finds it stamped; neither copies it while it is being written.
+    await admin.query("SELECT pg_advisory_lock(hashtext($1))", [template]);
     stamp = options.fresh ? undefined : await readStamp(admin, template);
     if (stamp) {
       log(`reusing the ${size.name} fleet in ${template} (generated ${stamp.generatedAt} in ${stamp.seconds.toFixed(0)} s); --fresh regenerates it`);
@@ -92,6 +95,7 @@ export async function prepareFleet(
       },
     };
   } finally {
+    // Closing the session releases the advisory lock.
     await admin.end();
   }
 }
