@@ -132,6 +132,7 @@ export async function compareWithSql(
   for (const readCase of cases) captured.push(await captureSql(context.databaseUrl, readCase.call, { warmUp: readCase.warmUp }));
   const requests = cases.map((readCase) => ({ path: readCase.path, headers: shiplogHeaders(context) }));
   const seconds = context.durations.latencySeconds;
+  await warmUpShiplog(context, requests.map((request) => request.path));
   // alternate() takes one result type for both sides; each side fills its own half.
   const rounds = await alternate<{ paced?: PacedResult; load?: LoadResult }>(context.durations.rounds, {
     baseline: async () => ({ paced: await runPaced((index) => replaySql(context.pool, captured[index % captured.length]!), { ...options, seconds }) }),
@@ -144,6 +145,7 @@ export async function compareWithSql(
 
 /** Shiplog at `rate` over `connections` users for the run's latency duration, `rounds` times. */
 export async function loadShiplog(context: BenchContext, paths: string[], options: { rate: number; connections: number }): Promise<LoadResult[]> {
+  await warmUpShiplog(context, paths);
   const results: LoadResult[] = [];
   for (let round = 0; round < context.durations.rounds; round += 1) {
     results.push(
@@ -157,6 +159,17 @@ export async function loadShiplog(context: BenchContext, paths: string[], option
     );
   }
   return results;
+}
+
+/**
+ * Requests each path once before timing: a fresh `next start` loads a route's code, and Prisma
+ * its query compiler, on first use, which would otherwise land in a short run's percentiles.
+ */
+export async function warmUpShiplog(context: BenchContext, paths: string[]): Promise<void> {
+  for (const path of [...new Set(paths)]) {
+    const response = await fetch(`${context.shiplogUrl}${path}`, { headers: { cookie: context.cookie } });
+    await response.arrayBuffer();
+  }
 }
 
 /** What a browser sends the read API: the session cookie, and that it takes compressed answers. */

@@ -45,7 +45,7 @@ export const scenario: Scenario = {
         shiplog: median(firstPages.shiplog.map((round) => round.latency.p95)),
         target: { op: "<=", value: 50, of: "shiplog" },
         note:
-          `First pages cycled: unfiltered and by ${filters.map(describeFilter).join(", ")}; ${RATE} req/s; median of ${firstPages.shiplog.length} rounds. ` +
+          `First pages cycled: unfiltered and by ${[...new Set(filters.map(describeFilter))].join(", ")}; ${RATE} req/s; median of ${firstPages.shiplog.length} rounds. ` +
           `Baseline: the statements listDeployments issues for each (names to ids, then the page), captured from one call and replayed through pg at the same rate and users; no auth, no JSON.` +
           describeFailures(firstPages.shiplog),
       },
