@@ -116,6 +116,11 @@ export const configSchema = z.object({
   GITHUB_REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /** Run the ingestion worker inside the web process (single-machine default). */
   SHIPLOG_INLINE_WORKER: flag,
+  /**
+   * Days raw webhook deliveries are kept (docs/webhooks.md "Retention"): older days are dropped
+   * whole, except a day still holding an unfinished delivery; 0 keeps them forever.
+   */
+  SHIPLOG_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
 
   /**
    * Argo CD instances to reconcile against (missed notifications) and to roll back through:

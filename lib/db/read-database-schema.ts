@@ -17,11 +17,14 @@ const NOT_FROM_EXTENSION = (oid: string, catalog: string) => `NOT EXISTS (
   SELECT 1 FROM pg_depend dep
   WHERE dep.classid = '${catalog}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
 
+// Partitions (relispartition) belong to their partitioned table: their columns, indexes,
+// constraints and cloned triggers are the parent's, so they are left out everywhere.
 const TABLES = `
-SELECT c.relname::text AS name, c.relkind::text AS kind
+SELECT c.relname::text AS name, c.relkind::text AS kind,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partitioned_by
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm')
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
   AND ${NOT_FROM_EXTENSION("c.oid", "pg_class")}
 ORDER BY 1`;
 
@@ -34,7 +37,7 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY c.relname, a.attnum`;
 
 // pg_get_indexdef(index, k, true) gives the k-th key column (or expression) as SQL text;
@@ -54,7 +57,7 @@ JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = i.relam
-WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')
+WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT t.relispartition
 ORDER BY 1, 2`;
 
 // Primary keys and unique constraints are read as indexes above. PostgreSQL 18 also records
@@ -77,7 +80,7 @@ FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 LEFT JOIN pg_class r ON r.oid = c.confrelid
-WHERE n.nspname = current_schema() AND c.contype IN ('f', 'c', 'x')
+WHERE n.nspname = current_schema() AND c.contype IN ('f', 'c', 'x') AND NOT t.relispartition
 ORDER BY 1, 2`;
 
 const ENUMS = `
@@ -89,13 +92,14 @@ WHERE n.nspname = current_schema() AND ${NOT_FROM_EXTENSION("t.oid", "pg_type")}
 GROUP BY t.typname
 ORDER BY 1`;
 
-// Internal triggers are the ones PostgreSQL makes to enforce foreign keys.
+// Internal triggers are the ones PostgreSQL makes to enforce foreign keys; a partition's
+// clones of its parent's triggers (tgparentid) are the parent's.
 const TRIGGERS = `
 SELECT c.relname::text AS table, tg.tgname::text AS name
 FROM pg_trigger tg
 JOIN pg_class c ON c.oid = tg.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND NOT tg.tgisinternal
+WHERE n.nspname = current_schema() AND NOT tg.tgisinternal AND tg.tgparentid = 0
 ORDER BY 1, 2`;
 
 const FUNCTIONS = `
@@ -118,7 +122,7 @@ WHERE n.nspname = current_schema() AND s.relkind = 'S'
       AND dep.deptype IN ('a', 'i') AND dep.refobjsubid > 0)
 ORDER BY 1`;
 
-const tableRow = z.object({ name: z.string(), kind: z.string() });
+const tableRow = z.object({ name: z.string(), kind: z.string(), partitioned_by: z.string().nullable() });
 const columnRow = z.object({
   table: z.string(),
   name: z.string(),
@@ -182,6 +186,7 @@ export async function readDatabaseSchema(db: Queryable): Promise<DbSchema> {
       indexes: [],
       foreignKeys: [],
       otherConstraints: [],
+      ...(relation.partitioned_by === null ? {} : { partitionedBy: relation.partitioned_by }),
     });
   }
   const tableOf = (name: string): DbTable => {

@@ -41,6 +41,8 @@ export type DbTable = {
   foreignKeys: DbForeignKey[];
   /** CHECK and EXCLUDE constraints, as "check <name>" / "exclude <name>". */
   otherConstraints: string[];
+  /** A partitioned table's key as pg_get_partkeydef() spells it ("RANGE (received_at)"); absent otherwise. Partitions are not tables of their own. */
+  partitionedBy?: string;
 };
 
 export type DbEnum = { name: string; values: string[] };
@@ -70,6 +72,21 @@ export type BeyondPrisma = {
   sequences: string[];
   /** Indexes schema.prisma cannot declare (partial indexes), compared in full on their table. */
   indexes?: (DbIndex & { table: string })[];
+  /** Tables a migration partitioned, which schema.prisma cannot declare either. */
+  partitioned?: PartitionedTable[];
+};
+
+/**
+ * PostgreSQL requires every unique index of a partitioned table, the primary key too, to contain
+ * the partition key. So the primary key is wider than the model's, and each of the model's
+ * other unique indexes exists as a plain index whose uniqueness another table holds.
+ */
+export type PartitionedTable = {
+  table: string;
+  partitionedBy: string;
+  primaryKey: string[];
+  /** Index name → the table that keeps those columns unique (it must exist). */
+  uniqueHeldBy: Record<string, string>;
 };
 
 export const nothingBeyondPrisma: BeyondPrisma = { tables: [], triggers: [], functions: [], views: [], sequences: [] };
@@ -88,13 +105,24 @@ export function diffSchemas(
   const differences: SchemaDifference[] = [];
   const unmodelled = new Set(beyondPrisma.tables);
   const extraIndexes = beyondPrisma.indexes ?? [];
+  const partitioned = new Map((beyondPrisma.partitioned ?? []).map((entry) => [entry.table, entry]));
   expected = {
     ...expected,
-    tables: expected.tables.map((table) => ({
-      ...table,
-      indexes: [...table.indexes, ...extraIndexes.filter((index) => index.table === table.name).map(({ table: _table, ...index }) => index)],
-    })),
+    tables: expected.tables.map((table) =>
+      asPartitioned(
+        {
+          ...table,
+          indexes: [...table.indexes, ...extraIndexes.filter((index) => index.table === table.name).map(({ table: _table, ...index }) => index)],
+        },
+        partitioned.get(table.name),
+      ),
+    ),
   };
+  for (const entry of partitioned.values()) {
+    for (const holder of new Set(Object.values(entry.uniqueHeldBy))) {
+      if (!actual.tables.some((table) => table.name === holder)) differences.push({ kind: "missing", object: `table "${holder}"` });
+    }
+  }
 
   for (const name of beyondPrisma.tables) {
     if (!actual.tables.some((table) => table.name === name)) differences.push({ kind: "missing", object: `table "${name}"` });
@@ -133,6 +161,17 @@ export function diffSchemas(
   return differences;
 }
 
+/** The table schema.prisma describes, as a migration that partitioned it builds it. */
+function asPartitioned(table: DbTable, partitioned: PartitionedTable | undefined): DbTable {
+  if (!partitioned) return table;
+  return {
+    ...table,
+    partitionedBy: partitioned.partitionedBy,
+    primaryKey: table.primaryKey && { ...table.primaryKey, columns: partitioned.primaryKey },
+    indexes: table.indexes.map((index) => (index.name in partitioned.uniqueHeldBy ? { ...index, unique: false } : index)),
+  };
+}
+
 function diffTable(want: DbTable, have: DbTable, differences: SchemaDifference[]): void {
   const table = `"${want.name}"`;
   diffByName(
@@ -150,6 +189,7 @@ function diffTable(want: DbTable, have: DbTable, differences: SchemaDifference[]
   );
 
   compare(differences, `table ${table}`, "primary key", describeKey(want.primaryKey), describeKey(have.primaryKey));
+  compare(differences, `table ${table}`, "partitioning", want.partitionedBy ?? "(none)", have.partitionedBy ?? "(none)");
 
   diffByName(
     want.indexes,

@@ -28,15 +28,16 @@ export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: stri
 
 export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$queryRaw">, delivery: NewDelivery): Promise<AcceptOutcome> {
   const { source, deliveryId, event, orderingKey, headers, body } = delivery;
-  // INSERT … ON CONFLICT (source, delivery_id) DO NOTHING: concurrent copies of one delivery
-  // leave one row, and exactly one of them sees count 1. The same statement wakes the workers
-  // (NOTIFY is delivered at commit, only when a row was stored), so waking costs no extra trip.
+  // webhook_deliveries' insert trigger claims (source, delivery_id) in webhook_delivery_keys and
+  // stores nothing when the key is taken (the table is partitioned, so no unique index can span
+  // it): concurrent copies of one delivery leave one row, and exactly one of them sees count 1.
+  // The same statement wakes the workers (NOTIFY is delivered at commit, only when a row was
+  // stored), so waking costs no extra trip.
   const rows = await withDatabaseDeadline(
     db.$queryRaw<{ count: number }[]>`
       WITH inserted AS (
         INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
         VALUES (${source}::"DeliverySource", ${deliveryId}, ${event}, ${orderingKey}, ${JSON.stringify(headers)}::jsonb, ${body})
-        ON CONFLICT (source, delivery_id) DO NOTHING
         RETURNING id
       )
       SELECT count(*)::int AS count, (SELECT pg_notify(${DELIVERY_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM inserted)) IS NOT NULL AS notified
@@ -46,10 +47,14 @@ export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$quer
   if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
 
   if (delivery.senderChosenId) {
+    // Through the key: it names the partition (received_at) the stored delivery is in.
     const stored = await withDatabaseDeadline(
-      db.webhookDelivery.findUnique({ where: { source_deliveryId: { source, deliveryId } }, select: { body: true } }),
+      db.$queryRaw<{ body: string }[]>`
+        SELECT d.body FROM webhook_delivery_keys k
+        JOIN webhook_deliveries d ON d.id = k.webhook_delivery_id AND d.received_at = k.received_at
+        WHERE k.source = ${source}::"DeliverySource" AND k.delivery_id = ${deliveryId}`,
     );
-    if (stored && stored.body !== body) {
+    if (stored[0] && stored[0].body !== body) {
       throw new AppError("conflict", `Idempotency-Key "${deliveryId}" was already used for a different body; use a new key for a new report.`);
     }
   }

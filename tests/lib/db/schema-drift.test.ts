@@ -37,6 +37,9 @@ const BEYOND_PRISMA: BeyondPrisma = {
     "refresh_service_environment_states",
     "service_environment_states_applications_changed",
     "service_environment_states_applications_truncated",
+    // 20261124211500_partition_webhook_deliveries: the idempotency keys across partitions.
+    "webhook_deliveries_claim_key",
+    "webhook_deliveries_release_keys",
   ],
   triggers: [
     { table: "audit_events", name: "audit_events_append_only" },
@@ -54,6 +57,9 @@ const BEYOND_PRISMA: BeyondPrisma = {
     { table: "applications", name: "service_environment_states_updated" },
     { table: "applications", name: "service_environment_states_deleted" },
     { table: "applications", name: "service_environment_states_truncated" },
+    { table: "webhook_deliveries", name: "webhook_deliveries_claim_key" },
+    { table: "webhook_deliveries", name: "webhook_deliveries_release_keys" },
+    { table: "webhook_deliveries", name: "webhook_deliveries_release_all_keys" },
   ],
   views: [],
   sequences: [],
@@ -66,6 +72,27 @@ const BEYOND_PRISMA: BeyondPrisma = {
       unique: true,
       method: "btree",
       predicate: `(state = ANY (ARRAY['REQUESTED'::"RollbackState", 'APPROVED'::"RollbackState", 'EXECUTING'::"RollbackState", 'WAITING_FOR_SYNC'::"RollbackState"]))`,
+    },
+    // 20261124211500_partition_webhook_deliveries: the queue's claim reads unfinished deliveries only.
+    ...[
+      { name: "webhook_deliveries_unfinished_received_at_idx", columns: ["received_at", "id"] },
+      { name: "webhook_deliveries_unfinished_ordering_key_idx", columns: ["ordering_key", "received_at", "id"] },
+    ].map((index) => ({
+      ...index,
+      table: "webhook_deliveries",
+      unique: false,
+      method: "btree",
+      predicate: `(status = ANY (ARRAY['PENDING'::"DeliveryStatus", 'FAILED'::"DeliveryStatus"]))`,
+    })),
+  ],
+  // 20261124211500_partition_webhook_deliveries: daily partitions; webhook_delivery_keys holds
+  // the idempotency key unique.
+  partitioned: [
+    {
+      table: "webhook_deliveries",
+      partitionedBy: "RANGE (received_at)",
+      primaryKey: ["id", "received_at"],
+      uniqueHeldBy: { webhook_deliveries_source_delivery_id_key: "webhook_delivery_keys" },
     },
   ],
 };
@@ -166,6 +193,13 @@ describe("drift is reported", () => {
     ]);
   });
 
+  it("not for a partition, which belongs to its partitioned table", async () => {
+    const migrated = await readAfter(
+      `CREATE TABLE "webhook_deliveries_20400101" PARTITION OF "webhook_deliveries" FOR VALUES FROM ('2040-01-01') TO ('2040-01-02')`,
+    );
+    expect(lines(expected, migrated)).toEqual([]);
+  });
+
   it("when an allowlisted object is missing", async () => {
     const migrated = await readAfter(`DROP TRIGGER "audit_events_append_only" ON "audit_events"`);
     expect(diffSchemas(expected, migrated, BEYOND_PRISMA)).toEqual([
@@ -220,6 +254,19 @@ describe("drift is reported", () => {
         "changed",
         "changed",
       ]);
+    });
+
+    it("a partitioned table that is not partitioned, or whose key table is missing", () => {
+      const altered = alter((schema) => {
+        delete schema.tables.find((candidate) => candidate.name === "webhook_deliveries")!.partitionedBy;
+        schema.tables = schema.tables.filter((candidate) => candidate.name !== "webhook_delivery_keys");
+      });
+      expect(lines(expected, altered)).toEqual(
+        expect.arrayContaining([
+          'table "webhook_delivery_keys": in schema.prisma but not in the migrated database (is a migration missing?)',
+          'table "webhook_deliveries": partitioning is RANGE (received_at) in schema.prisma but (none) in the migrated database',
+        ]),
+      );
     });
 
     it("a primary key on other columns", () => {
