@@ -43,7 +43,8 @@ export async function bulkLoadDemoFleet(url: string, options: BulkLoadOptions): 
       await client.query("BEGIN");
       try {
         for (const [table, rows] of tableRows(projections)) {
-          totals[table] = (totals[table] ?? 0) + rows.length;
+          const name = table.split(" ")[0]!;
+          totals[name] = (totals[name] ?? 0) + rows.length;
           await copyRows(client, table, rows);
         }
         const apps = projections.flatMap((projection) => [...projection.applications.values()]).filter((app) => app.lastDeploymentId !== null);

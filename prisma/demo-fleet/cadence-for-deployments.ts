@@ -3,11 +3,12 @@
 // rollout days, whatever the cadence), so a single proportional guess from cadence 1 fell short
 // (1.6 M for 2 M asked); this solves for the cadence with the secant method instead, counting
 // deployments exactly as the bulk loader's projection makes them, on services sampled across
-// the whole fleet (tiers differ by service index).
+// the whole fleet and scaled up tier by tier (a tier-1 service releases four times as often as a
+// tier-3 one, so an unstratified sample of 120 missed by 5 %).
 import { type DemoService, demoServiceEvents, demoServices } from "./generate-demo-fleet";
 import { type IdSource, ServiceProjection, type Topology } from "./project-demo-service";
 
-const SAMPLE_SIZE = 120;
+const SAMPLE_SIZE = 150;
 
 export function cadenceForDeployments(
   target: number,
@@ -16,8 +17,15 @@ export function cadenceForDeployments(
   const all = demoServices(options.services, { applicationsPerService: options.applicationsPerService });
   const stride = Math.max(1, Math.floor(all.length / SAMPLE_SIZE));
   const sample = all.filter((_, index) => index % stride === 0).slice(0, SAMPLE_SIZE);
-  const scale = all.length / sample.length;
-  const estimate = (cadence: number) => countDeployments(sample, { ...options, cadence }) * scale;
+  const tiers = [1, 2, 3].map((tier) => ({
+    sample: sample.filter((service) => service.tier === tier),
+    population: all.filter((service) => service.tier === tier).length,
+  }));
+  const estimate = (cadence: number) =>
+    tiers.reduce(
+      (sum, tier) => sum + (tier.sample.length === 0 ? 0 : (countDeployments(tier.sample, { ...options, cadence }) / tier.sample.length) * tier.population),
+      0,
+    );
 
   let previous = { cadence: 1, count: estimate(1) };
   let current = { cadence: Math.max(0.05, target / previous.count), count: 0 };
