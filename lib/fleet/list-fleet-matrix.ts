@@ -101,7 +101,7 @@ export async function listFleetMatrix(
   const [topology, index] = await Promise.all([
     topologyRead,
     cachedRowIndex(`${group}\u0000${options.q ?? ""}\u0000${options.only ?? ""}`, rowIndexMaxAgeMs, () =>
-      buildRowIndex(db, pairsSql(group, options.q, options.only), group, topologyRead),
+      buildRowIndex(db, group, options.q, options.only, topologyRead),
     ),
   ]);
 
@@ -214,15 +214,9 @@ async function readTopology(db: DbOrTx): Promise<Topology> {
   return { environments, clusters, teams };
 }
 
-async function buildRowIndex(db: DbOrTx, pairs: Prisma.Sql, group: FleetGroup, topologyRead: Promise<Topology>): Promise<RowIndex> {
+async function buildRowIndex(db: DbOrTx, group: FleetGroup, q: string | undefined, only: FleetOnly | undefined, topologyRead: Promise<Topology>): Promise<RowIndex> {
   const [groups, topology] = await Promise.all([
-    // Names are ranked once (5,000 collated comparisons' worth), so ordering up to 100,000
-    // rows sorts integers rather than comparing text.
-    db.$queryRaw<{ gkey: string; ids: number[] }[]>`
-      WITH ranked AS (SELECT id, row_number() OVER (ORDER BY name, id) AS rank FROM services)
-      SELECT p.gkey, array_agg(p.service_id ORDER BY r.rank) AS ids
-      FROM (${pairs}) p JOIN ranked r ON r.id = p.service_id
-      GROUP BY p.gkey`,
+    group === "cluster" || group === "region" ? readPlacementGroups(db, group, q, only) : readGroups(db, pairsSql(group, q, only)),
     topologyRead,
   ]);
   const labelled = groups.map(({ gkey, ids }) => ({ key: gkey, rows: ids.length, serviceIds: ids, ...groupLabel(group, gkey, topology) }));
@@ -232,6 +226,82 @@ async function buildRowIndex(db: DbOrTx, pairs: Prisma.Sql, group: FleetGroup, t
     total: labelled.reduce((sum, header) => sum + header.rows, 0),
     groups: labelled.map(({ key, label, rows, serviceIds }) => ({ key, label, rows, serviceIds })),
   };
+}
+
+// Names are ranked once (5,000 collated comparisons' worth), so ordering rows sorts integers
+// rather than comparing text.
+const rankedServices = Prisma.sql`SELECT id, row_number() OVER (ORDER BY name, id) AS rank FROM services`;
+
+/** Per group, its services' ids in name order, from (gkey, service_id) pairs. */
+function readGroups(db: DbOrTx, pairs: Prisma.Sql): Promise<{ gkey: string; ids: number[] }[]> {
+  return db.$queryRaw<{ gkey: string; ids: number[] }[]>`
+    WITH ranked AS (${rankedServices})
+    SELECT p.gkey, array_agg(p.service_id ORDER BY r.rank) AS ids
+    FROM (${pairs}) p JOIN ranked r ON r.id = p.service_id
+    GROUP BY p.gkey`;
+}
+
+type PlacementRow = { service_id: number; cluster_ids: number[]; min_release_ids: (number | null)[] | null; max_release_ids: (number | null)[] | null };
+
+/**
+ * Groups by cluster or region: each service's state rows (one per environment) in name order,
+ * with the clusters each lists, spread into groups here. A service's clusters repeat across its
+ * environments and a region spans clusters, so rows are merged per service first; doing that
+ * on ~15,000 rows in order is far cheaper than having the database unnest, deduplicate and sort
+ * every (cluster, service) pair (100,000 at 5,000 services). Skewed: the lowest and highest
+ * release across the cluster or region differ.
+ */
+async function readPlacementGroups(db: DbOrTx, group: "cluster" | "region", q: string | undefined, only: FleetOnly | undefined): Promise<{ gkey: string; ids: number[] }[]> {
+  const named = q ? Prisma.sql`AND st.service_id IN (SELECT s.id FROM services s WHERE s.name ILIKE ${containsPattern(q)})` : Prisma.empty;
+  const placements =
+    only === "degraded"
+      ? Prisma.sql`st.degraded_cluster_ids AS cluster_ids, NULL AS min_release_ids, NULL AS max_release_ids`
+      : only === "out-of-sync"
+        ? Prisma.sql`st.out_of_sync_cluster_ids AS cluster_ids, NULL AS min_release_ids, NULL AS max_release_ids`
+        : only === "skewed"
+          ? Prisma.sql`st.cluster_ids, st.cluster_min_release_ids AS min_release_ids, st.cluster_max_release_ids AS max_release_ids`
+          : // Release ranges only where they decide: every array is parsed row by row in the driver.
+            Prisma.sql`st.cluster_ids, NULL AS min_release_ids, NULL AS max_release_ids`;
+  const [rows, clusters] = await Promise.all([
+    db.$queryRaw<PlacementRow[]>`
+      WITH ranked AS (${rankedServices})
+      SELECT st.service_id, ${placements}
+      FROM service_environment_states st JOIN ranked r ON r.id = st.service_id
+      WHERE st.applications > 0 ${cellFilterSql(only === "skewed" ? undefined : only)} ${named}
+      ORDER BY r.rank`,
+    // Regions read fresh, not from a reused topology: a new cluster's rows must not land in "No region".
+    group === "region" ? db.$queryRaw<{ id: number; region: string | null }[]>`SELECT id, region FROM clusters` : Promise.resolve([]),
+  ]);
+  const regionOf = new Map(clusters.map((cluster) => [cluster.id, cluster.region ?? ""]));
+  const keyOf = group === "cluster" ? (clusterId: number) => String(clusterId) : (clusterId: number) => regionOf.get(clusterId) ?? "";
+
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; ) {
+    const serviceId = rows[i]!.service_id;
+    const ranges = new Map<string, { min: number | null; max: number | null }>();
+    // A service's rows are consecutive: they share its rank.
+    for (; i < rows.length && rows[i]!.service_id === serviceId; i++) {
+      const row = rows[i]!;
+      row.cluster_ids.forEach((clusterId, j) => {
+        const key = keyOf(clusterId);
+        const min = row.min_release_ids?.[j] ?? null;
+        const max = row.max_release_ids?.[j] ?? null;
+        const range = ranges.get(key);
+        if (!range) ranges.set(key, { min, max });
+        else {
+          if (min !== null && (range.min === null || min < range.min)) range.min = min;
+          if (max !== null && (range.max === null || max > range.max)) range.max = max;
+        }
+      });
+    }
+    for (const [key, range] of ranges) {
+      if (only === "skewed" && (range.min === null || range.max === null || range.min === range.max)) continue;
+      const ids = groups.get(key);
+      if (ids) ids.push(serviceId);
+      else groups.set(key, [serviceId]);
+    }
+  }
+  return [...groups].map(([gkey, ids]) => ({ gkey, ids }));
 }
 
 function groupLabel(group: FleetGroup, key: string, topology: Topology): { label: string; rank: number } {
@@ -252,47 +322,26 @@ function groupLabel(group: FleetGroup, key: string, topology: Topology): { label
 }
 
 /**
- * The matrix's rows before windowing: (gkey, service_id), one per row. Grouping by team (or
- * not at all) reads services, narrowed by a filter's matching services; grouping by where
- * applications run reads the per-service-and-environment current state: its rows for
- * environments, and the cluster lists in them for clusters and regions.
+ * The matrix's rows before windowing, when they are services or (environment, service):
+ * (gkey, service_id), one per row. Grouping by team (or not at all) reads services, narrowed by
+ * a filter's matching services; grouping by environment reads the per-service-and-environment
+ * current state.
  */
-function pairsSql(group: FleetGroup, q: string | undefined, only: FleetOnly | undefined): Prisma.Sql {
+function pairsSql(group: "none" | "team" | "environment", q: string | undefined, only: FleetOnly | undefined): Prisma.Sql {
   const named = q ? Prisma.sql`AND s.name ILIKE ${containsPattern(q)}` : Prisma.empty;
-  if (group === "none" || group === "team") {
-    const flagged = only === undefined ? Prisma.empty : Prisma.sql`AND s.id IN (${flaggedServicesSql(only)})`;
-    if (group === "none") return Prisma.sql`SELECT ''::text AS gkey, s.id AS service_id FROM services s WHERE TRUE ${named} ${flagged}`;
-    return Prisma.sql`
-      SELECT coalesce(t.slug, '') AS gkey, s.id AS service_id
-      FROM services s LEFT JOIN teams t ON t.id = s.team_id
-      WHERE TRUE ${named} ${flagged}`;
-  }
-  const services = q ? Prisma.sql`AND st.service_id IN (SELECT s.id FROM services s WHERE TRUE ${named})` : Prisma.empty;
   if (group === "environment") {
+    const services = q ? Prisma.sql`AND st.service_id IN (SELECT s.id FROM services s WHERE TRUE ${named})` : Prisma.empty;
     return Prisma.sql`
       SELECT st.environment_id::text AS gkey, st.service_id
       FROM service_environment_states st
       WHERE st.applications > 0 ${services} ${cellFilterSql(only)}`;
   }
-  // A service's clusters (or only those with a degraded or out-of-sync application), with the
-  // lowest and highest release each runs: a cluster or region skews when they differ across it.
-  const placements =
-    only === "degraded"
-      ? Prisma.sql`unnest(st.degraded_cluster_ids) AS p(cluster_id)`
-      : only === "out-of-sync"
-        ? Prisma.sql`unnest(st.out_of_sync_cluster_ids) AS p(cluster_id)`
-        : Prisma.sql`unnest(st.cluster_ids, st.cluster_min_release_ids, st.cluster_max_release_ids) AS p(cluster_id, min_release_id, max_release_id)`;
-  // Grouped on the integer column; the key becomes text once per row, not once per placement.
-  const gkey = group === "cluster" ? Prisma.sql`p.cluster_id` : Prisma.sql`coalesce(c.region, '')`;
-  const clusters = group === "region" ? Prisma.sql`JOIN clusters c ON c.id = p.cluster_id` : Prisma.empty;
+  const flagged = only === undefined ? Prisma.empty : Prisma.sql`AND s.id IN (${flaggedServicesSql(only)})`;
+  if (group === "none") return Prisma.sql`SELECT ''::text AS gkey, s.id AS service_id FROM services s WHERE TRUE ${named} ${flagged}`;
   return Prisma.sql`
-    SELECT g.key::text AS gkey, g.service_id FROM (
-      SELECT ${gkey} AS key, st.service_id
-      FROM service_environment_states st CROSS JOIN LATERAL ${placements} ${clusters}
-      WHERE st.applications > 0 ${services}
-      GROUP BY 1, 2
-      ${only === "skewed" ? Prisma.sql`HAVING min(p.min_release_id) <> max(p.max_release_id)` : Prisma.empty}
-    ) g`;
+    SELECT coalesce(t.slug, '') AS gkey, s.id AS service_id
+    FROM services s LEFT JOIN teams t ON t.id = s.team_id
+    WHERE TRUE ${named} ${flagged}`;
 }
 
 /** A (service, environment) state with a degraded or out-of-sync application, or more than one release. */
