@@ -1,4 +1,4 @@
-// `npm run worker -- [--concurrency 4] [--poll-interval-ms 250]`
+// `npm run worker -- [--concurrency 4] [--batch-size 25] [--poll-interval-ms 250]`
 // The ingestion worker as a process of its own, for running workers apart from the web replicas
 // (set SHIPLOG_INLINE_WORKER=false on those). Any number can run against one database. SIGTERM
 // or SIGINT stop it gracefully: no new delivery is taken, those in flight finish, then it exits.
@@ -12,6 +12,8 @@ import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
 const { values } = parseArgs({
   options: {
     concurrency: { type: "string", default: "4" },
+    // Deliveries one slot applies per transaction (lib/ingest/worker.ts); 1 restores one each.
+    "batch-size": { type: "string", default: "25" },
     "poll-interval-ms": { type: "string", default: "250" },
   },
 });
@@ -26,6 +28,7 @@ function positive(name: string, raw: string): number {
 }
 
 const concurrency = positive("concurrency", values.concurrency);
+const batchSize = positive("batch-size", values["batch-size"]);
 const pollIntervalMs = positive("poll-interval-ms", values["poll-interval-ms"]);
 try {
   databaseUrl();
@@ -43,7 +46,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 await Promise.all([
-  runWorker({ signal: controller.signal, concurrency, pollIntervalMs }),
+  runWorker({ signal: controller.signal, concurrency, batchSize, pollIntervalMs }),
   startReconciliation({ signal: controller.signal }),
   runDoraRefresher({ signal: controller.signal }),
 ]);

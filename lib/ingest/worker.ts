@@ -1,6 +1,7 @@
 // The ingestion worker: a durable queue over webhook_deliveries. Slots (concurrency) take due
-// deliveries (find-due-deliveries.ts: the oldest unfinished one per ordering key) and apply each
-// in its own transaction (apply-delivery.ts). Any number of worker processes can share the
+// deliveries (find-due-deliveries.ts: the oldest unfinished one per ordering key) a batch at a
+// time and apply each batch in one transaction (apply-delivery.ts: applyDeliveries, which falls
+// back to a transaction per delivery when anything in the batch fails). Any number of worker processes can share the
 // queue: row locks decide who applies a delivery, and the per-key head rule keeps each key's
 // deliveries in order and one at a time. New deliveries wake the worker through LISTEN on
 // DELIVERY_CHANNEL when the accept path NOTIFYs it; otherwise it polls.
@@ -11,7 +12,7 @@ import { config, databaseUrl } from "../env";
 import { type Db, getDb } from "../db/client";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { FleetDirectory } from "../fleet/fleet-directory";
-import { applyDelivery, type ApplyOptions, type ApplyResult, type WorkerLog } from "./apply-delivery";
+import { applyDeliveries, type ApplyOptions, type ApplyResult, type WorkerLog } from "./apply-delivery";
 import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
 import { findDueDeliveries } from "./find-due-deliveries";
 import { listenForDeliveries } from "./listen-for-deliveries";
@@ -28,6 +29,8 @@ export type WorkerOptions = {
   retry?: Partial<RetryPolicy>;
   log?: WorkerLog;
   transactionTimeoutMs?: number;
+  /** Most deliveries a slot applies in one transaction (default 25; 1: a transaction each). */
+  batchSize?: number;
   /** Called once a delivery is locked, before its handler runs. */
   onApplying?: ApplyOptions["onApplying"];
   /** Called after each delivery's transaction ended (committed or rolled back). */
@@ -55,11 +58,12 @@ export async function processPendingDeliveries(
   let failure: { error: unknown } | undefined;
   await runSlots(context, options.concurrency ?? 1, {
     reserve: () => {
-      if (failure || reserved >= limit) return false;
-      reserved += 1;
-      return true;
+      if (failure) return 0;
+      const granted = Math.max(0, Math.min(context.batchSize, limit - reserved));
+      reserved += granted;
+      return granted;
     },
-    unreserve: () => (reserved -= 1),
+    unreserve: (count) => (reserved -= count),
     onResult: (result) => count(summary, result),
     // Nothing due and nothing in flight: drained.
     onIdle: async () => "stop",
@@ -92,7 +96,7 @@ export async function runWorker(
   context.log.info(`[worker] started: ${options.concurrency ?? 1} slot(s), polling every ${pollIntervalMs} ms`);
   try {
     await runSlots(context, options.concurrency ?? 1, {
-      reserve: () => !options.signal.aborted,
+      reserve: () => (options.signal.aborted ? 0 : context.batchSize),
       onIdle: async (reason) => {
         // Back off longer while the database is away, so a down database is not hammered.
         await wakeUp.wait(reason === "unavailable" ? Math.max(pollIntervalMs, 2_000) : pollIntervalMs);
@@ -105,7 +109,7 @@ export async function runWorker(
   }
 }
 
-type WorkerContext = ApplyOptions & { db: Db; directory: FleetDirectory; onApplied?: (result: ApplyResult) => void };
+type WorkerContext = ApplyOptions & { db: Db; directory: FleetDirectory; batchSize: number; onApplied?: (result: ApplyResult) => void };
 
 function workerContext(options: WorkerOptions): WorkerContext {
   return {
@@ -114,18 +118,23 @@ function workerContext(options: WorkerOptions): WorkerContext {
     retry: { ...defaultRetryPolicy, ...options.retry },
     log: options.log ?? consoleLog(),
     transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    batchSize: Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE),
     onApplying: options.onApplying,
     onApplied: options.onApplied,
   };
 }
 
+// Large enough that a transaction's fixed cost is spread thin, small enough that a batch which
+// falls back to single transactions redoes little and row locks are not held for long.
+const DEFAULT_BATCH_SIZE = 25;
+
 type IdleReason = "drained" | "paused" | "unavailable";
 
 type SlotHooks = {
-  /** May a slot take one more delivery? (false: the slot ends) */
-  reserve: () => boolean;
-  /** A reservation that found nothing to take. */
-  unreserve?: () => void;
+  /** How many deliveries the slot may take now (0: the slot ends). */
+  reserve: () => number;
+  /** The part of a reservation that found nothing to take. */
+  unreserve?: (count: number) => void;
   onResult?: (result: ApplyResult) => void;
   /** Nothing to take: "continue" after waiting, or "stop" this slot. */
   onIdle: (reason: IdleReason) => Promise<"continue" | "stop">;
@@ -136,32 +145,31 @@ type SlotHooks = {
 async function runSlots(context: WorkerContext, concurrency: number, hooks: SlotHooks): Promise<void> {
   const feed = new DeliveryFeed(context, Math.max(50, concurrency * 10));
   const slot = async () => {
-    while (hooks.reserve()) {
+    for (let wanted = hooks.reserve(); wanted > 0; wanted = hooks.reserve()) {
       let idle: IdleReason | undefined;
-      let taken = false;
+      let taken = 0;
       try {
-        const id = await feed.take();
-        if (id === undefined) {
-          hooks.unreserve?.();
+        const ids = await feed.take(wanted);
+        taken = ids.length;
+        if (taken < wanted) hooks.unreserve?.(wanted - taken);
+        if (taken === 0) {
           if (feed.inFlight > 0) {
-            // Another slot is applying a head; its key's next delivery may be due after it.
+            // Another slot is applying heads; their keys' next deliveries may be due after them.
             await feed.progress();
             continue;
           }
           idle = "drained";
         } else {
-          taken = true;
-          const result = await feed.apply(id);
-          context.onApplied?.(result);
-          hooks.onResult?.(result);
-          if (result.kind === "PAUSED") {
+          for (const result of await feed.apply(ids)) {
+            context.onApplied?.(result);
+            hooks.onResult?.(result);
             // A rebuild replaces the rows the directory remembers.
-            context.directory.clear();
-            idle = "paused";
+            if (result.kind === "PAUSED") idle = "paused";
           }
+          if (idle === "paused") context.directory.clear();
         }
       } catch (error) {
-        if (!taken) hooks.unreserve?.();
+        if (taken === 0) hooks.unreserve?.(wanted);
         feed.reset();
         if (hooks.onError) {
           if (hooks.onError(error) === "stop") return;
@@ -200,32 +208,38 @@ class DeliveryFeed {
     return this.applying.size;
   }
 
-  async take(): Promise<bigint | undefined> {
+  /** Up to `count` due ids (none: nothing due now). */
+  async take(count: number): Promise<bigint[]> {
+    const taken: bigint[] = [];
     for (;;) {
-      const id = this.queue.shift();
-      if (id !== undefined) {
-        if (this.applying.has(id)) continue;
-        return id;
+      while (taken.length < count && this.queue.length > 0) {
+        const id = this.queue.shift()!;
+        if (!this.applying.has(id)) taken.push(id);
+      }
+      if (taken.length > 0) {
+        // Claimed at once, so a slot reading meanwhile cannot hand them out again.
+        for (const id of taken) this.applying.add(id);
+        return taken;
       }
       if (!this.batchApplied) {
         // Everything in the last batch was someone else's: idle once before reading again.
         this.batchApplied = true;
-        return undefined;
+        return taken;
       }
       this.reading ??= this.read().finally(() => (this.reading = undefined));
       await this.reading;
-      if (this.queue.length === 0) return undefined;
+      if (this.queue.length === 0) return taken;
     }
   }
 
-  async apply(id: bigint): Promise<ApplyResult> {
-    this.applying.add(id);
+  /** Applies ids handed out by take(), in one transaction when there are several. */
+  async apply(ids: bigint[]): Promise<ApplyResult[]> {
     try {
-      const result = await applyDelivery(this.context.db, this.context.directory, id, this.context);
-      if (result.kind !== "SKIPPED") this.batchApplied = true;
-      return result;
+      const results = await applyDeliveries(this.context.db, this.context.directory, ids, this.context);
+      if (results.some((result) => result.kind !== "SKIPPED")) this.batchApplied = true;
+      return results;
     } finally {
-      this.applying.delete(id);
+      for (const id of ids) this.applying.delete(id);
       for (const wake of this.waiters.splice(0)) wake();
     }
   }
