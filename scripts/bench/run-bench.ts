@@ -20,6 +20,7 @@ import { createDb } from "../../lib/db/client";
 import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
 import { config, useAuthSecret, useDatabaseUrl } from "../../lib/env";
 import { freePortOnLoopback } from "../../lib/ops/free-port";
+import { holdFileLock } from "../../lib/ops/hold-file-lock";
 import { holdFreshBuild } from "../../lib/ops/hold-fresh-build";
 import { startWebServer } from "../../lib/ops/start-web-server";
 import { shiplogProcess, startBaselineServer, startWorker } from "./bench-processes";
@@ -153,6 +154,12 @@ async function main(): Promise<void> {
     let serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) {
       const step = performance.now();
+      // One embedded cluster per working tree: a second bench run waits for the first.
+      const clusterLock = await holdFileLock(path.join(root, ".shiplog/bench-postgres.lock"), "exclusive", {
+        timeoutMs: 3 * 3_600_000,
+        onWait: () => log("waiting for another bench run to finish with .shiplog/bench-postgres…"),
+      });
+      cleanups.push({ what: "the bench PostgreSQL lock", run: clusterLock.release });
       const embedded = await startEmbeddedPostgres({
         dataDir: path.join(root, ".shiplog/bench-postgres"),
         port: await freePortOnLoopback(),
@@ -254,7 +261,7 @@ async function main(): Promise<void> {
       log(`  ${scenario.id} took ${seconds(begun)}`);
     }
 
-    const { rows: version } = await pool.query<{ version: string }>("SHOW server_version");
+    const { rows: version } = await pool.query<{ server_version: string }>("SHOW server_version");
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -263,7 +270,7 @@ async function main(): Promise<void> {
         cpuModel: os.cpus()[0]?.model ?? "unknown",
         memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
         node: process.version,
-        postgres: version[0]?.version ?? "unknown",
+        postgres: version[0]?.server_version ?? "unknown",
       },
       size: args.size,
       fleet: fleet.counts,
@@ -275,14 +282,19 @@ async function main(): Promise<void> {
     };
 
     console.log(`\n${formatTable(measurements)}\n`);
+    // The default place keeps every run and the latest under a fixed name; --out (a test, a
+    // one-off) writes only where it is told.
     const outDir = path.join(root, ".shiplog/bench");
     const out = path.resolve(args.out ?? path.join(outDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`));
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-    await mkdir(outDir, { recursive: true });
-    const latest = path.join(outDir, "bench-latest.json");
-    if (path.resolve(latest) !== out) await copyFile(out, latest);
-    log(`results written to ${path.relative(process.cwd(), out)} (and ${path.relative(process.cwd(), latest)})`);
+    if (args.out === undefined) {
+      const latest = path.join(outDir, "bench-latest.json");
+      await copyFile(out, latest);
+      log(`results written to ${path.relative(process.cwd(), out)} and ${path.relative(process.cwd(), latest)}`);
+    } else {
+      log(`results written to ${path.relative(process.cwd(), out)}`);
+    }
   } finally {
     await cleanUp();
   }
