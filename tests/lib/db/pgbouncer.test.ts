@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../../lib/db/client";
 import { closeDeploymentChangeFeed, subscribeToDeploymentChanges } from "../../../lib/deployments/deployment-change-feed";
-import { useDatabaseUrl } from "../../../lib/env";
+import { config, useDatabaseUrl } from "../../../lib/env";
 import { listenForDeliveries } from "../../../lib/ingest/listen-for-deliveries";
 import { processPendingDeliveries } from "../../../lib/ingest/worker";
 import { argocdFixture, argocdNotification, insertDelivery, quietLog } from "../../support/deliveries";
@@ -52,21 +52,46 @@ describe("behind a transaction-mode PgBouncer", () => {
   });
 
   it("runs concurrent transactions, a rollback and the worker over fewer server connections than clients", async () => {
-    // A transaction waits for a server connection inside its BEGIN. Thirty of them over three
-    // server connections queue longer than Prisma's default maxWait (2 s) on a busy machine;
-    // the worker's own transactions allow 10 s, and so does this.
-    const counts = await Promise.all(
-      Array.from({ length: 30 }, (_, index) =>
-        getDb().$transaction(
-          async (tx) => {
-            await tx.team.create({ data: { slug: `pooled-${index}`, name: `Pooled ${index}` } });
-            return tx.team.count({ where: { slug: `pooled-${index}` } });
-          },
-          { maxWait: 10_000 },
+    // As many transactions as the pool has clients (so none waits for the pool itself), all at
+    // once over three server connections, each holding its server a moment: the others wait for
+    // one inside their BEGIN, which on a busy machine can take longer than Prisma's default
+    // maxWait (2 s); the worker's own transactions allow 10 s, and so do these.
+    const clients = config().DATABASE_POOL_SIZE;
+    const admin = new pg.Client({ connectionString: bouncer.adminUrl });
+    await admin.connect();
+    const seen = { clients: 0, servers: 0 };
+    let finished = false;
+    const watching = (async () => {
+      while (!finished) {
+        const [pool] = (await admin.query<Record<string, string | number>>("SHOW POOLS")).rows.filter((row) => row.database === "app");
+        const count = (columns: string[]) => columns.reduce((sum, column) => sum + Number(pool?.[column] ?? 0), 0);
+        seen.clients = Math.max(seen.clients, count(["cl_active", "cl_waiting"]));
+        seen.servers = Math.max(seen.servers, count(["sv_active", "sv_idle", "sv_used", "sv_tested", "sv_login"]));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    try {
+      const counts = await Promise.all(
+        Array.from({ length: clients }, (_, index) =>
+          getDb().$transaction(
+            async (tx) => {
+              await tx.team.create({ data: { slug: `pooled-${index}`, name: `Pooled ${index}` } });
+              await tx.$executeRaw`SELECT pg_sleep(0.2)`;
+              return tx.team.count({ where: { slug: `pooled-${index}` } });
+            },
+            { maxWait: 10_000 },
+          ),
         ),
-      ),
-    );
-    expect(counts).toEqual(Array.from({ length: 30 }, () => 1));
+      );
+      expect(counts).toEqual(Array.from({ length: clients }, () => 1));
+    } finally {
+      finished = true;
+      await watching;
+      await admin.end();
+    }
+    expect(seen.clients).toBeGreaterThan(SERVER_CONNECTIONS);
+    expect(seen.servers).toBeLessThanOrEqual(SERVER_CONNECTIONS);
+
     const failed = getDb().$transaction(async (tx) => {
       await tx.team.create({ data: { slug: "rolled-back", name: "Rolled back" } });
       throw new Error("the handler failed");
@@ -78,17 +103,6 @@ describe("behind a transaction-mode PgBouncer", () => {
     const summary = await processPendingDeliveries({ concurrency: 4, log: quietLog() });
     expect(summary).toMatchObject({ processed: 40, failed: 0, quarantined: 0 });
     expect(await getDb().application.count()).toBe(10);
-
-    const admin = new pg.Client({ connectionString: bouncer.adminUrl });
-    await admin.connect();
-    try {
-      const [pool] = (await admin.query<Record<string, string | number>>("SHOW POOLS")).rows.filter((row) => row.database === "app");
-      const servers = ["sv_active", "sv_idle", "sv_used", "sv_tested", "sv_login"].reduce((sum, column) => sum + Number(pool?.[column] ?? 0), 0);
-      expect(servers).toBeLessThanOrEqual(SERVER_CONNECTIONS);
-      expect(Number(pool?.cl_active ?? 0)).toBeGreaterThan(SERVER_CONNECTIONS);
-    } finally {
-      await admin.end();
-    }
   });
 
   it("keeps timelines live: the feed listens on DATABASE_URL and hears the worker's NOTIFY sent through the pooler, which a LISTEN through the pooler would miss", async () => {
