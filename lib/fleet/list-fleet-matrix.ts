@@ -262,12 +262,14 @@ async function readPlacementGroups(db: DbOrTx, group: "cluster" | "region", q: s
           ? Prisma.sql`st.cluster_ids, st.cluster_min_release_ids AS min_release_ids, st.cluster_max_release_ids AS max_release_ids`
           : // Release ranges only where they decide: every array is parsed row by row in the driver.
             Prisma.sql`st.cluster_ids, NULL AS min_release_ids, NULL AS max_release_ids`;
+  // A cluster or region can only skew where the service as a whole does (a few percent of them).
+  const skewedServices = only === "skewed" ? Prisma.sql`AND st.service_id IN (${flaggedServicesSql("skewed")})` : Prisma.empty;
   const [rows, clusters] = await Promise.all([
     db.$queryRaw<PlacementRow[]>`
       WITH ranked AS (${rankedServices})
       SELECT st.service_id, ${placements}
       FROM service_environment_states st JOIN ranked r ON r.id = st.service_id
-      WHERE st.applications > 0 ${cellFilterSql(only === "skewed" ? undefined : only)} ${named}
+      WHERE st.applications > 0 ${cellFilterSql(only === "skewed" ? undefined : only)} ${skewedServices} ${named}
       ORDER BY r.rank`,
     // Regions read fresh, not from a reused topology: a new cluster's rows must not land in "No region".
     group === "region" ? db.$queryRaw<{ id: number; region: string | null }[]>`SELECT id, region FROM clusters` : Promise.resolve([]),
