@@ -1,6 +1,7 @@
 // Stores one authenticated, parsed delivery exactly once and says whether it was new. This is
 // the whole of the accept path's work: processing happens later, from webhook_deliveries rows
 // with status PENDING, so nothing here can fail after the row is written.
+import pg from "pg";
 import type { DbOrTx } from "../db/client";
 import type { DeliverySource } from "../generated/prisma/enums";
 import { AppError } from "../http/app-error";
@@ -26,39 +27,54 @@ export type NewDelivery = {
 
 export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: string };
 
-export async function acceptDelivery(db: Pick<DbOrTx, "webhookDelivery" | "$queryRaw">, delivery: NewDelivery): Promise<AcceptOutcome> {
+/**
+ * Where deliveries are stored: the accept path's pg pool (deliveryPool(), the fast path), or a
+ * Prisma client or transaction. Both run the same two statements below.
+ */
+export type DeliveryStore = pg.Pool | Pick<DbOrTx, "$queryRawUnsafe">;
+
+// webhook_deliveries' insert trigger claims (source, delivery_id) in webhook_delivery_keys and
+// stores nothing when the key is taken (the table is partitioned, so no unique index can span
+// it): concurrent copies of one delivery leave one row, and exactly one of them sees count 1.
+// The same statement wakes the workers (NOTIFY is delivered at commit, only when a row was
+// stored), so waking costs no extra trip.
+const INSERT_DELIVERY = `
+  WITH inserted AS (
+    INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
+    VALUES ($1::"DeliverySource", $2, $3, $4, $5::jsonb, $6)
+    RETURNING id
+  )
+  SELECT count(*)::int AS count, (SELECT pg_notify($7, '') WHERE EXISTS (SELECT 1 FROM inserted)) IS NOT NULL AS notified
+  FROM inserted`;
+
+// Through the key: it names the partition (received_at) the stored delivery is in.
+const STORED_BODY = `
+  SELECT d.body FROM webhook_delivery_keys k
+  JOIN webhook_deliveries d ON d.id = k.webhook_delivery_id AND d.received_at = k.received_at
+  WHERE k.source = $1::"DeliverySource" AND k.delivery_id = $2`;
+
+export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery): Promise<AcceptOutcome> {
   const { source, deliveryId, event, orderingKey, headers, body } = delivery;
-  // webhook_deliveries' insert trigger claims (source, delivery_id) in webhook_delivery_keys and
-  // stores nothing when the key is taken (the table is partitioned, so no unique index can span
-  // it): concurrent copies of one delivery leave one row, and exactly one of them sees count 1.
-  // The same statement wakes the workers (NOTIFY is delivered at commit, only when a row was
-  // stored), so waking costs no extra trip.
   const rows = await withDatabaseDeadline(
-    db.$queryRaw<{ count: number }[]>`
-      WITH inserted AS (
-        INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
-        VALUES (${source}::"DeliverySource", ${deliveryId}, ${event}, ${orderingKey}, ${JSON.stringify(headers)}::jsonb, ${body})
-        RETURNING id
-      )
-      SELECT count(*)::int AS count, (SELECT pg_notify(${DELIVERY_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM inserted)) IS NOT NULL AS notified
-      FROM inserted`,
+    query<{ count: number }>(store, INSERT_DELIVERY, [source, deliveryId, event, orderingKey, JSON.stringify(headers), body, DELIVERY_CHANNEL]),
     deadlineFor(body),
   );
   if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
 
   if (delivery.senderChosenId) {
-    // Through the key: it names the partition (received_at) the stored delivery is in.
-    const stored = await withDatabaseDeadline(
-      db.$queryRaw<{ body: string }[]>`
-        SELECT d.body FROM webhook_delivery_keys k
-        JOIN webhook_deliveries d ON d.id = k.webhook_delivery_id AND d.received_at = k.received_at
-        WHERE k.source = ${source}::"DeliverySource" AND k.delivery_id = ${deliveryId}`,
-    );
+    const stored = await withDatabaseDeadline(query<{ body: string }>(store, STORED_BODY, [source, deliveryId]));
     if (stored[0] && stored[0].body !== body) {
       throw new AppError("conflict", `Idempotency-Key "${deliveryId}" was already used for a different body; use a new key for a new report.`);
     }
   }
   return { status: "duplicate", deliveryId };
+}
+
+// The statements are constants with bound parameters; $queryRawUnsafe is only the way Prisma
+// takes such a text, nothing is concatenated into it.
+async function query<Row>(store: DeliveryStore, sql: string, values: unknown[]): Promise<Row[]> {
+  if (store instanceof pg.Pool) return (await store.query(sql, values)).rows as Row[];
+  return store.$queryRawUnsafe<Row[]>(sql, ...values);
 }
 
 /** Answer for an outcome: 202 for a new delivery, 200 for one already stored. */

@@ -47,7 +47,7 @@ export const PROJECTION_TABLES = [
 
 /**
  * Kept by a rebuild: teams, people with their sessions and role grants, the deliveries
- * themselves, configuration and credentials, the append-only
+ * themselves (with their idempotency keys), configuration and credentials, the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
  * redelivery bookkeeping (the range completion job re-derives what it added to commits from
  * that cache after a rebuild).
@@ -60,6 +60,7 @@ export const KEPT_TABLES = [
   "verifications",
   "role_grants",
   "webhook_deliveries",
+  "webhook_delivery_keys",
   "webhook_tokens",
   "settings",
   "audit_events",
