@@ -71,7 +71,9 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
         baseline: null,
         shiplog: rows.visible === 0 ? null : rows.inDom / rows.visible,
         target: { op: "<=", value: 2, of: "shiplog" },
-        note: `${rows.inDom} matrix rows (and group headers) in the DOM, ${rows.visible} of them at least partly visible in the matrix's scroll box and the viewport, of ${rows.total} in the matrix.`,
+        note:
+          `${rows.inDom} matrix rows (and group headers) in the DOM of ${rows.total} in the matrix; ${rows.visible} at least partly visible in the viewport` +
+          (rows.inScrollBox > rows.visible ? ` (the matrix's scroll box holds ${rows.inScrollBox}, but its lower part lies below the fold at this height).` : "."),
       },
     ];
   } finally {
@@ -79,7 +81,7 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
   }
 }
 
-type FleetPageLoad = { scriptMs: number; rows: { inDom: number; visible: number; total: number } };
+type FleetPageLoad = { scriptMs: number; rows: { inDom: number; visible: number; inScrollBox: number; total: number } };
 
 async function loadFleetPage(context: BenchContext, browserContext: BrowserContext): Promise<FleetPageLoad> {
   const page = await browserContext.newPage();
@@ -96,12 +98,17 @@ async function loadFleetPage(context: BenchContext, browserContext: BrowserConte
       const table = scroller?.querySelector("[role=table]");
       const box = scroller?.getBoundingClientRect();
       const rendered = [...(scroller?.querySelectorAll("[role=rowgroup] + [role=rowgroup] > [role=row]") ?? [])];
-      const visible = rendered.filter((row) => {
+      // No named helpers in here: tsx would wrap them in a __name() the page does not have.
+      let visible = 0;
+      let inScrollBox = 0;
+      for (const row of rendered) {
         const rect = row.getBoundingClientRect();
-        return box !== undefined && rect.bottom > Math.max(box.top, 0) && rect.top < Math.min(box.bottom, window.innerHeight) && rect.height > 0;
-      });
+        if (box === undefined || rect.height === 0 || rect.bottom <= Math.max(box.top, 0) || rect.top >= box.bottom) continue;
+        inScrollBox += 1;
+        if (rect.top < window.innerHeight) visible += 1;
+      }
       // aria-rowcount counts the header row too.
-      return { inDom: rendered.length, visible: visible.length, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
+      return { inDom: rendered.length, visible, inScrollBox, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
     });
     return { scriptMs: scriptSeconds * 1000, rows };
   } finally {
