@@ -15,12 +15,15 @@
 // worker's time. The batch runs optimistically, without a savepoint per delivery; if anything in
 // it fails, the whole batch rolls back and each of its deliveries is applied alone as above, so a
 // bad delivery is retried or quarantined exactly as before and never takes the others down.
+// Side effects the batch's deliveries share (NOTIFY of written deployments, rollback progress)
+// are done once for the batch, before it commits (handlers/delivery-effects.ts).
 import type { Db, DbOrTx } from "../db/client";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { isWriteConflict } from "../db/is-write-conflict";
 import type { FleetDirectory } from "../fleet/fleet-directory";
 import type { DeliverySource } from "../generated/prisma/enums";
 import { afterFailure, type RetryPolicy } from "./delivery-retry-policy";
+import { DeliveryEffects } from "./handlers/delivery-effects";
 import { InvalidPayloadError, type StoredDelivery } from "./handlers/delivery-handler";
 import { processDelivery } from "./process-delivery";
 
@@ -94,12 +97,14 @@ export async function applyDeliveries(db: Db, directory: FleetDirectory, ids: re
         }
         const locked = await lockDeliveries(tx, ids);
         const results: ApplyResult[] = [];
+        const effects = new DeliveryEffects();
         for (const delivery of locked) {
           announced.add(delivery.id);
           options.onApplying?.(delivery);
-          const outcome = await processDelivery({ db: tx, directory, delivery });
+          const outcome = await processDelivery({ db: tx, directory, delivery, effects });
           results.push(outcome.status === "IGNORED" ? { kind: "IGNORED", delivery, reason: outcome.reason } : { kind: "PROCESSED", delivery });
         }
+        await effects.flush(tx);
         if (locked.length > 0) {
           await tx.$executeRaw`
             UPDATE webhook_deliveries AS d SET status = u.status::"DeliveryStatus", attempts = d.attempts + 1, last_error = NULL,

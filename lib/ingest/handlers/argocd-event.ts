@@ -13,7 +13,7 @@ import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 import { argocdNotificationSchema } from "../argocd-notification";
 import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
-export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory }) => {
+export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory, effects }) => {
   const notification = parsePayload(argocdNotificationSchema, payload, "Argo CD notification");
   const { app, instance, event } = notification;
   const deletionRequestedAt = applicationDeletionRequestedAt(app);
@@ -29,6 +29,12 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
 
   const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
   const recorded = await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
+  if (effects && !deleted) {
+    // Applied in a batch: one NOTIFY and one rollback check for the whole batch, before it commits.
+    if (recorded.deploymentId !== null) effects.deploymentChanged(recorded.deploymentId);
+    effects.applicationRecorded(recorded.applicationId);
+    return processed;
+  }
   // Open timelines hear of the deployment when this delivery's transaction commits.
   if (recorded.deploymentId !== null) await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   // A rollback waiting for this application's sync moves on from what was just recorded.

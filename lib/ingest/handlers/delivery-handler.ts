@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../../db/client";
 import type { FleetDirectory } from "../../fleet/fleet-directory";
 import type { DeliverySource } from "../../generated/prisma/enums";
+import type { DeliveryEffects } from "./delivery-effects";
 
 export type StoredDelivery = {
   id: bigint;
@@ -21,6 +22,11 @@ export type HandlerContext = {
   db: DbOrTx;
   directory: FleetDirectory;
   delivery: StoredDelivery;
+  /**
+   * Set when several deliveries share the transaction: side effects they can share (NOTIFY,
+   * rollback progress) are collected here and done once before the commit. Unset: do them now.
+   */
+  effects?: DeliveryEffects;
 };
 
 export type HandlerOutcome = { status: "PROCESSED" } | { status: "IGNORED"; reason: string };

@@ -1,13 +1,16 @@
 // Several due deliveries applied in one transaction (applyDeliveries), and what happens to the
 // batch when one of them fails: it is retried or quarantined exactly as when applied alone, and
 // the others are processed all the same.
+import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
+import { DEPLOYMENT_CHANNEL, parseDeploymentIds } from "@/lib/deployments/notify-deployments-changed";
+import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { type ApplyOptions, applyDeliveries } from "@/lib/ingest/apply-delivery";
 import type { StoredDelivery } from "@/lib/ingest/handlers/delivery-handler";
 import { processPendingDeliveries } from "@/lib/ingest/worker";
-import { githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../support/deliveries";
+import { argocdFixture, argocdNotification, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../support/deliveries";
 
 const db = getDb();
 const newBranch = await githubFixture("push/with-new-branch.payload.json");
@@ -82,6 +85,33 @@ describe("applyDeliveries", () => {
     const announced: bigint[] = [];
     await applyDeliveries(db, new FleetDirectory(), ids, options({ onApplying: (delivery: StoredDelivery) => announced.push(delivery.id) }));
     expect(announced.sort()).toEqual([...ids].sort());
+  });
+
+  it("tells open timelines of every deployment the batch wrote in one notification, at commit", async () => {
+    const app = await argocdFixture();
+    const ids: bigint[] = [];
+    for (const name of ["billing-prod", "billing-staging", "search-prod"]) {
+      const copy = structuredClone(app);
+      copy.metadata.name = name;
+      copy.metadata.uid = `uid-${name}`;
+      ids.push((await insertDelivery({ source: "ARGOCD", event: "on-deployed", body: argocdNotification(copy) })).id);
+    }
+    const listener = new pg.Client({ connectionString: databaseUrl() });
+    await listener.connect();
+    try {
+      const payloads: string[] = [];
+      listener.on("notification", (message) => payloads.push(message.payload ?? ""));
+      await listener.query(`LISTEN ${DEPLOYMENT_CHANNEL}`);
+      const results = await applyDeliveries(db, new FleetDirectory(), ids, options());
+      expect(results.map((result) => result.kind)).toEqual(["PROCESSED", "PROCESSED", "PROCESSED"]);
+      await listener.query("SELECT 1");
+      const deployments = await db.deployment.findMany({ select: { id: true } });
+      expect(deployments).toHaveLength(3);
+      expect(payloads).toHaveLength(1);
+      expect(parseDeploymentIds(payloads[0]).sort()).toEqual(deployments.map((deployment) => deployment.id).sort());
+    } finally {
+      await listener.end();
+    }
   });
 
   it("skips a delivery that is no longer due", async () => {
