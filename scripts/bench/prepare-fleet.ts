@@ -40,7 +40,12 @@ export function templateName(size: BenchSize): string {
 export async function prepareFleet(
   serverUrl: string,
   size: BenchSize,
-  options: { fresh: boolean; log: (line: string) => void },
+  options: {
+    fresh: boolean;
+    log: (line: string) => void;
+    /** Drop run databases left by bench processes that no longer exist (only on the bench's own server). */
+    dropAbandonedRuns?: boolean;
+  },
 ): Promise<PreparedFleet> {
   const { log } = options;
   const template = templateName(size);
@@ -73,6 +78,7 @@ export async function prepareFleet(
       log(`generated the ${size.name} fleet (${counts.services} services, ${counts.applications} applications, ${counts.deployments} deployments) in ${generationSeconds.toFixed(1)} s`);
     }
 
+    if (options.dropAbandonedRuns) await dropAbandonedRuns(admin, log);
     const database = `shiplog_bench_run_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${process.pid}`;
     const copyStarted = performance.now();
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)} TEMPLATE ${admin.escapeIdentifier(template)}`);
@@ -97,6 +103,29 @@ export async function prepareFleet(
   } finally {
     // Closing the session releases the advisory lock.
     await admin.end();
+  }
+}
+
+/**
+ * A run interrupted hard (Ctrl-C stops the embedded server before the copy can be dropped) leaves
+ * its database behind, gigabytes at full size; its name ends with the pid of the run.
+ */
+async function dropAbandonedRuns(admin: pg.Client, log: (line: string) => void): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'shiplog\\_bench\\_run\\_%'");
+  for (const { datname } of rows) {
+    const pid = Number(/_(\d+)$/.exec(datname)?.[1]);
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+    log(`dropped ${datname}, left by an interrupted run`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

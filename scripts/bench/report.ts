@@ -44,9 +44,24 @@ export function verdictOf(measurement: Measurement, ratio: number | null): Verdi
   return met ? "pass" : "falls short";
 }
 
+/**
+ * Computes ratio and verdict. A figure that is not a finite number (NaN from a load run that got
+ * no answer in time) becomes null with a note saying so, since JSON would silently turn it into null.
+ */
 export function reportMeasurement(measurement: Measurement): Omit<ReportedMeasurement, "scenarioId"> {
-  const ratio = ratioOf(measurement);
-  return { ...measurement, ratio, verdict: verdictOf(measurement, ratio) };
+  const broken = (["baseline", "shiplog"] as const).filter((side) => measurement[side] !== null && !Number.isFinite(measurement[side]));
+  const cleaned: Measurement =
+    broken.length === 0
+      ? measurement
+      : {
+          ...measurement,
+          ...Object.fromEntries(broken.map((side) => [side, null])),
+          note: [`no ${broken.join(" or ")} figure: the scenario measured ${broken.map((side) => String(measurement[side])).join(" / ")} (no answer within the load run?)`, measurement.note]
+            .filter(Boolean)
+            .join(". "),
+        };
+  const ratio = ratioOf(cleaned);
+  return { ...cleaned, ratio, verdict: verdictOf(cleaned, ratio) };
 }
 
 /** A figure with a precision that suits its size: 0.42, 12.3, 1,234. */

