@@ -4,7 +4,7 @@
 // Every read is by primary key or within the one application's deployments.
 import { z } from "zod";
 import { idField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { DeploymentSource, DeploymentStatus, HealthStatus, RollbackMethod, RollbackState } from "../generated/prisma/enums";
 import { deploymentSummaryColumns, deploymentSummaryJoins, deploymentSummarySchema, toDeploymentSummary, type DeploymentSummaryRow } from "./list-deployments";
 
@@ -62,7 +62,7 @@ export const deploymentDetailSchema = deploymentSummarySchema
 export type DeploymentDetail = z.output<typeof deploymentDetailSchema>;
 
 /** The deployment, or null when there is none with that id. */
-export async function getDeployment(id: number, db: DbOrTx = getDb()): Promise<DeploymentDetail | null> {
+export async function getDeployment(id: number, db: DbOrTx = readDb()): Promise<DeploymentDetail | null> {
   const [row] = await db.$queryRaw<(DeploymentSummaryRow & DetailRow)[]>`
     SELECT ${deploymentSummaryColumns},
       a.namespace, ai.name AS argo_instance, e.is_production, r.commit_sha, r.image, r.image_tag, r.image_digest,

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { keysetCursor, encodeKeysetCursor } from "../api/keyset-cursor";
 import { instantField, limitField, nameField, strictQuery, textField } from "../api/query-fields";
-import { getDb, type DbOrTx } from "../db/client";
+import { getDb, readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 import { Prisma } from "../generated/prisma/client";
 import { DeploymentStatus, OperationPhase } from "../generated/prisma/enums";
@@ -70,7 +70,10 @@ export const deploymentPageSchema = z
 
 export type DeploymentPage = z.output<typeof deploymentPageSchema>;
 
-export async function listDeployments(options: ListDeploymentsOptions = {}, db: DbOrTx = getDb()): Promise<DeploymentPage> {
+// Later pages may come from a read replica (DATABASE_REPLICA_URLS); the first page stays on the
+// primary, because the timeline re-reads it the moment the worker announces a deployment, and a
+// lagging replica would not have it yet.
+export async function listDeployments(options: ListDeploymentsOptions = {}, db: DbOrTx = options.cursor ? readDb() : getDb()): Promise<DeploymentPage> {
   const limit = options.limit ?? 50;
   const [ids, text] = await Promise.all([resolveNames(db, options), options.q ? matchText(db, options.q) : undefined]);
   if (ids === null || text === null) return { items: [], nextCursor: null };

@@ -2,7 +2,7 @@
 // promotion order), regions and statuses. Small tables (hundreds of rows at 5,000 services),
 // read at most once a minute per process: a team created a moment ago may be missing from the
 // list for that minute, and can still be typed into the URL.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { DeploymentStatus } from "../generated/prisma/enums";
 
 export type TimelineFilterOptions = {
@@ -16,7 +16,7 @@ const CACHE_MS = 60_000;
 
 let cached: { at: number; options: Promise<TimelineFilterOptions> } | undefined;
 
-export function listTimelineFilterOptions(db: DbOrTx = getDb(), now = Date.now()): Promise<TimelineFilterOptions> {
+export function listTimelineFilterOptions(db: DbOrTx = readDb(), now = Date.now()): Promise<TimelineFilterOptions> {
   if (cached && now - cached.at < CACHE_MS) return cached.options;
   const options = readOptions(db);
   cached = { at: now, options };

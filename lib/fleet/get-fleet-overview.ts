@@ -3,7 +3,7 @@
 // a few thousand rows, not every application); deployment history is touched only to count
 // recent rollouts, as one range over the (started_at) index; the change failure rate comes from the DORA
 // rollups (lib/metrics), so it costs a few days' rows, not the deployment history.
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { getChangeFailureRate, type ChangeFailureRate } from "../metrics/get-change-failure-rate";
 
 export type EnvironmentSummary = {
@@ -60,7 +60,7 @@ const HOUR_MS = 3_600_000;
 
 export async function getFleetOverview(
   { now = new Date(), degradedLimit = 10, changeFailureDays = 7 }: GetFleetOverviewOptions = {},
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
 ): Promise<FleetOverview> {
   const since24h = new Date(now.getTime() - 24 * HOUR_MS);
   const since7d = new Date(now.getTime() - 7 * 24 * HOUR_MS);

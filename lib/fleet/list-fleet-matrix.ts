@@ -11,7 +11,7 @@
 //   3. cells: only the window's services have their applications read, over the
 //      (service_id, environment_id) index; health and skew are derived in derive-fleet-cell.ts.
 import { z } from "zod";
-import { getDb, type DbOrTx } from "../db/client";
+import { readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 import { Prisma } from "../generated/prisma/client";
 import { deriveFleetCell, describeEnvironmentSkew, fleetCellSchema, type CellApplications, type FleetCell, type Health } from "./derive-fleet-cell";
@@ -89,7 +89,7 @@ type ApplicationGroupRow = {
 
 export async function listFleetMatrix(
   options: Partial<FleetMatrixOptions> = {},
-  db: DbOrTx = getDb(),
+  db: DbOrTx = readDb(),
   { rowIndexMaxAgeMs = 0 }: ListFleetMatrixSettings = {},
 ): Promise<FleetMatrix> {
   const group = options.group ?? "none";
