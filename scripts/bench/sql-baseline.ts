@@ -6,8 +6,9 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
-import { type LoadResult, alternate, percentile, runLoad } from "./load";
-import type { BenchContext } from "./scenario";
+import { type LoadOptions, type LoadResult, alternate, percentile, runLoad } from "./load";
+import { processTreeCpuMs } from "./process-cpu";
+import type { BenchContext, Measurement } from "./scenario";
 
 export type CapturedStatement = { text: string; values: unknown[] };
 
@@ -116,7 +117,31 @@ export type ReadCase = {
   warmUp?: boolean;
 };
 
-export type ReadComparison = { baseline: PacedResult[]; shiplog: LoadResult[] };
+export type ReadComparison = { baseline: PacedResult[]; shiplog: ShiplogRound[] };
+
+/** One load run against Shiplog, with the web server's CPU time per answered request. */
+export type ShiplogRound = LoadResult & { webCpuMsPerRequest: number };
+
+/** runLoad against Shiplog, reading the web server's CPU time before and after. */
+export async function runShiplogLoad(context: BenchContext, options: Omit<LoadOptions, "url">): Promise<ShiplogRound> {
+  const before = await processTreeCpuMs(context.processes.web.pid);
+  const result = await runLoad({ url: context.shiplogUrl, ...options });
+  const used = (await processTreeCpuMs(context.processes.web.pid)) - before;
+  return { ...result, webCpuMsPerRequest: result.requests > 0 ? used / result.requests : Number.NaN };
+}
+
+/** The row saying what a request costs the web server in CPU, whatever the machine's load. */
+export function webCpuRow(scenario: string, rounds: ShiplogRound[], what: string): Measurement {
+  return {
+    scenario,
+    metric: "web server CPU per request",
+    unit: "ms",
+    baseline: null,
+    shiplog: median(rounds.map((round) => round.webCpuMsPerRequest)),
+    target: null,
+    note: `CPU (user + system) of next start and its children over the load runs of ${what} ÷ requests answered: auth, lib read, JSON, gzip; unlike latency, not inflated by waiting for a busy machine.`,
+  };
+}
 
 /**
  * Shiplog over HTTP (the admin's cookie, compression accepted) against the captured SQL of the
@@ -134,23 +159,20 @@ export async function compareWithSql(
   const seconds = context.durations.latencySeconds;
   await warmUpShiplog(context, requests.map((request) => request.path));
   // alternate() takes one result type for both sides; each side fills its own half.
-  const rounds = await alternate<{ paced?: PacedResult; load?: LoadResult }>(context.durations.rounds, {
+  const rounds = await alternate<{ paced?: PacedResult; load?: ShiplogRound }>(context.durations.rounds, {
     baseline: async () => ({ paced: await runPaced((index) => replaySql(context.pool, captured[index % captured.length]!), { ...options, seconds }) }),
-    shiplog: async () => ({
-      load: await runLoad({ url: context.shiplogUrl, requests, connections: options.connections, durationSeconds: seconds, rate: options.rate }),
-    }),
+    shiplog: async () => ({ load: await runShiplogLoad(context, { requests, connections: options.connections, durationSeconds: seconds, rate: options.rate }) }),
   });
   return { baseline: rounds.baseline.map((round) => round.paced!), shiplog: rounds.shiplog.map((round) => round.load!) };
 }
 
 /** Shiplog at `rate` over `connections` users for the run's latency duration, `rounds` times. */
-export async function loadShiplog(context: BenchContext, paths: string[], options: { rate: number; connections: number }): Promise<LoadResult[]> {
+export async function loadShiplog(context: BenchContext, paths: string[], options: { rate: number; connections: number }): Promise<ShiplogRound[]> {
   await warmUpShiplog(context, paths);
-  const results: LoadResult[] = [];
+  const results: ShiplogRound[] = [];
   for (let round = 0; round < context.durations.rounds; round += 1) {
     results.push(
-      await runLoad({
-        url: context.shiplogUrl,
+      await runShiplogLoad(context, {
         requests: paths.map((path) => ({ path, headers: shiplogHeaders(context) })),
         connections: options.connections,
         durationSeconds: context.durations.latencySeconds,

@@ -1,7 +1,7 @@
 // Where is commit X: GET /api/v1/commits/{sha} for many known commits from all of history (running
 // now, replaced long ago), full SHAs and 12-character prefixes, by 10 users at a fixed rate.
 // The issue names no baseline.
-import { describeFailures, loadShiplog, median } from "../sql-baseline";
+import { describeFailures, loadShiplog, median, webCpuRow } from "../sql-baseline";
 import type { Measurement, Scenario } from "../scenario";
 
 const USERS = 10;
@@ -35,6 +35,7 @@ export const scenario: Scenario = {
         shiplog: median(results.map((round) => round.latency.p50)),
         target: null,
       },
+      webCpuRow("where is commit X", results, "the lookups above"),
     ] satisfies Measurement[];
   },
 };

@@ -7,7 +7,7 @@ import { PrismaClient } from "../../../lib/generated/prisma/client";
 import { computeDoraDaysFromRaw } from "../../../lib/metrics/compute-dora-from-raw";
 import type { DoraMetrics } from "../../../lib/metrics/get-dora-metrics";
 import { alternate, percentile } from "../load";
-import { describeFailures, loadShiplog, median } from "../sql-baseline";
+import { describeFailures, loadShiplog, median, webCpuRow } from "../sql-baseline";
 import type { BenchContext, Measurement, Scenario } from "../scenario";
 
 const USERS = 10;
@@ -67,6 +67,7 @@ export const scenario: Scenario = {
           target: { op: "<=", value: 200, of: "shiplog" },
           note: `GET /api/v1/metrics/dora cycled over ${labels}; median of ${load.length} rounds.${describeFailures(load)}`,
         },
+        webCpuRow("DORA metrics", load, "the scopes and windows above"),
         {
           scenario: "DORA metrics",
           metric: `all ${cases.length} scopes × windows once, one after another`,

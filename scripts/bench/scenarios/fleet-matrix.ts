@@ -4,7 +4,7 @@
 import { request } from "node:http";
 import { FLEET_ROW_INDEX_MAX_AGE_MS, listFleetMatrix } from "../../../lib/fleet/list-fleet-matrix";
 import type { FleetMatrixOptions } from "../../../lib/fleet/fleet-matrix-query";
-import { compareWithSql, describeFailures, median, shiplogHeaders, type ReadCase } from "../sql-baseline";
+import { compareWithSql, describeFailures, median, shiplogHeaders, webCpuRow, type ReadCase } from "../sql-baseline";
 import type { BenchContext, Measurement, Scenario } from "../scenario";
 
 const USERS = 10;
@@ -52,6 +52,7 @@ export const scenario: Scenario = {
         shiplog: median(shiplog.map((round) => round.latency.p50)),
         target: null,
       },
+      webCpuRow("fleet matrix API", shiplog, "the windows above"),
       {
         scenario: "fleet matrix API",
         metric: "payload, largest window compressed",

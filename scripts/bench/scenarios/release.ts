@@ -1,6 +1,6 @@
 // Release drill-down: GET /api/v1/releases/{id} for many different releases across services,
 // the biggest rollouts among them, by 10 users at a fixed rate. The issue names no baseline.
-import { describeFailures, loadShiplog, median } from "../sql-baseline";
+import { describeFailures, loadShiplog, median, webCpuRow } from "../sql-baseline";
 import type { Measurement, Scenario } from "../scenario";
 
 const USERS = 10;
@@ -40,6 +40,7 @@ export const scenario: Scenario = {
         shiplog: median(results.map((round) => round.latency.p50)),
         target: null,
       },
+      webCpuRow("release drill-down", results, "the releases above"),
     ] satisfies Measurement[];
   },
 };

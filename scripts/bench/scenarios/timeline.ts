@@ -4,7 +4,7 @@
 import { listDeployments, type ListDeploymentsOptions } from "../../../lib/deployments/list-deployments";
 import type { DeploymentStatus } from "../../../lib/generated/prisma/enums";
 import { alternate, runLoad } from "../load";
-import { compareWithSql, describeFailures, median, shiplogHeaders, type ReadCase } from "../sql-baseline";
+import { compareWithSql, describeFailures, median, shiplogHeaders, webCpuRow, type ReadCase } from "../sql-baseline";
 import type { BenchContext, Measurement, Scenario } from "../scenario";
 
 const USERS = 10;
@@ -57,6 +57,7 @@ export const scenario: Scenario = {
         shiplog: median(firstPages.shiplog.map((round) => round.latency.p50)),
         target: null,
       },
+      webCpuRow("timeline API", firstPages.shiplog, "the first pages above"),
       {
         scenario: "timeline API",
         metric: `page ${deep.pages * PAGE} rows deep vs first page, p95`,
