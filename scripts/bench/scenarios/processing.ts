@@ -112,8 +112,7 @@ async function insertStorm(context: BenchContext): Promise<Storm> {
     await context.pool.query(
       `INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
        SELECT source::"DeliverySource", delivery_id, event, ordering_key, headers::jsonb, body
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(source, delivery_id, event, ordering_key, headers, body)
-       ON CONFLICT DO NOTHING`,
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(source, delivery_id, event, ordering_key, headers, body)`,
       (["source", "deliveryId", "event", "orderingKey", "headers", "body"] as const).map((field) => batch.map((row) => row[field])),
     );
     await context.pool.query(`SELECT pg_notify($1, '')`, [DELIVERY_CHANNEL]);
@@ -131,7 +130,8 @@ async function copyProjectedRows(context: BenchContext, storm: Storm): Promise<{
     // the storm began (later accept runs included), whatever the worker is still doing.
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
     const applied = await client.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE received_at >= $1 AND status NOT IN ('PENDING', 'FAILED')`,
+      // processed_at: set by the worker only (the baseline's rows are stored PROCESSED without it).
+      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE received_at >= $1 AND processed_at IS NOT NULL`,
       [new Date(storm.startedAt.getTime() - 1_000)],
     );
     const copies: { table: string; data: Buffer[]; rows: number }[] = [];

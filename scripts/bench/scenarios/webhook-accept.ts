@@ -8,7 +8,6 @@
 // processing scenario then watches drain (scripts/bench/storm.ts).
 import { randomBytes } from "node:crypto";
 import { alternate, type LoadResult } from "../load";
-import { resetBaselineDeliveries } from "../baselines/webhooks";
 import type { BenchContext, Measurement, Scenario } from "../scenario";
 import { median } from "../sql-baseline";
 import { runWebhookLoad } from "../webhook-load";
@@ -20,15 +19,16 @@ const STORM_RATE = 2_000;
 const CONNECTIONS = 50;
 /** Flat-out runs measure capacity; they need not last as long as the storm. */
 const FLAT_OUT_MAX_SECONDS = 20;
+const WARM_UP_REQUESTS = 20;
 
 export const scenario: Scenario = {
   id: "webhook-accept",
   title: "webhook accept",
   run: async (context) => {
-    await resetBaselineDeliveries(context.pool);
     const targets = await readWebhookTargets(context.pool);
     const runs = new Runs(context, targets);
     const seconds = context.durations.acceptSeconds;
+    await runs.warmUp();
 
     const fixed = await alternate(context.durations.rounds, {
       baseline: () => runs.run("baseline", { durationSeconds: seconds, rate: STORM_RATE }),
@@ -105,6 +105,20 @@ class Runs {
     private readonly context: BenchContext,
     private readonly targets: WebhookTargets,
   ) {}
+
+  /**
+   * A few deliveries to each side first, unmeasured: Next.js loads a route's code and Prisma its
+   * query compiler on first use, which would otherwise land in the first measured second.
+   */
+  async warmUp(): Promise<void> {
+    const stream = await createWebhookStream(this.context.fixturesDir, this.targets, this.context.webhooks, `${this.benchTag}-warmup`);
+    for (const request of stream.take(WARM_UP_REQUESTS)) {
+      for (const url of [this.context.baselineUrl, this.context.shiplogUrl]) {
+        const response = await fetch(`${url}${request.path}`, { method: "POST", headers: request.headers, body: request.body });
+        await response.arrayBuffer();
+      }
+    }
+  }
 
   async run(side: "baseline" | "shiplog", options: { durationSeconds: number; rate?: number }): Promise<SideRun> {
     const runTag = `${this.benchTag}-${(this.count += 1)}`;
