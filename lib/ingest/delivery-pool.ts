@@ -1,8 +1,9 @@
 // The accept path's own pg pool, one per process. Storing a delivery is one statement on the
 // hottest path Shiplog has; measured at 20 concurrent accepts, the same INSERT through Prisma's
 // $queryRaw (driver adapter, query engine) ran at 1,400–1,950/s where a plain pg pool ran
-// 2,850–3,650/s once commits were cheap (docs/webhooks.md "Accept path"), so accepts skip Prisma. Same settings as the Prisma
-// client's pool (lib/db/client.ts): the pooler URL when set, DATABASE_POOL_SIZE connections.
+// 2,850–3,650/s once commits were cheap (docs/webhooks.md "Accept path"), so accepts skip
+// Prisma. Same settings as the Prisma client's pool (lib/db/client.ts): the pooler URL when
+// set, DATABASE_POOL_SIZE connections.
 import "server-only";
 import pg from "pg";
 import { config, databaseUrl } from "../env";
