@@ -12,7 +12,7 @@ export const DELIVERIES_TABLE = "webhook_deliveries";
 export const DEFAULT_PARTITION = "webhook_deliveries_default";
 /** Days after today whose partitions upkeep keeps ready (the migration made the first ones). */
 export const PARTITION_DAYS_AHEAD = 7;
-/** Longest upkeep waits for a lock on webhook_deliveries: it gives up and tries next run rather than hold up accepts. */
+/** Longest creating a partition waits for its locks (none of which accepts wait on); it gives up and tries next run. */
 export const UPKEEP_LOCK_TIMEOUT = "5s";
 
 const PARTITION_NAME = /^webhook_deliveries_(\d{4})(\d{2})(\d{2})$/;

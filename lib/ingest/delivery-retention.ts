@@ -4,8 +4,9 @@
 // never lost: a partition still holding a pending, failed or quarantined delivery is kept, and
 // the operator is told which and why each run, until those are replayed or processed.
 // Dropped deliveries can no longer be replayed, nor rebuilt from (docs/webhooks.md).
+import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
-import { DEFAULT_PARTITION, DELIVERIES_TABLE, listDayPartitions, UPKEEP_LOCK_TIMEOUT, type DayPartition } from "./delivery-partitions";
+import { DEFAULT_PARTITION, DELIVERIES_TABLE, listDayPartitions, type DayPartition } from "./delivery-partitions";
 
 export const RETENTION_SETTING = "SHIPLOG_DELIVERY_RETENTION_DAYS";
 
@@ -15,16 +16,23 @@ export type RetentionResult = {
   dropped: string[];
   /** Partitions past retention kept for their unfinished deliveries, with the counts by status. */
   kept: { name: string; unfinished: Record<string, number> }[];
+  /** Partitions past retention whose drop did not get its lock in time; tried again next run. */
+  busy: string[];
 };
 
 const UNFINISHED = ["PENDING", "FAILED", "QUARANTINED"] as const;
+// Dropping a partition needs webhook_deliveries exclusively, and while that lock is waited for,
+// every accept queues behind it. So it is waited for briefly, a few times, and otherwise left
+// to the next run: accepts stall at most DROP_LOCK_TIMEOUT, well inside their 1.5 s deadline.
+const DROP_LOCK_TIMEOUT = "200ms";
+const DROP_ATTEMPTS = 5;
 const DAY_MS = 86_400_000;
 
 export async function dropExpiredDeliveryPartitions(
   client: pg.ClientBase,
   options: { retentionDays: number; now?: Date; log: RetentionLog },
 ): Promise<RetentionResult> {
-  const result: RetentionResult = { dropped: [], kept: [] };
+  const result: RetentionResult = { dropped: [], kept: [], busy: [] };
   if (options.retentionDays === 0) return result;
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionDays * DAY_MS);
   const partitions = await listDayPartitions(client);
@@ -33,7 +41,10 @@ export async function dropExpiredDeliveryPartitions(
     if (outcome === "dropped") {
       result.dropped.push(partition.name);
       await deleteKeys(client, partition.from, partition.to);
-    } else if (outcome !== "busy") {
+    } else if (outcome === "busy") {
+      result.busy.push(partition.name);
+      options.log.info(`[retention] ${partition.name} is past ${RETENTION_SETTING}=${options.retentionDays} but webhook_deliveries stayed busy; dropping it next run`);
+    } else {
       result.kept.push({ name: partition.name, unfinished: outcome });
       options.log.warn(
         `[retention] kept ${partition.name} (deliveries received ${partition.from.toISOString().slice(0, 10)}) past ${RETENTION_SETTING}=${options.retentionDays}: ` +
@@ -61,25 +72,28 @@ async function dropUnlessUnfinished(client: pg.ClientBase, partition: DayPartiti
   // Checked without locks first, so a kept partition costs the accept path nothing.
   const unfinished = await countUnfinished(client, name);
   if (Object.keys(unfinished).length > 0) return unfinished;
-  await client.query("BEGIN");
-  try {
-    await client.query(`SET LOCAL lock_timeout = '${UPKEEP_LOCK_TIMEOUT}'`);
-    // Dropping a partition locks the parent exclusively anyway; taking that lock first means a
-    // replay cannot make a delivery of this day pending again between the check and the drop.
-    await client.query(`LOCK TABLE ${DELIVERIES_TABLE} IN ACCESS EXCLUSIVE MODE`);
-    const again = await countUnfinished(client, name);
-    if (Object.keys(again).length > 0) {
+  for (let attempt = 1; attempt <= DROP_ATTEMPTS; attempt += 1) {
+    await client.query("BEGIN");
+    try {
+      await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+      // Dropping a partition locks the parent exclusively anyway; taking that lock first means a
+      // replay cannot make a delivery of this day pending again between the check and the drop.
+      await client.query(`LOCK TABLE ${DELIVERIES_TABLE} IN ACCESS EXCLUSIVE MODE`);
+      const again = await countUnfinished(client, name);
+      if (Object.keys(again).length > 0) {
+        await client.query("ROLLBACK");
+        return again;
+      }
+      await client.query(`DROP TABLE ${name}`);
+      await client.query("COMMIT");
+      return "dropped";
+    } catch (error) {
       await client.query("ROLLBACK");
-      return again;
+      if ((error as { code?: string }).code !== "55P03") throw error; // 55P03: lock_not_available
     }
-    await client.query(`DROP TABLE ${name}`);
-    await client.query("COMMIT");
-    return "dropped";
-  } catch (error) {
-    await client.query("ROLLBACK");
-    if ((error as { code?: string }).code === "55P03") return "busy"; // lock_not_available
-    throw error;
+    await sleep(1000);
   }
+  return "busy";
 }
 
 async function countUnfinished(client: pg.ClientBase, name: string): Promise<Record<string, number>> {

@@ -66,7 +66,7 @@ describe("partition upkeep", () => {
     } finally {
       await other.end();
     }
-    expect(await upkeepDeliveryPartitions({ retentionDays: 30, log: collect().log })).toMatchObject({ dropped: [], kept: [] });
+    expect(await upkeepDeliveryPartitions({ retentionDays: 30, log: collect().log })).toMatchObject({ dropped: [], kept: [], busy: [] });
   });
 });
 
@@ -103,8 +103,25 @@ describe("retention", () => {
     expect(await getDb().webhookDelivery.count()).toBe(1);
   });
 
+  it("leaves a day to the next run rather than hold up accepts while a transaction uses webhook_deliveries", async () => {
+    const other = new pg.Client({ connectionString: databaseUrl() });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = 'recent-10'");
+      const { lines, log } = collect();
+      const result = await dropExpiredDeliveryPartitions(client, { retentionDays: 30, now, log });
+      expect(result.busy).toEqual([dayPartition(daysAgo(40)).name]);
+      expect(result.dropped).toEqual([]);
+      expect(lines).toContainEqual(expect.stringContaining(`${dayPartition(daysAgo(40)).name} is past SHIPLOG_DELIVERY_RETENTION_DAYS=30 but webhook_deliveries stayed busy`));
+    } finally {
+      await other.end();
+    }
+    expect((await dropExpiredDeliveryPartitions(client, { retentionDays: 30, now, log: collect().log })).dropped).toEqual([dayPartition(daysAgo(40)).name]);
+  });
+
   it("keeps everything when the setting is 0", async () => {
-    expect(await dropExpiredDeliveryPartitions(client, { retentionDays: 0, now, log: collect().log })).toEqual({ dropped: [], kept: [] });
+    expect(await dropExpiredDeliveryPartitions(client, { retentionDays: 0, now, log: collect().log })).toEqual({ dropped: [], kept: [], busy: [] });
     expect(await getDb().webhookDelivery.count()).toBe(5);
   });
 });
