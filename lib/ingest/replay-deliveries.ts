@@ -46,6 +46,13 @@ export const PROJECTION_TABLES = [
 ] as const;
 
 /**
+ * Projections kept by triggers on the tables above, which also empty them when those are
+ * truncated (service_environment_states: AFTER TRUNCATE ON applications); truncating them in
+ * the same statement would collide with that trigger.
+ */
+export const TRIGGER_EMPTIED_PROJECTIONS = ["service_environment_states"] as const;
+
+/**
  * Kept by a rebuild: teams, people with their sessions and role grants, the deliveries
  * themselves (with their idempotency keys), configuration and credentials, the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
