@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { config } from "@/lib/env";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
+import { deliveryPool } from "@/lib/ingest/delivery-pool";
 import { authenticateBearer } from "@/lib/ingest/authenticate-bearer";
 import { parseArgocdDelivery } from "@/lib/ingest/parse-argocd-delivery";
 import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "@/lib/ingest/read-body-with-limit";
@@ -14,5 +15,5 @@ export const POST = withErrorHandling(async (request) => {
   const credential = await authenticateBearer(db, request, "ARGOCD", config().ARGOCD_WEBHOOK_TOKENS);
   const body = await readBodyWithLimit(request, BODY_LIMITS.ARGOCD);
   const delivery = parseArgocdDelivery(request, body, credential);
-  return deliveryResponse(await acceptDelivery(db, delivery));
+  return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
 });

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { config } from "@/lib/env";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
+import { deliveryPool } from "@/lib/ingest/delivery-pool";
 import { authenticateBearer } from "@/lib/ingest/authenticate-bearer";
 import { parseBuildDelivery } from "@/lib/ingest/parse-build-delivery";
 import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "@/lib/ingest/read-body-with-limit";
@@ -14,5 +15,5 @@ export const POST = withErrorHandling(async (request) => {
   const credential = await authenticateBearer(db, request, "BUILD", config().BUILD_WEBHOOK_TOKENS);
   const body = await readBodyWithLimit(request, BODY_LIMITS.BUILD);
   const delivery = parseBuildDelivery(request, body, credential);
-  return deliveryResponse(await acceptDelivery(db, delivery));
+  return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
 });

@@ -1,9 +1,10 @@
 // POST /api/webhooks/github: GitHub webhooks (docs/webhooks.md). Read the raw body, verify its
-// HMAC signature before parsing anything, store it once, answer 202 (200 for a redelivery).
-import { getDb } from "@/lib/db/client";
+// HMAC signature before parsing anything, store it once through the accept path's own pg pool
+// (lib/ingest/delivery-pool.ts: Prisma cost twice the CPU there), answer 202 (200 for a redelivery).
 import { config } from "@/lib/env";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
+import { deliveryPool } from "@/lib/ingest/delivery-pool";
 import { parseGithubDelivery } from "@/lib/ingest/parse-github-delivery";
 import { BODY_LIMITS, readBodyWithLimit } from "@/lib/ingest/read-body-with-limit";
 import { requireGithubSignature } from "@/lib/ingest/verify-github-signature";
@@ -12,5 +13,5 @@ export const POST = withErrorHandling(async (request) => {
   const body = await readBodyWithLimit(request, BODY_LIMITS.GITHUB);
   const credential = requireGithubSignature(config().GITHUB_WEBHOOK_SECRET, request, body);
   const delivery = parseGithubDelivery(request, body, credential);
-  return deliveryResponse(await acceptDelivery(getDb(), delivery));
+  return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
 });

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "../../../../lib/db/client";
 import { databaseUrl, useDatabaseUrl } from "../../../../lib/env";
+import { closeDeliveryPool } from "../../../../lib/ingest/delivery-pool";
 import { freePort } from "../../../support/postgres-admin";
 import { argocdApplication, argocdBody, bearerRequest, githubRequest, warmDatabase } from "../../../support/webhooks";
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await closeDb();
+  await closeDeliveryPool();
   useDatabaseUrl(realDatabase);
 });
 
@@ -59,7 +61,9 @@ const requests: Array<[string, () => Promise<Response>]> = [
 ];
 
 async function pointAt(url: string): Promise<void> {
+  // Both of the process's pools: Prisma's, and the one the accept path stores through.
   await closeDb();
+  await closeDeliveryPool();
   useDatabaseUrl(url);
 }
 
