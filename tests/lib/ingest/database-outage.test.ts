@@ -10,6 +10,7 @@ import { closeDb, getDb } from "../../../lib/db/client";
 import { type RunningPostgres, startEmbeddedPostgres } from "../../../lib/db/embedded-postgres";
 import { migrate } from "../../../lib/db/migrate";
 import { databaseUrl, useDatabaseUrl } from "../../../lib/env";
+import { closeDeliveryPool } from "../../../lib/ingest/delivery-pool";
 import { processPendingDeliveries } from "../../../lib/ingest/worker";
 import { dumpFleet } from "../../support/dump-fleet";
 import { freePort } from "../../support/postgres-admin";
@@ -81,13 +82,16 @@ describe("a database outage in the middle of a stream", () => {
     port = await freePort();
     outage = await startEmbeddedPostgres({ dataDir, port, database: "shiplog" });
     await migrate(outage.url);
+    // Both pools follow the switch: Prisma's and the accept path's own.
     await closeDb();
+    await closeDeliveryPool();
     useDatabaseUrl(outage.url);
     await warmDatabase();
   });
 
   afterAll(async () => {
     await closeDb();
+    await closeDeliveryPool();
     useDatabaseUrl(controlUrl);
     await outage.stop();
     await rm(dataDir, { recursive: true, force: true });
