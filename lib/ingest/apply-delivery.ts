@@ -14,7 +14,8 @@
 // commit and its WAL flush) was half the round trips of a GitHub delivery and most of the
 // worker's time. The batch runs optimistically, without a savepoint per delivery; if anything in
 // it fails, the whole batch rolls back and each of its deliveries is applied alone as above, so a
-// bad delivery is retried or quarantined exactly as before and never takes the others down.
+// bad delivery is retried or quarantined exactly as before and never takes the others down. A
+// deadlock between two batches reruns the batch whole (up to three times) before that.
 // Side effects the batch's deliveries share (NOTIFY of written deployments, rollback progress)
 // are done once for the batch, before it commits (handlers/delivery-effects.ts).
 import type { Db, DbOrTx } from "../db/client";
@@ -88,48 +89,65 @@ export async function applyDelivery(db: Db, directory: FleetDirectory, id: bigin
 export async function applyDeliveries(db: Db, directory: FleetDirectory, ids: readonly bigint[], options: ApplyOptions): Promise<ApplyResult[]> {
   if (ids.length <= 1) return Promise.all(ids.map((id) => applyDelivery(db, directory, id, options)));
   const announced = new Set<bigint>();
-  try {
-    return await db.$transaction(
-      async (tx) => {
-        if (!options.duringRebuild) {
-          const [gate] = await tx.$queryRaw<{ open: boolean }[]>`SELECT pg_try_advisory_xact_lock_shared(${REBUILD_LOCK_KEY}) AS open`;
-          if (!gate?.open) return [{ kind: "PAUSED" } as const];
-        }
-        const locked = await lockDeliveries(tx, ids);
-        const results: ApplyResult[] = [];
-        const effects = new DeliveryEffects();
-        for (const delivery of locked) {
+  for (let conflicts = 0; ; conflicts += 1) {
+    try {
+      return await applyBatch(db, directory, ids, options, announced);
+    } catch (error) {
+      directory.clear();
+      if (isDatabaseUnavailable(error)) throw error;
+      // Concurrent batches touching shared rows (a service's releases) can deadlock: the victim
+      // runs again as a whole rather than one delivery at a time.
+      if (isWriteConflict(error) && conflicts < MAX_CONFLICT_RETRIES) continue;
+      // Which delivery failed is not known (the batch ran without savepoints): apply each alone.
+      const alone: ApplyOptions = {
+        ...options,
+        // Each delivery is announced once, whichever attempt locks it first.
+        onApplying: (delivery) => (announced.has(delivery.id) ? undefined : options.onApplying?.(delivery)),
+      };
+      const results: ApplyResult[] = [];
+      for (const id of ids) results.push(await applyDelivery(db, directory, id, alone));
+      return results;
+    }
+  }
+}
+
+async function applyBatch(
+  db: Db,
+  directory: FleetDirectory,
+  ids: readonly bigint[],
+  options: ApplyOptions,
+  announced: Set<bigint>,
+): Promise<ApplyResult[]> {
+  return db.$transaction(
+    async (tx) => {
+      if (!options.duringRebuild) {
+        const [gate] = await tx.$queryRaw<{ open: boolean }[]>`SELECT pg_try_advisory_xact_lock_shared(${REBUILD_LOCK_KEY}) AS open`;
+        if (!gate?.open) return [{ kind: "PAUSED" } as const];
+      }
+      const locked = await lockDeliveries(tx, ids);
+      const results: ApplyResult[] = [];
+      const effects = new DeliveryEffects();
+      for (const delivery of locked) {
+        if (!announced.has(delivery.id)) {
           announced.add(delivery.id);
           options.onApplying?.(delivery);
-          const outcome = await processDelivery({ db: tx, directory, delivery, effects });
-          results.push(outcome.status === "IGNORED" ? { kind: "IGNORED", delivery, reason: outcome.reason } : { kind: "PROCESSED", delivery });
         }
-        await effects.flush(tx);
-        if (locked.length > 0) {
-          await tx.$executeRaw`
-            UPDATE webhook_deliveries AS d SET status = u.status::"DeliveryStatus", attempts = d.attempts + 1, last_error = NULL,
-              processed_at = clock_timestamp()
-            FROM unnest(${locked.map((delivery) => delivery.id.toString())}::bigint[], ${results.map((result) => result.kind)}::text[]) AS u(id, status)
-            WHERE d.id = u.id`;
-        }
-        const skipped = ids.length - locked.length;
-        return [...results, ...Array.from({ length: skipped }, () => ({ kind: "SKIPPED" }) as const)];
-      },
-      { timeout: options.transactionTimeoutMs, maxWait: 10_000 },
-    );
-  } catch (error) {
-    directory.clear();
-    if (isDatabaseUnavailable(error)) throw error;
-    // Which delivery failed is not known (the batch ran without savepoints): apply each alone.
-    const alone: ApplyOptions = {
-      ...options,
-      // Each delivery is announced once, whichever attempt locks it first.
-      onApplying: (delivery) => (announced.has(delivery.id) ? undefined : options.onApplying?.(delivery)),
-    };
-    const results: ApplyResult[] = [];
-    for (const id of ids) results.push(await applyDelivery(db, directory, id, alone));
-    return results;
-  }
+        const outcome = await processDelivery({ db: tx, directory, delivery, effects });
+        results.push(outcome.status === "IGNORED" ? { kind: "IGNORED", delivery, reason: outcome.reason } : { kind: "PROCESSED", delivery });
+      }
+      await effects.flush(tx);
+      if (locked.length > 0) {
+        await tx.$executeRaw`
+          UPDATE webhook_deliveries AS d SET status = u.status::"DeliveryStatus", attempts = d.attempts + 1, last_error = NULL,
+            processed_at = clock_timestamp()
+          FROM unnest(${locked.map((delivery) => delivery.id.toString())}::bigint[], ${results.map((result) => result.kind)}::text[]) AS u(id, status)
+          WHERE d.id = u.id`;
+      }
+      const skipped = ids.length - locked.length;
+      return [...results, ...Array.from({ length: skipped }, () => ({ kind: "SKIPPED" }) as const)];
+    },
+    { timeout: options.transactionTimeoutMs, maxWait: 10_000 },
+  );
 }
 
 async function lockDelivery(tx: DbOrTx, id: bigint): Promise<StoredDelivery | undefined> {
