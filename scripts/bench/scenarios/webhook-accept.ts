@@ -19,7 +19,8 @@ const STORM_RATE = 2_000;
 const CONNECTIONS = 50;
 /** Flat-out runs measure capacity; they need not last as long as the storm. */
 const FLAT_OUT_MAX_SECONDS = 20;
-const WARM_UP_REQUESTS = 20;
+/** Waves of CONNECTIONS concurrent deliveries per side before measuring. */
+const WARM_UP_WAVES = 3;
 
 export const scenario: Scenario = {
   id: "webhook-accept",
@@ -107,15 +108,20 @@ class Runs {
   ) {}
 
   /**
-   * A few deliveries to each side first, unmeasured: Next.js loads a route's code and Prisma its
-   * query compiler on first use, which would otherwise land in the first measured second.
+   * Deliveries to each side first, unmeasured and concurrent: Next.js loads a route's code and
+   * Prisma its query compiler on first use, and each side's pool opens its connections on the
+   * first burst; all of that would otherwise land in the first measured second.
    */
   async warmUp(): Promise<void> {
     const stream = await createWebhookStream(this.context.fixturesDir, this.targets, this.context.webhooks, `${this.benchTag}-warmup`);
-    for (const request of stream.take(WARM_UP_REQUESTS)) {
-      for (const url of [this.context.baselineUrl, this.context.shiplogUrl]) {
-        const response = await fetch(`${url}${request.path}`, { method: "POST", headers: request.headers, body: request.body });
-        await response.arrayBuffer();
+    for (const url of [this.context.baselineUrl, this.context.shiplogUrl]) {
+      for (let wave = 0; wave < WARM_UP_WAVES; wave += 1) {
+        await Promise.all(
+          stream.take(CONNECTIONS).map(async (request) => {
+            const response = await fetch(`${url}${request.path}`, { method: "POST", headers: request.headers, body: request.body });
+            await response.arrayBuffer();
+          }),
+        );
       }
     }
   }
