@@ -1,6 +1,6 @@
 "use client";
 
-import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type MouseEvent, type ReactNode, useEffect, useMemo, useRef, useState, useTransition } from "react";
@@ -8,7 +8,6 @@ import { FLEET_GROUPS, FLEET_ONLY, fleetViewSearch, type FleetGroup, type FleetO
 import { layoutFleetMatrix, pagesForRows } from "@/lib/fleet/layout-fleet-matrix";
 import type { FleetMatrix, FleetMatrixRow } from "@/lib/fleet/list-fleet-matrix";
 import { FleetMatrixCell, SkewMark } from "./fleet-matrix-cell";
-import { useDocumentOffset } from "./use-document-offset";
 import { useFleetMatrixPages } from "./use-fleet-matrix-pages";
 
 const groupLabels: Record<FleetGroup, string> = { none: "None", team: "Team", environment: "Environment", cluster: "Cluster", region: "Region" };
@@ -31,8 +30,6 @@ const groupNoun: Record<Exclude<FleetGroup, "none">, [string, string]> = {
 const SEARCH_DEBOUNCE_MS = 250;
 const HEADER_HEIGHT = 36;
 const ROW_HEIGHT = 60;
-/** Height of matrix the server renders: below the page's headline, a 1080-pixel window shows about 600. */
-const FIRST_SCREEN_HEIGHT = 720;
 
 export type FleetMatrixProps = { view: FleetView; firstPage: FleetMatrix; pageSize: number };
 
@@ -190,25 +187,17 @@ function Choice({
 const numberFormat = new Intl.NumberFormat("en-US");
 
 function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
-  const listRef = useRef<HTMLDivElement>(null);
-  const headerScrollRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const layout = useMemo(() => layoutFleetMatrix(firstPage.groups, firstPage.total), [firstPage.groups, firstPage.total]);
-  // null until measured in the browser: on the server, in hydration and in a fresh mount.
-  const listOffset = useDocumentOffset(listRef);
-  const scrollMargin = listOffset ?? 0;
-  // The page itself scrolls the matrix: a scroll box of its own left half of it below the fold
-  // on shorter windows, rendering rows nobody could see, and made readers scroll twice.
-  const virtualizer = useWindowVirtualizer({
+  const virtualizer = useVirtualizer({
     count: layout.size,
+    getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (layout.itemAt(index).kind === "header" ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 3,
-    scrollMargin,
+    // The server renders the first screen of rows; the browser measures the real box.
+    initialRect: { width: 1200, height: 540 },
   });
-  // Until the list's place on the page is known, the first screen of rows (the server's render,
-  // which hydration must match). Asking the virtualizer that early would also pin its scroll
-  // position to the top, and it scrolls the window there on mount: a reload or a change of
-  // grouping halfway down the page would jump back up.
-  const items = listOffset === null ? firstScreenItems(layout.size, (index) => layout.itemAt(index).kind === "header") : virtualizer.getVirtualItems();
+  const items = virtualizer.getVirtualItems();
 
   const rowNumbers = items.flatMap((item) => {
     const entry = layout.itemAt(item.index);
@@ -219,23 +208,25 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
 
   const environments = firstPage.environments;
   const columns = `minmax(13rem, 1.3fr) repeat(${environments.length}, minmax(10.5rem, 1fr)) minmax(7.5rem, 0.5fr)`;
-  const minWidth = `${13 + 10.5 * environments.length + 7.5}rem`;
   const columnCount = environments.length + 2;
 
   return (
-    // overflow-clip, not overflow-hidden, rounds the corners without becoming a scroll container,
-    // which would hold the sticky column headers in place instead of the window.
-    <div className="overflow-clip rounded-lg border border-zinc-200 bg-white shadow-xs">
+    <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
       {failed ? (
         <p role="alert" className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800">
           Some rows could not be loaded; scroll again or reload the page to retry.
         </p>
       ) : null}
-      <div role="table" aria-label="Fleet health: services by environment" aria-rowcount={layout.size + 1} aria-colcount={columnCount} className="text-sm" data-testid="matrix">
-        {/* Wider than the page (many environments), the rows scroll sideways in their own box; the
-            column headers stay on top of the window and follow that box's sideways scroll. */}
-        <div ref={headerScrollRef} className="sticky top-0 z-10 overflow-hidden border-b border-zinc-200 bg-zinc-50">
-          <div role="rowgroup" style={{ minWidth }}>
+      <div
+        ref={scrollRef}
+        tabIndex={0}
+        role="region"
+        aria-label="Fleet health matrix (scrolls)"
+        className="h-[34rem] overflow-auto focus-visible:outline-2 focus-visible:outline-zinc-900"
+        data-testid="matrix-scroll"
+      >
+        <div role="table" aria-label="Fleet health: services by environment" aria-rowcount={layout.size + 1} aria-colcount={columnCount} className="min-w-full text-sm">
+          <div role="rowgroup" className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50">
             <div role="row" aria-rowindex={1} className="grid" style={{ gridTemplateColumns: columns }}>
               <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
                 Service
@@ -251,23 +242,15 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
               </div>
             </div>
           </div>
-        </div>
-        <div
-          className="overflow-x-auto"
-          onScroll={(event) => {
-            if (headerScrollRef.current) headerScrollRef.current.scrollLeft = event.currentTarget.scrollLeft;
-          }}
-        >
-          <div ref={listRef} role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth }}>
+          <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const entry = layout.itemAt(item.index);
-              const style = { transform: `translateY(${item.start - scrollMargin}px)`, height: item.size, gridTemplateColumns: columns };
+              const style = { transform: `translateY(${item.start}px)`, height: item.size, gridTemplateColumns: columns };
               if (entry.kind === "header") {
                 return (
                   <div key={item.key} role="row" aria-rowindex={item.index + 2} data-group-header className="absolute inset-x-0 top-0 grid border-b border-zinc-200 bg-zinc-100" style={style}>
                     <div role="cell" aria-colspan={columnCount} className="col-span-full flex items-center gap-2 px-4 font-semibold text-zinc-900">
-                      {/* A real space: the flex gap separates the two only on screen. */}
-                      {entry.group.label}{" "}
+                      {entry.group.label}
                       <span className="text-xs font-normal text-zinc-600">
                         {numberFormat.format(entry.group.rows)} {entry.group.rows === 1 ? "row" : "rows"}
                       </span>
@@ -295,19 +278,6 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
       </div>
     </div>
   );
-}
-
-type MatrixItem = { key: number; index: number; start: number; size: number };
-
-/** The items that fill the first FIRST_SCREEN_HEIGHT pixels of the matrix, keyed as the virtualizer keys them. */
-function firstScreenItems(count: number, isHeader: (index: number) => boolean): MatrixItem[] {
-  const items: MatrixItem[] = [];
-  for (let index = 0, start = 0; index < count && start < FIRST_SCREEN_HEIGHT; index += 1) {
-    const size = isHeader(index) ? HEADER_HEIGHT : ROW_HEIGHT;
-    items.push({ key: index, index, start, size });
-    start += size;
-  }
-  return items;
 }
 
 function timelineHref(row: FleetMatrixRow, environment: string): string {

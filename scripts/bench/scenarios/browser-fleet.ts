@@ -75,8 +75,8 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
         shiplog: rows.visible === 0 ? null : rows.inDom / rows.visible,
         target: { op: "<=", value: 2, of: "shiplog" },
         note:
-          `${rows.inDom} matrix rows (and group headers) in the DOM of ${rows.total} in the matrix; ${rows.visible} at least partly visible in the viewport, ` +
-          "the page scrolled to the top (the matrix scrolls with the page).",
+          `${rows.inDom} matrix rows (and group headers) in the DOM of ${rows.total} in the matrix; ${rows.visible} at least partly visible in the viewport` +
+          (rows.inScrollBox > rows.visible ? ` (the matrix's scroll box holds ${rows.inScrollBox}, but its lower part lies below the fold at this height).` : "."),
       },
     ];
   } finally {
@@ -84,7 +84,7 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
   }
 }
 
-type FleetPageLoad = { scriptMs: number; rows: { inDom: number; visible: number; total: number } };
+type FleetPageLoad = { scriptMs: number; rows: { inDom: number; visible: number; inScrollBox: number; total: number } };
 
 async function loadFleetPage(context: BenchContext, browserContext: BrowserContext): Promise<FleetPageLoad> {
   const page = await browserContext.newPage();
@@ -93,20 +93,25 @@ async function loadFleetPage(context: BenchContext, browserContext: BrowserConte
     await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
     const response = await page.goto(`${context.shiplogUrl}/`, { waitUntil: "networkidle", timeout: 60_000 });
     if (!response?.ok()) throw new Error(`GET / answered ${response?.status()}`);
-    await page.locator("[data-testid=matrix] [role=row][data-service]").first().waitFor({ timeout: 30_000 });
+    await page.locator("[data-testid=matrix-scroll] [role=row][data-service]").first().waitFor({ timeout: 30_000 });
     const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
     const scriptSeconds = metrics.find((metric) => metric.name === "ScriptDuration")?.value ?? Number.NaN;
     const rows = await page.evaluate(() => {
-      const table = document.querySelector("[data-testid=matrix]");
-      const rendered = [...(table?.querySelectorAll("[role=row][data-row], [role=row][data-group-header]") ?? [])];
+      const scroller = document.querySelector("[data-testid=matrix-scroll]");
+      const table = scroller?.querySelector("[role=table]");
+      const box = scroller?.getBoundingClientRect();
+      const rendered = [...(scroller?.querySelectorAll("[role=rowgroup] + [role=rowgroup] > [role=row]") ?? [])];
       // No named helpers in here: tsx would wrap them in a __name() the page does not have.
       let visible = 0;
+      let inScrollBox = 0;
       for (const row of rendered) {
         const rect = row.getBoundingClientRect();
-        if (rect.height > 0 && rect.bottom > 0 && rect.top < window.innerHeight) visible += 1;
+        if (box === undefined || rect.height === 0 || rect.bottom <= Math.max(box.top, 0) || rect.top >= box.bottom) continue;
+        inScrollBox += 1;
+        if (rect.top < window.innerHeight) visible += 1;
       }
       // aria-rowcount counts the header row too.
-      return { inDom: rendered.length, visible, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
+      return { inDom: rendered.length, visible, inScrollBox, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
     });
     return { scriptMs: scriptSeconds * 1000, rows };
   } finally {
