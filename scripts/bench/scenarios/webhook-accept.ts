@@ -40,8 +40,12 @@ export const scenario: Scenario = {
       baseline: () => runs.run("baseline", { durationSeconds: flatSeconds }),
       shiplog: () => runs.run("shiplog", { durationSeconds: flatSeconds }),
     });
+    // Diagnostic: the baseline's rows are never processed, Shiplog's are, by a worker sharing the
+    // machine. One more flat-out run with the worker stopped (SIGSTOP, resumed right after) shows
+    // how much of the gap is the accept path itself.
+    const paused = await withWorkerPaused(context, () => runs.run("shiplog", { durationSeconds: flatSeconds }));
 
-    const shiplogRuns = [...fixed.shiplog, ...flat.shiplog];
+    const shiplogRuns = [...fixed.shiplog, ...flat.shiplog, paused];
     const lost = shiplogRuns.reduce((sum, run) => sum + run.lost, 0);
     const answered = shiplogRuns.reduce((sum, run) => sum + run.load.ok2xx, 0);
     const failures = describeFailures(shiplogRuns.map((run) => run.load));
@@ -81,6 +85,15 @@ export const scenario: Scenario = {
         shiplog: median(flat.shiplog.map((run) => run.load.ok2xx / flatSeconds)),
         target: null,
         note: `2xx answers per second; p99 baseline ${fmt(median(flat.baseline.map((run) => run.load.latency.p99)))} ms, Shiplog ${fmt(median(flat.shiplog.map((run) => run.load.latency.p99)))} ms.`,
+      },
+      {
+        scenario: "webhook accept",
+        metric: `flat out, ${flatSeconds} s, worker paused (diagnostic)`,
+        unit: "events/s",
+        baseline: median(flat.baseline.map((run) => run.load.ok2xx / flatSeconds)),
+        shiplog: paused.load.ok2xx / flatSeconds,
+        target: null,
+        note: `Shiplog with its worker stopped for the run (its deliveries wait, then drain): the accept path alone; p99 ${fmt(paused.load.latency.p99)} ms.`,
       },
       {
         scenario: "webhook accept",
@@ -146,6 +159,16 @@ class Runs {
     if (marks) acceptedStorm.current = { runTag, startedAt, endedAt, marks, origin: "accept" };
     const stored = await countStored(this.context.pool, { runTag, startedAt });
     return { load, lost: Math.max(0, load.ok2xx - stored) };
+  }
+}
+
+async function withWorkerPaused<T>(context: BenchContext, run: () => Promise<T>): Promise<T> {
+  const { pid } = context.processes.worker;
+  process.kill(pid, "SIGSTOP");
+  try {
+    return await run();
+  } finally {
+    process.kill(pid, "SIGCONT");
   }
 }
 
