@@ -75,8 +75,8 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
         shiplog: rows.visible === 0 ? null : rows.inDom / rows.visible,
         target: { op: "<=", value: 2, of: "shiplog" },
         note:
-          `${rows.inDom} matrix rows (and group headers) in the DOM of ${rows.total} in the matrix; ${rows.visible} at least partly visible in the viewport` +
-          (rows.inScrollBox > rows.visible ? ` (the matrix's scroll box holds ${rows.inScrollBox}, but its lower part lies below the fold at this height).` : "."),
+          `${rows.inDom} matrix rows (and group headers) in the DOM of ${rows.total} in the matrix; ${rows.visible} at least partly visible with the matrix scrolled into view` +
+          (rows.visibleAtLoad < rows.visible ? ` (${rows.visibleAtLoad} before scrolling: at this height the lower part of the matrix's box starts below the fold).` : "."),
       },
     ];
   } finally {
@@ -84,7 +84,9 @@ async function measureViewport(context: BenchContext, browser: Browser, viewport
   }
 }
 
-type FleetPageLoad = { scriptMs: number; rows: { inDom: number; visible: number; inScrollBox: number; total: number } };
+type RowCount = { inDom: number; visible: number; total: number };
+/** Rows as the page first paints, and once the reader has scrolled the matrix into view. */
+type FleetPageLoad = { scriptMs: number; rows: RowCount & { visibleAtLoad: number } };
 
 async function loadFleetPage(context: BenchContext, browserContext: BrowserContext): Promise<FleetPageLoad> {
   const page = await browserContext.newPage();
@@ -96,23 +98,30 @@ async function loadFleetPage(context: BenchContext, browserContext: BrowserConte
     await page.locator("[data-testid=matrix-scroll] [role=row][data-service]").first().waitFor({ timeout: 30_000 });
     const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
     const scriptSeconds = metrics.find((metric) => metric.name === "ScriptDuration")?.value ?? Number.NaN;
-    const rows = await page.evaluate(() => {
-      const scroller = document.querySelector("[data-testid=matrix-scroll]");
-      const table = scroller?.querySelector("[role=table]");
-      const box = scroller?.getBoundingClientRect();
-      const rendered = [...(scroller?.querySelectorAll("[role=rowgroup] + [role=rowgroup] > [role=row]") ?? [])];
-      // No named helpers in here: tsx would wrap them in a __name() the page does not have.
-      let visible = 0;
-      let inScrollBox = 0;
-      for (const row of rendered) {
-        const rect = row.getBoundingClientRect();
-        if (box === undefined || rect.height === 0 || rect.bottom <= Math.max(box.top, 0) || rect.top >= box.bottom) continue;
-        inScrollBox += 1;
-        if (rect.top < window.innerHeight) visible += 1;
-      }
-      // aria-rowcount counts the header row too.
-      return { inDom: rendered.length, visible, inScrollBox, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
-    });
+    // Rows the reader can see: inside the matrix's scroll box and inside the window. Counted as
+    // the page first paints, and again with the matrix scrolled into view, as a reader looking at
+    // it sees it (at 1280×800 the box starts low enough that its lower part is below the fold).
+    const countRows = () =>
+      page.evaluate(() => {
+        const scroller = document.querySelector("[data-testid=matrix-scroll]");
+        const table = scroller?.querySelector("[role=table]");
+        const box = scroller?.getBoundingClientRect();
+        const rendered = [...(scroller?.querySelectorAll("[role=rowgroup] + [role=rowgroup] > [role=row]") ?? [])];
+        // No named helpers in here: tsx would wrap them in a __name() the page does not have.
+        let visible = 0;
+        for (const row of rendered) {
+          const rect = row.getBoundingClientRect();
+          if (box === undefined || rect.height === 0 || rect.bottom <= Math.max(box.top, 0) || rect.top >= box.bottom) continue;
+          if (rect.top < window.innerHeight) visible += 1;
+        }
+        // aria-rowcount counts the header row too.
+        return { inDom: rendered.length, visible, total: Number(table?.getAttribute("aria-rowcount") ?? 1) - 1 };
+      });
+    const atLoad = await countRows();
+    await page.locator("[data-testid=matrix-scroll]").evaluate((scroller) => scroller.scrollIntoView({ block: "nearest" }));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const inView = await countRows();
+    const rows = { ...inView, visibleAtLoad: atLoad.visible };
     return { scriptMs: scriptSeconds * 1000, rows };
   } finally {
     await page.close();
