@@ -18,6 +18,8 @@
 // deadlock between two batches reruns the batch whole (up to three times) before that.
 // Side effects the batch's deliveries share (NOTIFY of written deployments, rollback progress)
 // are done once for the batch, before it commits (handlers/delivery-effects.ts).
+// Status updates name the row by id AND received_at, the partition key of webhook_deliveries, so
+// they touch one daily partition instead of probing every partition's primary key.
 import type { Db, DbOrTx } from "../db/client";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { isWriteConflict } from "../db/is-write-conflict";
@@ -140,8 +142,9 @@ async function applyBatch(
         await tx.$executeRaw`
           UPDATE webhook_deliveries AS d SET status = u.status::"DeliveryStatus", attempts = d.attempts + 1, last_error = NULL,
             processed_at = clock_timestamp()
-          FROM unnest(${locked.map((delivery) => delivery.id.toString())}::bigint[], ${results.map((result) => result.kind)}::text[]) AS u(id, status)
-          WHERE d.id = u.id`;
+          FROM unnest(${locked.map((delivery) => delivery.id.toString())}::bigint[], ${locked.map((delivery) => delivery.receivedAt)}::timestamptz[],
+            ${results.map((result) => result.kind)}::text[]) AS u(id, received_at, status)
+          WHERE d.id = u.id AND d.received_at = u.received_at`;
       }
       const skipped = ids.length - locked.length;
       return [...results, ...Array.from({ length: skipped }, () => ({ kind: "SKIPPED" }) as const)];
@@ -185,7 +188,7 @@ async function applyLocked(tx: DbOrTx, directory: FleetDirectory, delivery: Stor
       await tx.$executeRaw`
         UPDATE webhook_deliveries SET status = ${outcome.status}::"DeliveryStatus", attempts = attempts + 1, last_error = NULL,
           processed_at = clock_timestamp()
-        WHERE id = ${delivery.id}`;
+        WHERE id = ${delivery.id} AND received_at = ${delivery.receivedAt}`;
       return outcome.status === "IGNORED"
         ? { kind: "IGNORED", delivery, reason: outcome.reason }
         : { kind: "PROCESSED", delivery };
@@ -214,7 +217,7 @@ async function recordFailure(tx: DbOrTx, delivery: StoredDelivery, error: unknow
   await tx.$executeRaw`
     UPDATE webhook_deliveries SET status = ${fate.status}::"DeliveryStatus", attempts = ${attempts}, last_error = ${message},
       next_attempt_at = now() + ${retryInMs} * interval '1 millisecond', processed_at = NULL
-    WHERE id = ${delivery.id}`;
+    WHERE id = ${delivery.id} AND received_at = ${delivery.receivedAt}`;
   logFailure(options.log, delivery, attempts, fate.status, retryInMs, message, options.retry.maxAttempts);
   return { kind: fate.status, delivery, error: message };
 }
@@ -228,7 +231,7 @@ async function recordFailureAfterRollback(db: Db, delivery: StoredDelivery, erro
   const updated = await db.$executeRaw`
     UPDATE webhook_deliveries SET status = ${fate.status}::"DeliveryStatus", attempts = ${attempts}, last_error = ${message},
       next_attempt_at = now() + ${retryInMs} * interval '1 millisecond', processed_at = NULL
-    WHERE id = ${delivery.id} AND attempts = ${delivery.attempts} AND status IN ('PENDING', 'FAILED')`;
+    WHERE id = ${delivery.id} AND received_at = ${delivery.receivedAt} AND attempts = ${delivery.attempts} AND status IN ('PENDING', 'FAILED')`;
   if (updated === 0) return { kind: "SKIPPED" };
   logFailure(options.log, delivery, attempts, fate.status, retryInMs, message, options.retry.maxAttempts);
   return { kind: fate.status, delivery, error: message };
