@@ -8,6 +8,7 @@ import { ConfigError, databaseUrl } from "../lib/env";
 import { startReconciliation } from "../lib/ingest/start-reconciliation";
 import { runWorker } from "../lib/ingest/worker";
 import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
+import { startRollbackRunner } from "../lib/rollback/start-rollback-runner";
 
 const { values } = parseArgs({
   options: {
@@ -49,5 +50,7 @@ await Promise.all([
   runWorker({ signal: controller.signal, concurrency, batchSize, pollIntervalMs }),
   startReconciliation({ signal: controller.signal }),
   runDoraRefresher({ signal: controller.signal }),
+  // Next rollback waves and time limits, as the inline worker does (web processes run with SHIPLOG_INLINE_WORKER=false).
+  startRollbackRunner({ signal: controller.signal }),
 ]);
 await closeDb();

@@ -16,6 +16,16 @@ export async function startRollbackRunner(options: { signal: AbortSignal; interv
     } catch (error) {
       console.error(`[rollback] pass failed: ${(error as Error).message}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs).unref?.());
+    // Wakes early when the signal aborts, so a stopping worker process does not wait out the interval.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, intervalMs);
+      timer.unref?.();
+      options.signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        options.signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
   }
 }
