@@ -13,7 +13,7 @@ export type LoadOptions = {
   /** Concurrent users. */
   connections: number;
   durationSeconds: number;
-  /** Requests/s over all connections (autocannon overallRate); omitted: flat out. */
+  /** Requests/s over all connections, spread evenly over each second (see runLoad); omitted: flat out. */
   rate?: number;
 };
 
@@ -38,65 +38,109 @@ type AutocannonMethod = NonNullable<autocannon.Request["method"]>;
  * Runs autocannon against `url` and summarises every response. autocannon's own percentiles come
  * from an HDR histogram reported at fixed percentiles (p97.5, p99 …, no p95), so the latencies are
  * collected from its per-response events instead and ranked here.
+ *
+ * At a fixed rate, each user is an autocannon run of one connection at its share of the rate,
+ * and the users start spread over the first second. autocannon limits a rate per second: with
+ * one run of N connections at `overallRate`, every connection sends its whole quota at the top
+ * of each second, so the second's requests arrive as one burst of N concurrent requests and wait
+ * for each other, which is not the steady rate the latency targets are about (the SQL baselines
+ * are paced evenly too, see sql-baseline.ts). Flat out, one run of N connections.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.requests.length === 0) throw new Error("runLoad needs at least one request");
-  const latencies: number[] = [];
-  const statusCounts: Record<string, number> = {};
-  let ok2xx = 0;
-  let bodyBytes = 0;
-  // autocannon reports bytes per response including the status line and headers; the header
-  // size of each client's current response is subtracted to get the body as received.
-  const headerBytes = new WeakMap<object, number>();
+  const collected: Collected = { latencies: [], statusCounts: {}, ok2xx: 0, bodyBytes: 0, errors: 0, timeouts: 0, seconds: 0 };
+  if (options.rate === undefined) {
+    await runAutocannon(options.url, options.requests, { connections: options.connections, durationSeconds: options.durationSeconds }, collected);
+  } else {
+    const users = Math.max(1, Math.min(options.connections, Math.floor(options.rate)));
+    const shares = Array.from({ length: users }, (_, user) => Math.floor(options.rate! / users) + (user < options.rate! % users ? 1 : 0));
+    await Promise.all(
+      shares.map(async (share, user) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor((user * 1000) / users)));
+        // Each user starts at another place in the list, so the users do not ask the same thing at once.
+        const offset = Math.floor((user * options.requests.length) / users);
+        const requests = [...options.requests.slice(offset), ...options.requests.slice(0, offset)];
+        await runAutocannon(options.url, requests, { connections: 1, durationSeconds: options.durationSeconds, connectionRate: share }, collected);
+      }),
+    );
+  }
 
-  let finish: (error: unknown, result: autocannon.Result) => void = () => undefined;
-  const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result));
-  });
-  // Passing a callback makes autocannon return its event emitter instead of a promise.
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
-    requests: options.requests.map((request) => ({
-      method: (request.method ?? "GET") as AutocannonMethod,
-      path: request.path,
-      ...(request.headers ? { headers: request.headers } : {}),
-      ...(request.body === undefined ? {} : { body: request.body }),
-    })),
-    setupClient: (client) => {
-      client.on("headers", (head: unknown) => headerBytes.set(client, measureHead(head)));
-    },
-  }, (error, result) => finish(error, result));
-  instance.on("response", (client, statusCode, resBytes, responseTime) => {
-    latencies.push(responseTime);
-    const key = String(statusCode);
-    statusCounts[key] = (statusCounts[key] ?? 0) + 1;
-    if (statusCode >= 200 && statusCode < 300) ok2xx += 1;
-    bodyBytes += Math.max(0, resBytes - (headerBytes.get(client) ?? 0));
-  });
-
-  const result = await finished;
-
+  const { latencies, ok2xx } = collected;
   const responses = latencies.length;
   latencies.sort((a, b) => a - b);
   return {
     requests: responses,
     ok2xx,
     non2xx: responses - ok2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    statusCounts,
-    throughput: result.duration > 0 ? responses / result.duration : 0,
+    errors: collected.errors,
+    timeouts: collected.timeouts,
+    statusCounts: collected.statusCounts,
+    throughput: collected.seconds > 0 ? responses / collected.seconds : 0,
     latency: {
       p50: percentileOfSorted(latencies, 50),
       p95: percentileOfSorted(latencies, 95),
       p99: percentileOfSorted(latencies, 99),
       max: responses > 0 ? latencies[responses - 1]! : Number.NaN,
     },
-    bytesPerResponse: responses > 0 ? bodyBytes / responses : 0,
+    bytesPerResponse: responses > 0 ? collected.bodyBytes / responses : 0,
   };
+}
+
+type Collected = {
+  latencies: number[];
+  statusCounts: Record<string, number>;
+  ok2xx: number;
+  bodyBytes: number;
+  errors: number;
+  timeouts: number;
+  /** The longest run's duration (runs of one load overlap). */
+  seconds: number;
+};
+
+/** One autocannon run, its responses added to `into`. */
+async function runAutocannon(
+  url: string,
+  requests: LoadRequest[],
+  run: { connections: number; durationSeconds: number; connectionRate?: number },
+  into: Collected,
+): Promise<void> {
+  // autocannon reports bytes per response including the status line and headers; the header
+  // size of each client's current response is subtracted to get the body as received.
+  const headerBytes = new WeakMap<object, number>();
+  let finish: (error: unknown, result: autocannon.Result) => void = () => undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result));
+  });
+  // Passing a callback makes autocannon return its event emitter instead of a promise.
+  const instance = autocannon(
+    {
+      url,
+      connections: run.connections,
+      duration: run.durationSeconds,
+      ...(run.connectionRate === undefined ? {} : { connectionRate: run.connectionRate }),
+      requests: requests.map((request) => ({
+        method: (request.method ?? "GET") as AutocannonMethod,
+        path: request.path,
+        ...(request.headers ? { headers: request.headers } : {}),
+        ...(request.body === undefined ? {} : { body: request.body }),
+      })),
+      setupClient: (client) => {
+        client.on("headers", (head: unknown) => headerBytes.set(client, measureHead(head)));
+      },
+    },
+    (error, result) => finish(error, result),
+  );
+  instance.on("response", (client, statusCode, resBytes, responseTime) => {
+    into.latencies.push(responseTime);
+    const key = String(statusCode);
+    into.statusCounts[key] = (into.statusCounts[key] ?? 0) + 1;
+    if (statusCode >= 200 && statusCode < 300) into.ok2xx += 1;
+    into.bodyBytes += Math.max(0, resBytes - (headerBytes.get(client) ?? 0));
+  });
+  const result = await finished;
+  into.errors += result.errors;
+  into.timeouts += result.timeouts;
+  into.seconds = Math.max(into.seconds, result.duration);
 }
 
 /** Bytes of the status line and headers of a response, from autocannon's parsed head. */
