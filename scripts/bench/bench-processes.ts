@@ -2,10 +2,11 @@
 // server, each a `node --import tsx` child stopped with SIGTERM (then SIGKILL) at the end; and
 // the resident memory of a process tree, since `next start` serves from a child it forks.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { BASELINE_READY_PREFIX } from "./baseline-server";
 import type { ShiplogProcess } from "./scenario";
+import { processTree } from "./process-tree";
 
 export type BenchChild = ShiplogProcess & {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. Safe to call twice. */
@@ -24,18 +25,6 @@ export async function processTreeRssMiB(pid: number): Promise<number> {
     if (match) kib += Number(match[1]);
   }
   return kib / 1024;
-}
-
-async function processTree(pid: number): Promise<number[]> {
-  const members = [pid];
-  for (let index = 0; index < members.length; index += 1) {
-    const tasks = await readdir(`/proc/${members[index]}/task`).catch(() => [] as string[]);
-    for (const task of tasks) {
-      const children = await readFile(`/proc/${members[index]}/task/${task}/children`, "utf8").catch(() => "");
-      for (const child of children.split(/\s+/).filter(Boolean)) members.push(Number(child));
-    }
-  }
-  return members;
 }
 
 export function shiplogProcess(pid: number): ShiplogProcess {

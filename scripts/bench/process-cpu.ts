@@ -1,7 +1,8 @@
 // CPU time a process tree has used, from /proc (utime + stime of each member). Read before and
 // after a load run, it gives the web server's CPU per request: on a shared machine latency says
 // how long requests waited, CPU time says what each one cost, which noise barely changes.
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { processTree } from "./process-tree";
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -19,14 +20,3 @@ export async function processTreeCpuMs(pid: number): Promise<number> {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-async function processTree(pid: number): Promise<number[]> {
-  const members = [pid];
-  for (let index = 0; index < members.length; index += 1) {
-    const tasks = await readdir(`/proc/${members[index]}/task`).catch(() => [] as string[]);
-    for (const task of tasks) {
-      const children = await readFile(`/proc/${members[index]}/task/${task}/children`, "utf8").catch(() => "");
-      for (const child of children.split(" ").filter(Boolean)) members.push(Number(child));
-    }
-  }
-  return members;
-}
