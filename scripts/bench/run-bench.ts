@@ -29,6 +29,7 @@ import { startMemorySampler } from "./memory-sampler";
 import { prepareFleet } from "./prepare-fleet";
 import { type BenchReport, type ReportedMeasurement, formatTable, reportMeasurement } from "./report";
 import type { BenchContext, BenchSize, Scenario } from "./scenario";
+import { waitUntilReady } from "../../lib/ops/wait-until-ready";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const scenariosDir = path.join(root, "scripts/bench/scenarios");
@@ -115,18 +116,6 @@ function gitCommit(): string {
   } catch {
     return "unknown";
   }
-}
-
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) => error as Error);
-    if (!(response instanceof Error) && response.ok) return;
-    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url}/api/ready did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
 }
 
 /** Pages and routes the scenarios time, each requested once before any timing starts. */

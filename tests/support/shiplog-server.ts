@@ -18,6 +18,7 @@ import { rebuildDoraRollups } from "../../lib/metrics/rebuild-dora-rollups";
 import { recordDemoFleetTrouble } from "./demo-fleet-trouble";
 import { createDatabase, freePort } from "./postgres-admin";
 import { type TestUser, signIn } from "./sign-in";
+import { waitUntilReady } from "../../lib/ops/wait-until-ready";
 
 export type WebhookCredentials = { argocdToken: string; buildToken: string; githubSecret: string };
 
@@ -159,14 +160,3 @@ function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
   };
 }
 
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) => error as Error);
-    if (!(response instanceof Error) && response.ok) return;
-    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url}/api/ready did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
-}
