@@ -139,6 +139,10 @@ function recordProblems(page: Page): string[] {
     const errorText = request.failure()?.errorText ?? "unknown error";
     if (isCancelledNextFetch(request.method(), request.url(), errorText)) return;
     if (leftBehind.has(request) && request.method() === "GET" && errorText === "net::ERR_ABORTED") return;
+    // A script chunk cancelled because the document that asked for it is going away (its request
+    // may start after the navigation's, so leftBehind misses it). A chunk that is really missing
+    // answers 404 (recorded below) or throws ChunkLoadError (a pageerror), so nothing is hidden.
+    if (request.method() === "GET" && errorText === "net::ERR_ABORTED" && new URL(request.url()).pathname.startsWith("/_next/static/")) return;
     problems.push(`request failed: ${request.method()} ${request.url()}: ${errorText}`);
   });
   page.on("response", (response) => {
