@@ -48,19 +48,43 @@ type AutocannonMethod = NonNullable<autocannon.Request["method"]>;
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.requests.length === 0) throw new Error("runLoad needs at least one request");
+  return driveLoad({
+    ...options,
+    // Each user starts at another place in the list, so the users do not ask the same thing at once.
+    requestsFor: (user, users) => {
+      const offset = Math.floor((user * options.requests.length) / users);
+      return [...options.requests.slice(offset), ...options.requests.slice(0, offset)].map((request) => ({
+        method: (request.method ?? "GET") as AutocannonMethod,
+        path: request.path,
+        ...(request.headers ? { headers: request.headers } : {}),
+        ...(request.body === undefined ? {} : { body: request.body }),
+      }));
+    },
+  });
+}
+
+export type LoadPlan = Omit<LoadOptions, "requests"> & {
+  /** autocannon's request list for user `user` of `users` (flat out: one list for all, user 0 of 1). */
+  requestsFor: (user: number, users: number) => autocannon.Request[];
+};
+
+/**
+ * runLoad's pacing and summary for any autocannon request list (webhook-load.ts draws a fresh
+ * delivery per send through setupRequest): at a fixed rate, one single-connection run per user at
+ * its share, the users' starts spread over the first second; flat out, one run of all connections.
+ */
+export async function driveLoad(plan: LoadPlan): Promise<LoadResult> {
   const collected: Collected = { latencies: [], statusCounts: {}, ok2xx: 0, bodyBytes: 0, errors: 0, timeouts: 0, seconds: 0 };
-  if (options.rate === undefined) {
-    await runAutocannon(options.url, options.requests, { connections: options.connections, durationSeconds: options.durationSeconds }, collected);
+  if (plan.rate === undefined) {
+    await runAutocannon(plan.url, plan.requestsFor(0, 1), { connections: plan.connections, durationSeconds: plan.durationSeconds }, collected);
   } else {
-    const users = Math.max(1, Math.min(options.connections, Math.floor(options.rate)));
-    const shares = Array.from({ length: users }, (_, user) => Math.floor(options.rate! / users) + (user < options.rate! % users ? 1 : 0));
+    const rate = plan.rate;
+    const users = Math.max(1, Math.min(plan.connections, Math.floor(rate)));
+    const shares = Array.from({ length: users }, (_, user) => Math.floor(rate / users) + (user < rate % users ? 1 : 0));
     await Promise.all(
       shares.map(async (share, user) => {
         await new Promise((resolve) => setTimeout(resolve, Math.floor((user * 1000) / users)));
-        // Each user starts at another place in the list, so the users do not ask the same thing at once.
-        const offset = Math.floor((user * options.requests.length) / users);
-        const requests = [...options.requests.slice(offset), ...options.requests.slice(0, offset)];
-        await runAutocannon(options.url, requests, { connections: 1, durationSeconds: options.durationSeconds, connectionRate: share }, collected);
+        await runAutocannon(plan.url, plan.requestsFor(user, users), { connections: 1, durationSeconds: plan.durationSeconds, connectionRate: share }, collected);
       }),
     );
   }
@@ -100,7 +124,7 @@ type Collected = {
 /** One autocannon run, its responses added to `into`. */
 async function runAutocannon(
   url: string,
-  requests: LoadRequest[],
+  requests: autocannon.Request[],
   run: { connections: number; durationSeconds: number; connectionRate?: number },
   into: Collected,
 ): Promise<void> {
@@ -118,12 +142,7 @@ async function runAutocannon(
       connections: run.connections,
       duration: run.durationSeconds,
       ...(run.connectionRate === undefined ? {} : { connectionRate: run.connectionRate }),
-      requests: requests.map((request) => ({
-        method: (request.method ?? "GET") as AutocannonMethod,
-        path: request.path,
-        ...(request.headers ? { headers: request.headers } : {}),
-        ...(request.body === undefined ? {} : { body: request.body }),
-      })),
+      requests,
       setupClient: (client) => {
         client.on("headers", (head: unknown) => headerBytes.set(client, measureHead(head)));
       },
