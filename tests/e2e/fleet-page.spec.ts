@@ -194,6 +194,23 @@ describe("the fleet page", () => {
   it("logs no console errors and makes no failed requests", () => {
     expect(fleetPage.problems).toEqual([]);
   });
+
+  it("describes the deployment trend at once and draws it when it scrolls into view, in the box it had", async () => {
+    const { page, problems } = await browser.openPage({ width: 1280, height: 800 });
+    await page.goto("/");
+    await page.waitForLoadState("networkidle");
+    const plot = page.getByRole("img", { name: /^Deployments and failures per day, all environments, last 30 days \(UTC\): \d+ deployments, \d+ failures$/ });
+    const plotBox = () => plot.evaluate((element) => ({ top: element.getBoundingClientRect().top + window.scrollY, height: element.getBoundingClientRect().height }));
+    const before = await plotBox();
+    // Below the fold at 1280×800: nothing of recharts is loaded or drawn until the reader gets there.
+    expect(before.top).toBeGreaterThan(800);
+    expect(await plot.locator("svg").count()).toBe(0);
+
+    await plot.scrollIntoViewIfNeeded();
+    await plot.locator("svg.recharts-surface .recharts-bar-rectangle").first().waitFor();
+    expect(await plotBox()).toEqual(before);
+    expect(problems).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------- the health matrix

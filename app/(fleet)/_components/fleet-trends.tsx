@@ -1,6 +1,6 @@
 // Fleet-wide deployments and failures per day over the last 30 days, for the fleet page.
 import Link from "next/link";
-import { DeploymentTrendChart } from "@/components/charts/deployment-trend-chart";
+import { DeploymentTrendChartWhenVisible } from "@/components/charts/deployment-trend-chart-when-visible";
 import { listFleetDeploymentTrend } from "@/lib/metrics/list-fleet-deployment-trend";
 
 export async function FleetTrends({ days = 30 }: { days?: number }) {
@@ -15,7 +15,8 @@ export async function FleetTrends({ days = 30 }: { days?: number }) {
           DORA metrics
         </Link>
       </div>
-      <DeploymentTrendChart
+      {/* Below the fold on first load: recharts is fetched only once the chart scrolls into view. */}
+      <DeploymentTrendChartWhenVisible
         label={`Deployments and failures per day, all environments, last ${days} days (UTC)`}
         points={trend.map((day) => ({ start: day.day, deployments: day.deployments, failures: day.failures }))}
       />
