@@ -100,16 +100,38 @@ export function useBrowser(): { openPage: (options?: PageOptions) => Promise<Che
   };
 }
 
+/** What recordProblems knows of a failed request. */
+export type FailedRequest = {
+  method: string;
+  url: string;
+  errorText: string;
+  /** Playwright's resourceType(): document, script, fetch, xhr, eventsource … */
+  resourceType: string;
+  /** Still in flight when the main frame started a full navigation. */
+  leftBehind: boolean;
+};
+
 /**
- * Next cancelling an RSC fetch it no longer needs: a soft navigation's stream once the navigation
- * has committed (vercel/next.js#93802), or a link's prefetch. Chromium reports those as
- * net::ERR_ABORTED; they are no fault of the page, so they are not problems. A 4xx/5xx answer to
- * such a request is still recorded, by its status.
+ * A GET the browser cancelled on the page's behalf, reported by Chromium as net::ERR_ABORTED:
+ * no fault of the page, so not a problem. A server that fails answers with a status (recorded
+ * by its status) or breaks the connection (ERR_EMPTY_RESPONSE, ERR_CONNECTION_RESET …), never
+ * ERR_ABORTED. Cancelled on purpose are:
+ * - whatever the page being left was still loading when a full navigation started;
+ * - Next's RSC fetches it no longer needs: a soft navigation's stream once the navigation has
+ *   committed (vercel/next.js#93802), or a link's prefetch;
+ * - script chunks of a document going away (their request may start after the navigation's, so
+ *   leftBehind misses them; a chunk really missing is a 404 or a ChunkLoadError);
+ * - the page's own fetches and event streams it aborted: React Query cancels a query's request
+ *   once nothing observes it any more (a filter changed, the back button), and an EventSource is
+ *   closed on unmount. A request the page needed and lost shows as missing data elsewhere.
  */
-export function isCancelledNextFetch(method: string, url: string, errorText: string): boolean {
-  if (method !== "GET" || errorText !== "net::ERR_ABORTED") return false;
+export function isCancelledByBrowser(request: FailedRequest): boolean {
+  if (request.method !== "GET" || request.errorText !== "net::ERR_ABORTED") return false;
+  if (request.leftBehind) return true;
+  if (["fetch", "xhr", "eventsource"].includes(request.resourceType)) return true;
   try {
-    return new URL(url).searchParams.has("_rsc");
+    const url = new URL(request.url);
+    return url.searchParams.has("_rsc") || url.pathname.startsWith("/_next/static/");
   } catch {
     return false;
   }
@@ -137,12 +159,8 @@ function recordProblems(page: Page): string[] {
   page.on("requestfailed", (request) => {
     inFlight.delete(request);
     const errorText = request.failure()?.errorText ?? "unknown error";
-    if (isCancelledNextFetch(request.method(), request.url(), errorText)) return;
-    if (leftBehind.has(request) && request.method() === "GET" && errorText === "net::ERR_ABORTED") return;
-    // A script chunk cancelled because the document that asked for it is going away (its request
-    // may start after the navigation's, so leftBehind misses it). A chunk that is really missing
-    // answers 404 (recorded below) or throws ChunkLoadError (a pageerror), so nothing is hidden.
-    if (request.method() === "GET" && errorText === "net::ERR_ABORTED" && new URL(request.url()).pathname.startsWith("/_next/static/")) return;
+    const failed = { method: request.method(), url: request.url(), errorText, resourceType: request.resourceType(), leftBehind: leftBehind.has(request) };
+    if (isCancelledByBrowser(failed)) return;
     problems.push(`request failed: ${request.method()} ${request.url()}: ${errorText}`);
   });
   page.on("response", (response) => {
