@@ -16,7 +16,7 @@ import {
 import { type ClassificationRules, classifyApplication, defaultClassificationRules } from "../fleet/classify-application";
 import type { ApplicationRef, FleetDirectory } from "../fleet/fleet-directory";
 import { identifyRelease } from "../releases/identify-release";
-import { recordRelease, resolveReleaseCommit } from "../releases/record-release";
+import { recordRelease } from "../releases/record-release";
 import { linkMovedRelease, linkReleaseAndSuccessor } from "../trace/link-release-commits";
 import { type ApplicationState, applicationStateOf, supersedes } from "./merge-application-state";
 
@@ -104,8 +104,13 @@ async function releaseFor(
   const known = directory.releases.get(key);
   // Nothing to learn: the database already holds an earlier sighting and the commit.
   if (known && known.commitSha !== null && known.firstSeenAt <= seenAt) return known;
-  const commitSha = known?.commitSha ?? (await resolveReleaseCommit(db, identity, configRevision, ref.repository));
-  const release = await recordRelease(db, { serviceId: ref.serviceId, identity, seenAt, commitSha });
+  const release = await recordRelease(db, {
+    serviceId: ref.serviceId,
+    identity,
+    seenAt,
+    commitSha: known?.commitSha ?? null,
+    resolveCommit: { configRevision, repository: ref.repository },
+  });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
   if (release.movedFrom && release.commitSha) await linkMovedRelease(db, release.id, release.movedFrom);
   else if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);

@@ -1,5 +1,6 @@
 // Finds or creates the release an application runs, and learns which commit it was built from.
 import type { DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 import type { ReleaseIdentity } from "./identify-release";
 
 export type RecordedRelease = { id: number; firstSeenAt: Date; commitSha: string | null; changed: boolean; movedFrom: Date | null };
@@ -17,21 +18,22 @@ export async function resolveReleaseCommit(
   repository: string | null = null,
 ): Promise<string | null> {
   if (identity.shaFromTag?.length === 40) return identity.shaFromTag;
+  const rows = await db.$queryRaw<{ sha: string | null }[]>`SELECT ${releaseCommitEvidence(identity, configRevision, repository)} AS sha`;
+  return rows[0]?.sha ?? null;
+}
+
+/** resolveReleaseCommit's lookup as one SQL expression (null when nothing vouches for a commit). */
+function releaseCommitEvidence(identity: ReleaseIdentity, configRevision: string | null, repository: string | null): Prisma.Sql {
+  if (identity.shaFromTag?.length === 40) return Prisma.sql`${identity.shaFromTag}::varchar`;
   const prefix = identity.shaFromTag ?? null;
-  // One round trip; the lowest rank is the strongest evidence.
-  const rows = await db.$queryRaw<{ rank: number; sha: string }[]>`
-    SELECT 1 AS rank, commit_sha AS sha FROM builds WHERE image = ${identity.image} AND tag = ${identity.tag ?? null}
-    UNION ALL
-    (SELECT 2, sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`}
-       AND (${repository}::text IS NULL OR repository = ${repository}) GROUP BY sha LIMIT 2)
-    UNION ALL
-    (SELECT 3, referenced_sha FROM commits WHERE sha = ${configRevision} AND referenced_sha IS NOT NULL LIMIT 1)
-    ORDER BY rank`;
-  const built = rows.find((row) => row.rank === 1);
-  if (built) return built.sha;
-  const byPrefix = rows.filter((row) => row.rank === 2);
-  if (byPrefix.length === 1) return byPrefix[0]!.sha;
-  return rows.find((row) => row.rank === 3)?.sha ?? null;
+  // The first that answers, strongest first; a prefix counts only when exactly one commit has it.
+  return Prisma.sql`COALESCE(
+    (SELECT commit_sha FROM builds WHERE image = ${identity.image} AND tag = ${identity.tag ?? null} LIMIT 1),
+    (SELECT min(sha) FROM (
+       SELECT sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`}
+         AND (${repository}::text IS NULL OR repository = ${repository}) GROUP BY sha LIMIT 2) AS candidates
+     HAVING count(*) = 1),
+    (SELECT referenced_sha FROM commits WHERE sha = ${configRevision} AND referenced_sha IS NOT NULL LIMIT 1))`;
 }
 
 /**
@@ -42,9 +44,20 @@ export async function resolveReleaseCommit(
  */
 export async function recordRelease(
   db: DbOrTx,
-  input: { serviceId: number; identity: ReleaseIdentity; seenAt: Date; commitSha: string | null },
+  input: {
+    serviceId: number;
+    identity: ReleaseIdentity;
+    seenAt: Date;
+    commitSha: string | null;
+    /** Without a commitSha: resolve it as resolveReleaseCommit does, in the same statement (one round trip). */
+    resolveCommit?: { configRevision: string | null; repository: string | null };
+  },
 ): Promise<RecordedRelease> {
-  const { serviceId, identity, seenAt, commitSha } = input;
+  const { serviceId, identity, seenAt, resolveCommit } = input;
+  const commitSha =
+    input.commitSha === null && resolveCommit
+      ? releaseCommitEvidence(identity, resolveCommit.configRevision, resolveCommit.repository)
+      : Prisma.sql`${input.commitSha}::varchar`;
   const rows = await db.$queryRaw<{ id: number; first_seen_at: Date; commit_sha: string | null; changed: boolean; moved_from: Date | null }[]>`
     WITH previous AS (
       SELECT commit_sha, first_seen_at FROM releases WHERE service_id = ${serviceId} AND version = ${identity.version}
