@@ -30,19 +30,9 @@ export async function recordPush(db: DbOrTx, push: Push): Promise<{ commits: num
     parent = commit.sha;
     return row;
   });
-  await recordCommits(db, push.repository, commits);
-  const shas = commits.map((commit) => commit.sha);
-
   // Releases built from these commits, and incomplete ones whose walk stopped at a commit
-  // whose parent just arrived, can now link further.
-  const releases = await db.$queryRaw<{ id: number }[]>`
-    SELECT r.id FROM releases r WHERE r.commit_sha = ANY(${shas}::varchar[])
-    UNION
-    SELECT rc.release_id FROM release_commits rc
-    JOIN releases r ON r.id = rc.release_id AND r.commits_complete = false
-    JOIN commits c ON c.id = rc.commit_id
-    WHERE c.repository = ${push.repository} AND c.parent_sha = ANY(${shas}::varchar[])
-    LIMIT 50`;
-  for (const release of releases) await linkReleaseAndSuccessor(db, release.id);
+  // whose parent just arrived, can now link further (found by the same statement).
+  const recorded = await recordCommits(db, push.repository, commits, { findReleasesToRelink: true });
+  for (const releaseId of recorded.releasesToRelink ?? []) await linkReleaseAndSuccessor(db, releaseId);
   return { commits: commits.length };
 }
