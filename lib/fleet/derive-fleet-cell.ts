@@ -6,6 +6,7 @@
 //     service are its clusters' copies);
 //   - environments running different versions (staging ahead of prod) is environment skew.
 import { z } from "zod";
+import { versionLabel } from "./version-label";
 
 export const HEALTH_STATUSES = ["HEALTHY", "PROGRESSING", "DEGRADED", "SUSPENDED", "MISSING", "UNKNOWN"] as const;
 export type Health = (typeof HEALTH_STATUSES)[number];
@@ -74,13 +75,6 @@ export function deriveFleetCell(environment: string, groups: readonly CellApplic
     versionCount: ordered.length,
     clusterSkew: ordered.length > 1,
   };
-}
-
-/** "1.4.2", "3 versions", or "unknown" when no release is known. */
-export function versionLabel(cell: Pick<FleetCell, "versions" | "versionCount">): string {
-  if (cell.versionCount === 0) return "unknown";
-  if (cell.versionCount === 1) return cell.versions[0]!;
-  return `${cell.versionCount} versions`;
 }
 
 /**

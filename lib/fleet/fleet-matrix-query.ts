@@ -3,12 +3,7 @@
 // read it with the same schema, so a bookmarked view and an API call mean the same rows.
 import { z } from "zod";
 import { limitField, strictQuery, textField } from "../api/query-fields";
-
-export const FLEET_GROUPS = ["none", "team", "environment", "cluster", "region"] as const;
-export type FleetGroup = (typeof FLEET_GROUPS)[number];
-
-export const FLEET_ONLY = ["degraded", "out-of-sync", "skewed"] as const;
-export type FleetOnly = (typeof FLEET_ONLY)[number];
+import { FLEET_GROUPS, FLEET_ONLY, type FleetGroup, type FleetOnly } from "./fleet-view";
 
 /** The view: what the page keeps in its URL. */
 export const fleetViewFields = {
@@ -69,12 +64,3 @@ export function readFleetView(searchParams: Record<string, string | string[] | u
   return problems.length === 0 ? { ok: true, view } : { ok: false, view, problems };
 }
 
-/** The query string of a view, defaults left out so URLs stay short (`?group=team&q=pay`). */
-export function fleetViewSearch(view: Partial<FleetView>): string {
-  const params = new URLSearchParams();
-  if (view.group && view.group !== "none") params.set("group", view.group);
-  if (view.q) params.set("q", view.q);
-  if (view.only) params.set("only", view.only);
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}

@@ -15,7 +15,8 @@ import { readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 import { Prisma } from "../generated/prisma/client";
 import { deriveFleetCell, describeEnvironmentSkew, fleetCellSchema, type CellApplications, type FleetCell, type Health } from "./derive-fleet-cell";
-import type { FleetGroup, FleetMatrixOptions, FleetOnly } from "./fleet-matrix-query";
+import type { FleetMatrixOptions } from "./fleet-matrix-query";
+import type { FleetGroup, FleetOnly } from "./fleet-view";
 
 const count = z.number().int().nonnegative();
 

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { versionLabel, type FleetCell, type Health } from "@/lib/fleet/derive-fleet-cell";
+import type { FleetCell, Health } from "@/lib/fleet/derive-fleet-cell";
+import { versionLabel } from "@/lib/fleet/version-label";
 
 const healthStyle: Record<Health, { label: string; dot: string; text: string }> = {
   HEALTHY: { label: "Healthy", dot: "bg-emerald-600", text: "text-emerald-800" },

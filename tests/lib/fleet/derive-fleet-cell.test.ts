@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveFleetCell, describeEnvironmentSkew, versionLabel, worstHealth, type CellApplications } from "@/lib/fleet/derive-fleet-cell";
+import { deriveFleetCell, describeEnvironmentSkew, worstHealth, type CellApplications } from "@/lib/fleet/derive-fleet-cell";
+import { versionLabel } from "@/lib/fleet/version-label";
 
 const day = (n: number) => new Date(Date.UTC(2026, 10, n));
 const apps = (overrides: Partial<CellApplications>): CellApplications => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readSearchParams } from "@/lib/api/read-search-params";
-import { fleetMatrixQuery, fleetViewSearch, readFleetView } from "@/lib/fleet/fleet-matrix-query";
+import { fleetMatrixQuery, readFleetView } from "@/lib/fleet/fleet-matrix-query";
+import { fleetViewSearch } from "@/lib/fleet/fleet-view";
 
 describe("readFleetView (the page's URL)", () => {
   it("defaults to no grouping, no search and no filter", () => {

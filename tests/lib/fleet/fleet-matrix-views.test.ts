@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { HEALTH_STATUSES } from "@/lib/fleet/derive-fleet-cell";
-import { FLEET_GROUPS, FLEET_ONLY, type FleetGroup, type FleetOnly } from "@/lib/fleet/fleet-matrix-query";
+import { FLEET_GROUPS, FLEET_ONLY, type FleetGroup, type FleetOnly } from "@/lib/fleet/fleet-view";
 import { listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
 
 type Service = { id: number; name: string; teamSlug: string | null };
