@@ -4,8 +4,6 @@
 import { DeploymentTrendBars } from "./deployment-trend-bars";
 import { DeploymentTrendFigure, type DeploymentTrendPoint } from "./deployment-trend-figure";
 
-export type { DeploymentTrendPoint };
-
 export function DeploymentTrendChart({ points, label, height = 220 }: { points: DeploymentTrendPoint[]; label: string; height?: number }) {
   return (
     <DeploymentTrendFigure points={points} label={label} height={height}>

@@ -7,7 +7,7 @@
 // it cannot go in NODE_OPTIONS, which refuses V8 flags of this kind.
 import v8 from "node:v8";
 
-export const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 20;
 
 /** Called once at start by the worker (scripts/worker.ts) and the web server (instrumentation.ts). */
 export function limitHeapGrowth(): void {
