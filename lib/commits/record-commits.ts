@@ -1,13 +1,16 @@
-// Stores commits of one repository with their first parents, and links them to pull requests
-// already known to have merged as them. Used for pushes (parents inferred from the order of the
-// pushed commits) and for GitHub's compare API (parents as GitHub reports them).
+// Stores commits of one repository with their parents, the ticket keys and cherry-pick origin of
+// their messages, and links them to pull requests already known to have merged as them. Used for
+// pushes (parents inferred from the push, lib/ingest/handlers/github-push.ts) and for GitHub's
+// compare API (parents as GitHub reports them).
 import type { DbOrTx } from "../db/client";
+import { extractTicketKeys } from "../pull-requests/extract-ticket-keys";
+import { cherryPickedFrom } from "./cherry-picked-from";
 import { referencedCommitSha } from "./reference-trailer";
 
 export type CommitToRecord = {
   sha: string;
-  /** First parent; null for a root commit or when unknown. */
-  parentSha: string | null;
+  /** Parents, first parent first; [] for a root commit, null when unknown. */
+  parentShas: string[] | null;
   message: string;
   authorName?: string | null;
   authorLogin?: string | null;
@@ -16,21 +19,22 @@ export type CommitToRecord = {
 
 export type RecordCommitsOptions = {
   /**
-   * The parents are GitHub's own (commit.parents[0]) rather than inferred from a push's order:
-   * they replace a stored parent. An inferred parent never replaces a stored one, so a
-   * force-push re-sending a commit cannot erase what was learned.
+   * The parents are GitHub's own (commit.parents) rather than inferred from a push: they replace
+   * stored parents. Inferred parents never replace stored ones, so a force-push re-sending a
+   * commit cannot erase what was learned.
    */
   exactParents?: boolean;
   /**
    * Also report the releases these commits let link further (a push's commits): those built from
-   * one of them, and incomplete ones whose walk stopped at a commit whose parent is one of them.
+   * one of them, and incomplete ones whose range holds one of them or a commit whose parent is
+   * one of them (their walk stopped there).
    */
   findReleasesToRelink?: boolean;
 };
 
 export type RecordedCommits = {
   commits: number;
-  /** SHAs whose stored first parent this call changed (only with exactParents). */
+  /** SHAs whose stored parents this call changed (only with exactParents). */
   reparented: string[];
   /** With findReleasesToRelink: up to 50 such releases. */
   releasesToRelink?: number[];
@@ -52,18 +56,27 @@ export async function recordCommits(
   const [result] = await db.$queryRaw<{ reparented: string[]; releases: number[] }[]>`
     WITH input AS (
       SELECT * FROM unnest(
-        ${shas}::varchar[], ${rows.map((row) => row.parentSha)}::varchar[], ${rows.map((row) => row.message)}::text[],
+        ${shas}::varchar[], ${rows.map((row) => (row.parentShas === null ? null : `{${row.parentShas.join(",")}}`))}::text[],
+        ${rows.map((row) => row.message)}::text[],
         ${rows.map((row) => row.authorName ?? null)}::text[], ${rows.map((row) => row.authorLogin ?? null)}::text[],
-        ${rows.map((row) => row.timestamp)}::timestamptz[], ${rows.map((row) => referencedCommitSha(row.message) ?? null)}::varchar[]
-      ) AS t(sha, parent_sha, message, author_name, author_login, committed_at, referenced_sha)
+        ${rows.map((row) => row.timestamp)}::timestamptz[], ${rows.map((row) => referencedCommitSha(row.message) ?? null)}::varchar[],
+        ${rows.map((row) => `{${extractTicketKeys(row.message).join(",")}}`)}::text[],
+        ${rows.map((row) => cherryPickedFrom(row.message) ?? null)}::varchar[]
+      ) AS t(sha, parents, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from)
     ), old AS (
-      SELECT c.sha, c.parent_sha FROM commits c WHERE c.repository = ${repository} AND c.sha = ANY(${shas}::varchar[])
+      SELECT c.sha, c.parent_shas FROM commits c WHERE c.repository = ${repository} AND c.sha = ANY(${shas}::varchar[])
     ), upserted AS (
-      INSERT INTO commits (repository, sha, parent_sha, message, author_name, author_login, committed_at, referenced_sha)
-      SELECT ${repository}, sha, parent_sha, message, author_name, author_login, committed_at, referenced_sha FROM input
-      ON CONFLICT (repository, sha) DO UPDATE SET parent_sha =
-        CASE WHEN ${exact} THEN COALESCE(EXCLUDED.parent_sha, commits.parent_sha) ELSE COALESCE(commits.parent_sha, EXCLUDED.parent_sha) END
-      RETURNING id, sha, parent_sha
+      INSERT INTO commits (repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at,
+        referenced_sha, ticket_keys, cherry_picked_from)
+      SELECT ${repository}, sha, parents::varchar[], ${exact}, message, author_name, author_login, committed_at,
+        referenced_sha, ticket_keys::text[], cherry_picked_from FROM input
+      ON CONFLICT (repository, sha) DO UPDATE SET
+        parent_shas = CASE
+          WHEN ${exact} THEN COALESCE(EXCLUDED.parent_shas, commits.parent_shas)
+          WHEN commits.parents_exact THEN commits.parent_shas
+          ELSE COALESCE(commits.parent_shas, EXCLUDED.parent_shas) END,
+        parents_exact = commits.parents_exact OR (${exact} AND EXCLUDED.parent_shas IS NOT NULL)
+      RETURNING id, sha, parent_shas
     ), linked AS (
       -- Pull requests already known to have merged as one of these commits.
       INSERT INTO pull_request_commits (pull_request_id, commit_id)
@@ -73,17 +86,18 @@ export async function recordCommits(
     )
     SELECT
       ARRAY(SELECT u.sha FROM upserted u JOIN old o ON o.sha = u.sha
-            WHERE o.parent_sha IS NOT NULL AND o.parent_sha IS DISTINCT FROM u.parent_sha) AS reparented,
+            WHERE o.parent_shas IS NOT NULL AND o.parent_shas IS DISTINCT FROM u.parent_shas) AS reparented,
       ARRAY(
         SELECT r.id FROM releases r WHERE ${options.findReleasesToRelink === true} AND r.commit_sha = ANY(${shas}::varchar[])
         UNION
-        -- A commit's parent as this statement left it: upserted's for the commits written here.
+        -- Incomplete ranges that hold one of these commits, or a commit whose parent (as this
+        -- statement left it: upserted's for the commits written here) is one of them.
         SELECT rc.release_id FROM release_commits rc
         JOIN releases r ON r.id = rc.release_id AND r.commits_complete = false
         JOIN commits c ON c.id = rc.commit_id
         LEFT JOIN upserted u ON u.id = c.id
         WHERE ${options.findReleasesToRelink === true} AND c.repository = ${repository}
-          AND COALESCE(u.parent_sha, c.parent_sha) = ANY(${shas}::varchar[])
+          AND (c.sha = ANY(${shas}::varchar[]) OR COALESCE(u.parent_shas, c.parent_shas) && ${shas}::varchar[])
         LIMIT 50) AS releases`;
   return {
     commits: rows.length,

@@ -1,12 +1,13 @@
 // Completes release commit ranges that webhooks left incomplete (a push Shiplog never received,
 // a range longer than a push's commit list) from GitHub's compare API: the commits between the
-// previous release's commit and this one's are stored with their real first parents, and the
-// release is relinked. What cannot be completed stays commits_complete = false, with the reason
+// previous release's commit and this one's are stored with their real parents, and the release
+// (and any other release those commits extend) is relinked by ancestry. What cannot be completed stays commits_complete = false, with the reason
 // in commits_incomplete_reason; those are asked again after `recheckAfterMs`.
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { recordCommits, type CommitToRecord } from "../commits/record-commits";
-import { linkReleaseCommits } from "../trace/link-release-commits";
+import { resolveAbbreviatedShaTags } from "../releases/resolve-abbreviated-sha-tags";
+import { relinkRelease } from "../trace/link-release-commits";
 import { cachedGet } from "./cached-get";
 import { describeGithubError, githubStatus, isGithubError, isTransientGithubError, type GithubClient } from "./github-client";
 
@@ -140,9 +141,6 @@ async function completeOne(
   };
 
   const first = await fetchPage(1);
-  if (first.status === "behind") {
-    return { complete: false, reason: `${short(release.head)} is ${first.behind_by} commit(s) behind the previous release's ${short(release.base)}: a rollback, or a release from an older branch` };
-  }
   if (first.total_commits > maxCommits) {
     return { complete: false, reason: `the range has ${first.total_commits} commits, more than the ${maxCommits} Shiplog fetches` };
   }
@@ -154,24 +152,22 @@ async function completeOne(
     commits.push(...next.commits);
   }
 
-  // The base commit is stored too: the first-parent walk must reach it as a stored commit.
+  // GitHub lists what head has and the previous release has not, from their merge base on; the
+  // merge base is stored too. Whatever the two releases' relation (ahead, a rollback behind,
+  // a branch diverged), the range is then decided by ancestry over the stored graph.
   const toStore = [...commits, first.base_commit].map(toCommitRecord);
   return db.$transaction(async (tx) => {
-    const recorded = await recordCommits(tx, release.repository!, toStore, { exactParents: true });
-    const linked = await linkReleaseCommits(tx, release.id);
-    // Releases whose ranges ran through a commit whose inferred parent was wrong.
-    if (recorded.reparented.length > 0) {
-      const affected = await tx.$queryRaw<{ release_id: number }[]>`
-        SELECT DISTINCT rc.release_id FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
-        WHERE c.repository = ${release.repository} AND c.sha = ANY(${recorded.reparented}::varchar[]) AND rc.release_id <> ${release.id}`;
-      for (const other of affected) await linkReleaseCommits(tx, other.release_id);
-    }
-    if (linked.complete) return { complete: true, reason: null };
-    const reason =
-      first.status === "diverged"
-        ? `the previous release's ${short(release.base)} is not an ancestor of ${short(release.head)} (diverged)`
-        : `the first-parent history of ${short(release.head)} does not pass through the previous release's ${short(release.base)} (merged in from a side branch?)`;
-    return { complete: false, reason };
+    const recorded = await recordCommits(tx, release.repository!, toStore, { exactParents: true, findReleasesToRelink: true });
+    // Releases tagged with an abbreviated SHA of one of them, seen before it was known.
+    await resolveAbbreviatedShaTags(tx, release.repository!, toStore.map((commit) => commit.sha));
+    // Releases whose ranges ran through a commit whose inferred parents were wrong.
+    const reparented = recorded.reparented.length === 0 ? [] : await tx.$queryRaw<{ release_id: number }[]>`
+      SELECT DISTINCT rc.release_id FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
+      WHERE c.repository = ${release.repository} AND c.sha = ANY(${recorded.reparented}::varchar[])`;
+    const relink = new Set([release.id, ...(recorded.releasesToRelink ?? []), ...reparented.map((row) => row.release_id)]);
+    for (const id of relink) await relinkRelease(tx, id);
+    const linked = await tx.release.findUniqueOrThrow({ where: { id: release.id }, select: { commitsComplete: true, commitsIncompleteReason: true } });
+    return { complete: linked.commitsComplete, reason: linked.commitsIncompleteReason };
   });
 }
 
@@ -179,7 +175,7 @@ function toCommitRecord(commit: GithubCommit): CommitToRecord {
   const date = commit.commit.committer?.date ?? commit.commit.author?.date;
   return {
     sha: commit.sha,
-    parentSha: commit.parents[0]?.sha ?? null,
+    parentShas: commit.parents.map((parent) => parent.sha),
     message: commit.commit.message,
     authorName: commit.commit.author?.name ?? null,
     authorLogin: commit.author?.login ?? null,

@@ -38,6 +38,7 @@ export async function bulkLoadDemoFleet(url: string, options: BulkLoadOptions): 
       const projections = services.slice(start, start + batch).map((service) => {
         const projection = new ServiceProjection(ids, topology);
         for (const event of demoServiceEvents(service, options)) projection.apply(event);
+        projection.linkReleases();
         return projection;
       });
       await client.query("BEGIN");
@@ -107,15 +108,15 @@ function tableRows(projections: ServiceProjection[]): [string, Row[]][] {
   const releases = all((p) => p.releases.values());
   return [
     ["services (id, name, team_id, repository, tier)", all((p) => p.services.values()).map((s) => [s.id, s.name, s.teamId, s.repository, s.tier])],
-    ["commits (id, repository, sha, parent_sha, message, author_name, author_login, committed_at, referenced_sha)",
-      all((p) => p.commits.values()).map((c) => [c.id, c.repository, c.sha, c.parentSha, c.message, c.authorName, c.authorLogin, c.committedAt, c.referencedSha])],
+    ["commits (id, repository, sha, parent_shas, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from)",
+      all((p) => p.commits.values()).map((c) => [c.id, c.repository, c.sha, c.parentShas, c.message, c.authorName, c.authorLogin, c.committedAt, c.referencedSha, c.ticketKeys, c.cherryPickedFrom])],
     ["pull_requests (id, repository, number, title, author_login, state, head_ref, base_ref, merge_commit_sha, ticket_keys, url, opened_at, merged_at, closed_at)",
       all((p) => p.pullRequests.values()).map((r) => [r.id, r.repository, r.number, r.title, r.authorLogin, r.state, r.headRef, r.baseRef, r.mergeCommitSha, r.ticketKeys, r.url, r.openedAt, r.mergedAt, r.closedAt])],
     ["pull_request_commits (pull_request_id, commit_id)", all((p) => p.pullRequestCommits).map((key) => key.split("|").map(Number))],
     ["builds (id, repository, commit_sha, image, tag, digest, source, built_at)",
       all((p) => p.builds.values()).map((b) => [b.id, b.repository, b.commitSha, b.image, b.tag, b.digest, b.source, b.builtAt])],
-    ["releases (id, service_id, version, first_seen_at, commit_sha, image, image_tag, image_digest, commits_complete)",
-      releases.map((r) => [r.id, r.serviceId, r.version, r.firstSeenAt, r.commitSha, r.image, r.imageTag, r.imageDigest, r.commitsComplete])],
+    ["releases (id, service_id, version, first_seen_at, commit_sha, image, image_tag, image_digest, commits_complete, base_release_id, commits_incomplete_reason)",
+      releases.map((r) => [r.id, r.serviceId, r.version, r.firstSeenAt, r.commitSha, r.image, r.imageTag, r.imageDigest, r.commitsComplete, r.baseReleaseId, r.commitsIncompleteReason])],
     ["release_commits (release_id, commit_id)", releases.flatMap((r) => [...r.commitIds].map((commitId) => [r.id, commitId]))],
     ["applications (id, argo_instance_id, namespace, name, uid, service_id, environment_id, cluster_id, project, repo_url, path, chart, target_revision, destination_namespace, auto_sync, labels, sync_status, health_status, synced_revision, images, current_release_id, current_release_since, last_operation_phase, last_operation_at, observed_at, updated_at)",
       apps.map((a) => {

@@ -6,6 +6,8 @@
 // bulk-load.test.ts proves both paths write the same rows for a small fleet.
 import type { ApplicationSnapshot } from "../../lib/argocd/application-snapshot";
 import { type ApplicationState, applicationStateOf, supersedes } from "../../lib/applications/merge-application-state";
+import { cherryPickedFrom } from "../../lib/commits/cherry-picked-from";
+import { inferPushParents } from "../../lib/commits/infer-push-parents";
 import { referencedCommitSha } from "../../lib/commits/reference-trailer";
 import { deriveDeploymentStatus } from "../../lib/deployments/derive-deployment-status";
 import { type DeploymentFacts, deploymentFactsOf, isTerminalPhase, mergeDeploymentFacts } from "../../lib/deployments/merge-deployment-observation";
@@ -13,6 +15,7 @@ import { type Classification, classifyApplication } from "../../lib/fleet/classi
 import type { BuildSource, DeploymentStatus, PullRequestState } from "../../lib/generated/prisma/enums";
 import { extractTicketKeys } from "../../lib/pull-requests/extract-ticket-keys";
 import { identifyRelease } from "../../lib/releases/identify-release";
+import { MAX_RANGE } from "../../lib/trace/link-release-commits";
 import type { DemoEvent } from "./generate-demo-fleet";
 
 /** Hands out ids per table, like the database's sequences. */
@@ -27,10 +30,14 @@ export type Topology = {
 };
 
 export type ServiceRow = { id: number; name: string; teamId: number | null; repository: string | null; tier: number };
-export type CommitRow = { id: number; repository: string; sha: string; parentSha: string | null; message: string; authorName: string | null; authorLogin: string | null; committedAt: Date; referencedSha: string | null };
+export type CommitRow = {
+  id: number; repository: string; sha: string; parentShas: string[] | null; message: string; authorName: string | null; authorLogin: string | null;
+  committedAt: Date; referencedSha: string | null; ticketKeys: string[]; cherryPickedFrom: string | null;
+};
 export type PullRequestRow = { id: number; repository: string; number: number; title: string; authorLogin: string | null; state: PullRequestState; headRef: string | null; baseRef: string | null; mergeCommitSha: string | null; ticketKeys: string[]; url: string | null; openedAt: Date; mergedAt: Date | null; closedAt: Date | null };
 export type BuildRow = { id: number; repository: string; commitSha: string; image: string; tag: string; digest: string | null; source: BuildSource; builtAt: Date };
-export type ReleaseRow = { id: number; serviceId: number; version: string; firstSeenAt: Date; commitSha: string | null; image: string; imageTag: string | null; imageDigest: string | null; commitsComplete: boolean; commitIds: Set<number> };
+export type ReleaseRow = { id: number; serviceId: number; version: string; firstSeenAt: Date; commitSha: string | null; image: string; imageTag: string | null; imageDigest: string | null; commitsComplete: boolean; commitIds: Set<number>;
+  baseReleaseId: number | null; commitsIncompleteReason: string | null };
 export type DeploymentRow = DeploymentFacts & {
   id: number; applicationId: number; serviceId: number; teamId: number | null; environmentId: number; clusterId: number;
   releaseId: number | null; status: DeploymentStatus; isRollback: boolean; rolledBackById: number | null;
@@ -65,34 +72,23 @@ export class ServiceProjection {
 
   private push(push: Extract<DemoEvent, { kind: "push" }>["push"]): void {
     if (push.commits.length === 0) return;
-    let parent: string | null = /^0+$/.test(push.before) ? null : push.before;
-    const shas = new Set<string>();
-    for (const commit of push.commits) {
+    const parents = inferPushParents(push);
+    push.commits.forEach((commit, index) => {
       const existing = this.commits.get(commit.sha);
-      if (existing) existing.parentSha ??= parent;
+      if (existing) existing.parentShas ??= parents[index]!;
       else {
         this.commits.set(commit.sha, {
-          id: this.ids("commits"), repository: push.repository, sha: commit.sha, parentSha: parent, message: commit.message,
+          id: this.ids("commits"), repository: push.repository, sha: commit.sha, parentShas: parents[index]!, message: commit.message,
           authorName: commit.authorName ?? null, authorLogin: commit.authorLogin ?? null, committedAt: commit.timestamp,
-          referencedSha: referencedCommitSha(commit.message) ?? null,
+          referencedSha: referencedCommitSha(commit.message) ?? null, ticketKeys: extractTicketKeys(commit.message),
+          cherryPickedFrom: cherryPickedFrom(commit.message) ?? null,
         });
       }
-      shas.add(commit.sha);
-      parent = commit.sha;
-    }
+    });
+    const shas = new Set(push.commits.map((commit) => commit.sha));
     for (const pr of this.pullRequests.values()) {
       if (pr.mergeCommitSha && shas.has(pr.mergeCommitSha)) this.pullRequestCommits.add(`${pr.id}|${this.commits.get(pr.mergeCommitSha)!.id}`);
     }
-    const relink = new Set<ReleaseRow>();
-    for (const release of this.releases.values()) {
-      if (release.commitSha && shas.has(release.commitSha)) relink.add(release);
-      else if (!release.commitsComplete) {
-        for (const commit of this.commits.values()) {
-          if (release.commitIds.has(commit.id) && commit.parentSha && shas.has(commit.parentSha)) relink.add(release);
-        }
-      }
-    }
-    for (const release of relink) this.linkReleaseAndSuccessor(release);
   }
 
   private pullRequest(input: Extract<DemoEvent, { kind: "pull-request" }>["pullRequest"]): void {
@@ -124,43 +120,112 @@ export class ServiceProjection {
     for (const release of this.releases.values()) {
       if (release.image === input.image && release.imageTag === input.tag && release.commitSha === null) {
         release.commitSha = input.commitSha;
-        this.linkReleaseAndSuccessor(release);
       }
     }
   }
 
   // ------------------------------------------------------------------ releases and ranges
 
-  private ordered(): ReleaseRow[] {
-    return [...this.releases.values()].sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id);
-  }
-
-  private linkReleaseAndSuccessor(release: ReleaseRow): void {
-    this.linkRelease(release);
-    const order = this.ordered().filter((row) => row.commitSha !== null);
-    const next = order[order.indexOf(release) + 1];
-    if (next) this.linkRelease(next);
-  }
-
-  private linkRelease(release: ReleaseRow): void {
-    const order = this.ordered().filter((row) => row.commitSha !== null || row === release);
-    const previous = order.slice(0, order.indexOf(release)).reverse().find((row) => row.commitSha !== null);
-    const stop = previous?.commitSha ?? null;
-    const added = new Set<number>();
-    let reached = false;
-    let sha: string | null = release.commitSha;
-    for (let depth = 1; sha !== null && depth <= 1000; depth += 1) {
-      const commit = this.commits.get(sha);
-      if (!commit) break;
-      if (commit.sha === stop) {
-        reached = true;
-        break;
-      }
-      added.add(commit.id);
-      sha = commit.parentSha;
+  /**
+   * Links every release's range (lib/trace/link-release-commits.ts, mirrored): the domain path
+   * relinks as evidence arrives and ends where linking every release changes nothing more, so
+   * the projection links until nothing changes. Call once, after the last event.
+   */
+  linkReleases(): void {
+    const releases = [...this.releases.values()].filter((release) => release.commitSha !== null).sort((a, b) => a.id - b.id);
+    for (let pass = 0; pass < 20; pass += 1) {
+      let changed = false;
+      for (const release of releases) changed = this.linkRelease(release) || changed;
+      if (!changed) return;
     }
-    release.commitIds = added;
-    release.commitsComplete = reached;
+  }
+
+  private releaseById(id: number): ReleaseRow {
+    return [...this.releases.values()].find((release) => release.id === id)!;
+  }
+
+  private findBase(release: ReleaseRow): ReleaseRow | null {
+    const others = [...this.releases.values()].filter((other) => other !== release && other.commitSha !== null);
+    const newestFirst = (a: ReleaseRow, b: ReleaseRow) => b.firstSeenAt.getTime() - a.firstSeenAt.getTime() || b.id - a.id;
+    const sameCommit = others
+      .filter((other) => other.commitSha === release.commitSha && (other.firstSeenAt.getTime() - release.firstSeenAt.getTime() || other.id - release.id) < 0)
+      .sort(newestFirst);
+    if (sameCommit[0]) return sameCommit[0];
+    // The first-parent line, to the first commit another release was built from.
+    let sha = this.commits.get(release.commitSha!)?.parentShas?.[0];
+    for (let depth = 1; sha !== undefined && depth <= MAX_RANGE; depth += 1) {
+      const built = others.filter((other) => other.commitSha === sha).sort(newestFirst);
+      if (built[0]) return built[0];
+      sha = this.commits.get(sha)?.parentShas?.[0];
+    }
+    // Any other path: the newest release met first.
+    const head = this.commits.get(release.commitSha!);
+    if (!head) return null;
+    const met: ReleaseRow[] = [];
+    const seen = new Set([head.sha]);
+    let frontier = [head];
+    let walked = 1;
+    while (frontier.length > 0 && walked < MAX_RANGE) {
+      const next: CommitRow[] = [];
+      for (const commit of frontier) {
+        for (const parentSha of commit.parentShas ?? []) {
+          const parent = this.commits.get(parentSha);
+          if (!parent || seen.has(parentSha)) continue;
+          seen.add(parentSha);
+          walked += 1;
+          const built = others.filter((other) => other.commitSha === parentSha);
+          if (built.length > 0) met.push(...built);
+          else next.push(parent);
+        }
+      }
+      frontier = next;
+    }
+    return met.sort(newestFirst)[0] ?? null;
+  }
+
+  /** Links one release; true when its range, base or completeness changed. */
+  private linkRelease(release: ReleaseRow): boolean {
+    const base = this.findBase(release);
+    const stop = new Set<number>();
+    for (let link: ReleaseRow | null = base; link !== null; link = link.baseReleaseId === null ? null : this.releaseById(link.baseReleaseId)) {
+      for (const id of link.commitIds) stop.add(id);
+    }
+    const head = this.commits.get(release.commitSha!);
+    const walked: CommitRow[] = [];
+    if (head && head.sha !== base?.commitSha) {
+      const seen = new Set([head.sha]);
+      walked.push(head);
+      for (let index = 0; index < walked.length && walked.length <= MAX_RANGE; index += 1) {
+        for (const parentSha of walked[index]!.parentShas ?? []) {
+          const parent = this.commits.get(parentSha);
+          if (!parent || seen.has(parentSha) || parentSha === base?.commitSha || stop.has(parent.id)) continue;
+          seen.add(parentSha);
+          walked.push(parent);
+        }
+      }
+    }
+    const added = walked.slice(0, MAX_RANGE);
+    const truncated = walked.length > MAX_RANGE;
+    const min = (values: string[]) => values.sort()[0];
+    const unknownParents = min(walked.filter((commit) => commit.parentShas === null).map((commit) => commit.sha));
+    const missingParent = min(walked.flatMap((commit) => (commit.parentShas ?? []).filter((parent) => !this.commits.has(parent))));
+    const reason = !head
+      ? `commit ${release.commitSha!.slice(0, 12)} has not been received yet (no push or comparison listed it)`
+      : truncated
+        ? `more than ${MAX_RANGE} commits since ${base === null ? "the oldest known commit" : "the base release"}: the newest ${MAX_RANGE} are listed`
+        : unknownParents !== undefined
+          ? `the parents of ${unknownParents.slice(0, 12)} are not known (the first commit of a new branch or of a forced push)`
+          : missingParent !== undefined
+            ? `history before ${missingParent.slice(0, 12)} has not been received`
+            : null;
+    const commitIds = new Set(added.map((commit) => commit.id));
+    const changed =
+      release.baseReleaseId !== (base?.id ?? null) ||
+      release.commitsIncompleteReason !== reason ||
+      commitIds.size !== release.commitIds.size ||
+      [...commitIds].some((id) => !release.commitIds.has(id));
+    Object.assign(release, { baseReleaseId: base?.id ?? null, commitIds, commitsComplete: reason === null, commitsIncompleteReason: reason });
+    return changed;
   }
 
   private resolveReleaseCommit(identity: NonNullable<ReturnType<typeof identifyRelease>>, configRevision: string | null, repository: string | null): string | null {
@@ -182,19 +247,17 @@ export class ServiceProjection {
     const existing = this.releases.get(identity.version);
     const commitSha = existing?.commitSha ?? this.resolveReleaseCommit(identity, configRevision, classification.repository ?? null);
     if (existing) {
-      const changed = existing.commitSha !== commitSha && commitSha !== null;
       if (seenAt < existing.firstSeenAt) existing.firstSeenAt = seenAt;
       existing.commitSha ??= commitSha;
       existing.imageDigest ??= identity.digest ?? null;
-      if (changed) this.linkReleaseAndSuccessor(existing);
       return existing;
     }
     const row: ReleaseRow = {
       id: this.ids("releases"), serviceId: service.id, version: identity.version, firstSeenAt: seenAt, commitSha,
       image: identity.image, imageTag: identity.tag ?? null, imageDigest: identity.digest ?? null, commitsComplete: false, commitIds: new Set(),
+      baseReleaseId: null, commitsIncompleteReason: null,
     };
     this.releases.set(identity.version, row);
-    if (commitSha) this.linkReleaseAndSuccessor(row);
     return row;
   }
 

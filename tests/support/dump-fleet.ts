@@ -14,12 +14,13 @@ const QUERIES: Record<string, string> = {
     JOIN environments e ON e.id = a.environment_id JOIN clusters c ON c.id = a.cluster_id
     LEFT JOIN releases r ON r.id = a.current_release_id LEFT JOIN deployments ld ON ld.id = a.last_deployment_id`,
   releases: `
-    SELECT s.name AS service, r.version, r.first_seen_at, r.commit_sha, r.image, r.image_tag, r.image_digest, r.commits_complete
-    FROM releases r JOIN services s ON s.id = r.service_id`,
+    SELECT s.name AS service, r.version, r.first_seen_at, r.commit_sha, r.image, r.image_tag, r.image_digest, r.commits_complete,
+      b.version AS base_release, r.commits_incomplete_reason
+    FROM releases r JOIN services s ON s.id = r.service_id LEFT JOIN releases b ON b.id = r.base_release_id`,
   release_commits: `
     SELECT s.name AS service, r.version, c.sha FROM release_commits rc JOIN releases r ON r.id = rc.release_id
     JOIN services s ON s.id = r.service_id JOIN commits c ON c.id = rc.commit_id`,
-  commits: `SELECT repository, sha, parent_sha, message, author_name, author_login, committed_at, referenced_sha FROM commits`,
+  commits: `SELECT repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from FROM commits`,
   pull_requests: `
     SELECT repository, number, title, author_login, state, head_ref, base_ref, merge_commit_sha, ticket_keys, url, opened_at, merged_at, closed_at
     FROM pull_requests`,

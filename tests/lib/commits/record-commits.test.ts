@@ -10,14 +10,14 @@ const sha = (name: string) => createHash("sha1").update(`${REPOSITORY} ${name}`)
 const t0 = new Date("2026-03-10T09:00:00.000Z");
 const commit = (name: string, parent: string | null, message = `Change ${name}`) => ({
   sha: sha(name),
-  parentSha: parent ? sha(parent) : null,
+  parentShas: parent ? [sha(parent)] : null,
   message,
   authorName: "Mona Octocat",
   authorLogin: "octocat",
   timestamp: t0,
 });
 const parentOf = async (name: string) =>
-  (await db.commit.findUniqueOrThrow({ where: { repository_sha: { repository: REPOSITORY, sha: sha(name) } } })).parentSha;
+  (await db.commit.findUniqueOrThrow({ where: { repository_sha: { repository: REPOSITORY, sha: sha(name) } } })).parentShas?.[0];
 
 beforeEach(() => resetFleet(db));
 

@@ -74,7 +74,7 @@ async function rangeOf(version: string) {
 const compareRequests = () => github.requests.filter((request) => request.path.includes("/compare/"));
 
 describe("completeReleaseRanges", () => {
-  it("completes a range no push delivered: commits with their real first parents, links, complete", async () => {
+  it("completes a range no push delivered: commits with their real parents, links, complete", async () => {
     await release("v1", "a", 0);
     await release("v2", "d", 1);
     expect(await rangeOf("v2")).toMatchObject({ commits: [], complete: false });
@@ -86,7 +86,7 @@ describe("completeReleaseRanges", () => {
     expect(result).toEqual({ examined: 1, completed: 1, incomplete: 0, cached: 0, stoppedBy: null });
     expect(await rangeOf("v2")).toEqual({ commits: ["b", "c", "d"], complete: true, reason: null, checked: true });
     const stored = await db.commit.findMany({ where: { repository: REPOSITORY }, orderBy: { committedAt: "asc" } });
-    expect(stored.map((row) => [nameOf.get(row.sha), row.parentSha && nameOf.get(row.parentSha)])).toEqual([
+    expect(stored.map((row) => [nameOf.get(row.sha), row.parentShas[0] ? nameOf.get(row.parentShas[0]) : null])).toEqual([
       ["a", null],
       ["b", "a"],
       ["c", "b"],
@@ -94,8 +94,9 @@ describe("completeReleaseRanges", () => {
     ]);
     expect(stored[1]).toMatchObject({ message: "Change b", authorName: "Mona Octocat", authorLogin: "octocat" });
     expect(compareRequests().map((request) => request.path)).toEqual([`/repos/acme/api/compare/${sha("a")}...${sha("d")}?per_page=100&page=1`]);
-    // The first release has no previous one: nothing to compare, and it is not asked about.
-    expect(await rangeOf("v1")).toMatchObject({ complete: false, checked: false });
+    // The first release has no previous one: it is not asked about, but the comparison reached
+    // its commit, a root: its whole history is known now.
+    expect(await rangeOf("v1")).toEqual({ commits: ["a"], complete: true, reason: null, checked: false });
   });
 
   it("asks again with If-None-Match and takes GitHub's 304 from the cache", async () => {
@@ -156,7 +157,7 @@ describe("completeReleaseRanges", () => {
     expect(compareRequests()).toHaveLength(2);
   });
 
-  it("says why a diverged range stays incomplete, and a rollback's", async () => {
+  it("links diverged and behind releases by ancestry, and says which history is missing", async () => {
     await release("v1", "x", 0);
     await release("v2", "d", 1);
     await release("v3", "c", 2);
@@ -167,10 +168,11 @@ describe("completeReleaseRanges", () => {
 
     const result = await completeReleaseRanges(db, client);
 
-    expect(result).toMatchObject({ examined: 2, completed: 0, incomplete: 2 });
-    // GitHub lists what d has and x has not: from the merge base a on.
-    expect(await rangeOf("v2")).toMatchObject({ commits: ["b", "c", "d"], complete: false, reason: expect.stringMatching(/is not an ancestor of .* \(diverged\)/) });
-    expect((await rangeOf("v3")).reason).toMatch(/1 commit\(s\) behind the previous release's .*: a rollback/);
+    expect(result).toMatchObject({ examined: 2, completed: 1, incomplete: 1 });
+    // v3's c is d's parent: v2 added d alone, whatever order the two were seen in.
+    expect(await rangeOf("v2")).toMatchObject({ commits: ["d"], complete: true, reason: null });
+    // GitHub listed from the merge base a on, without a's own parents: c's history stops there.
+    expect(await rangeOf("v3")).toMatchObject({ commits: ["b", "c"], complete: false, reason: expect.stringMatching(/^history before [0-9a-f]{12} has not been received$/) });
   });
 
   it("stops at a rate limit it will not wait for, leaving releases unmarked for the next run", async () => {
@@ -183,11 +185,12 @@ describe("completeReleaseRanges", () => {
 
     expect(result).toMatchObject({ examined: 0, completed: 0, incomplete: 0, stoppedBy: expect.stringMatching(/403 API rate limit exceeded/) });
     expect(compareRequests()).toHaveLength(1);
-    expect(await rangeOf("v2")).toMatchObject({ checked: false, reason: null });
-    expect(await rangeOf("v3")).toMatchObject({ checked: false, reason: null });
+    // Left as linking left them: the commits are not known yet, and GitHub was not asked.
+    expect(await rangeOf("v2")).toMatchObject({ checked: false, reason: expect.stringMatching(/has not been received yet/) });
+    expect(await rangeOf("v3")).toMatchObject({ checked: false, reason: expect.stringMatching(/has not been received yet/) });
   });
 
-  it("relinks a release whose range ran through a commit whose pushed order misstated its parent", async () => {
+  it("relinks a release whose range ran through a commit whose pushed order misstated its parents", async () => {
     // A push of a merge: b1, b2 from a branch, then the merge m onto a. Pushes infer m's parent as b2.
     await recordPush(db, { repository: REPOSITORY, before: "0".repeat(40), commits: [{ sha: named("a"), message: "Change a", timestamp: t0 }] });
     await release("v1", "a", 0);
@@ -206,7 +209,9 @@ describe("completeReleaseRanges", () => {
     await completeReleaseRanges(db, client);
 
     expect(await rangeOf("v3")).toMatchObject({ commits: ["n"], complete: true });
-    // m's first parent is a: v2 added the merge alone (first-parent history).
-    expect(await rangeOf("v2")).toMatchObject({ commits: ["m"], complete: true });
+    // m merges b2 into a: v2 added the merge and the branch it brought in.
+    expect(await rangeOf("v2")).toMatchObject({ commits: ["b1", "b2", "m"], complete: true });
+    const stored = await db.$queryRaw<{ parent_shas: string[] }[]>`SELECT parent_shas FROM commits WHERE sha = ${named("m")}`;
+    expect(stored[0]!.parent_shas).toEqual([named("a"), named("b2")]);
   });
 });
