@@ -55,7 +55,14 @@ export const commitLocationSchema = z
       message: z.string(),
       authorLogin: z.string().nullable(),
       committedAt: z.date(),
-      pullRequests: z.array(z.object({ number: z.number().int(), title: z.string(), url: z.string().nullable(), ticketKeys: z.array(z.string()) })),
+      ticketKeys: z.array(z.string()).meta({ description: "Ticket keys in the commit's own message." }),
+      cherryPickedFrom: z
+        .string()
+        .nullable()
+        .meta({ description: "The commit this one was cherry-picked from (\"(cherry picked from commit …)\" in its message), if any." }),
+      pullRequests: z
+        .array(z.object({ number: z.number().int(), title: z.string(), url: z.string().nullable(), ticketKeys: z.array(z.string()) }))
+        .meta({ description: "Pull requests that merged the commit, or the commit it was cherry-picked from." }),
     }),
     services: z.array(
       z.object({
@@ -63,7 +70,7 @@ export const commitLocationSchema = z
         firstRelease: z
           .object({ id: z.number().int(), version: z.string(), firstSeenAt: z.date() })
           .nullable()
-          .meta({ description: "The first release of the service containing the commit; null when none has shipped it yet." }),
+          .meta({ description: "The first release (by first sighting) of the service whose commit has this commit as an ancestor; null when none has shipped it yet." }),
         applications: z.array(
           z.object({
             id: z.number().int(),
@@ -73,7 +80,7 @@ export const commitLocationSchema = z
             cluster: z.string(),
             region: z.string().nullable(),
             currentRelease: z.object({ id: z.number().int(), version: z.string() }).nullable(),
-            contains: z.boolean().meta({ description: "Whether the release running now contains the commit." }),
+            contains: z.boolean().meta({ description: "Whether the commit is an ancestor of (or is) the commit of the release running now, by git history." }),
             since: z.date().nullable().meta({ description: "Since when it has continuously run a release containing the commit." }),
           }),
         ),

@@ -3,10 +3,14 @@
 // built from them, the first release of each service that contains them, and for every
 // application of those services whether what runs there now contains them, and since when.
 //
-// A release contains a commit when it is the release that added the commit (release_commits)
-// or a later release of the same service (by first_seen_at): releases of one service are taken
-// as one line of history. Every step is an index lookup; no history is walked in JavaScript.
+// A release contains a commit when the commit is an ancestor of (or is) the release's commit:
+// when the release added it (release_commits, git's base..release) or one of its bases did
+// (releases.base_release_id, lib/trace/link-release-commits.ts). So the releases containing X
+// are those that added it and every release based on them, found down the base tree by index,
+// whatever order releases were seen in. A ticket matches the commits whose message or pull
+// request names it, and the cherry-picks of those commits.
 import type { DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 
 export type CommitQuery =
   | { kind: "sha"; prefix: string }
@@ -35,6 +39,11 @@ export type CommitLocation = {
     message: string;
     authorLogin: string | null;
     committedAt: Date;
+    /** Ticket keys in the commit's own message. */
+    ticketKeys: string[];
+    /** The commit this one was cherry-picked from ("(cherry picked from commit …)"), if any. */
+    cherryPickedFrom: string | null;
+    /** Pull requests that merged the commit, or the commit it was cherry-picked from. */
     pullRequests: { number: number; title: string; url: string | null; ticketKeys: string[] }[];
   };
   services: ServiceLocation[];
@@ -71,43 +80,55 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
 
   const [pullRequests, locations] = await Promise.all([
     db.$queryRaw<{ commit_id: number; number: number; title: string; url: string | null; ticket_keys: string[] }[]>`
-      SELECT pc.commit_id, p.number, p.title, p.url, p.ticket_keys
-      FROM pull_request_commits pc JOIN pull_requests p ON p.id = pc.pull_request_id
-      WHERE pc.commit_id = ANY(${ids}::int[]) ORDER BY p.number`,
+      SELECT DISTINCT c.id AS commit_id, p.number, p.title, p.url, p.ticket_keys
+      FROM commits c
+      JOIN commits origin ON origin.id = c.id OR (origin.repository = c.repository AND origin.sha = c.cherry_picked_from)
+      JOIN pull_request_commits pc ON pc.commit_id = origin.id JOIN pull_requests p ON p.id = pc.pull_request_id
+      WHERE c.id = ANY(${ids}::int[]) ORDER BY p.number`,
     db.$queryRaw<LocationRow[]>`
-      WITH target AS (
+      WITH RECURSIVE target AS (
         SELECT id, repository FROM commits WHERE id = ANY(${ids}::int[])
+      ), containing(commit_id, service_id, release_id) AS (
+        -- The releases that added the target, then every release based on one of them.
+        SELECT t.id, r.service_id, r.id FROM target t JOIN release_commits rc ON rc.commit_id = t.id JOIN releases r ON r.id = rc.release_id
+        UNION
+        SELECT k.commit_id, k.service_id, r.id FROM containing k JOIN releases r ON r.base_release_id = k.release_id
       ), first_release AS (
-        -- The earliest release of each service whose added commits include the target.
-        SELECT DISTINCT ON (t.id, r.service_id) t.id AS commit_id, r.service_id, r.id, r.version, r.first_seen_at
-        FROM target t JOIN release_commits rc ON rc.commit_id = t.id JOIN releases r ON r.id = rc.release_id
-        ORDER BY t.id, r.service_id, r.first_seen_at, r.id
+        -- The earliest seen release of each service that contains the target.
+        SELECT DISTINCT ON (k.commit_id, k.service_id) k.commit_id, k.service_id, r.id, r.version, r.first_seen_at
+        FROM containing k JOIN releases r ON r.id = k.release_id
+        ORDER BY k.commit_id, k.service_id, r.first_seen_at, r.id
       ), candidate AS (
         -- Services built from the commit's repository, and services that shipped it.
         SELECT t.id AS commit_id, s.id AS service_id FROM target t JOIN services s ON s.repository = t.repository
         UNION
         SELECT commit_id, service_id FROM first_release
+      ), located AS (
+        SELECT c.commit_id, s.id AS service_id, s.name AS service_name,
+          fr.id AS release_id, fr.version AS release_version, fr.first_seen_at AS release_first_seen_at,
+          a.id AS application_id, a.name AS application_name, e.name AS environment, e.rank AS environment_rank,
+          cl.name AS cluster, cl.region, cur.id AS current_release_id, cur.version AS current_release_version,
+          EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = c.commit_id AND k.release_id = cur.id) AS contains
+        FROM candidate c
+        JOIN services s ON s.id = c.service_id
+        LEFT JOIN first_release fr ON fr.commit_id = c.commit_id AND fr.service_id = c.service_id
+        LEFT JOIN applications a ON a.service_id = s.id AND a.deleted_at IS NULL
+        LEFT JOIN environments e ON e.id = a.environment_id
+        LEFT JOIN clusters cl ON cl.id = a.cluster_id
+        LEFT JOIN releases cur ON cur.id = a.current_release_id
       )
-      SELECT c.commit_id, s.id AS service_id, s.name AS service_name,
-        fr.id AS release_id, fr.version AS release_version, fr.first_seen_at AS release_first_seen_at,
-        a.id AS application_id, a.name AS application_name, e.name AS environment, e.rank AS environment_rank,
-        cl.name AS cluster, cl.region, cur.id AS current_release_id, cur.version AS current_release_version,
-        (fr.id IS NOT NULL AND cur.first_seen_at >= fr.first_seen_at) AS contains,
-        CASE WHEN fr.id IS NOT NULL AND cur.first_seen_at >= fr.first_seen_at THEN (
-          SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d JOIN releases r ON r.id = d.release_id
-          WHERE d.application_id = a.id AND d.phase = 'SUCCEEDED' AND r.first_seen_at >= fr.first_seen_at
+      SELECT l.*, CASE WHEN l.contains THEN (
+          -- The first success of a containing release after the last success of one that is not.
+          SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d
+          WHERE d.application_id = l.application_id AND d.phase = 'SUCCEEDED'
+            AND EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = l.commit_id AND k.release_id = d.release_id)
             AND d.started_at > COALESCE((
-              SELECT max(o.started_at) FROM deployments o JOIN releases ro ON ro.id = o.release_id
-              WHERE o.application_id = a.id AND o.phase = 'SUCCEEDED' AND ro.first_seen_at < fr.first_seen_at), '-infinity')
+              SELECT max(o.started_at) FROM deployments o
+              WHERE o.application_id = l.application_id AND o.phase = 'SUCCEEDED' AND o.release_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = l.commit_id AND k.release_id = o.release_id)), '-infinity')
         ) END AS since
-      FROM candidate c
-      JOIN services s ON s.id = c.service_id
-      LEFT JOIN first_release fr ON fr.commit_id = c.commit_id AND fr.service_id = c.service_id
-      LEFT JOIN applications a ON a.service_id = s.id AND a.deleted_at IS NULL
-      LEFT JOIN environments e ON e.id = a.environment_id
-      LEFT JOIN clusters cl ON cl.id = a.cluster_id
-      LEFT JOIN releases cur ON cur.id = a.current_release_id
-      ORDER BY c.commit_id, s.name, e.rank, cl.name, a.name`,
+      FROM located l
+      ORDER BY l.commit_id, l.service_name, l.environment_rank, l.cluster, l.application_name`,
   ]);
 
   return commits.map((commit) => {
@@ -143,6 +164,8 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
         message: commit.message,
         authorLogin: commit.author_login,
         committedAt: commit.committed_at,
+        ticketKeys: commit.ticket_keys,
+        cherryPickedFrom: commit.cherry_picked_from,
         pullRequests: pullRequests
           .filter((pr) => pr.commit_id === commit.id)
           .map((pr) => ({ number: pr.number, title: pr.title, url: pr.url, ticketKeys: pr.ticket_keys })),
@@ -152,7 +175,16 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
   });
 }
 
-type CommitRow = { id: number; sha: string; repository: string; message: string; author_login: string | null; committed_at: Date };
+type CommitRow = {
+  id: number;
+  sha: string;
+  repository: string;
+  message: string;
+  author_login: string | null;
+  committed_at: Date;
+  ticket_keys: string[];
+  cherry_picked_from: string | null;
+};
 
 type LocationRow = {
   commit_id: number;
@@ -178,20 +210,30 @@ async function matchingCommits(db: DbOrTx, query: CommitQuery): Promise<CommitRo
     case "sha":
       // A range on the sha index: hex characters all sort below "g".
       return db.$queryRaw<CommitRow[]>`
-        SELECT id, sha, repository, message, author_login, committed_at FROM commits
-        WHERE sha >= ${query.prefix} AND sha < ${`${query.prefix}g`}
-        ORDER BY committed_at DESC LIMIT ${MAX_COMMITS}`;
+        SELECT ${COMMIT_COLUMNS} FROM commits c
+        WHERE c.sha >= ${query.prefix} AND c.sha < ${`${query.prefix}g`}
+        ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
     case "pull-request":
-      return db.$queryRaw<CommitRow[]>`
-        SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.committed_at
-        FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id JOIN commits c ON c.id = pc.commit_id
-        WHERE p.repository = ${query.repository} AND p.number = ${query.number}
-        ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
+      return withCherryPicks(db, Prisma.sql`
+        SELECT pc.commit_id AS id FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id
+        WHERE p.repository = ${query.repository} AND p.number = ${query.number}`);
     case "ticket":
-      return db.$queryRaw<CommitRow[]>`
-        SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.committed_at
-        FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id JOIN commits c ON c.id = pc.commit_id
+      return withCherryPicks(db, Prisma.sql`
+        SELECT pc.commit_id AS id FROM pull_requests p JOIN pull_request_commits pc ON pc.pull_request_id = p.id
         WHERE p.ticket_keys @> ARRAY[${query.key}]::text[]
-        ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
+        UNION
+        SELECT c.id FROM commits c WHERE c.ticket_keys @> ARRAY[${query.key}]::text[]`);
   }
+}
+
+const COMMIT_COLUMNS = Prisma.sql`c.id, c.sha, c.repository, c.message, c.author_login, c.committed_at, c.ticket_keys, c.cherry_picked_from`;
+
+/** The commits `direct` selects (by id) and the commits cherry-picked from them, newest first. */
+function withCherryPicks(db: DbOrTx, direct: Prisma.Sql): Promise<CommitRow[]> {
+  return db.$queryRaw<CommitRow[]>`
+    WITH direct AS (${direct}), picked AS (
+      SELECT k.id FROM direct d JOIN commits o ON o.id = d.id JOIN commits k ON k.repository = o.repository AND k.cherry_picked_from = o.sha
+    )
+    SELECT ${COMMIT_COLUMNS} FROM commits c WHERE c.id IN (SELECT id FROM direct UNION SELECT id FROM picked)
+    ORDER BY c.committed_at DESC LIMIT ${MAX_COMMITS}`;
 }
