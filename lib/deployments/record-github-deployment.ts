@@ -1,19 +1,27 @@
 // GitHub deployments as a second source of deployments, for what is not deployed by Argo CD
-// (GitHub Pages, Actions deploying to a PaaS, …). GitHub has no application object, so one is
-// kept per repository and environment: instance "github", namespace = "owner/name",
-// name = the environment, on one cluster named "github". Its service is the one whose
-// repository is this one (the service named like the repository first, then by name), else a
-// service named after the repository, created here.
+// (GitHub Pages, Actions deploying to a PaaS, serverless functions, …). GitHub has no
+// application object, so one is kept per repository and environment: instance "github",
+// namespace = "owner/name", name = the environment, on one cluster named "github". Its service is
+// the one whose repository is this one (the service named like the repository first, then by
+// name), else a service named after the repository, created here.
 //
 // One GitHub deployment (its id) is one Shiplog deployment (operation key "github:<id>"). The
 // `deployment` event and each `deployment_status` are observations of it, merged with the same
 // order-independent rules as Argo CD's (lib/deployments/merge-deployment-observation.ts), and
 // the application's current state is derived from its deployments afterwards, so any arrival
-// order converges. Its release is the service's release built from the deployed commit, when
-// one is known by then.
+// order converges.
+//
+// Its release is the service's release of the deployed commit. A success (or inactive, which
+// GitHub sets on a deployment that ran until a later one replaced it) records that release when
+// the service has none for the commit yet, named by githubReleaseChoice below, so a service
+// deployed only through GitHub gets releases, and "where is commit X" its answer, as an Argo CD
+// sync gives them.
 import type { DbOrTx } from "../db/client";
 import type { FleetDirectory } from "../fleet/fleet-directory";
 import type { HealthStatus, OperationPhase } from "../generated/prisma/enums";
+import type { ReleaseIdentity } from "../releases/identify-release";
+import { recordRelease } from "../releases/record-release";
+import { linkMovedRelease, linkReleaseAndSuccessor } from "../trace/link-release-commits";
 import { deriveDeploymentStatus } from "./derive-deployment-status";
 import { phaseLogInsert } from "./phase-log";
 import { type DeploymentFacts, isTerminalPhase, mergeDeploymentFacts } from "./merge-deployment-observation";
@@ -28,6 +36,8 @@ export type GithubDeploymentObservation = {
   environment: string;
   deploymentId: number;
   sha: string;
+  /** The branch, tag or SHA that was asked for; names the release when it is a version tag. */
+  ref: string | null;
   creator: string | null;
   description: string | null;
   createdAt: Date;
@@ -50,11 +60,18 @@ const PHASE: Record<GithubDeploymentState, OperationPhase> = {
   error: "ERROR",
 };
 
+export type RecordedGithubDeployment = {
+  applicationId: number;
+  deploymentId: number;
+  /** Other deployments that gained their release here (seen before the release existed). */
+  relinkedDeploymentIds: number[];
+};
+
 export async function recordGithubDeployment(
   db: DbOrTx,
   directory: FleetDirectory,
   observation: GithubDeploymentObservation,
-): Promise<{ applicationId: number; deploymentId: number }> {
+): Promise<RecordedGithubDeployment> {
   const application = await githubApplication(db, directory, observation);
   const operationKey = `github:${observation.deploymentId}`;
   // Lock the application: everything about it is serialised, whichever worker holds it.
@@ -67,10 +84,11 @@ export async function recordGithubDeployment(
   const existing = rows[0]?.started_at ? factsFromRow(operationKey, rows[0]) : null;
   const facts = mergeDeploymentFacts(existing, factsOf(operationKey, observation));
   const status = deriveDeploymentStatus({ ...facts, rolledBackById: rows[0]?.rolled_back_by_id ?? null });
-  const release = await db.$queryRaw<{ id: number }[]>`
-    SELECT id FROM releases WHERE service_id = ${application.serviceId} AND commit_sha = ${observation.sha}
-    ORDER BY first_seen_at, id LIMIT 1`;
-  const releaseId = release[0]?.id ?? rows[0]?.release_id ?? null;
+  // Whether this observation records the release is decided by the observation alone, not by
+  // the merged phase, so every arrival order makes the same calls (each one commutative).
+  const ran = observation.status?.state === "success" || observation.status?.state === "inactive";
+  const release = await githubRelease(db, directory, application.serviceId, observation, ran);
+  const releaseId = release?.id ?? rows[0]?.release_id ?? null;
   const events = eventsOf(observation);
 
   const written = await db.$queryRaw<{ id: number }[]>`
@@ -89,8 +107,151 @@ export async function recordGithubDeployment(
       RETURNING id
     ), logged AS (${phaseLogInsert(events)})
     SELECT id FROM deployment`;
+  const relinkedDeploymentIds = release?.changed
+    ? await giveReleaseToEarlierDeployments(db, application, observation.sha, release.id)
+    : [];
   await refreshGithubApplication(db, application.applicationId);
-  return { applicationId: application.applicationId, deploymentId: written[0]!.id };
+  return { applicationId: application.applicationId, deploymentId: written[0]!.id, relinkedDeploymentIds };
+}
+
+const SHORT_SHA_LENGTH = 12;
+
+/** `v1.2.3`, `1.4.0-rc.1`, `2024.06.01`: a ref named like a version (at least major.minor). */
+const VERSION_TAG = /^v?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.+-]+)?$/;
+
+/**
+ * The tag a deployment's ref names, or null. GitHub does not say whether a ref is a branch or a
+ * tag, so a tag is `refs/tags/<name>`, or a bare name shaped like a version: naming a release
+ * after a branch ("main") would make every commit of the branch one release.
+ */
+export function releaseTagOf(ref: string | null): string | null {
+  if (!ref) return null;
+  if (ref.startsWith("refs/tags/")) return ref.slice("refs/tags/".length) || null;
+  if (ref.startsWith("refs/")) return null;
+  return VERSION_TAG.test(ref) ? ref : null;
+}
+
+/** A release of the service that a GitHub deployment's release may be: same commit, or a name it could take. */
+export type CandidateRelease = { id: number; version: string; commitSha: string | null; image: string | null; firstSeenAt: Date };
+
+export type GithubReleaseChoice =
+  /** The service's release of the commit; renamed to the tag when `renameTo` is set. */
+  | { kind: "existing"; release: CandidateRelease; renameTo: string | null }
+  /** No release of the commit: record one by this name (new, or one without a commit yet). */
+  | { kind: "record"; version: string }
+  | { kind: "none" };
+
+/**
+ * Which release a GitHub deployment of `sha` with `ref` deployed, from the service's releases
+ * that have that commit or one of the names it could take. The rules, so that the same release
+ * is found whichever source saw the commit first and in any arrival order:
+ *
+ * 1. The service's release with that commit, the earliest seen, whoever recorded it (an Argo CD
+ *    release "1.4.2" of the commit is reused, not duplicated as "v1.4.2").
+ * 2. Else the first of these names that no other commit's release of the service holds: the tag
+ *    (releaseTagOf), the short SHA (12 characters), the full SHA. A release of that name
+ *    without a known commit is taken to be this one and learns the commit.
+ *
+ * A release GitHub named (it has no image) after the short SHA takes the tag's name when a
+ * deployment of the commit names one (staging deploys `main`, production the tag, in either
+ * order); between two tags of one commit the lower-sorting one stays (`v1.2.3` over
+ * `v1.2.3-rc.1`). Renames happen only while the name is free in the service.
+ */
+export function githubReleaseChoice(candidates: CandidateRelease[], sha: string, ref: string | null): GithubReleaseChoice {
+  const tag = releaseTagOf(ref);
+  const byAge = [...candidates].sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id);
+  const own = byAge.find((release) => release.commitSha === sha);
+  if (own) return { kind: "existing", release: own, renameTo: tag !== null && takesTag(own, tag, candidates) ? tag : null };
+  const free = releaseNames(sha, ref).find((name) =>
+    candidates.every((release) => release.version !== name || release.commitSha === null),
+  );
+  return free === undefined ? { kind: "none" } : { kind: "record", version: free };
+}
+
+/** The names a GitHub deployment's release may take, in order of preference. */
+function releaseNames(sha: string, ref: string | null): string[] {
+  const names = [releaseTagOf(ref), sha.slice(0, SHORT_SHA_LENGTH), sha];
+  return [...new Set(names.filter((name): name is string => name !== null))];
+}
+
+/** Whether a release GitHub named (no image) is renamed after a tag of its commit. */
+function takesTag(release: CandidateRelease, tag: string, candidates: CandidateRelease[]): boolean {
+  if (release.image !== null || candidates.some((candidate) => candidate.version === tag)) return false;
+  const namedBySha = release.commitSha !== null && release.commitSha.startsWith(release.version);
+  return namedBySha || tag < release.version;
+}
+
+/**
+ * The release a GitHub deployment deployed, recorded (created, renamed, seen earlier, given its
+ * commit) when the deployment ran; otherwise only looked up. `changed`: the release is new or
+ * has just learned this commit.
+ */
+async function githubRelease(
+  db: DbOrTx,
+  directory: FleetDirectory,
+  serviceId: number,
+  observation: GithubDeploymentObservation,
+  ran: boolean,
+): Promise<{ id: number; changed: boolean } | null> {
+  const { sha } = observation;
+  const names = releaseNames(sha, observation.ref);
+  const candidates = await db.$queryRaw<(CandidateRelease & { imageTag: string | null; imageDigest: string | null })[]>`
+    SELECT id, version, commit_sha AS "commitSha", image, first_seen_at AS "firstSeenAt", image_tag AS "imageTag",
+           image_digest AS "imageDigest"
+    FROM releases WHERE service_id = ${serviceId} AND (commit_sha = ${sha} OR version = ANY(${names}::text[]))`;
+  const choice = githubReleaseChoice(candidates, sha, observation.ref);
+  if (choice.kind === "none") return null;
+  if (!ran) return choice.kind === "existing" ? { id: choice.release.id, changed: false } : null;
+
+  let identity: ReleaseIdentity;
+  if (choice.kind === "existing") {
+    const { release, renameTo } = choice;
+    if (renameTo !== null) {
+      await db.$executeRaw`UPDATE releases SET version = ${renameTo} WHERE id = ${release.id}`;
+      directory.releases.delete(`${serviceId}|${release.version}`);
+    }
+    // Nothing more to learn: it has the commit and was seen no later than this deployment.
+    if (release.firstSeenAt <= observation.createdAt) return { id: release.id, changed: false };
+    const row = candidates.find((candidate) => candidate.id === release.id)!;
+    identity = releaseIdentity(renameTo ?? release.version, row.image, row.imageTag, row.imageDigest);
+  } else {
+    // No image: GitHub deployed a commit, not a container image.
+    identity = releaseIdentity(choice.version, null, null, null);
+  }
+  const recorded = await recordRelease(db, { serviceId, identity, seenAt: observation.createdAt, commitSha: sha });
+  if (recorded.movedFrom) await linkMovedRelease(db, recorded.id, recorded.movedFrom);
+  else if (recorded.changed) await linkReleaseAndSuccessor(db, recorded.id);
+  return { id: recorded.id, changed: recorded.changed };
+}
+
+/**
+ * recordRelease's identity of a release that may have no image: ReleaseIdentity types `image` as
+ * a string (Argo CD's releases always have one), while releases.image is nullable and a release
+ * GitHub recorded leaves it null rather than invent an image that builds could match.
+ */
+function releaseIdentity(version: string, image: string | null, tag: string | null, digest: string | null): ReleaseIdentity {
+  return { version, image: image as unknown as string, tag: tag ?? undefined, digest: digest ?? undefined };
+}
+
+/**
+ * A release recorded after some of its deployments (a failure, or a success in another
+ * environment, seen before the first success) is theirs too: give it to the service's GitHub
+ * deployments of the commit that have none, and refresh the applications that changed.
+ */
+async function giveReleaseToEarlierDeployments(
+  db: DbOrTx,
+  application: GithubApplication,
+  sha: string,
+  releaseId: number,
+): Promise<number[]> {
+  const relinked = await db.$queryRaw<{ id: number; application_id: number }[]>`
+    UPDATE deployments SET release_id = ${releaseId}, updated_at = now()
+    WHERE service_id = ${application.serviceId} AND source = 'GITHUB' AND revision = ${sha} AND release_id IS NULL
+    RETURNING id, application_id`;
+  const applications = new Set(relinked.map((row) => row.application_id));
+  applications.delete(application.applicationId);
+  for (const applicationId of applications) await refreshGithubApplication(db, applicationId);
+  return relinked.map((row) => row.id);
 }
 
 type GithubApplication = { applicationId: number; serviceId: number; teamId: number | null; environmentId: number; clusterId: number };
@@ -166,8 +327,10 @@ function eventsOf(observation: GithubDeploymentObservation): { kind: string; at:
 }
 
 /**
- * The application's state from its deployments alone: the newest one is the last operation;
- * the newest succeeded one is what runs (revision, release, since when).
+ * The application's state from its deployments alone, ordered by their own creation time (not
+ * by arrival): the newest one is the last operation; the newest succeeded one is what runs
+ * (revision, release), since the first success of the unbroken run of successes of that release
+ * leading up to it, as for Argo CD (a redeploy of the same commit does not restart the clock).
  */
 async function refreshGithubApplication(db: DbOrTx, applicationId: number): Promise<void> {
   await db.$executeRaw`
@@ -185,7 +348,13 @@ async function refreshGithubApplication(db: DbOrTx, applicationId: number): Prom
       last_operation_at = (SELECT COALESCE(finished_at, started_at) FROM newest),
       synced_revision = (SELECT revision FROM running),
       current_release_id = (SELECT release_id FROM running),
-      current_release_since = (SELECT COALESCE(finished_at, started_at) FROM running),
+      current_release_since = (
+        SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d, running
+        WHERE d.application_id = ${applicationId} AND d.phase = 'SUCCEEDED' AND d.release_id IS NOT DISTINCT FROM running.release_id
+          AND NOT EXISTS (
+            SELECT 1 FROM deployments o
+            WHERE o.application_id = ${applicationId} AND o.phase = 'SUCCEEDED' AND o.release_id IS DISTINCT FROM running.release_id
+              AND (o.started_at, o.operation_key) > (d.started_at, d.operation_key))),
       sync_status = CASE
         WHEN NOT EXISTS (SELECT 1 FROM newest) THEN 'UNKNOWN'
         WHEN (SELECT phase FROM newest) = 'SUCCEEDED' THEN 'SYNCED' ELSE 'OUT_OF_SYNC' END::"SyncStatus",

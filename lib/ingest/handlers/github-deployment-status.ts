@@ -1,6 +1,8 @@
 // `deployment_status` (created): a GitHub deployment moved to pending, in_progress, success,
 // failure, error or inactive. Merged into the deployment it belongs to; the deployment's own
-// fields come along, so a status that arrives before its `deployment` event creates it.
+// fields come along, so a status that arrives before its `deployment` event creates it. A success
+// (or inactive) makes the deployed commit's release current in the environment, recording the
+// release when the service has none for that commit.
 import { z } from "zod";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { recordGithubDeployment } from "../../deployments/record-github-deployment";
@@ -32,6 +34,6 @@ export const handleGithubDeploymentStatus: DeliveryHandler = async (payload, { d
     observedAt: new Date(Math.max(...times.map((time) => time.getTime()))),
   });
   // Open timelines hear of it when this delivery's transaction commits.
-  await notifyDeploymentsChanged(db, [recorded.deploymentId]);
+  await notifyDeploymentsChanged(db, [recorded.deploymentId, ...recorded.relinkedDeploymentIds]);
   return processed;
 };

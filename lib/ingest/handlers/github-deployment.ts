@@ -1,6 +1,7 @@
 // `deployment` (created): GitHub was asked to deploy a commit to an environment. Recorded as a
-// running deployment of the repository's application for that environment
-// (lib/deployments/record-github-deployment.ts); its statuses follow as deployment_status.
+// running deployment of the repository's application for that environment, linked to the
+// commit's release when the service has one (lib/deployments/record-github-deployment.ts); its
+// statuses follow as deployment_status, and a success records the release.
 import { z } from "zod";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { recordGithubDeployment } from "../../deployments/record-github-deployment";
@@ -10,6 +11,8 @@ import { type DeliveryHandler, parsePayload, processed } from "./delivery-handle
 export const githubDeploymentSchema = z.object({
   id: z.number().int().positive(),
   sha: commitSha,
+  // The branch, tag or SHA asked for; a version tag names the release (record-github-deployment.ts).
+  ref: z.string().nullish(),
   environment: z.string().trim().min(1),
   description: z.string().nullish(),
   creator: z.object({ login: z.string() }).nullish(),
@@ -26,6 +29,7 @@ export function githubDeploymentFields(repository: string, deployment: z.infer<t
     environment: deployment.environment,
     deploymentId: deployment.id,
     sha: deployment.sha,
+    ref: deployment.ref ?? null,
     creator: deployment.creator?.login ?? null,
     description: deployment.description ?? null,
     createdAt: deployment.created_at,
@@ -39,6 +43,6 @@ export const handleGithubDeployment: DeliveryHandler = async (payload, { db, dir
     observedAt: deployment.updated_at ?? deployment.created_at,
   });
   // Open timelines hear of it when this delivery's transaction commits.
-  await notifyDeploymentsChanged(db, [recorded.deploymentId]);
+  await notifyDeploymentsChanged(db, [recorded.deploymentId, ...recorded.relinkedDeploymentIds]);
   return processed;
 };
