@@ -108,7 +108,7 @@ export default async function MetricsPage({ searchParams }: Props) {
             <DoraDrilldown drill={query.drill} request={{ scope: metrics.scope, window, definitions }} productionEnvironments={productionEnvironments} />
           </Suspense>
         ) : (
-          <p className="text-sm text-zinc-600">Choose one of the four numbers above to list the deployments, commits or incidents it was computed from.</p>
+          <p className="text-sm text-zinc-600">Choose one of the four numbers above to list the deployments, commits or incidents it was computed from (the same rows its median and mean are taken over).</p>
         )}
       </section>
 
@@ -126,18 +126,22 @@ export default async function MetricsPage({ searchParams }: Props) {
           <dd className="text-zinc-900">Production deployments started in the window, per day.</dd>
           <dt className="font-medium text-zinc-700">Failure</dt>
           <dd className="text-zinc-900" data-definition="failure">
-            A production deployment whose status is {definitions.failureStatuses.map((status) => status.toLowerCase().replace("_", " ")).join(", ")}.
+            A production deployment whose status is {definitions.failureStatuses.map((status) => status.toLowerCase().replace("_", " ")).join(", ")}
+            {definitions.failureStatuses.includes("DEGRADED") && !definitions.failureStatuses.includes("ROLLED_BACK") ? " (or that degraded and was then rolled back)" : ""}.
+            A deployment that degrades and turns healthy again by itself, without another deployment, is not a failure: nothing had to be restored.
             Change failure rate = failures ÷ production deployments.
           </dd>
           <dt className="font-medium text-zinc-700">Lead time</dt>
           <dd className="text-zinc-900" data-definition="lead-time">
             From {definitions.leadTimeStart === "merge" ? "the merge of the commit's pull request (its commit time when it has none)" : "the commit's time"} to
-            the first succeeded production sync of the release that added the commit; the mean over those commits.
+            the first succeeded production sync of the release that added the commit; the median over the commits that reached production in the window (the
+            mean beside it).
           </dd>
           <dt className="font-medium text-zinc-700">Time to restore</dt>
-          <dd className="text-zinc-900">
-            From the first failed production deployment of an application to its next succeeded deployment turning healthy; the mean over
-            incidents that started in the window and are restored.
+          <dd className="text-zinc-900" data-definition="restore">
+            An incident starts when the first failure of a run of failures of an application degraded (else finished, else started), and ends when the
+            application&apos;s next succeeded deployment turned healthy (else finished): rolled forward to a newer release or rolled back to an earlier one,
+            both count the same. The median over incidents that started in the window and are restored (the mean beside it); open ones are listed, not counted.
           </dd>
         </dl>
         <p className="text-xs text-zinc-600">Days are UTC days. See docs/metrics.md for the details.</p>

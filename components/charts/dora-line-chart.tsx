@@ -1,11 +1,28 @@
 "use client";
-// One DORA measure over time as a line (a rate in percent or a duration in hours); buckets
-// without a value leave a gap instead of pretending zero.
+// One DORA measure over time as a line (a rate in percent or a duration in hours), optionally
+// with its mean as a dashed second line; buckets without a value leave a gap instead of
+// pretending zero.
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-export type DoraLinePoint = { start: string; value: number | null };
+export type DoraLinePoint = { start: string; value: number | null; mean?: number | null };
 
-export function DoraLineChart({ points, label, unit, height = 180 }: { points: DoraLinePoint[]; label: string; unit: string; height?: number }) {
+export function DoraLineChart({
+  points,
+  label,
+  unit,
+  valueName = label,
+  meanName,
+  height = 180,
+}: {
+  points: DoraLinePoint[];
+  label: string;
+  unit: string;
+  /** What the solid line is, for the tooltip (median); the label by default. */
+  valueName?: string;
+  /** Given: the points' `mean` is drawn dashed under this name. */
+  meanName?: string;
+  height?: number;
+}) {
   const known = points.filter((point) => point.value !== null).length;
   return (
     <figure className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
@@ -16,8 +33,11 @@ export function DoraLineChart({ points, label, unit, height = 180 }: { points: D
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
             <XAxis dataKey="start" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#52525b" }} minTickGap={16} />
             <YAxis tick={{ fontSize: 11, fill: "#52525b" }} unit={unit} />
-            <Tooltip formatter={(value) => [`${Number(value).toFixed(1)}${unit}`, label]} />
-            <Line type="linear" dataKey="value" stroke="#2563eb" strokeWidth={2} dot={{ r: 2.5, fill: "#2563eb" }} connectNulls={false} isAnimationActive={false} />
+            <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}${unit}`, name]} />
+            <Line type="linear" dataKey="value" name={valueName} stroke="#2563eb" strokeWidth={2} dot={{ r: 2.5, fill: "#2563eb" }} connectNulls={false} isAnimationActive={false} />
+            {meanName ? (
+              <Line type="linear" dataKey="mean" name={meanName} stroke="#71717a" strokeWidth={1.5} strokeDasharray="4 3" dot={false} connectNulls={false} isAnimationActive={false} />
+            ) : null}
           </LineChart>
         </ResponsiveContainer>
       </div>

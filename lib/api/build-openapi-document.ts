@@ -304,7 +304,7 @@ const operations: OperationSpec[] = [
   {
     method: "get", path: "/api/v1/metrics/dora", operationId: "getDoraMetrics", tag: "metrics",
     summary: "The four DORA metrics",
-    description: "Deployment frequency, lead time for changes, change failure rate and time to restore for the fleet, a team or a service, over a window of whole UTC days, with the previous window and a trend per day (per week beyond 31 days). Read from the DORA rollups; definitions in docs/metrics.md.",
+    description: "Deployment frequency, lead time for changes, change failure rate and time to restore for the fleet, a team or a service, over a window of whole UTC days, with the previous window and a trend per day (per week beyond 31 days). Lead time and time to restore come as medians (`leadTimeMedianSeconds`, `restoreMedianSeconds`: the headline, computed over the rows the lead-time and incidents drill-downs list) and means (`leadTimeSeconds`, `restoreSeconds`). Counts and means are read from the DORA rollups; definitions in docs/metrics.md.",
     query: doraMetricsQuery,
     responses: { 200: { description: "The metrics.", schema: doraMetricsSchema }, ...readErrors, 404: "NotFound" },
   },
@@ -318,14 +318,14 @@ const operations: OperationSpec[] = [
   {
     method: "get", path: "/api/v1/metrics/dora/lead-time", operationId: "listLeadTimeCommits", tag: "metrics",
     summary: "The commits behind lead time for changes",
-    description: "Each commit whose release first reached production in the window: when lead time started, when it reached production, and the lead time.",
+    description: "Each commit whose release first reached production in the window: when lead time started, when it reached production, and the lead time. These are the samples `leadTimeMedianSeconds` and `leadTimeSeconds` are taken over.",
     query: doraDrilldownQuery,
     responses: { 200: { description: "The commits.", schema: leadTimeCommitListSchema }, ...readErrors, 404: "NotFound" },
   },
   {
     method: "get", path: "/api/v1/metrics/dora/incidents", operationId: "listDoraIncidents", tag: "metrics",
     summary: "The incidents behind time to restore service",
-    description: "Each production incident that started in the window (failed deployment → next succeeded deployment of the application), open ones included.",
+    description: "Each production incident that started in the window (failed deployment → next succeeded deployment of the application, whether it rolled forward or back), open ones included. The restored ones are the samples `restoreMedianSeconds` and `restoreSeconds` are taken over.",
     query: doraDrilldownQuery,
     responses: { 200: { description: "The incidents.", schema: doraIncidentListSchema }, ...readErrors, 404: "NotFound" },
   },

@@ -3,13 +3,15 @@
 // for a window directly, so both share one meaning and the rollup can be checked against it.
 //
 // - deployments / failures: every deployment, bucketed by the UTC day it started; a failure is
-//   a deployment whose status is one of definitions.failureStatuses.
+//   what failureSql says under the definitions.
 // - lead time: on the first production deployment of a release whose sync succeeded (the moment
 //   the release reached production), one sample per commit the release added: reached − commit
 //   time (or the merge time of the commit's pull request, when chosen and known), never negative.
 // - time to restore: on the first failed production deployment of a run of failures of one
-//   application, the time from the failure to the application's next succeeded deployment.
-//   Incidents not restored yet are not counted.
+//   application, the time from the failure to the application's next succeeded deployment, be it
+//   a newer release (rolled forward) or an earlier one (rolled back). Incidents not restored yet
+//   are not counted. A deployment that degraded and turned healthy again by itself has the status
+//   SUCCEEDED: no failure, no incident.
 //
 // `scope` filters deployments by service (never by time: a release's first production
 // deployment and an application's previous deployment may lie before any window).
@@ -38,6 +40,22 @@ export function productionEnvironmentSql(definitions: DoraDefinitions): Prisma.S
     : Prisma.sql`name = ANY(${definitions.productionEnvironments}::text[])`;
 }
 
+/**
+ * A condition on deployment `alias`: counted as a failure under the definitions. A deployment has
+ * one status (a failed sync stays FAILED; one replaced by an earlier release becomes ROLLED_BACK
+ * even when it had degraded first), so when rolled-back deployments are not counted by themselves,
+ * one that degraded before its rollback still counts as degraded.
+ */
+export function failureSql(definitions: DoraDefinitions, alias: Prisma.Sql): Prisma.Sql {
+  const statuses = definitions.failureStatuses;
+  const degradedThenRolledBack =
+    statuses.includes("DEGRADED") && !statuses.includes("ROLLED_BACK")
+      ? Prisma.sql` OR (${alias}.status = 'ROLLED_BACK' AND ${alias}.degraded_at IS NOT NULL)`
+      : Prisma.empty;
+  // Compared as the enum, not as text, so the (status, started_at) index can find the failures.
+  return Prisma.sql`(${alias}.status = ANY(${statuses}::"DeploymentStatus"[])${degradedThenRolledBack})`;
+}
+
 /** Where lead time starts for commit `c`: its commit time, or its pull request's merge time. */
 export function leadTimeStartSql(definitions: DoraDefinitions): Prisma.Sql {
   return definitions.leadTimeStart === "merge"
@@ -58,7 +76,7 @@ export function buildDoraFactsSql(definitions: DoraDefinitions, scope: Prisma.Sq
     scoped AS (
       SELECT x.id, x.application_id, x.service_id, x.team_id, x.environment_id, x.release_id, x.phase,
              x.status, x.started_at, x.finished_at, x.healthy_at, x.degraded_at,
-             x.status::text = ANY(${definitions.failureStatuses}::text[]) AS is_failure,
+             ${failureSql(definitions, Prisma.raw("x"))} AS is_failure,
              x.environment_id IN (SELECT id FROM production_environments) AS is_production
       FROM deployments x
       WHERE ${scope}

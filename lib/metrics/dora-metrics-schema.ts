@@ -16,10 +16,18 @@ const totalsSchema = z
     deploymentsPerDay: z.number(),
     failures: z.number().int(),
     changeFailureRate: z.number().nullable().meta({ description: "failures / deployments; null without deployments." }),
-    leadTimeCommits: z.number().int(),
-    leadTimeSeconds: z.number().nullable().meta({ description: "Mean lead time of the commits that reached production in the window." }),
-    incidents: z.number().int().meta({ description: "Restored incidents that started in the window." }),
-    restoreSeconds: z.number().nullable().meta({ description: "Mean time to restore of those incidents." }),
+    leadTimeCommits: z.number().int().meta({ description: "Commits that reached production in the window: the rows of GET /api/v1/metrics/dora/lead-time." }),
+    leadTimeMedianSeconds: z
+      .number()
+      .nullable()
+      .meta({ description: "Median lead time of those commits, in seconds (the mean of the two middle ones for an even count): the headline figure. Null without commits." }),
+    leadTimeSeconds: z.number().nullable().meta({ description: "Mean lead time of those commits, in seconds. Null without commits." }),
+    incidents: z.number().int().meta({ description: "Restored incidents that started in the window: the restored rows of GET /api/v1/metrics/dora/incidents." }),
+    restoreMedianSeconds: z
+      .number()
+      .nullable()
+      .meta({ description: "Median time to restore of those incidents, in seconds: the headline figure. Null without restored incidents." }),
+    restoreSeconds: z.number().nullable().meta({ description: "Mean time to restore of those incidents, in seconds. Null without restored incidents." }),
   })
   .meta({ id: "DoraTotals" });
 
@@ -38,8 +46,10 @@ export const doraMetricsSchema = z
         deployments: z.number().int(),
         failures: z.number().int(),
         changeFailureRate: z.number().nullable(),
-        leadTimeSeconds: z.number().nullable(),
-        restoreSeconds: z.number().nullable(),
+        leadTimeMedianSeconds: z.number().nullable().meta({ description: "Median lead time of the commits that reached production in the bucket." }),
+        leadTimeSeconds: z.number().nullable().meta({ description: "Mean lead time of those commits." }),
+        restoreMedianSeconds: z.number().nullable().meta({ description: "Median time to restore of the restored incidents that started in the bucket." }),
+        restoreSeconds: z.number().nullable().meta({ description: "Mean time to restore of those incidents." }),
       }),
     ),
   })

@@ -1,9 +1,12 @@
-// The four DORA metrics for a scope and window, the previous window for comparison, and a trend.
+// The four DORA metrics for a scope and window, the previous window for comparison, and a trend:
+// lead time and time to restore as medians (the DORA report's measure) with the means beside them.
 import { readDb, type DbOrTx } from "../db/client";
 import type { DoraDefinitions } from "./dora-definitions";
 import { type DoraWindow, previousDoraWindow, resolveDoraWindow } from "./dora-window";
 import { getDoraDefinitions } from "./get-dora-definitions";
+import { cachedDoraMedians } from "./dora-median-cache";
 import { listDoraDays } from "./list-dora-days";
+import { listDoraMedians } from "./list-dora-medians";
 import { type DoraScope, type DoraScopeNames, resolveDoraScope } from "./resolve-dora-scope";
 import { buildDoraSeries, type DoraGranularity, type DoraSeriesPoint, type DoraTotals, doraGranularity, summarizeDora } from "./summarize-dora";
 
@@ -32,16 +35,21 @@ export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx 
   const previousWindow = previousDoraWindow(window);
   const [scope, definitions] = await Promise.all([resolveDoraScope(options, db), getDoraDefinitions(db)]);
   if (!scope) return null;
-  const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, db);
   const granularity = options.granularity ?? doraGranularity(window);
+  // Counts and means from the rollups; medians from the rows the drill-downs list, computed again
+  // only when the rollups of this scope and range have changed (dora-median-cache.ts).
+  const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, db);
+  const medians = await cachedDoraMedians({ scope, definitions, window, granularity, days }, () =>
+    listDoraMedians({ scope, definitions, window }, granularity, db),
+  );
   return {
     scope,
     definitions,
     window,
     previousWindow,
-    current: summarizeDora(days, window),
-    previous: summarizeDora(days, previousWindow),
+    current: summarizeDora(days, window, medians.current),
+    previous: summarizeDora(days, previousWindow, medians.previous),
     granularity,
-    series: buildDoraSeries(days, window, granularity),
+    series: buildDoraSeries(days, window, medians.buckets, granularity),
   };
 }

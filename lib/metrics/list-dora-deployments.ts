@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
-import { productionEnvironmentSql } from "./build-dora-facts-sql";
+import { failureSql, productionEnvironmentSql } from "./build-dora-facts-sql";
 import type { DoraRequest } from "./resolve-dora-request";
 
 export const doraDeploymentSchema = z
@@ -43,17 +43,17 @@ export async function listDoraDeployments(
   db: DbOrTx = readDb(),
 ): Promise<DoraDeploymentList> {
   const { window, definitions } = request;
-  const failures = definitions.failureStatuses;
+  const isFailure = failureSql(definitions, Prisma.raw("d"));
   const where = Prisma.sql`
     ${doraScopeSql(request, Prisma.raw("d"))}
     AND d.environment_id IN (SELECT id FROM environments WHERE ${productionEnvironmentSql(definitions)})
     AND d.started_at >= ${window.from} AND d.started_at < ${window.to}
-    ${failedOnly ? Prisma.sql`AND d.status::text = ANY(${failures}::text[])` : Prisma.empty}`;
+    ${failedOnly ? Prisma.sql`AND ${isFailure}` : Prisma.empty}`;
   const [items, [count]] = await Promise.all([
     db.$queryRaw<DoraDeployment[]>`
       SELECT d.id, s.name AS service, t.slug AS team, e.name AS environment, c.name AS cluster,
              r.version AS release, d.release_id AS "releaseId", d.status::text AS status,
-             d.status::text = ANY(${failures}::text[]) AS "isFailure", d.started_at AS "startedAt", d.finished_at AS "finishedAt"
+             ${isFailure} AS "isFailure", d.started_at AS "startedAt", d.finished_at AS "finishedAt"
       FROM deployments d
       JOIN services s ON s.id = d.service_id
       LEFT JOIN teams t ON t.id = d.team_id

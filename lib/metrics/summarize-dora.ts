@@ -1,5 +1,6 @@
 // DORA arithmetic over daily production sums: totals, rates, means, and a trend series per day
-// or per week. Pure; the rollup read and the raw oracle both hand their days to it.
+// or per week, with the medians (which no sum can give; list-dora-medians.ts) put beside the
+// means. Pure; the rollup read and the raw oracle both hand their days to it.
 import { addDays, type DoraWindow, utcDayKey } from "./dora-window";
 
 export type DoraDay = {
@@ -22,13 +23,26 @@ export type DoraTotals = {
   changeFailureRate: number | null;
   /** Commits that reached production in the window. */
   leadTimeCommits: number;
+  /** Median seconds from commit (or merge) to production: the headline; null without commits. */
+  leadTimeMedianSeconds: number | null;
   /** Mean seconds from commit (or merge) to production; null without commits. */
   leadTimeSeconds: number | null;
   /** Incidents (failure → restoring deployment) that started in the window and are restored. */
   incidents: number;
+  /** Median seconds to restore: the headline; null without incidents. */
+  restoreMedianSeconds: number | null;
   /** Mean seconds to restore; null without incidents. */
   restoreSeconds: number | null;
 };
+
+export type DoraMedians = {
+  /** Median seconds from commit (or merge) to production; null without commits. */
+  leadTimeMedianSeconds: number | null;
+  /** Median seconds to restore; null without restored incidents. */
+  restoreMedianSeconds: number | null;
+};
+
+export const NO_MEDIANS: DoraMedians = { leadTimeMedianSeconds: null, restoreMedianSeconds: null };
 
 export type DoraSeriesPoint = {
   /** First day of the bucket. */
@@ -36,7 +50,11 @@ export type DoraSeriesPoint = {
   deployments: number;
   failures: number;
   changeFailureRate: number | null;
+  leadTimeMedianSeconds: number | null;
+  /** Mean. */
   leadTimeSeconds: number | null;
+  restoreMedianSeconds: number | null;
+  /** Mean. */
   restoreSeconds: number | null;
 };
 
@@ -60,7 +78,8 @@ export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-export function summarizeDora(days: DoraDay[], window: DoraWindow): DoraTotals {
+/** Totals of the days in the window, with the window's medians (computed from the raw rows). */
+export function summarizeDora(days: DoraDay[], window: DoraWindow, medians: DoraMedians): DoraTotals {
   const sum = sumDoraDays(days, utcDayKey(window.from), utcDayKey(window.to));
   return {
     deployments: sum.deployments,
@@ -68,8 +87,10 @@ export function summarizeDora(days: DoraDay[], window: DoraWindow): DoraTotals {
     failures: sum.failures,
     changeFailureRate: ratio(sum.failures, sum.deployments),
     leadTimeCommits: sum.leadCount,
+    leadTimeMedianSeconds: medians.leadTimeMedianSeconds,
     leadTimeSeconds: ratio(sum.leadSeconds, sum.leadCount),
     incidents: sum.restoreCount,
+    restoreMedianSeconds: medians.restoreMedianSeconds,
     restoreSeconds: ratio(sum.restoreSeconds, sum.restoreCount),
   };
 }
@@ -79,18 +100,27 @@ export function doraGranularity(window: DoraWindow): DoraGranularity {
   return window.days <= 31 ? "day" : "week";
 }
 
-export function buildDoraSeries(days: DoraDay[], window: DoraWindow, granularity = doraGranularity(window)): DoraSeriesPoint[] {
+/** `medians`: by the bucket's first day, as listDoraMedians gives them for the same granularity. */
+export function buildDoraSeries(
+  days: DoraDay[],
+  window: DoraWindow,
+  medians: ReadonlyMap<string, DoraMedians>,
+  granularity = doraGranularity(window),
+): DoraSeriesPoint[] {
   const step = granularity === "day" ? 1 : 7;
   const points: DoraSeriesPoint[] = [];
   for (let start = window.from; start.getTime() < window.to.getTime(); start = addDays(start, step)) {
     const end = new Date(Math.min(addDays(start, step).getTime(), window.to.getTime()));
     const sum = sumDoraDays(days, utcDayKey(start), utcDayKey(end));
+    const median = medians.get(utcDayKey(start)) ?? NO_MEDIANS;
     points.push({
       start: utcDayKey(start),
       deployments: sum.deployments,
       failures: sum.failures,
       changeFailureRate: ratio(sum.failures, sum.deployments),
+      leadTimeMedianSeconds: median.leadTimeMedianSeconds,
       leadTimeSeconds: ratio(sum.leadSeconds, sum.leadCount),
+      restoreMedianSeconds: median.restoreMedianSeconds,
       restoreSeconds: ratio(sum.restoreSeconds, sum.restoreCount),
     });
   }

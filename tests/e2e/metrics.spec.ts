@@ -5,6 +5,7 @@
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
+import { formatDuration } from "../../lib/metrics/format-dora";
 import { accessibilityViolations, type CheckedPage, saveScreenshot, useBrowser } from "../support/browser";
 
 const browser = useBrowser();
@@ -79,11 +80,17 @@ describe("reading the DORA numbers of the fleet", () => {
     expect(await page.locator("[data-window]").innerText()).toContain(`${from} to ${to} (30 days, UTC)`);
   });
 
-  it("shows the lead time of the commits that reached production", async () => {
+  it("shows the median lead time of the commits that reached production, the mean beside it", async () => {
     const commits = await leadTimeCommits();
     expect(commits.length).toBeGreaterThan(0);
-    const detail = await card(metricsPage.page, "lead-time").locator("[data-metric-detail]").innerText();
-    expect(detail).toBe(`mean of ${commits.length} commits`);
+    const seconds = commits.map((commit) => commit.leadMs / 1000).sort((a, b) => a - b);
+    const middle = Math.floor(seconds.length / 2);
+    const median = seconds.length % 2 === 1 ? seconds[middle]! : (seconds[middle - 1]! + seconds[middle]!) / 2;
+    const mean = seconds.reduce((sum, value) => sum + value, 0) / seconds.length;
+    const leadTime = card(metricsPage.page, "lead-time");
+    expect(await leadTime.locator("[data-metric-detail]").innerText()).toBe(`median of ${commits.length} commits`);
+    expect(await leadTime.locator("[data-metric-value]").innerText()).toBe(formatDuration(median));
+    expect(await leadTime.locator("[data-metric-mean]").innerText()).toBe(`mean ${formatDuration(mean)}`);
   });
 
   it("shows the definitions in force", async () => {
@@ -140,6 +147,13 @@ describe("drilling into a number", () => {
     await page.waitForURL((url) => url.searchParams.get("drill") === "restore");
     await page.getByRole("heading", { name: "Behind the time to restore" }).waitFor();
     expect(await page.locator("[data-drilldown-summary]").innerText()).toMatch(/^\d+ incidents started in the window, \d+ restored/);
+    const incidents = page.getByRole("table", { name: "Incidents: failed deployment, restoring deployment, time to restore" });
+    if (await incidents.count()) {
+      const byColumn = await incidents.locator("thead th").allInnerTexts();
+      const restoredBy = byColumn.findIndex((text) => text.trim() === "Restored by");
+      expect(restoredBy).toBeGreaterThan(-1);
+      for (const row of await bodyRows(incidents)) expect(["rolling forward", "rolling back", "—"]).toContain(row[restoredBy]);
+    }
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

@@ -7,8 +7,8 @@ import type { DoraDefinitions } from "@/lib/metrics/dora-definitions";
 
 const FAILURE_LABELS: Record<DoraDefinitions["failureStatuses"][number], string> = {
   FAILED: "Failed sync (Argo CD operation failed or errored)",
-  DEGRADED: "Degraded after the deployment",
-  ROLLED_BACK: "Rolled back (replaced by an earlier release)",
+  DEGRADED: "Degraded after the deployment and not recovered by itself (counted even when then rolled back)",
+  ROLLED_BACK: "Rolled back (replaced by an earlier release), degraded or not",
 };
 
 export function DoraDefinitionsForm({ definitions, environments }: { definitions: DoraDefinitions; environments: { name: string; isProduction: boolean }[] }) {

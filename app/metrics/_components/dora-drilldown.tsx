@@ -41,7 +41,7 @@ export async function DoraDrilldown({ drill, request, productionEnvironments }: 
     const list = await listLeadTimeCommits(request, { limit: LIMIT });
     const start = request.definitions.leadTimeStart === "merge" ? "merge of its pull request (commit time without one)" : "commit time";
     return (
-      <Section title="Commits that reached production" summary={`${list.total} commits; lead time from ${start} to their release's first succeeded production sync${cut(list.total, list.items.length)}.`} links={[]}>
+      <Section title="Commits that reached production" summary={`${list.total} commits, the median and mean are taken over all of them; lead time from ${start} to their release's first succeeded production sync${cut(list.total, list.items.length)}.`} links={[]}>
         {list.items.length === 0 ? (
           <EmptyState title="No commits reached production">No release with known commits reached production in this window.</EmptyState>
         ) : (
@@ -54,7 +54,7 @@ export async function DoraDrilldown({ drill, request, productionEnvironments }: 
   return (
     <Section
       title="Incidents"
-      summary={`${list.total} incidents started in the window, ${list.restored} restored (open ones do not count in the mean)${cut(list.total, list.items.length)}.`}
+      summary={`${list.total} incidents started in the window, ${list.restored} restored (the median and mean are taken over those; open ones do not count)${cut(list.total, list.items.length)}.`}
       links={timelineLinks}
     >
       {list.items.length === 0 ? (
@@ -137,5 +137,6 @@ const incidentColumns: Column<DoraIncident>[] = [
   { header: "Cluster", cell: (row) => row.cluster },
   { header: "Failure", cell: (row) => <Badge tone={statusTone[row.status] ?? "neutral"}>{row.status.toLowerCase().replace("_", " ")}</Badge> },
   { header: "Restored", cell: (row) => (row.restoredAt ? <RelativeTime date={row.restoredAt} /> : <Badge tone="bad">open</Badge>) },
+  { header: "Restored by", cell: (row) => (row.restoredBy === "rollback" ? "rolling back" : row.restoredBy === "roll-forward" ? "rolling forward" : "—") },
   { header: "Time to restore", align: "right", cell: (row) => formatDuration(row.restoreSeconds) },
 ];

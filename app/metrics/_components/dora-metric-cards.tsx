@@ -1,5 +1,7 @@
 // The four DORA numbers, each a link that opens its drill-down, with the previous window's value
-// and the change. Lower is better for all but deployment frequency, and the colour says so.
+// and the change. Lead time and time to restore show the median (the DORA report's measure) with
+// the mean beside it; the comparison is between medians. Lower is better for all but deployment
+// frequency, and the colour says so.
 import Link from "next/link";
 import { formatChange, formatDuration, formatPerDay, formatRate } from "@/lib/metrics/format-dora";
 import type { DoraMetrics } from "@/lib/metrics/get-dora-metrics";
@@ -10,6 +12,8 @@ type Card = {
   label: string;
   value: string;
   detail: string;
+  /** The mean beside a median headline. */
+  mean?: string;
   previous: string;
   change: number | null;
   higherIsBetter: boolean;
@@ -30,10 +34,11 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
     {
       drill: "lead-time",
       label: "Lead time for changes",
-      value: formatDuration(current.leadTimeSeconds),
-      detail: `mean of ${current.leadTimeCommits} commits`,
-      previous: formatDuration(previous.leadTimeSeconds),
-      change: relativeChange(current.leadTimeSeconds, previous.leadTimeSeconds),
+      value: formatDuration(current.leadTimeMedianSeconds),
+      detail: `median of ${current.leadTimeCommits} commits`,
+      mean: formatDuration(current.leadTimeSeconds),
+      previous: formatDuration(previous.leadTimeMedianSeconds),
+      change: relativeChange(current.leadTimeMedianSeconds, previous.leadTimeMedianSeconds),
       higherIsBetter: false,
     },
     {
@@ -48,10 +53,11 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
     {
       drill: "restore",
       label: "Time to restore service",
-      value: formatDuration(current.restoreSeconds),
-      detail: `mean of ${current.incidents} restored incidents`,
-      previous: formatDuration(previous.restoreSeconds),
-      change: relativeChange(current.restoreSeconds, previous.restoreSeconds),
+      value: formatDuration(current.restoreMedianSeconds),
+      detail: `median of ${current.incidents} restored incidents`,
+      mean: formatDuration(current.restoreSeconds),
+      previous: formatDuration(previous.restoreMedianSeconds),
+      change: relativeChange(current.restoreMedianSeconds, previous.restoreMedianSeconds),
       higherIsBetter: false,
     },
   ];
@@ -63,10 +69,15 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
         return (
           <div key={card.drill} data-metric={card.drill} className="rounded-lg border border-zinc-200 bg-white px-4 py-3 shadow-xs">
             <dt className="text-sm font-medium text-zinc-600">{card.label}</dt>
-            <dd className="mt-1 text-3xl font-semibold tabular-nums text-zinc-950">
+            <dd className="mt-1 flex flex-wrap items-baseline gap-x-2 text-3xl font-semibold tabular-nums text-zinc-950">
               <Link href={hrefFor(card.drill)} scroll={false} className="hover:underline" data-metric-value>
                 {card.value}
               </Link>
+              {card.mean !== undefined ? (
+                <span className="text-sm font-normal text-zinc-600" data-metric-mean>
+                  mean {card.mean}
+                </span>
+              ) : null}
             </dd>
             <dd className="mt-0.5 text-xs text-zinc-600" data-metric-detail>
               {card.detail}

@@ -1,4 +1,5 @@
-// Trend charts of the four metrics over the window, per day (up to 31 days) or per week.
+// Trend charts of the four metrics over the window, per day (up to 31 days) or per week; lead
+// time and time to restore as the median per bucket, the mean dashed beside it.
 import { DeploymentTrendChart } from "@/components/charts/deployment-trend-chart";
 import { DoraLineChart } from "@/components/charts/dora-line-chart";
 import type { DoraMetrics } from "@/lib/metrics/get-dora-metrics";
@@ -20,8 +21,20 @@ export function DoraTrends({ metrics }: { metrics: DoraMetrics }) {
           unit="%"
           points={series.map((point) => ({ start: point.start, value: point.changeFailureRate === null ? null : point.changeFailureRate * 100 }))}
         />
-        <DoraLineChart label={`Lead time for changes ${per} (mean)`} unit=" h" points={series.map((point) => ({ start: point.start, value: hours(point.leadTimeSeconds) }))} />
-        <DoraLineChart label={`Time to restore ${per} (mean)`} unit=" h" points={series.map((point) => ({ start: point.start, value: hours(point.restoreSeconds) }))} />
+        <DoraLineChart
+          label={`Lead time for changes ${per}: median (mean dashed)`}
+          unit=" h"
+          valueName="median"
+          meanName="mean"
+          points={series.map((point) => ({ start: point.start, value: hours(point.leadTimeMedianSeconds), mean: hours(point.leadTimeSeconds) }))}
+        />
+        <DoraLineChart
+          label={`Time to restore ${per}: median (mean dashed)`}
+          unit=" h"
+          valueName="median"
+          meanName="mean"
+          points={series.map((point) => ({ start: point.start, value: hours(point.restoreMedianSeconds), mean: hours(point.restoreSeconds) }))}
+        />
       </div>
     </section>
   );

@@ -13,6 +13,7 @@ import { refreshDoraRollupsUntilClean } from "@/lib/metrics/refresh-dora-rollups
 import { listDoraDeployments } from "@/lib/metrics/list-dora-deployments";
 import { listDoraIncidents } from "@/lib/metrics/list-dora-incidents";
 import { listLeadTimeCommits } from "@/lib/metrics/list-lead-time-commits";
+import { listDoraMedians } from "@/lib/metrics/list-dora-medians";
 import { saveDoraDefinitions } from "@/lib/metrics/save-dora-definitions";
 import { sumDoraDays } from "@/lib/metrics/summarize-dora";
 import { utcDayKey } from "@/lib/metrics/dora-window";
@@ -58,6 +59,20 @@ beforeAll(async () => {
   await addRandomDeployments(getDb(), random, fleet, now, 400);
 });
 
+/** The middle sample, or the mean of the two middle ones; compared to within float rounding. */
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function expectMedianOf(actual: number | null, values: number[]) {
+  const expected = median(values);
+  if (expected === null) expect(actual).toBeNull();
+  else expect(actual).toBeCloseTo(expected, 6);
+}
+
 async function expectDrilldownsMatchNumbers() {
   const db = getDb();
   const definitions = await getDoraDefinitions(db);
@@ -65,11 +80,12 @@ async function expectDrilldownsMatchNumbers() {
     for (const window of windows.slice(0, 3) as ReturnType<typeof resolveDoraWindow>[]) {
       const sum = sumDoraDays(await listDoraDays(scope, window, db), utcDayKey(window.from), utcDayKey(window.to));
       const request = { scope: { ...scope, team: null, service: null }, window, definitions };
-      const [deployments, failures, commits, incidents] = await Promise.all([
+      const [deployments, failures, commits, incidents, medians] = await Promise.all([
         listDoraDeployments(request, { limit: 500 }, db),
         listDoraDeployments(request, { failedOnly: true, limit: 500 }, db),
         listLeadTimeCommits(request, { limit: 500 }, db),
         listDoraIncidents(request, { limit: 500 }, db),
+        listDoraMedians(request, "day", db),
       ]);
       expect(deployments.total).toBe(sum.deployments);
       expect(failures.total).toBe(sum.failures);
@@ -79,6 +95,12 @@ async function expectDrilldownsMatchNumbers() {
       expect(incidents.restored).toBe(sum.restoreCount);
       const restoredMs = incidents.items.reduce((total, item) => total + Math.round((item.restoreSeconds ?? 0) * 1000), 0);
       expect(restoredMs).toBe(Math.round(sum.restoreSeconds * 1000));
+      // The medians are taken over exactly the rows listed (all of them: the fleet is small).
+      expect(commits.items).toHaveLength(commits.total);
+      expect(incidents.items).toHaveLength(incidents.total);
+      const restored = incidents.items.flatMap((item) => (item.restoreSeconds === null ? [] : [item.restoreSeconds]));
+      expectMedianOf(medians.current.leadTimeMedianSeconds, commits.items.map((item) => item.leadTimeSeconds));
+      expectMedianOf(medians.current.restoreMedianSeconds, restored);
     }
   }
 }
