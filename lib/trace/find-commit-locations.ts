@@ -116,18 +116,24 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
         LEFT JOIN environments e ON e.id = a.environment_id
         LEFT JOIN clusters cl ON cl.id = a.cluster_id
         LEFT JOIN releases cur ON cur.id = a.current_release_id
+      ), history AS (
+        -- The successful deployments of the applications that run it now, each marked by whether
+        -- its release contains the commit (one hash join, not a probe per deployment).
+        SELECT l.commit_id, l.application_id, d.started_at, COALESCE(d.finished_at, d.started_at) AS done, k.release_id IS NOT NULL AS contains
+        FROM located l JOIN deployments d ON d.application_id = l.application_id AND d.phase = 'SUCCEEDED' AND d.release_id IS NOT NULL
+        LEFT JOIN containing k ON k.commit_id = l.commit_id AND k.release_id = d.release_id
+        WHERE l.contains
+      ), last_without AS (
+        SELECT commit_id, application_id, max(started_at) FILTER (WHERE NOT contains) AS at FROM history GROUP BY commit_id, application_id
+      ), since AS (
+        -- The first success of a containing release after the last success of one that is not.
+        SELECT h.commit_id, h.application_id, min(h.done) AS since
+        FROM history h JOIN last_without w ON w.commit_id = h.commit_id AND w.application_id = h.application_id
+        WHERE h.contains AND h.started_at > COALESCE(w.at, '-infinity')
+        GROUP BY h.commit_id, h.application_id
       )
-      SELECT l.*, CASE WHEN l.contains THEN (
-          -- The first success of a containing release after the last success of one that is not.
-          SELECT min(COALESCE(d.finished_at, d.started_at)) FROM deployments d
-          WHERE d.application_id = l.application_id AND d.phase = 'SUCCEEDED'
-            AND EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = l.commit_id AND k.release_id = d.release_id)
-            AND d.started_at > COALESCE((
-              SELECT max(o.started_at) FROM deployments o
-              WHERE o.application_id = l.application_id AND o.phase = 'SUCCEEDED' AND o.release_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = l.commit_id AND k.release_id = o.release_id)), '-infinity')
-        ) END AS since
-      FROM located l
+      SELECT l.*, si.since FROM located l
+      LEFT JOIN since si ON si.commit_id = l.commit_id AND si.application_id = l.application_id
       ORDER BY l.commit_id, l.service_name, l.environment_rank, l.cluster, l.application_name`,
   ]);
 
