@@ -1,7 +1,9 @@
 // Stores commits of one repository with their parents, the ticket keys and cherry-pick origin of
 // their messages, and links them to pull requests already known to have merged as them. Used for
 // pushes (parents inferred from the push, lib/ingest/handlers/github-push.ts) and for GitHub's
-// compare API (parents as GitHub reports them).
+// compare API (parents as GitHub reports them). A push also says which files each commit
+// touched (`paths`, for monorepos: lib/releases/service-path-filter.ts); other sources leave
+// them unknown (null), and a later source never erases known ones.
 import type { DbOrTx } from "../db/client";
 import { extractTicketKeys } from "../pull-requests/extract-ticket-keys";
 import { cherryPickedFrom } from "./cherry-picked-from";
@@ -15,7 +17,28 @@ export type CommitToRecord = {
   authorName?: string | null;
   authorLogin?: string | null;
   timestamp: Date;
+  /** Files added, modified or removed (a push's commits[]); null or absent when not known. */
+  paths?: string[] | null;
 };
+
+/**
+ * Files stored per commit. A commit touching more is a sweeping change (a rename, a dependency
+ * bump across the tree): its files are stored as unknown, so every service counts it and says
+ * it could not tell, instead of a cut list wrongly leaving it out of a service.
+ */
+export const MAX_COMMIT_PATHS = 300;
+
+/** The files to store: deduplicated and sorted, or null when unknown or over the bound. */
+export function boundedCommitPaths(paths: string[] | null | undefined): string[] | null {
+  if (!paths) return null;
+  const unique = [...new Set(paths)].sort();
+  return unique.length > MAX_COMMIT_PATHS ? null : unique;
+}
+
+/** A PostgreSQL array literal of `values`, every element quoted (file names hold commas, quotes, braces). */
+function textArrayLiteral(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}
 
 export type RecordCommitsOptions = {
   /**
@@ -61,21 +84,24 @@ export async function recordCommits(
         ${rows.map((row) => row.authorName ?? null)}::text[], ${rows.map((row) => row.authorLogin ?? null)}::text[],
         ${rows.map((row) => row.timestamp)}::timestamptz[], ${rows.map((row) => referencedCommitSha(row.message) ?? null)}::varchar[],
         ${rows.map((row) => `{${extractTicketKeys(row.message).join(",")}}`)}::text[],
-        ${rows.map((row) => cherryPickedFrom(row.message) ?? null)}::varchar[]
-      ) AS t(sha, parents, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from)
+        ${rows.map((row) => cherryPickedFrom(row.message) ?? null)}::varchar[],
+        ${rows.map((row) => { const paths = boundedCommitPaths(row.paths); return paths === null ? null : textArrayLiteral(paths); })}::text[]
+      ) AS t(sha, parents, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from, paths)
     ), old AS (
       SELECT c.sha, c.parent_shas FROM commits c WHERE c.repository = ${repository} AND c.sha = ANY(${shas}::varchar[])
     ), upserted AS (
       INSERT INTO commits (repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at,
-        referenced_sha, ticket_keys, cherry_picked_from)
+        referenced_sha, ticket_keys, cherry_picked_from, paths)
       SELECT ${repository}, sha, parents::varchar[], ${exact}, message, author_name, author_login, committed_at,
-        referenced_sha, ticket_keys::text[], cherry_picked_from FROM input
+        referenced_sha, ticket_keys::text[], cherry_picked_from, paths::text[] FROM input
       ON CONFLICT (repository, sha) DO UPDATE SET
         parent_shas = CASE
           WHEN ${exact} THEN COALESCE(EXCLUDED.parent_shas, commits.parent_shas)
           WHEN commits.parents_exact THEN commits.parent_shas
           ELSE COALESCE(commits.parent_shas, EXCLUDED.parent_shas) END,
-        parents_exact = commits.parents_exact OR (${exact} AND EXCLUDED.parent_shas IS NOT NULL)
+        parents_exact = commits.parents_exact OR (${exact} AND EXCLUDED.parent_shas IS NOT NULL),
+        -- A commit's files are its own: the first source that knows them is as good as any.
+        paths = COALESCE(commits.paths, EXCLUDED.paths)
       RETURNING id, sha, parent_shas
     ), linked AS (
       -- Pull requests already known to have merged as one of these commits.

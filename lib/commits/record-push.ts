@@ -15,6 +15,8 @@ export type PushedCommit = {
   authorName?: string;
   authorLogin?: string;
   timestamp: Date;
+  /** Files the commit added, modified or removed, as the payload lists them; absent when it does not. */
+  paths?: string[] | null;
 };
 
 export type Push = Omit<PushShape, "commits"> & {

@@ -25,6 +25,8 @@ export const classificationRulesSchema = z.strictObject({
   providerLabels: labelList,
   repositoryLabels: labelList,
   tierLabels: labelList,
+  /** Labels naming the directories of a monorepo that are the service's code (lib/fleet/application-paths.ts). */
+  pathsLabels: labelList,
   /** Environment names recognised as a suffix or prefix of application and namespace names. */
   knownEnvironments: labelList,
 });
@@ -39,6 +41,7 @@ export const defaultClassificationRules: ClassificationRules = {
   providerLabels: ["shiplog.io/provider", "provider", "cloud"],
   repositoryLabels: ["shiplog.io/repository"],
   tierLabels: ["shiplog.io/tier", "tier"],
+  pathsLabels: ["shiplog.io/paths"],
   knownEnvironments: ["production", "prod", "preprod", "staging", "stage", "qa", "test", "dev", "development"],
 };
 

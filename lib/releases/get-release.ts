@@ -1,10 +1,12 @@
 // One release: what it is (version, commit, image, config revisions), what it carries (the
-// commits it added since the previous release, their pull requests, and the tickets and
-// authors among them), where it runs now, and how it rolled out: per application of the
+// commits it added since its base release, their pull requests, and the tickets and authors
+// among them; in a monorepo only those that touched the service's paths,
+// lib/releases/service-path-filter.ts), where it runs now, and how it rolled out: per application of the
 // service, its deployments of this release (none: "not yet"), with rollback links, and the
 // rollbacks requested through Shiplog from or to it. Every part is one indexed read and every
 // list is capped, so a release deployed to hundreds of clusters stays one bounded page.
 import { z } from "zod";
+import { Prisma } from "../generated/prisma/client";
 import { idField } from "../api/query-fields";
 import { readDb, type DbOrTx } from "../db/client";
 import { config } from "../env";
@@ -13,6 +15,7 @@ import { teamSchema } from "../services/list-services";
 import { attachPullRequests, releaseCommitSchema, type CommitRow } from "./attach-pull-requests";
 import { buildArgocdUrl } from "./build-argocd-url";
 import { buildGithubUrl } from "./build-github-url";
+import { commitCountsForPaths, describePathFilter, pathFilterCounts, pathFilterSchema } from "./service-path-filter";
 
 export const getReleaseParams = z.object({ id: idField.meta({ description: "Release id." }) });
 
@@ -62,10 +65,17 @@ export const releaseDetailSchema = z
     commitsComplete: z.boolean().meta({ description: "False until the commits since the previous release are known; `commits` may then be partial." }),
     commitsIncompleteReason: z.string().nullable().meta({ description: "Why GitHub's compare API could not complete the range, when it was asked." }),
     commitsCheckedAt: z.date().nullable().meta({ description: "When GitHub's compare API was last asked." }),
-    commitCount: z.number().int().meta({ description: `How many commits the release added; at most ${MAX_COMMITS} are listed.` }),
-    commits: z.array(releaseCommitSchema),
-    tickets: z.array(z.string()).meta({ description: "Ticket keys of the pull requests of all its commits, deduplicated and sorted." }),
-    authors: z.array(z.string()).meta({ description: "Authors of all its commits (login, else name), deduplicated and sorted." }),
+    commitCount: z.number().int().meta({
+      description: `How many commits the release added that count for the service (in a monorepo, those that touched its paths or whose files are not known: \`pathFilter\`); at most ${MAX_COMMITS} are listed.`,
+    }),
+    pathFilter: pathFilterSchema,
+    commits: z.array(
+      releaseCommitSchema.extend({
+        filesKnown: z.boolean().meta({ description: "False when which files it touched is not known; in a monorepo it is then listed because it may touch the service's paths." }),
+      }),
+    ),
+    tickets: z.array(z.string()).meta({ description: "Ticket keys of the pull requests of all the commits that count, deduplicated and sorted." }),
+    authors: z.array(z.string()).meta({ description: "Authors of all the commits that count (login, else name), deduplicated and sorted." }),
     runningOn: z
       .array(applicationRef.extend({ since: z.date().nullable(), health: z.enum(HealthStatus), sync: z.enum(SyncStatus) }))
       .meta({ description: "Applications running it now, by environment rank and cluster." }),
@@ -131,14 +141,17 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
   const [release] = await db.$queryRaw<ReleaseRow[]>`
     SELECT r.id, r.version, r.first_seen_at, r.commit_sha, r.image, r.image_tag, r.image_digest, r.commits_complete,
       r.commits_incomplete_reason, r.commits_checked_at,
-      s.id AS service_id, s.name AS service_name, s.repository, t.slug AS team_slug, t.name AS team_name,
+      s.id AS service_id, s.name AS service_name, s.repository, s.paths AS service_paths, t.slug AS team_slug, t.name AS team_name,
       p.id AS previous_id, p.version AS previous_version, p.first_seen_at AS previous_first_seen_at,
       n.id AS next_id, n.version AS next_version, n.first_seen_at AS next_first_seen_at,
-      (SELECT count(*)::int FROM release_commits rc WHERE rc.release_id = r.id) AS commit_count,
+      rcn.repository_commits, rcn.counted AS commit_count, rcn.other_paths, rcn.unknown_files,
       (SELECT count(*)::int FROM deployments d WHERE d.release_id = r.id) AS deployment_count
     FROM releases r
     JOIN services s ON s.id = r.service_id
     LEFT JOIN teams t ON t.id = s.team_id
+    CROSS JOIN LATERAL (
+      SELECT ${pathFilterCounts(Prisma.sql`s.paths`)} FROM release_commits rc JOIN commits c ON c.id = rc.commit_id WHERE rc.release_id = r.id
+    ) rcn
     LEFT JOIN LATERAL (
       SELECT id, version, first_seen_at FROM releases
       WHERE service_id = r.service_id AND first_seen_at <= r.first_seen_at AND (first_seen_at, id) < (r.first_seen_at, r.id)
@@ -151,25 +164,28 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
     ) n ON true
     WHERE r.id = ${id}`;
   if (!release) return null;
+  // Which of the range's commits count for the service (all, without paths).
+  const counts = (alias: string) => commitCountsForPaths(Prisma.raw(`${alias}.paths`), Prisma.sql`${release.service_paths}::text[]`);
 
   const [commitRows, summary, runningOn, deployments] = await Promise.all([
-    db.$queryRaw<CommitRow[]>`
-      SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.author_name, c.committed_at
+    db.$queryRaw<(CommitRow & { files_known: boolean })[]>`
+      SELECT c.id, c.sha, c.repository, c.message, c.author_login, c.author_name, c.committed_at, c.paths IS NOT NULL AS files_known
       FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
-      WHERE rc.release_id = ${id}
+      WHERE rc.release_id = ${id} AND ${counts("c")}
       ORDER BY c.committed_at DESC, c.id DESC
       LIMIT ${MAX_COMMITS}`,
-    // Over all the release's commits, listed or not.
+    // Over all the release's commits that count, listed or not.
     db.$queryRaw<{ tickets: string[]; authors: string[] }[]>`
       SELECT
         ARRAY(SELECT DISTINCT key FROM release_commits rc
+          JOIN commits c ON c.id = rc.commit_id AND ${counts("c")}
           JOIN pull_request_commits pc ON pc.commit_id = rc.commit_id
           JOIN pull_requests p ON p.id = pc.pull_request_id
           CROSS JOIN unnest(p.ticket_keys) AS key
           WHERE rc.release_id = ${id} ORDER BY key) AS tickets,
         ARRAY(SELECT DISTINCT COALESCE(c.author_login, c.author_name) AS author FROM release_commits rc
           JOIN commits c ON c.id = rc.commit_id
-          WHERE rc.release_id = ${id} AND COALESCE(c.author_login, c.author_name) IS NOT NULL ORDER BY author) AS authors`,
+          WHERE rc.release_id = ${id} AND ${counts("c")} AND COALESCE(c.author_login, c.author_name) IS NOT NULL ORDER BY author) AS authors`,
     db.$queryRaw<(ApplicationRow & { since: Date | null; health: HealthStatus; sync: SyncStatus })[]>`
       SELECT a.id, a.name, e.name AS environment, c.name AS cluster, c.region, a.current_release_since AS since,
         a.health_status::text AS health, a.sync_status::text AS sync
@@ -217,7 +233,8 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
     db.$queryRaw<{ count: number }[]>`
       SELECT count(*)::int AS count FROM applications a
       WHERE a.service_id = ${release.service_id} AND (a.deleted_at IS NULL OR a.id = ANY(${deployedApplicationIds}::int[]))`,
-    attachPullRequests(db, commitRows),
+    // In the rows' order.
+    attachPullRequests(db, commitRows).then((listed) => listed.map((commit, index) => ({ ...commit, filesKnown: commitRows[index]!.files_known }))),
   ]);
 
   const applicationIds = applications.map((application) => application.id);
@@ -293,6 +310,11 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
     commitsIncompleteReason: release.commits_incomplete_reason,
     commitsCheckedAt: release.commits_checked_at,
     commitCount: release.commit_count,
+    pathFilter: describePathFilter(release.service_paths, {
+      repository: release.repository_commits,
+      otherPaths: release.other_paths,
+      unknownFiles: release.unknown_files,
+    }),
     commits,
     tickets: summary[0]?.tickets ?? [],
     authors: summary[0]?.authors ?? [],
@@ -333,6 +355,7 @@ type ReleaseRow = {
   service_id: number;
   service_name: string;
   repository: string | null;
+  service_paths: string[] | null;
   team_slug: string | null;
   team_name: string | null;
   previous_id: number | null;
@@ -341,7 +364,10 @@ type ReleaseRow = {
   next_id: number | null;
   next_version: string | null;
   next_first_seen_at: Date | null;
+  repository_commits: number;
   commit_count: number;
+  other_paths: number;
+  unknown_files: number;
   deployment_count: number;
 };
 

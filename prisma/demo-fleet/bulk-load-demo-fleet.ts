@@ -108,8 +108,8 @@ function tableRows(projections: ServiceProjection[]): [string, Row[]][] {
   const releases = all((p) => p.releases.values());
   return [
     ["services (id, name, team_id, repository, tier)", all((p) => p.services.values()).map((s) => [s.id, s.name, s.teamId, s.repository, s.tier])],
-    ["commits (id, repository, sha, parent_shas, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from)",
-      all((p) => p.commits.values()).map((c) => [c.id, c.repository, c.sha, c.parentShas, c.message, c.authorName, c.authorLogin, c.committedAt, c.referencedSha, c.ticketKeys, c.cherryPickedFrom])],
+    ["commits (id, repository, sha, parent_shas, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from, paths)",
+      all((p) => p.commits.values()).map((c) => [c.id, c.repository, c.sha, c.parentShas, c.message, c.authorName, c.authorLogin, c.committedAt, c.referencedSha, c.ticketKeys, c.cherryPickedFrom, c.paths])],
     ["pull_requests (id, repository, number, title, author_login, state, head_ref, base_ref, merge_commit_sha, ticket_keys, url, opened_at, merged_at, closed_at)",
       all((p) => p.pullRequests.values()).map((r) => [r.id, r.repository, r.number, r.title, r.authorLogin, r.state, r.headRef, r.baseRef, r.mergeCommitSha, r.ticketKeys, r.url, r.openedAt, r.mergedAt, r.closedAt])],
     ["pull_request_commits (pull_request_id, commit_id)", all((p) => p.pullRequestCommits).map((key) => key.split("|").map(Number))],

@@ -8,6 +8,7 @@ import type { ApplicationSnapshot } from "../../lib/argocd/application-snapshot"
 import { type ApplicationState, applicationStateOf, supersedes } from "../../lib/applications/merge-application-state";
 import { cherryPickedFrom } from "../../lib/commits/cherry-picked-from";
 import { inferPushParents } from "../../lib/commits/infer-push-parents";
+import { boundedCommitPaths } from "../../lib/commits/record-commits";
 import { referencedCommitSha } from "../../lib/commits/reference-trailer";
 import { deriveDeploymentStatus } from "../../lib/deployments/derive-deployment-status";
 import { type DeploymentFacts, deploymentFactsOf, isTerminalPhase, mergeDeploymentFacts } from "../../lib/deployments/merge-deployment-observation";
@@ -32,7 +33,7 @@ export type Topology = {
 export type ServiceRow = { id: number; name: string; teamId: number | null; repository: string | null; tier: number };
 export type CommitRow = {
   id: number; repository: string; sha: string; parentShas: string[] | null; message: string; authorName: string | null; authorLogin: string | null;
-  committedAt: Date; referencedSha: string | null; ticketKeys: string[]; cherryPickedFrom: string | null;
+  committedAt: Date; referencedSha: string | null; ticketKeys: string[]; cherryPickedFrom: string | null; paths: string[] | null;
 };
 export type PullRequestRow = { id: number; repository: string; number: number; title: string; authorLogin: string | null; state: PullRequestState; headRef: string | null; baseRef: string | null; mergeCommitSha: string | null; ticketKeys: string[]; url: string | null; openedAt: Date; mergedAt: Date | null; closedAt: Date | null };
 export type BuildRow = { id: number; repository: string; commitSha: string; image: string; tag: string; digest: string | null; source: BuildSource; builtAt: Date };
@@ -75,13 +76,15 @@ export class ServiceProjection {
     const parents = inferPushParents(push);
     push.commits.forEach((commit, index) => {
       const existing = this.commits.get(commit.sha);
-      if (existing) existing.parentShas ??= parents[index]!;
-      else {
+      if (existing) {
+        existing.parentShas ??= parents[index]!;
+        existing.paths ??= boundedCommitPaths(commit.paths);
+      } else {
         this.commits.set(commit.sha, {
           id: this.ids("commits"), repository: push.repository, sha: commit.sha, parentShas: parents[index]!, message: commit.message,
           authorName: commit.authorName ?? null, authorLogin: commit.authorLogin ?? null, committedAt: commit.timestamp,
           referencedSha: referencedCommitSha(commit.message) ?? null, ticketKeys: extractTicketKeys(commit.message),
-          cherryPickedFrom: cherryPickedFrom(commit.message) ?? null,
+          cherryPickedFrom: cherryPickedFrom(commit.message) ?? null, paths: boundedCommitPaths(commit.paths),
         });
       }
     });

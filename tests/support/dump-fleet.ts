@@ -4,7 +4,7 @@
 import pg from "pg";
 
 const QUERIES: Record<string, string> = {
-  services: `SELECT s.name, t.slug AS team, s.repository, s.tier, s.labels FROM services s LEFT JOIN teams t ON t.id = s.team_id`,
+  services: `SELECT s.name, t.slug AS team, s.repository, s.paths, s.tier, s.labels FROM services s LEFT JOIN teams t ON t.id = s.team_id`,
   applications: `
     SELECT i.name AS instance, a.namespace, a.name, a.uid, s.name AS service, e.name AS environment, c.server AS cluster,
       a.project, a.repo_url, a.path, a.chart, a.target_revision, a.destination_namespace, a.auto_sync, a.labels,
@@ -20,7 +20,7 @@ const QUERIES: Record<string, string> = {
   release_commits: `
     SELECT s.name AS service, r.version, c.sha FROM release_commits rc JOIN releases r ON r.id = rc.release_id
     JOIN services s ON s.id = r.service_id JOIN commits c ON c.id = rc.commit_id`,
-  commits: `SELECT repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from FROM commits`,
+  commits: `SELECT repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from, paths FROM commits`,
   pull_requests: `
     SELECT repository, number, title, author_login, state, head_ref, base_ref, merge_commit_sha, ticket_keys, url, opened_at, merged_at, closed_at
     FROM pull_requests`,

@@ -3,12 +3,29 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ReleaseCommit } from "@/lib/releases/attach-pull-requests";
 import { buildGithubUrl } from "@/lib/releases/build-github-url";
+import type { PathFilter } from "@/lib/releases/service-path-filter";
 import { TableHeader } from "@/components/ui/table-header";
 
-export type ListedCommit = ReleaseCommit & { release?: { id: number; version: string } };
+export type ListedCommit = ReleaseCommit & { release?: { id: number; version: string }; filesKnown?: boolean };
 
-/** Commits with their pull requests and tickets, each linked to GitHub; `release` names the release that added it. */
-export function CommitList({ commits, caption, githubApiUrl, now }: { commits: ListedCommit[]; caption: string; githubApiUrl: string; now: Date }) {
+/**
+ * Commits with their pull requests and tickets, each linked to GitHub; `release` names the release
+ * that added it. With `flagUnknownFiles` (the service has paths), commits whose files are not
+ * known say so: they are listed because they may touch the service's paths.
+ */
+export function CommitList({
+  commits,
+  caption,
+  githubApiUrl,
+  now,
+  flagUnknownFiles = false,
+}: {
+  commits: ListedCommit[];
+  caption: string;
+  githubApiUrl: string;
+  now: Date;
+  flagUnknownFiles?: boolean;
+}) {
   const withRelease = commits.some((commit) => commit.release);
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
@@ -23,7 +40,15 @@ export function CommitList({ commits, caption, githubApiUrl, now }: { commits: L
                   {commit.sha.slice(0, 8)}
                 </a>
               </td>
-              <td className="max-w-md px-3 py-2.5 text-zinc-900">{commit.message.split("\n")[0]}</td>
+              <td className="max-w-md px-3 py-2.5 text-zinc-900">
+                {commit.message.split("\n")[0]}
+                {flagUnknownFiles && commit.filesKnown === false ? (
+                  <>
+                    {" "}
+                    <Badge tone="warn">files not known</Badge>
+                  </>
+                ) : null}
+              </td>
               <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{commit.authorLogin ?? commit.authorName ?? <span className="text-zinc-600">unknown</span>}</td>
               <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
                 <RelativeTime date={commit.committedAt} now={now} />
@@ -94,5 +119,14 @@ export function CommitSummaryLine({ commits, commitCount, authors, tickets }: { 
         )}
       </dd>
     </dl>
+  );
+}
+
+/** Which commits of the repository are listed: the service's paths (a monorepo), or all of them. */
+export function PathFilterNote({ pathFilter }: { pathFilter: PathFilter }) {
+  return (
+    <p role="note" aria-label="Commits counted" className="text-sm text-zinc-600">
+      {pathFilter.summary}
+    </p>
   );
 }

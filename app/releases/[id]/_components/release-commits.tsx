@@ -3,9 +3,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { config } from "@/lib/env";
 import type { ReleaseDetail } from "@/lib/releases/get-release";
-import { CommitList, CommitSummaryLine } from "./commit-list";
+import { CommitList, CommitSummaryLine, PathFilterNote } from "./commit-list";
 
-/** The commits, pull requests, authors and tickets the release added since the previous one. */
+/**
+ * The commits, pull requests, authors and tickets the release added since the previous one; in a
+ * monorepo only those that touched the service's paths, and the page says which count.
+ */
 export function ReleaseCommits({ release, now }: { release: ReleaseDetail; now: Date }) {
   const since = release.previous ? (
     <>
@@ -25,19 +28,32 @@ export function ReleaseCommits({ release, now }: { release: ReleaseDetail; now: 
         </h2>
         <p className="mt-1 text-sm text-zinc-600">Commits, pull requests, authors and tickets {since}.</p>
       </div>
+      {release.pathFilter.repositoryCommitCount > 0 ? <PathFilterNote pathFilter={release.pathFilter} /> : null}
       {!release.commitsComplete && release.commitCount > 0 ? (
         <p role="note" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           This list may be incomplete: {incompleteReason(release, now)}
         </p>
       ) : null}
       {release.commitCount === 0 ? (
-        <EmptyState title={release.commitsComplete ? "No new commits" : "Commits not known yet"}>
-          <p>{release.commitsComplete ? noChangesReason(release) : incompleteReason(release, now)}</p>
+        <EmptyState title={release.pathFilter.repositoryCommitCount > 0 ? "No commits touched the service's paths" : release.commitsComplete ? "No new commits" : "Commits not known yet"}>
+          <p>
+            {release.pathFilter.repositoryCommitCount > 0
+              ? `${release.version} changed nothing under ${release.service.name}'s paths: its commits touched other parts of the repository.`
+              : release.commitsComplete
+                ? noChangesReason(release)
+                : incompleteReason(release, now)}
+          </p>
         </EmptyState>
       ) : (
         <>
           <CommitSummaryLine commits={release.commits} commitCount={release.commitCount} authors={release.authors} tickets={release.tickets} />
-          <CommitList commits={release.commits} caption={`Commits added by ${release.version}`} githubApiUrl={config().GITHUB_API_URL} now={now} />
+          <CommitList
+            commits={release.commits}
+            caption={`Commits added by ${release.version}`}
+            githubApiUrl={config().GITHUB_API_URL}
+            now={now}
+            flagUnknownFiles={release.pathFilter.paths !== null}
+          />
         </>
       )}
     </section>

@@ -3,7 +3,7 @@ import { config } from "@/lib/env";
 import type { ReleaseComparison } from "@/lib/releases/compare-releases";
 import type { ReleaseDetail } from "@/lib/releases/get-release";
 import type { ReleaseChoice } from "@/lib/releases/list-releases-around";
-import { CommitList, CommitSummaryLine } from "./commit-list";
+import { CommitList, CommitSummaryLine, PathFilterNote } from "./commit-list";
 import { ComparePicker } from "./compare-picker";
 
 type Props = {
@@ -66,6 +66,7 @@ function ComparisonResult({ comparison, now }: { comparison: ReleaseComparison; 
           Some releases in between have incomplete commit ranges; the list may miss commits.
         </p>
       ) : null}
+      {comparison.direction !== "same" && comparison.pathFilter.repositoryCommitCount > 0 ? <PathFilterNote pathFilter={comparison.pathFilter} /> : null}
       {comparison.direction === "same" ? null : comparison.commitCount === 0 ? (
         <EmptyState title="No commits between them">
           <p>The releases between {older.version} and {newer.version} added no commits Shiplog knows of.</p>
@@ -78,6 +79,7 @@ function ComparisonResult({ comparison, now }: { comparison: ReleaseComparison; 
             caption={`Commits between ${older.version} and ${newer.version}`}
             githubApiUrl={config().GITHUB_API_URL}
             now={now}
+            flagUnknownFiles={comparison.pathFilter.paths !== null}
           />
         </>
       )}
