@@ -1,8 +1,10 @@
-// Build evidence: image:tag was built from a commit (CI build reports, published packages,
-// workflow runs). Releases already seen running that image learn their commit from it.
+// Build evidence: image:tag, and the image's digest when known, was built from a commit (CI build
+// reports, published packages, workflow runs). Releases already seen running that image, by tag
+// or pinned by digest, re-derive their commit with it (lib/releases/rederive-release-commits.ts).
 import type { DbOrTx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 import type { BuildSource } from "../generated/prisma/enums";
-import { linkReleaseAndSuccessor } from "../trace/link-release-commits";
+import { rederiveReleaseCommits } from "../releases/rederive-release-commits";
 
 export type BuildInput = {
   repository: string;
@@ -33,10 +35,13 @@ export async function recordBuild(db: DbOrTx, input: BuildInput): Promise<{ id: 
   if (input.service) {
     await db.service.updateMany({ where: { name: input.service, repository: null }, data: { repository: input.repository } });
   }
-  const releases = await db.$queryRaw<{ id: number }[]>`
-    UPDATE releases SET commit_sha = ${input.commitSha}
-    WHERE image = ${input.image} AND image_tag = ${input.tag} AND commit_sha IS NULL
-    RETURNING id`;
-  for (const release of releases) await linkReleaseAndSuccessor(db, release.id);
-  return { id: build.id, releasesLinked: releases.length };
+  // A tagged release's version is its tag: found through the (service_id, version) index.
+  const changed = await rederiveReleaseCommits(
+    db,
+    Prisma.sql`
+      SELECT id FROM releases WHERE version = ${input.tag} AND image = ${input.image} AND image_tag = ${input.tag}
+      UNION
+      SELECT id FROM releases WHERE image_digest = ${input.digest ?? null}::text`,
+  );
+  return { id: build.id, releasesLinked: changed.length };
 }

@@ -26,7 +26,12 @@ export function parseImageRef(reference: string): ImageRef {
   return { image, tag, digest };
 }
 
-const SHA_TAG = /^(?:sha-|g)?([0-9a-f]{7,40})$/;
+/**
+ * A tag that is a commit SHA, full or abbreviated, bare or as `sha-<sha>` (docker/metadata-action)
+ * or `g<sha>` (as `git describe` writes it); the SHA is the first group. Also valid PostgreSQL regex syntax: SQL
+ * reads stored tags with this same pattern (lib/releases/build-release-evidence-sql.ts).
+ */
+export const SHA_TAG = /^(?:sha-|g)?([0-9a-f]{7,40})$/;
 
 /**
  * Picks the service's own image (its name is the image's last path part, else the first image)

@@ -1,14 +1,16 @@
 // Finds or creates the release an application runs, and learns which commit it was built from.
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
+import { buildReleaseEvidenceSql } from "./build-release-evidence-sql";
 import type { ReleaseIdentity } from "./identify-release";
 
 export type RecordedRelease = { id: number; firstSeenAt: Date; commitSha: string | null; changed: boolean; movedFrom: Date | null };
 
 /**
- * The commit a release was built from, by the strongest evidence available: a full SHA tag,
- * a build report or published package for the image, an abbreviated SHA tag that matches one
- * known commit, or Argo CD's `Argocd-reference-commit-sha` trailer on the config commit.
+ * The commit a release was built from, by the strongest evidence available
+ * (lib/releases/build-release-evidence-sql.ts): a full SHA tag, a build of its digest or of
+ * image:tag, an abbreviated SHA tag that matches one known commit, or Argo CD's
+ * `Argocd-reference-commit-sha` trailer on the config commit.
  */
 export async function resolveReleaseCommit(
   db: DbOrTx,
@@ -25,14 +27,18 @@ export async function resolveReleaseCommit(
 /** resolveReleaseCommit's lookup as one SQL expression (null when nothing vouches for a commit). */
 function releaseCommitEvidence(identity: ReleaseIdentity, configRevision: string | null, repository: string | null): Prisma.Sql {
   if (identity.shaFromTag?.length === 40) return Prisma.sql`${identity.shaFromTag}::varchar`;
-  const prefix = identity.shaFromTag ?? null;
+  const evidence = buildReleaseEvidenceSql({
+    image: Prisma.sql`${identity.image}::text`,
+    tag: Prisma.sql`${identity.tag ?? null}::text`,
+    digest: Prisma.sql`${identity.digest ?? null}::text`,
+    shaFromTag: Prisma.sql`${identity.shaFromTag ?? null}::text`,
+    repository: Prisma.sql`${repository}::text`,
+  });
   // The first that answers, strongest first; a prefix counts only when exactly one commit has it.
   return Prisma.sql`COALESCE(
-    (SELECT commit_sha FROM builds WHERE image = ${identity.image} AND tag = ${identity.tag ?? null} LIMIT 1),
-    (SELECT min(sha) FROM (
-       SELECT sha FROM commits WHERE ${prefix}::text IS NOT NULL AND sha >= ${prefix} AND sha < ${`${prefix ?? ""}g`}
-         AND (${repository}::text IS NULL OR repository = ${repository}) GROUP BY sha LIMIT 2) AS candidates
-     HAVING count(*) = 1),
+    ${evidence.byDigest},
+    ${evidence.byTagBuild},
+    (SELECT min(sha) FROM ${evidence.shaCandidates} AS candidates HAVING count(*) = 1),
     (SELECT referenced_sha FROM commits WHERE sha = ${configRevision} AND referenced_sha IS NOT NULL LIMIT 1))`;
 }
 

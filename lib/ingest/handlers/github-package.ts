@@ -1,5 +1,6 @@
 // `registry_package` and `package` (published): a container image version pushed to GitHub's
-// registry is build evidence, image:tag built from a commit (recordBuild, GITHUB_PACKAGE).
+// registry is build evidence, image:tag (and its digest) built from a commit (recordBuild,
+// GITHUB_PACKAGE).
 // What the payload gives, strongest first:
 //   image   the version's package_url without tag ("ghcr.io/owner/name:tag" → "ghcr.io/owner/name"),
 //           else ghcr.io/<owner>/<package name>; lower case, as image references are.
@@ -8,6 +9,8 @@
 //   commit  the image's org.opencontainers.image.revision label (docker/metadata-action sets
 //           it to the commit built), else target_commitish or target_oid when one is a full SHA
 //           (target_commitish is usually a branch name).
+//   digest  container_metadata.tag.digest, else the manifest's, else the version's name (GitHub
+//           names a container version by its digest): releases pinned by digest match it.
 //   time    org.opencontainers.image.created, else the version's or the package's timestamps.
 // Non-container packages (npm, Maven, …) are not images: ignored. A version without a tag or
 // without a commit cannot tie a release to code: ignored with that reason, not failed.
@@ -27,6 +30,7 @@ const packageSchema = z.object({
   registry: z.object({ type: optionalText }).nullish(),
   package_version: z
     .object({
+      name: optionalText,
       package_url: optionalText,
       target_commitish: optionalText,
       target_oid: optionalText,
@@ -51,6 +55,7 @@ const packageEventSchema = z.object({
 });
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CONTAINER_TYPES = new Set(["container", "docker"]);
 
 export const handleGithubPackage: DeliveryHandler = async (payload, { db, delivery }) => {
@@ -80,7 +85,7 @@ export const handleGithubPackage: DeliveryHandler = async (payload, { db, delive
     commitSha: commit.toLowerCase(),
     image,
     tag,
-    digest: nonEmpty(container?.tag?.digest) ?? nonEmpty(container?.manifest?.digest) ?? null,
+    digest: nonEmpty(container?.tag?.digest) ?? nonEmpty(container?.manifest?.digest) ?? digestOf(version.name) ?? null,
     builtAt,
     source: "GITHUB_PACKAGE",
   });
@@ -92,6 +97,9 @@ function imageOf(packageUrl: string | null | undefined, owner: string | undefine
   const image = fromUrl.includes("/") ? fromUrl : `ghcr.io/${owner ?? "unknown"}/${name}`;
   return image.toLowerCase();
 }
+
+/** A container version's name is its manifest digest. */
+const digestOf = (name: string | null | undefined) => (name && DIGEST.test(name) ? name : undefined);
 
 const nonEmpty = (value: string | null | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
 
