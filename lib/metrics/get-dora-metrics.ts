@@ -36,12 +36,12 @@ export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx 
   const [scope, definitions] = await Promise.all([resolveDoraScope(options, db), getDoraDefinitions(db)]);
   if (!scope) return null;
   const granularity = options.granularity ?? doraGranularity(window);
-  // Counts and means from the rollups; medians from the rows the drill-downs list, computed again
-  // only when the rollups of this scope and range have changed (dora-median-cache.ts).
+  // Counts and means from the rollups; medians from the sample tables the refresher keeps beside
+  // them (the rows the drill-downs list), computed again only when the rollups of this scope and
+  // range have changed (dora-median-cache.ts): a fleet-wide median still sorts every sample of
+  // the range, hundreds of thousands on a large fleet.
   const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, db);
-  const medians = await cachedDoraMedians({ scope, definitions, window, granularity, days }, () =>
-    listDoraMedians({ scope, definitions, window }, granularity, db),
-  );
+  const medians = await cachedDoraMedians({ scope, definitions, window, granularity, days }, () => listDoraMedians({ scope, window }, granularity, db));
   return {
     scope,
     definitions,

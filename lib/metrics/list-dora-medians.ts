@@ -1,14 +1,13 @@
 // Median lead time and median time to restore (the DORA report's measure) for a window, the
 // window before it and each trend bucket. Medians cannot be added up from daily rollups, so they
-// are taken with percentile_cont over the same rows the drill-downs list
-// (build-lead-time-samples-sql.ts, build-dora-incidents-sql.ts), one statement per metric over
-// both windows; counts and means keep coming from the rollups (list-dora-days.ts).
+// are taken with percentile_cont over the per-sample tables the refresher keeps beside the
+// rollups (replace-dora-samples.ts): an index range of small rows by scope and day, one statement
+// per metric over both windows. Counts and means keep coming from the rollups (list-dora-days.ts).
 import { readDb, type DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
-import { buildDoraIncidentsSql } from "./build-dora-incidents-sql";
-import { buildLeadTimeSamplesSql } from "./build-lead-time-samples-sql";
 import { type DoraWindow, previousDoraWindow, utcDayKey } from "./dora-window";
 import type { DoraRequest } from "./resolve-dora-request";
+import type { DoraScope } from "./resolve-dora-scope";
 import { type DoraGranularity, type DoraMedians, NO_MEDIANS } from "./summarize-dora";
 
 export type DoraMedianSet = {
@@ -18,35 +17,49 @@ export type DoraMedianSet = {
   buckets: Map<string, DoraMedians>;
 };
 
-type MedianRow = { key: string | null; median_ms: number | null };
+export type DoraMedianRow = { key: string | null; median_ms: number | null };
 
 export async function listDoraMedians(
-  request: Pick<DoraRequest, "scope" | "definitions" | "window">,
+  request: Pick<DoraRequest, "scope" | "window">,
   granularity: DoraGranularity,
   db: DbOrTx = readDb(),
 ): Promise<DoraMedianSet> {
   const { window } = request;
-  const range = { from: previousDoraWindow(window).from, to: window.to };
+  const from = utcDayKey(previousDoraWindow(window).from);
+  const to = utcDayKey(window.to);
+  const scope = sampleScopeSql(request.scope);
   const [lead, restore] = await Promise.all([
-    db.$queryRaw<MedianRow[]>(
-      medianByPeriodSql(
+    db.$queryRaw<DoraMedianRow[]>(
+      doraMediansByPeriodSql(
         "dora lead-time medians",
-        Prisma.sql`SELECT lead_ms AS ms, deployment_started_at AS at FROM (${buildLeadTimeSamplesSql(request, range)}) s`,
+        Prisma.sql`SELECT lead_ms AS ms, day FROM dora_lead_time_samples WHERE day >= ${from}::date AND day < ${to}::date ${scope}`,
         window,
         granularity,
       ),
     ),
-    db.$queryRaw<MedianRow[]>(
-      medianByPeriodSql(
+    db.$queryRaw<DoraMedianRow[]>(
+      doraMediansByPeriodSql(
         "dora time-to-restore medians",
-        Prisma.sql`SELECT restore_ms AS ms, started_at AS at FROM (${buildDoraIncidentsSql(request, range)}) s WHERE restore_ms IS NOT NULL`,
+        Prisma.sql`SELECT restore_ms AS ms, day FROM dora_restore_samples WHERE day >= ${from}::date AND day < ${to}::date ${scope}`,
         window,
         granularity,
       ),
     ),
   ]);
+  return toDoraMedianSet(lead, restore);
+}
+
+/** As the drill-downs scope deployments: by the sample's service, and by its deployment's team. */
+function sampleScopeSql(scope: Pick<DoraScope, "teamId" | "serviceId">): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (scope.serviceId !== null) parts.push(Prisma.sql`AND service_id = ${scope.serviceId}`);
+  if (scope.teamId !== null) parts.push(Prisma.sql`AND team_key = ${scope.teamId}`);
+  return parts.length === 0 ? Prisma.empty : Prisma.join(parts, " ");
+}
+
+export function toDoraMedianSet(lead: DoraMedianRow[], restore: DoraMedianRow[]): DoraMedianSet {
   const set: DoraMedianSet = { current: { ...NO_MEDIANS }, previous: { ...NO_MEDIANS }, buckets: new Map() };
-  const put = (rows: MedianRow[], field: keyof DoraMedians) => {
+  const put = (rows: DoraMedianRow[], field: keyof DoraMedians) => {
     for (const row of rows) {
       if (row.key === null || row.median_ms === null) continue;
       const seconds = row.median_ms / 1000;
@@ -60,22 +73,32 @@ export async function listDoraMedians(
 }
 
 /**
- * `samples` (columns ms, at) → one row per window ('current', 'previous') and one per trend bucket
- * of the current window (its first day), each with the median of ms. A sample belongs to the UTC
- * day `at` falls on, as in the rollups.
+ * `samples` (columns ms, day: the UTC day as a date, within the previous and the current window)
+ * → one row per window ('current', 'previous') and one per trend bucket of the current window
+ * (its first day), each with the median of ms. Each window's samples are sorted once (FILTER) and
+ * each bucket's once: no grouping-set pass sorting everything again.
  */
-function medianByPeriodSql(name: "dora lead-time medians" | "dora time-to-restore medians", samples: Prisma.Sql, window: DoraWindow, granularity: DoraGranularity): Prisma.Sql {
+export function doraMediansByPeriodSql(
+  name: "dora lead-time medians" | "dora time-to-restore medians",
+  samples: Prisma.Sql,
+  window: DoraWindow,
+  granularity: DoraGranularity,
+): Prisma.Sql {
   const from = utcDayKey(window.from);
   const step = granularity === "day" ? 1 : 7;
   // The leading comment names the statement in pg_stat_statements and slow-query logs.
   return Prisma.sql`/* ${Prisma.raw(name)} */
-    SELECT CASE WHEN GROUPING(p.current) = 0 THEN CASE WHEN p.current THEN 'current' ELSE 'previous' END
-                ELSE to_char(p.bucket, 'YYYY-MM-DD') END AS key,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY p.ms::float8) AS median_ms
+    SELECT w.key, w.median_ms
     FROM (
-      SELECT d.ms, d.day >= ${from}::date AS current,
-             CASE WHEN d.day >= ${from}::date THEN ${from}::date + ((d.day - ${from}::date) / ${step}::int) * ${step}::int END AS bucket
-      FROM (SELECT x.ms, (x.at AT TIME ZONE 'UTC')::date AS day FROM (${samples}) x) d
-    ) p
-    GROUP BY GROUPING SETS ((p.current), (p.bucket))`;
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.ms::float8) FILTER (WHERE d.day >= ${from}::date) AS current,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY d.ms::float8) FILTER (WHERE d.day < ${from}::date) AS previous
+      FROM (${samples}) d
+    ) m
+    CROSS JOIN LATERAL (VALUES ('current', m.current), ('previous', m.previous)) w (key, median_ms)
+    UNION ALL
+    SELECT to_char(${from}::date + ((d.day - ${from}::date) / ${step}::int) * ${step}::int, 'YYYY-MM-DD') AS key,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY d.ms::float8) AS median_ms
+    FROM (${samples}) d
+    WHERE d.day >= ${from}::date
+    GROUP BY 1`;
 }

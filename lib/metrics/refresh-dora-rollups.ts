@@ -1,7 +1,8 @@
 // Keeps the DORA rollups current. Triggers (migration dora_rollups) append a dirty mark per
 // service whose deployments, release commits, pull requests or environments changed; this
 // recomputes those services' daily rows from the raw rows (the same facts computeDoraFromRaw
-// uses) and moves the team rows by the difference. One refresher at a time (an advisory lock);
+// uses), moves the team rows by the difference and replaces their median samples
+// (replace-dora-samples.ts). One refresher at a time (an advisory lock);
 // a mark is deleted in the transaction that recomputes its service, so a failed refresh leaves
 // it for the next one, and a change committed meanwhile leaves a mark of its own.
 import { type Db, type DbOrTx, getDb } from "../db/client";
@@ -9,6 +10,7 @@ import { Prisma } from "../generated/prisma/client";
 import { buildDoraFactsSql } from "./build-dora-facts-sql";
 import type { DoraDefinitions } from "./dora-definitions";
 import { getDoraDefinitions } from "./get-dora-definitions";
+import { replaceDoraSamples } from "./replace-dora-samples";
 
 /** pg_advisory_xact_lock key of the refresher and of rebuilds ("DORA" in ASCII). */
 export const DORA_ROLLUP_LOCK_KEY = 0x444f5241n;
@@ -58,6 +60,7 @@ async function recomputeServices(tx: DbOrTx, serviceIds: number[], definitions: 
   await insertServiceRollups(tx, definitions, Prisma.sql`x.service_id = ANY(${serviceIds}::int[])`);
   await addToTeamRollups(tx, serviceIds, 1);
   await tx.$executeRaw`DELETE FROM dora_team_daily_rollups WHERE deployments = 0 AND lead_count = 0 AND restore_count = 0`;
+  await replaceDoraSamples(tx, definitions, serviceIds);
 }
 
 /** Daily service rows from the facts of the deployments `scope` selects (alias x). */

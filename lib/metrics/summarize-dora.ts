@@ -78,7 +78,7 @@ export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-/** Totals of the days in the window, with the window's medians (computed from the raw rows). */
+/** Totals of the days in the window, with the window's medians (listDoraMedians). */
 export function summarizeDora(days: DoraDay[], window: DoraWindow, medians: DoraMedians): DoraTotals {
   const sum = sumDoraDays(days, utcDayKey(window.from), utcDayKey(window.to));
   return {

@@ -1,10 +1,12 @@
 // DORA: GET /api/v1/metrics/dora for the fleet, the busiest team and the busiest service over 30
-// and 90 days, read from the daily rollups; and the same days computed from the raw deployments,
-// commits and pull requests (computeDoraDaysFromRaw, the rollups' oracle) as the baseline.
+// and 90 days, read from the daily rollups and the median sample tables; and the same days and
+// medians computed from the raw deployments, commits and pull requests (computeDoraDaysFromRaw,
+// computeDoraMediansFromRaw: the oracles) as the baseline.
 // Replaces scripts/benchmark-dora.ts.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../../lib/generated/prisma/client";
 import { computeDoraDaysFromRaw } from "../../../lib/metrics/compute-dora-from-raw";
+import { computeDoraMediansFromRaw } from "../../../lib/metrics/compute-dora-medians-from-raw";
 import type { DoraMetrics } from "../../../lib/metrics/get-dora-metrics";
 import { alternate, percentile } from "../load";
 import { describeFailures, loadShiplog, median, webCpuRow } from "../sql-baseline";
@@ -38,6 +40,8 @@ export const scenario: Scenario = {
         for (const answer of answers) {
           const started = performance.now();
           await computeDoraDaysFromRaw(answer.scope, { from: new Date(answer.previousWindow.from), to: new Date(answer.window.to) }, answer.definitions, db);
+          const window = { from: new Date(answer.window.from), to: new Date(answer.window.to), days: answer.window.days };
+          await computeDoraMediansFromRaw({ scope: answer.scope, definitions: answer.definitions, window }, answer.granularity, db);
           total += performance.now() - started;
         }
         return total;
@@ -76,8 +80,8 @@ export const scenario: Scenario = {
           shiplog: median(comparison.shiplog),
           target: { op: "<=", value: 0.1, of: "ratio" },
           note:
-            `Target: rollups ≥ 10× faster than raw (ratio = Shiplog/baseline ≤ 0.1). Baseline: the same days (current and previous window) computed from the raw rows ` +
-            `by computeDoraDaysFromRaw through pg, in process; Shiplog: the API over HTTP with auth and JSON (median of ${ROLLUP_REPEATS} passes); median of ${comparison.shiplog.length} alternated rounds.`,
+            `Target: rollups ≥ 10× faster than raw (ratio = Shiplog/baseline ≤ 0.1). Baseline: the same days and medians (current and previous window) computed from the raw rows ` +
+            `by computeDoraDaysFromRaw and computeDoraMediansFromRaw through pg, in process; Shiplog: the API over HTTP with auth and JSON (median of ${ROLLUP_REPEATS} passes); median of ${comparison.shiplog.length} alternated rounds.`,
         },
       ] satisfies Measurement[];
     } finally {
@@ -102,7 +106,10 @@ async function chooseCases(context: BenchContext): Promise<DoraCase[]> {
   );
 }
 
-type DoraAnswer = Pick<DoraMetrics, "scope" | "definitions"> & { window: { from: string; to: string }; previousWindow: { from: string; to: string } };
+type DoraAnswer = Pick<DoraMetrics, "scope" | "definitions" | "granularity"> & {
+  window: { from: string; to: string; days: number };
+  previousWindow: { from: string; to: string };
+};
 
 async function fetchDora(context: BenchContext, path: string): Promise<DoraAnswer> {
   const response = await fetch(`${context.shiplogUrl}${path}`, { headers: { cookie: context.cookie } });
