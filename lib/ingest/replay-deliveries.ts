@@ -42,6 +42,8 @@ export const PROJECTION_TABLES = [
   // DORA rollups (lib/metrics): derived from the rows above, rebuilt at the end of a rebuild.
   "dora_daily_rollups",
   "dora_team_daily_rollups",
+  "dora_lead_time_samples",
+  "dora_restore_samples",
   "dora_dirty_marks",
 ] as const;
 

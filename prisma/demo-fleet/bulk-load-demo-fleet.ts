@@ -73,7 +73,7 @@ export async function bulkLoadDemoFleet(url: string, options: BulkLoadOptions): 
     } finally {
       await db.$disconnect();
     }
-    await client.query("ANALYZE dora_daily_rollups; ANALYZE dora_team_daily_rollups");
+    await client.query("ANALYZE dora_daily_rollups; ANALYZE dora_team_daily_rollups; ANALYZE dora_lead_time_samples; ANALYZE dora_restore_samples");
     return totals;
   } finally {
     await client.end();
