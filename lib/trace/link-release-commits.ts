@@ -59,7 +59,8 @@ export async function linkReleaseCommits(db: DbOrTx, releaseId: number): Promise
     )
     SELECT rel.id, rel.service_id, rel.commit_sha, rel.repository, base.id AS base_id, base.commit_sha AS base_sha
     FROM rel LEFT JOIN base ON true`;
-  if (!head || head.commit_sha === null) return UNLINKED;
+  if (!head) return UNLINKED;
+  if (head.commit_sha === null) return unlink(db, releaseId);
 
   let base = head.base_id === null ? null : { id: head.base_id, sha: head.base_sha! };
   if (base === null && head.commit_sha !== null && head.repository !== null) {
@@ -67,6 +68,18 @@ export async function linkReleaseCommits(db: DbOrTx, releaseId: number): Promise
     base = await findSideBase(db, head);
   }
   return writeRange(db, head, base);
+}
+
+/** A release whose commit is not known (or no longer: evidence turned out ambiguous) adds nothing. */
+async function unlink(db: DbOrTx, releaseId: number): Promise<LinkResult> {
+  const [row] = await db.$queryRaw<{ removed: number; base_changed: boolean }[]>`
+    WITH removed AS (DELETE FROM release_commits WHERE release_id = ${releaseId} RETURNING 1),
+    old AS (SELECT base_release_id FROM releases WHERE id = ${releaseId}),
+    flagged AS (
+      UPDATE releases SET base_release_id = NULL, commits_complete = false, commits_incomplete_reason = NULL WHERE id = ${releaseId}
+    )
+    SELECT (SELECT count(*)::int FROM removed) AS removed, (SELECT base_release_id FROM old) IS NOT NULL AS base_changed`;
+  return { ...UNLINKED, changed: row!.removed > 0 || row!.base_changed };
 }
 
 /** The newest release of the service whose commit the all-parents walk meets first. */
