@@ -34,7 +34,7 @@ export async function recordApplicationSnapshot(
   rules: ClassificationRules = defaultClassificationRules,
 ): Promise<RecordSnapshotResult> {
   const classification = classifyApplication(snapshot, rules);
-  const ref = await directory.application(db, snapshot, classification);
+  const ref = await directory.application(db, snapshot, classification, rules);
 
   const incomingFacts = deploymentFactsOf(snapshot);
   const startedAt = incomingFacts?.startedAt ?? null;
