@@ -13,11 +13,13 @@ import {
   isTerminalPhase,
   mergeDeploymentFacts,
 } from "../deployments/merge-deployment-observation";
+import { applicationPaths } from "../fleet/application-paths";
 import { type ClassificationRules, classifyApplication, defaultClassificationRules } from "../fleet/classify-application";
 import type { ApplicationRef, FleetDirectory } from "../fleet/fleet-directory";
+import { recordServicePaths } from "../fleet/record-service-paths";
 import { identifyRelease } from "../releases/identify-release";
 import { recordRelease } from "../releases/record-release";
-import { linkMovedRelease, linkReleaseAndSuccessor } from "../trace/link-release-commits";
+import { relinkRelease } from "../trace/link-release-commits";
 import { type ApplicationState, applicationStateOf, supersedes } from "./merge-application-state";
 
 export type RecordSnapshotResult = {
@@ -76,8 +78,12 @@ export async function recordApplicationSnapshot(
   const incoming = applicationStateOf(snapshot);
   const existing = current.observed_at ? stateFromRow(current) : null;
   const applied = supersedes(existing, incoming);
-  if (applied) await applyApplicationState(db, ref, incoming, snapshot, release);
-  else {
+  if (applied) {
+    await applyApplicationState(db, ref, incoming, snapshot, release);
+    // A monorepo service's paths (lib/fleet/record-service-paths.ts), when this application names any.
+    const source = { labels: snapshot.labels, repoUrl: snapshot.source.repoUrl, path: snapshot.source.path };
+    if (applicationPaths(source, ref.repository, rules) !== null) await recordServicePaths(db, ref.serviceId, rules);
+  } else {
     // A late observation leaves the state as it is, but what it saw running is still evidence:
     // the release exists and was seen then (recording it is what makes arrival order not matter).
     if (incoming.images.length > 0) await release(incoming.images, incoming.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt);
@@ -112,8 +118,8 @@ async function releaseFor(
     resolveCommit: { configRevision, repository: ref.repository },
   });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
-  if (release.movedFrom && release.commitSha) await linkMovedRelease(db, release.id, release.movedFrom);
-  else if (release.changed && release.commitSha) await linkReleaseAndSuccessor(db, release.id);
+  // New, newly given its commit, or seen earlier than known (its place among same-commit releases).
+  if ((release.changed || release.movedFrom) && release.commitSha) await relinkRelease(db, release.id);
   // Seen earlier than known: it now compares older against releases deployed next to it.
   if (release.movedFrom) await relinkRollbacksOfRelease(db, release.id);
   return release;

@@ -21,7 +21,7 @@ import type { FleetDirectory } from "../fleet/fleet-directory";
 import type { HealthStatus, OperationPhase } from "../generated/prisma/enums";
 import type { ReleaseIdentity } from "../releases/identify-release";
 import { recordRelease } from "../releases/record-release";
-import { linkMovedRelease, linkReleaseAndSuccessor } from "../trace/link-release-commits";
+import { relinkRelease } from "../trace/link-release-commits";
 import { deriveDeploymentStatus } from "./derive-deployment-status";
 import { phaseLogInsert } from "./phase-log";
 import { type DeploymentFacts, isTerminalPhase, mergeDeploymentFacts } from "./merge-deployment-observation";
@@ -219,8 +219,7 @@ async function githubRelease(
     identity = releaseIdentity(choice.version, null, null, null);
   }
   const recorded = await recordRelease(db, { serviceId, identity, seenAt: observation.createdAt, commitSha: sha });
-  if (recorded.movedFrom) await linkMovedRelease(db, recorded.id, recorded.movedFrom);
-  else if (recorded.changed) await linkReleaseAndSuccessor(db, recorded.id);
+  if (recorded.changed || recorded.movedFrom) await relinkRelease(db, recorded.id);
   return { id: recorded.id, changed: recorded.changed };
 }
 

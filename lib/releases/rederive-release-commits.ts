@@ -12,7 +12,7 @@
 // Releases whose commit changed are relinked.
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
-import { linkReleaseAndSuccessor } from "../trace/link-release-commits";
+import { relinkRelease } from "../trace/link-release-commits";
 import { buildReleaseEvidenceSql, shaFromTagSql } from "./build-release-evidence-sql";
 
 /**
@@ -63,6 +63,6 @@ export async function rederiveReleaseCommits(db: DbOrTx, candidates: Prisma.Sql)
       OR (ranked.best IS NULL AND ranked.current_rank = 6 AND ranked.matches > 1 AND starts_with(ranked.current, ranked.tag_sha)))
     RETURNING r.id`;
   const ids = changed.map((row) => row.id).sort((a, b) => a - b);
-  for (const id of ids) await linkReleaseAndSuccessor(db, id);
+  for (const id of ids) await relinkRelease(db, id);
   return ids;
 }

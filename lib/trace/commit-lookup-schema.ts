@@ -4,7 +4,8 @@
 // the type check the moment the schema and those types disagree.
 import { z } from "zod";
 import { strictQuery } from "../api/query-fields";
-import { parseCommitQuery, type CommitLocation, type CommitQuery } from "./find-commit-locations";
+import type { CommitLocation } from "./find-commit-locations";
+import { type CommitQuery, parseCommitQuery } from "./parse-commit-query";
 
 const commitQueryText = z.string().trim().min(1, "is required").max(300, "must be at most 300 characters");
 

@@ -11,26 +11,7 @@
 // request names it, and the cherry-picks of those commits.
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
-
-export type CommitQuery =
-  | { kind: "sha"; prefix: string }
-  | { kind: "pull-request"; repository: string; number: number }
-  | { kind: "ticket"; key: string };
-
-/** Reads a search box's text as a commit query; undefined when it is none of the forms. */
-export function parseCommitQuery(text: string): CommitQuery | undefined {
-  const value = text.trim();
-  if (/^[0-9a-f]{7,40}$/i.test(value)) return { kind: "sha", prefix: value.toLowerCase() };
-  const url = /^https?:\/\/[^/]+\/([\w.-]+\/[\w.-]+)\/pull\/(\d+)/.exec(value);
-  const short = /^([\w.-]+\/[\w.-]+)#(\d+)$/.exec(value);
-  const pr = url ?? short;
-  if (pr) return { kind: "pull-request", repository: pr[1]!, number: Number.parseInt(pr[2]!, 10) };
-  if (/^[A-Za-z][A-Za-z0-9]{1,9}-\d{1,7}$/.test(value)) {
-    const [project, number] = value.split("-");
-    return { kind: "ticket", key: `${project!.toUpperCase()}-${Number.parseInt(number!, 10)}` };
-  }
-  return undefined;
-}
+import type { CommitQuery } from "./parse-commit-query";
 
 export type CommitLocation = {
   commit: {

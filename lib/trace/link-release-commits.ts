@@ -194,11 +194,3 @@ export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void
     for (const dependent of dependents) if (!seen.has(dependent.id)) queue.push(dependent.id);
   }
 }
-
-/** @deprecated name kept while callers move to relinkRelease. */
-export const linkReleaseAndSuccessor = relinkRelease;
-
-/** A release seen earlier than first recorded: its place among same-commit releases may change. */
-export async function linkMovedRelease(db: DbOrTx, releaseId: number, _movedFrom: Date): Promise<void> {
-  await relinkRelease(db, releaseId);
-}

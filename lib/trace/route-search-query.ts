@@ -5,7 +5,7 @@
 // key) to the commit page, and anything else stays on /search, listing the services whose
 // names contain it, or saying nothing matches. An exact service name wins over a commit
 // reading, so a service called `cafe1234` stays reachable by name.
-import { parseCommitQuery } from "./find-commit-locations";
+import { parseCommitQuery } from "./parse-commit-query";
 
 export type SearchRoute =
   | { kind: "go"; href: string }

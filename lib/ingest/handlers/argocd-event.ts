@@ -23,7 +23,7 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   if (deleted && !applicationObjectSchema.shape.spec.safeParse(app.spec).success) {
     const at = deletionRequestedAt;
     if (!at) return ignored(`${event} without metadata.deletionTimestamp or spec: nothing to go by`);
-    const marked = await markApplicationDeleted(db, identity, { deletedAt: at, observedAt: at });
+    const marked = await markApplicationDeleted(db, identity, { deletedAt: at, observedAt: at }, configuredClassificationRules());
     return marked ? processed : ignored(`${identity.namespace}/${identity.name} deleted: not known, or observed since`);
   }
 
@@ -40,7 +40,7 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   // A rollback waiting for this application's sync moves on from what was just recorded.
   await advanceRollbacks(db, { applicationIds: [recorded.applicationId] });
   if (deleted) {
-    await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt });
+    await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt }, configuredClassificationRules());
   }
   return processed;
 };

@@ -9,7 +9,8 @@ import { recordPush, type PushedCommit } from "@/lib/commits/record-push";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { recordPullRequest } from "@/lib/pull-requests/record-pull-request";
-import { findCommitLocations, parseCommitQuery } from "@/lib/trace/find-commit-locations";
+import { findCommitLocations } from "@/lib/trace/find-commit-locations";
+import { parseCommitQuery } from "@/lib/trace/parse-commit-query";
 import { at, image, minutes, resetFleet, rollout } from "../../support/snapshot-builder";
 
 const db = getDb();
