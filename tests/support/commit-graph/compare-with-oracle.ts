@@ -54,6 +54,12 @@ export function compareWithOracle(history: History, oracle: Oracle, answers: Pro
             `${missing.length > 0 ? `; missing ${labels(missing)}` : ""}${extra.length > 0 ? `; extra ${labels(extra)}` : ""}`,
         );
       }
+      const baseVersion = range.base?.version ?? null;
+      if (actual.base !== baseVersion) {
+        const named = (version: string | null) =>
+          version === null ? "none" : (oracle.releases.find((other) => other.service === release.service && other.version === version)?.label ?? version);
+        problems.push(`release ${release.label}: base ${named(actual.base)}, should be ${named(baseVersion)}`);
+      }
       if (actual.complete !== range.complete) {
         problems.push(`release ${release.label} (${base}): commits_complete ${actual.complete}, should be ${range.complete}`);
       }
@@ -113,7 +119,8 @@ export function answersAsRows(history: History, answers: ProductAnswers): Record
       [...applications].map(([application, since]) => `${label(sha)} in ${application} since ${since}`),
     ),
     "answer: release commits": [...answers.releases].map(
-      ([key, range]) => `${key}: commit ${range.commitSha ? label(range.commitSha) : "unknown"}, complete ${range.complete}, [${sorted([...range.commits].map(label))}]`,
+      ([key, range]) =>
+        `${key}: commit ${range.commitSha ? label(range.commitSha) : "unknown"}, base ${range.base}, complete ${range.complete}, [${sorted([...range.commits].map(label))}]`,
     ),
     "answer: tickets": [...answers.tickets].map(
       ([key, found]) => `${key}: commits [${sorted([...found.commits].map(label))}], applications [${sorted(found.applications)}]`,

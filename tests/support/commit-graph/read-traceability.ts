@@ -6,7 +6,7 @@ import { getDb } from "../../../lib/db/client";
 import { findCommitLocations, type CommitLocation } from "../../../lib/trace/find-commit-locations";
 import { type History, TICKETS } from "./repository-history";
 
-export type ProductRange = { commitSha: string | null; complete: boolean; commits: Set<string> };
+export type ProductRange = { commitSha: string | null; complete: boolean; commits: Set<string>; base: string | null };
 
 export type ProductAnswers = {
   /** Per commit SHA: the applications (`cluster/name`) whose current release contains it, with `since`. */
@@ -39,14 +39,20 @@ export async function readAnswers(history: History): Promise<ProductAnswers> {
     }),
   );
 
-  const rows = await db.$queryRaw<{ service: string; version: string; commit_sha: string | null; commits_complete: boolean; shas: string[] }[]>`
-    SELECT s.name AS service, r.version, r.commit_sha, r.commits_complete,
+  const rows = await db.$queryRaw<
+    { service: string; version: string; commit_sha: string | null; commits_complete: boolean; base: string | null; shas: string[] }[]
+  >`
+    SELECT s.name AS service, r.version, r.commit_sha, r.commits_complete, base.version AS base,
       COALESCE(array_agg(c.sha) FILTER (WHERE c.sha IS NOT NULL), '{}') AS shas
     FROM releases r JOIN services s ON s.id = r.service_id
+    LEFT JOIN releases base ON base.id = r.base_release_id
     LEFT JOIN release_commits rc ON rc.release_id = r.id LEFT JOIN commits c ON c.id = rc.commit_id
-    GROUP BY s.name, r.version, r.commit_sha, r.commits_complete`;
+    GROUP BY s.name, r.version, r.commit_sha, r.commits_complete, base.version`;
   const releases = new Map(
-    rows.map((row) => [`${row.service} ${row.version}`, { commitSha: row.commit_sha, complete: row.commits_complete, commits: new Set(row.shas) }]),
+    rows.map((row) => [
+      `${row.service} ${row.version}`,
+      { commitSha: row.commit_sha, complete: row.commits_complete, commits: new Set(row.shas), base: row.base },
+    ]),
   );
 
   const tickets = new Map<string, { commits: Set<string>; applications: Set<string> }>();
