@@ -114,7 +114,8 @@ async function releaseFor(
     serviceId: ref.serviceId,
     identity,
     seenAt,
-    commitSha: known?.commitSha ?? null,
+    // Not the cached commit: evidence may have been re-derived since (rederiveReleaseCommits).
+    commitSha: null,
     resolveCommit: { configRevision, repository: ref.repository },
   });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });

@@ -146,11 +146,12 @@ export type GithubReleaseChoice =
  * that have that commit or one of the names it could take. The rules, so that the same release
  * is found whichever source saw the commit first and in any arrival order:
  *
- * 1. The service's release with that commit, the earliest seen, whoever recorded it (an Argo CD
- *    release "1.4.2" of the commit is reused, not duplicated as "v1.4.2").
+ * 1. The service's release with that commit that GitHub deployments recorded (no image), the
+ *    earliest seen. Not one of an image Argo CD reported: whether that exists yet depends on
+ *    arrival order, so reusing it would make the answer depend on it too (the oracle found it).
  * 2. Else the first of these names that no other commit's release of the service holds: the tag
  *    (releaseTagOf), the short SHA (12 characters), the full SHA. A release of that name
- *    without a known commit is taken to be this one and learns the commit.
+ *    without a known commit, or with this one, is taken to be this one (and learns the commit).
  *
  * A release GitHub named (it has no image) after the short SHA takes the tag's name when a
  * deployment of the commit names one (staging deploys `main`, production the tag, in either
@@ -160,10 +161,10 @@ export type GithubReleaseChoice =
 export function githubReleaseChoice(candidates: CandidateRelease[], sha: string, ref: string | null): GithubReleaseChoice {
   const tag = releaseTagOf(ref);
   const byAge = [...candidates].sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id);
-  const own = byAge.find((release) => release.commitSha === sha);
+  const own = byAge.find((release) => release.commitSha === sha && release.image === null);
   if (own) return { kind: "existing", release: own, renameTo: tag !== null && takesTag(own, tag, candidates) ? tag : null };
   const free = releaseNames(sha, ref).find((name) =>
-    candidates.every((release) => release.version !== name || release.commitSha === null),
+    candidates.every((release) => release.version !== name || release.commitSha === null || release.commitSha === sha),
   );
   return free === undefined ? { kind: "none" } : { kind: "record", version: free };
 }

@@ -2,9 +2,10 @@
 // (over every parent, so a merge brings in its pull request's commits) and not from its base
 // release's, git's `base..release`. The base is the nearest release of the same service whose
 // commit is an ancestor of this one's: the first met walking first parents back (the mainline),
-// else the newest met on any path. Bases form a tree per service, and a release contains commit
-// X exactly when X was added by the release or by one of its bases down the tree, which is how
-// "where is commit X" answers without walking history (lib/trace/find-commit-locations.ts).
+// else the newest met on any path (ties by version, never by arrival). Bases form a tree per
+// service, and a release contains commit X exactly when X was added by the release or by one of
+// its bases down the tree, which is how "where is commit X" answers without walking history
+// (lib/trace/find-commit-locations.ts).
 //
 // Sighting order plays no part: a release seen late between two others takes its place by
 // ancestry, and a force-push or a release branch never makes a release contain commits that are
@@ -35,7 +36,7 @@ type Head = { id: number; service_id: number; commit_sha: string | null; reposit
 export async function linkReleaseCommits(db: DbOrTx, releaseId: number): Promise<LinkResult> {
   const [head] = await db.$queryRaw<Head[]>`
     WITH RECURSIVE rel AS (
-      SELECT r.id, r.service_id, r.commit_sha, r.first_seen_at, (
+      SELECT r.id, r.service_id, r.commit_sha, r.first_seen_at, r.version, (
         -- The repository holding the commit; the service's own first.
         SELECT c.repository FROM commits c LEFT JOIN services s ON s.id = r.service_id
         WHERE c.sha = r.commit_sha ORDER BY (c.repository = s.repository) DESC NULLS LAST, c.repository LIMIT 1
@@ -54,8 +55,8 @@ export async function linkReleaseCommits(db: DbOrTx, releaseId: number): Promise
     ), base AS (
       -- A release of the same commit seen earlier is the base (its range is then empty).
       SELECT o.id, o.commit_sha FROM first_parents fp, rel JOIN releases o ON o.service_id = rel.service_id
-      WHERE o.commit_sha = fp.sha AND o.id <> rel.id AND (fp.depth > 0 OR (o.first_seen_at, o.id) < (rel.first_seen_at, rel.id))
-      ORDER BY fp.depth, o.first_seen_at DESC, o.id DESC LIMIT 1
+      WHERE o.commit_sha = fp.sha AND o.id <> rel.id AND (fp.depth > 0 OR (o.first_seen_at, o.version COLLATE "C") < (rel.first_seen_at, rel.version COLLATE "C"))
+      ORDER BY fp.depth, o.first_seen_at DESC, o.version COLLATE "C" DESC LIMIT 1
     )
     SELECT rel.id, rel.service_id, rel.commit_sha, rel.repository, base.id AS base_id, base.commit_sha AS base_sha
     FROM rel LEFT JOIN base ON true`;
@@ -94,7 +95,7 @@ async function findSideBase(db: DbOrTx, head: Head): Promise<{ id: number; sha: 
       JOIN commits c ON c.repository = ${head.repository} AND c.sha = p.sha
     ), met AS (SELECT sha FROM (SELECT * FROM walk LIMIT ${MAX_RANGE}) bounded WHERE is_release)
     SELECT o.id, o.commit_sha FROM met JOIN releases o ON o.service_id = ${head.service_id} AND o.commit_sha = met.sha
-    ORDER BY o.first_seen_at DESC, o.id DESC LIMIT 1`;
+    ORDER BY o.first_seen_at DESC, o.version COLLATE "C" DESC LIMIT 1`;
   return found ? { id: found.id, sha: found.commit_sha } : null;
 }
 
@@ -171,8 +172,9 @@ async function writeRange(db: DbOrTx, head: Head, base: { id: number; sha: strin
 
 /**
  * Links a release, then every release whose range or base it may change: releases whose range
- * holds its commit (it now lies between them and their base), releases of the same commit, and,
- * when its own range changed, the releases based on it (their walks stop at its range).
+ * holds its commit (it now lies between them and their base), releases of the same commit and
+ * those based on them (the newest of a commit's releases is the base), and, when its own range
+ * changed, the releases based on it (their walks stop at its range).
  */
 export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void> {
   const queue = [releaseId];
@@ -190,6 +192,10 @@ export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void
       JOIN releases o ON o.id = rc.release_id AND o.service_id = r.service_id AND o.id <> r.id
       UNION
       SELECT o.id FROM releases o WHERE ${linked.changed} AND o.base_release_id = ${id}
+      UNION
+      -- Releases based on another release of the same commit: the newest of them is their base.
+      SELECT o.id FROM r JOIN releases sibling ON sibling.service_id = r.service_id AND sibling.commit_sha = r.commit_sha AND sibling.id <> r.id
+      JOIN releases o ON o.base_release_id = sibling.id AND o.id <> r.id
       ORDER BY 1`;
     for (const dependent of dependents) if (!seen.has(dependent.id)) queue.push(dependent.id);
   }

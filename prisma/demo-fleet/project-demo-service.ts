@@ -136,28 +136,30 @@ export class ServiceProjection {
    */
   linkReleases(): void {
     const releases = [...this.releases.values()].filter((release) => release.commitSha !== null).sort((a, b) => a.id - b.id);
+    const byId = new Map(releases.map((release) => [release.id, release]));
+    const byCommit = new Map<string, ReleaseRow[]>();
+    for (const release of releases) byCommit.set(release.commitSha!, [...(byCommit.get(release.commitSha!) ?? []), release]);
+    // Which releases list each commit: "is this commit in the base's history" without a set of it.
+    const addedBy = new Map<number, Set<ReleaseRow>>();
+    for (const release of releases) for (const id of release.commitIds) addedBy.set(id, (addedBy.get(id) ?? new Set()).add(release));
     for (let pass = 0; pass < 20; pass += 1) {
       let changed = false;
-      for (const release of releases) changed = this.linkRelease(release) || changed;
+      for (const release of releases) changed = this.linkRelease(release, byId, byCommit, addedBy) || changed;
       if (!changed) return;
     }
   }
 
-  private releaseById(id: number): ReleaseRow {
-    return [...this.releases.values()].find((release) => release.id === id)!;
-  }
-
-  private findBase(release: ReleaseRow): ReleaseRow | null {
-    const others = [...this.releases.values()].filter((other) => other !== release && other.commitSha !== null);
-    const newestFirst = (a: ReleaseRow, b: ReleaseRow) => b.firstSeenAt.getTime() - a.firstSeenAt.getTime() || b.id - a.id;
-    const sameCommit = others
-      .filter((other) => other.commitSha === release.commitSha && (other.firstSeenAt.getTime() - release.firstSeenAt.getTime() || other.id - release.id) < 0)
+  private findBase(release: ReleaseRow, byCommit: Map<string, ReleaseRow[]>): ReleaseRow | null {
+    const newestFirst = (a: ReleaseRow, b: ReleaseRow) => b.firstSeenAt.getTime() - a.firstSeenAt.getTime() || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0);
+    const builtFrom = (sha: string) => (byCommit.get(sha) ?? []).filter((other) => other !== release);
+    const sameCommit = builtFrom(release.commitSha!)
+      .filter((other) => other.firstSeenAt < release.firstSeenAt || (other.firstSeenAt.getTime() === release.firstSeenAt.getTime() && other.version < release.version))
       .sort(newestFirst);
     if (sameCommit[0]) return sameCommit[0];
     // The first-parent line, to the first commit another release was built from.
     let sha = this.commits.get(release.commitSha!)?.parentShas?.[0];
     for (let depth = 1; sha !== undefined && depth <= MAX_RANGE; depth += 1) {
-      const built = others.filter((other) => other.commitSha === sha).sort(newestFirst);
+      const built = builtFrom(sha).sort(newestFirst);
       if (built[0]) return built[0];
       sha = this.commits.get(sha)?.parentShas?.[0];
     }
@@ -176,7 +178,7 @@ export class ServiceProjection {
           if (!parent || seen.has(parentSha)) continue;
           seen.add(parentSha);
           walked += 1;
-          const built = others.filter((other) => other.commitSha === parentSha);
+          const built = builtFrom(parentSha);
           if (built.length > 0) met.push(...built);
           else next.push(parent);
         }
@@ -187,12 +189,11 @@ export class ServiceProjection {
   }
 
   /** Links one release; true when its range, base or completeness changed. */
-  private linkRelease(release: ReleaseRow): boolean {
-    const base = this.findBase(release);
-    const stop = new Set<number>();
-    for (let link: ReleaseRow | null = base; link !== null; link = link.baseReleaseId === null ? null : this.releaseById(link.baseReleaseId)) {
-      for (const id of link.commitIds) stop.add(id);
-    }
+  private linkRelease(release: ReleaseRow, byId: Map<number, ReleaseRow>, byCommit: Map<string, ReleaseRow[]>, addedBy: Map<number, Set<ReleaseRow>>): boolean {
+    const base = this.findBase(release, byCommit);
+    const chain = new Set<ReleaseRow>();
+    for (let link: ReleaseRow | null = base; link !== null && !chain.has(link); link = link.baseReleaseId === null ? null : byId.get(link.baseReleaseId)!) chain.add(link);
+    const inBaseHistory = (commitId: number) => [...(addedBy.get(commitId) ?? [])].some((adder) => chain.has(adder));
     const head = this.commits.get(release.commitSha!);
     const walked: CommitRow[] = [];
     if (head && head.sha !== base?.commitSha) {
@@ -201,7 +202,7 @@ export class ServiceProjection {
       for (let index = 0; index < walked.length && walked.length <= MAX_RANGE; index += 1) {
         for (const parentSha of walked[index]!.parentShas ?? []) {
           const parent = this.commits.get(parentSha);
-          if (!parent || seen.has(parentSha) || parentSha === base?.commitSha || stop.has(parent.id)) continue;
+          if (!parent || seen.has(parentSha) || parentSha === base?.commitSha || inBaseHistory(parent.id)) continue;
           seen.add(parentSha);
           walked.push(parent);
         }
@@ -227,6 +228,8 @@ export class ServiceProjection {
       release.commitsIncompleteReason !== reason ||
       commitIds.size !== release.commitIds.size ||
       [...commitIds].some((id) => !release.commitIds.has(id));
+    for (const id of release.commitIds) addedBy.get(id)?.delete(release);
+    for (const id of commitIds) addedBy.set(id, (addedBy.get(id) ?? new Set()).add(release));
     Object.assign(release, { baseReleaseId: base?.id ?? null, commitIds, commitsComplete: reason === null, commitsIncompleteReason: reason });
     return changed;
   }

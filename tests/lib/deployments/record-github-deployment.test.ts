@@ -135,10 +135,13 @@ describe("githubReleaseChoice", () => {
     expect(githubReleaseChoice([], A, "main")).toEqual({ kind: "record", version: "f95f852bd8fc" });
   });
 
-  it("the service's release of the commit, whoever recorded it, the earliest seen first", () => {
-    const argo = release({ id: 7, version: "1.0.0", firstSeenAt: at(5) });
-    const earlier = release({ id: 9, version: "0.9.9", firstSeenAt: at(1) });
-    expect(githubReleaseChoice([argo, earlier], A, "v1.0.0")).toEqual({ kind: "existing", release: earlier, renameTo: null });
+  it("the release GitHub recorded for the commit, the earliest seen first; never an image's", () => {
+    const argo = release({ id: 7, version: "1.0.0", firstSeenAt: at(0) });
+    const github = release({ id: 8, version: "0.9.9", image: null, firstSeenAt: at(5) });
+    const earlier = release({ id: 9, version: "0.9.8", image: null, firstSeenAt: at(1) });
+    expect(githubReleaseChoice([argo, github, earlier], A, "v1.0.0")).toEqual({ kind: "existing", release: earlier, renameTo: null });
+    expect(githubReleaseChoice([argo], A, "v1.0.0")).toEqual({ kind: "record", version: "v1.0.0" });
+    expect(githubReleaseChoice([release({ version: "v1.0.0" })], A, "v1.0.0")).toEqual({ kind: "record", version: "v1.0.0" });
   });
 
   it("a name another commit's release holds is skipped; one without a commit is taken", () => {
@@ -156,8 +159,8 @@ describe("githubReleaseChoice", () => {
     expect(githubReleaseChoice([rc], A, "v1.0.0")).toMatchObject({ kind: "existing", renameTo: "v1.0.0" });
     const final = release({ version: "v1.0.0", image: null });
     expect(githubReleaseChoice([final], A, "v1.0.0-rc.1")).toMatchObject({ kind: "existing", renameTo: null });
-    // Argo CD's releases (an image) keep their name; a taken name is not taken twice.
-    expect(githubReleaseChoice([release({ version: "sha-f95f852" })], A, "v1.0.0")).toMatchObject({ renameTo: null });
+    // Argo CD's releases (an image) are neither renamed nor reused; a taken name is not taken twice.
+    expect(githubReleaseChoice([release({ version: "sha-f95f852" })], A, "v1.0.0")).toEqual({ kind: "record", version: "v1.0.0" });
     expect(githubReleaseChoice([bySha, release({ id: 2, version: "v1.0.0", commitSha: B })], A, "v1.0.0")).toMatchObject({ renameTo: null });
   });
 });
@@ -239,14 +242,28 @@ describe("recordGithubDeployment: the deployed commit's release", () => {
     ]);
   });
 
-  it("reuses the release Argo CD recorded for the commit, which is seen earlier when GitHub deployed it first", async () => {
+  it("names its own release beside Argo CD's of the same commit, so arrival order decides nothing", async () => {
     const service = await db.service.create({ data: { name: "hello", repository: REPOSITORY } });
     const argo = await db.release.create({
       data: { serviceId: service.id, version: "1.0.0", firstSeenAt: at(60), commitSha: A, image: "ghcr.io/codertocat/hello", imageTag: "1.0.0" },
     });
     await deliver(await statusEvent({ ...production, ref: "v1.0.0" }, "success", succeededAt));
-    expect(await db.release.findMany()).toEqual([expect.objectContaining({ id: argo.id, version: "1.0.0", firstSeenAt: t0 })]);
-    expect(await application("production")).toMatchObject({ currentReleaseId: argo.id, currentReleaseSince: succeededAt });
+    const releases = await db.release.findMany({ orderBy: { version: "asc" } });
+    expect(releases).toEqual([
+      expect.objectContaining({ id: argo.id, version: "1.0.0", firstSeenAt: at(60) }),
+      expect.objectContaining({ version: "v1.0.0", commitSha: A, image: null, firstSeenAt: t0 }),
+    ]);
+    expect(await application("production")).toMatchObject({ currentReleaseId: releases[1]!.id, currentReleaseSince: succeededAt });
+  });
+
+  it("shares a release Argo CD named the same for the same commit", async () => {
+    const service = await db.service.create({ data: { name: "hello", repository: REPOSITORY } });
+    const argo = await db.release.create({
+      data: { serviceId: service.id, version: "v1.0.0", firstSeenAt: at(60), commitSha: A, image: "ghcr.io/codertocat/hello", imageTag: "v1.0.0" },
+    });
+    await deliver(await statusEvent({ ...production, ref: "v1.0.0" }, "success", succeededAt));
+    expect(await db.release.findMany()).toEqual([expect.objectContaining({ id: argo.id, version: "v1.0.0", firstSeenAt: t0 })]);
+    expect(await application("production")).toMatchObject({ currentReleaseId: argo.id });
   });
 
   it("a release of the tag's name without a known commit learns it", async () => {
