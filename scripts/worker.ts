@@ -3,13 +3,14 @@
 // (set SHIPLOG_INLINE_WORKER=false on those). Any number can run against one database. SIGTERM
 // or SIGINT stop it gracefully: no new delivery is taken, those in flight finish, then it exits.
 import { parseArgs } from "node:util";
-import { closeDb } from "../lib/db/client";
+import { closeDb, getDb } from "../lib/db/client";
 import { ConfigError, databaseUrl } from "../lib/env";
 import { startReconciliation } from "../lib/ingest/start-reconciliation";
 import { runWorker } from "../lib/ingest/worker";
 import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
 import { limitHeapGrowth } from "../lib/ops/limit-heap-growth";
 import { startRollbackRunner } from "../lib/rollback/start-rollback-runner";
+import { relinkReleasesAfterUpgrade } from "../lib/trace/relink-releases-after-upgrade";
 
 // The worker's heap stays near what it keeps alive (20,000 bench deliveries: peak RSS 339 → 239 MiB).
 limitHeapGrowth();
@@ -50,6 +51,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     controller.abort();
   });
 }
+// Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
+await relinkReleasesAfterUpgrade(getDb(), { signal: controller.signal, log: console.log });
 await Promise.all([
   runWorker({ signal: controller.signal, concurrency, batchSize, pollIntervalMs }),
   startReconciliation({ signal: controller.signal }),

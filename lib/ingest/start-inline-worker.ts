@@ -3,9 +3,11 @@
 // dev reloads re-run register(), so the running worker is kept on globalThis. The web process
 // is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
+import { getDb } from "../db/client";
 import { config, ConfigError, databaseUrl } from "../env";
 import { runDoraRefresher } from "../metrics/run-dora-refresher";
 import { startRollbackRunner } from "../rollback/start-rollback-runner";
+import { relinkReleasesAfterUpgrade } from "../trace/relink-releases-after-upgrade";
 import { startReconciliation } from "./start-reconciliation";
 import { runWorker } from "./worker";
 
@@ -24,7 +26,9 @@ export function startInlineWorker(): void {
     return;
   }
   const signal = new AbortController().signal;
-  globalForInlineWorker.shiplogInlineWorker = runWorker({ signal, concurrency: INLINE_CONCURRENCY }).catch((error: unknown) => {
+  // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
+  const relinked = relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => console.log(`[trace] ${line}`) });
+  globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY })).catch((error: unknown) => {
     console.error("[worker] the inline ingestion worker stopped:", error);
     globalForInlineWorker.shiplogInlineWorker = undefined;
   });

@@ -31,3 +31,8 @@ CREATE INDEX "commits_cherry_picked_from_idx" ON "commits"("cherry_picked_from")
 
 -- AddForeignKey
 ALTER TABLE "releases" ADD CONSTRAINT "releases_base_release_id_fkey" FOREIGN KEY ("base_release_id") REFERENCES "releases"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Releases recorded before this migration keep first-parent ranges until relinked by ancestry:
+-- the first worker to start does it (lib/trace/relink-releases-after-upgrade.ts).
+INSERT INTO "settings" ("key", "value", "updated_at")
+SELECT 'releases.relinkByAncestry', 'true'::jsonb, now() WHERE EXISTS (SELECT 1 FROM "releases" WHERE "commit_sha" IS NOT NULL);
