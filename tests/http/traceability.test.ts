@@ -285,7 +285,11 @@ describe("a pull request merged with a merge commit", () => {
     await reportBuild({ service: mergeService, repo: mergeRepo, commitSha: m, image: mergeImage, tag: "1.1.0", builtAt: "2026-11-21T10:10:00Z" });
     await sync({ service: mergeService, repo: mergeRepo, environment: "prod", cluster: "prod-1", imageRef: `${mergeImage}:1.1.0`, startedAt: "2026-11-21T10:30:00Z" });
 
-    const lookup = await whereIsOnceRunning(b1, mergeService, "prod", "1.1.0");
+    // The build report and the sync are applied concurrently: wait until 1.1.0 has its commit too.
+    const lookup = await eventually(
+      () => whereIs(b1),
+      (answer) => appIn(answer, b1, mergeService, "prod")?.contains === true && appIn(answer, b1, mergeService, "staging") !== undefined,
+    );
     const prod = appIn(lookup, b1, mergeService, "prod")!;
     const staging = appIn(lookup, b1, mergeService, "staging")!;
     expect([prod.contains, prod.currentRelease?.version]).toEqual([true, "1.1.0"]);
@@ -346,7 +350,12 @@ describe("a force-push that dropped commits", () => {
     await reportBuild({ service: forceService, repo: forceRepo, commitSha: n, image: forceImage, tag: "1.2.0", builtAt: "2026-11-22T10:20:00Z" });
     await sync({ service: forceService, repo: forceRepo, environment: "prod", cluster: "prod-1", imageRef: `${forceImage}:1.2.0`, startedAt: "2026-11-22T10:30:00Z" });
 
-    const dropped = await whereIsOnceRunning(d1, forceService, "prod", "1.2.0");
+    // The build reports and each application's syncs are applied concurrently: wait for the end state.
+    await eventually(() => whereIs(n1), (answer) => appIn(answer, n1, forceService, "prod")?.contains === true);
+    const dropped = await eventually(
+      () => whereIs(d1),
+      (answer) => appIn(answer, d1, forceService, "staging")?.contains === true && appIn(answer, d1, forceService, "prod")?.currentRelease?.version === "1.2.0",
+    );
     expect(appIn(dropped, d1, forceService, "prod")?.contains).toBe(false);
     // Staging runs 1.1.0, which did carry it.
     expect(appIn(dropped, d1, forceService, "staging")).toMatchObject({ contains: true, currentRelease: { version: "1.1.0" } });
@@ -384,6 +393,13 @@ describe("a release branch with a cherry-picked fix", () => {
     await reportBuild({ service: pickService, repo: pickRepo, commitSha: fPrime, image: pickImage, tag: "1.0.1", builtAt: "2026-11-23T10:10:00Z" });
     await sync({ service: pickService, repo: pickRepo, environment: "prod", cluster: "prod-1", imageRef: `${pickImage}:1.0.1`, startedAt: "2026-11-23T10:20:00Z" });
 
+    // Each application's deliveries and the build reports are applied concurrently: wait until
+    // the end state is there (staging on 1.1.0, production on 1.0.1 with its commit known).
+    await eventually(
+      () => whereIs(fPrime),
+      (lookup) =>
+        appIn(lookup, fPrime, pickService, "prod")?.contains === true && appIn(lookup, fPrime, pickService, "staging")?.currentRelease?.version === "1.1.0",
+    );
     const original = await whereIsOnceRunning(f, pickService, "prod", "1.0.1");
     expect(appIn(original, f, pickService, "prod")?.contains).toBe(false);
     expect(appIn(original, f, pickService, "staging")).toMatchObject({ contains: true, currentRelease: { version: "1.1.0" } });
