@@ -2,8 +2,8 @@
 // (GitHub Pages, Actions deploying to a PaaS, serverless functions, …). GitHub has no
 // application object, so one is kept per repository and environment: instance "github",
 // namespace = "owner/name", name = the environment, on one cluster named "github". Its service is
-// the one whose repository is this one (the service named like the repository first, then by
-// name), else a service named after the repository, created here.
+// the one named after the repository (case aside), created here when there is none: never another
+// service of the repository, whose existence at that moment would depend on arrival order.
 //
 // One GitHub deployment (its id) is one Shiplog deployment (operation key "github:<id>"). The
 // `deployment` event and each `deployment_status` are observations of it, merged with the same
@@ -262,9 +262,11 @@ async function githubApplication(db: DbOrTx, directory: FleetDirectory, observat
   const environmentName = observation.environment.trim().toLowerCase();
   const environmentId = await directory.environmentId(db, environmentName);
   const repositoryName = observation.repository.split("/")[1] ?? observation.repository;
+  // The service named after the repository, never "some service of the repository": which of
+  // those exists yet depends on arrival order (a monorepo's other services), and so would the answer.
   const known = await db.$queryRaw<{ id: number; team_id: number | null }[]>`
-    SELECT id, team_id FROM services WHERE repository = ${observation.repository}
-    ORDER BY lower(name) = lower(${repositoryName}) DESC, name LIMIT 1`;
+    SELECT id, team_id FROM services WHERE lower(name) = lower(${repositoryName})
+    ORDER BY (repository = ${observation.repository}) DESC NULLS LAST, name LIMIT 1`;
   const service =
     known[0] !== undefined
       ? { id: known[0].id, teamId: known[0].team_id }

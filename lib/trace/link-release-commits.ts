@@ -2,7 +2,9 @@
 // (over every parent, so a merge brings in its pull request's commits) and not from its base
 // release's, git's `base..release`. The base is the nearest release of the same service whose
 // commit is an ancestor of this one's: the first met walking first parents back (the mainline),
-// else the newest met on any path (ties by version, never by arrival). Bases form a tree per
+// else the newest met on any path. Of several releases of the commit met, the first seen is the
+// base (ties by version, never by arrival order), so a later re-tag of a commit (a digest-pinned
+// image, GitHub's own release of it) changes no other release's base. Bases form a tree per
 // service, and a release contains commit X exactly when X was added by the release or by one of
 // its bases down the tree, which is how "where is commit X" answers without walking history
 // (lib/trace/find-commit-locations.ts).
@@ -56,7 +58,7 @@ export async function linkReleaseCommits(db: DbOrTx, releaseId: number): Promise
       -- A release of the same commit seen earlier is the base (its range is then empty).
       SELECT o.id, o.commit_sha FROM first_parents fp, rel JOIN releases o ON o.service_id = rel.service_id
       WHERE o.commit_sha = fp.sha AND o.id <> rel.id AND (fp.depth > 0 OR (o.first_seen_at, o.version COLLATE "C") < (rel.first_seen_at, rel.version COLLATE "C"))
-      ORDER BY fp.depth, o.first_seen_at DESC, o.version COLLATE "C" DESC LIMIT 1
+      ORDER BY fp.depth, o.first_seen_at, o.version COLLATE "C" LIMIT 1
     )
     SELECT rel.id, rel.service_id, rel.commit_sha, rel.repository, base.id AS base_id, base.commit_sha AS base_sha
     FROM rel LEFT JOIN base ON true`;
@@ -173,7 +175,7 @@ async function writeRange(db: DbOrTx, head: Head, base: { id: number; sha: strin
 /**
  * Links a release, then every release whose range or base it may change: releases whose range
  * holds its commit (it now lies between them and their base), releases of the same commit and
- * those based on them (the newest of a commit's releases is the base), and, when its own range
+ * those based on them (the first seen of a commit's releases is the base), and, when its own range
  * changed, the releases based on it (their walks stop at its range).
  */
 export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void> {
@@ -193,7 +195,7 @@ export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void
       UNION
       SELECT o.id FROM releases o WHERE ${linked.changed} AND o.base_release_id = ${id}
       UNION
-      -- Releases based on another release of the same commit: the newest of them is their base.
+      -- Releases based on another release of the same commit: the first seen of them is their base.
       SELECT o.id FROM r JOIN releases sibling ON sibling.service_id = r.service_id AND sibling.commit_sha = r.commit_sha AND sibling.id <> r.id
       JOIN releases o ON o.base_release_id = sibling.id AND o.id <> r.id
       ORDER BY 1`;

@@ -152,14 +152,15 @@ export class ServiceProjection {
   private findBase(release: ReleaseRow, byCommit: Map<string, ReleaseRow[]>): ReleaseRow | null {
     const newestFirst = (a: ReleaseRow, b: ReleaseRow) => b.firstSeenAt.getTime() - a.firstSeenAt.getTime() || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0);
     const builtFrom = (sha: string) => (byCommit.get(sha) ?? []).filter((other) => other !== release);
+    const firstSeen = (a: ReleaseRow, b: ReleaseRow) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0);
     const sameCommit = builtFrom(release.commitSha!)
       .filter((other) => other.firstSeenAt < release.firstSeenAt || (other.firstSeenAt.getTime() === release.firstSeenAt.getTime() && other.version < release.version))
-      .sort(newestFirst);
+      .sort(firstSeen);
     if (sameCommit[0]) return sameCommit[0];
     // The first-parent line, to the first commit another release was built from.
     let sha = this.commits.get(release.commitSha!)?.parentShas?.[0];
     for (let depth = 1; sha !== undefined && depth <= MAX_RANGE; depth += 1) {
-      const built = builtFrom(sha).sort(newestFirst);
+      const built = builtFrom(sha).sort(firstSeen);
       if (built[0]) return built[0];
       sha = this.commits.get(sha)?.parentShas?.[0];
     }

@@ -243,7 +243,7 @@ describe("recordGithubDeployment: the deployed commit's release", () => {
   });
 
   it("names its own release beside Argo CD's of the same commit, so arrival order decides nothing", async () => {
-    const service = await db.service.create({ data: { name: "hello", repository: REPOSITORY } });
+    const service = await db.service.create({ data: { name: "hello-world", repository: REPOSITORY } });
     const argo = await db.release.create({
       data: { serviceId: service.id, version: "1.0.0", firstSeenAt: at(60), commitSha: A, image: "ghcr.io/codertocat/hello", imageTag: "1.0.0" },
     });
@@ -257,7 +257,7 @@ describe("recordGithubDeployment: the deployed commit's release", () => {
   });
 
   it("shares a release Argo CD named the same for the same commit", async () => {
-    const service = await db.service.create({ data: { name: "hello", repository: REPOSITORY } });
+    const service = await db.service.create({ data: { name: "hello-world", repository: REPOSITORY } });
     const argo = await db.release.create({
       data: { serviceId: service.id, version: "v1.0.0", firstSeenAt: at(60), commitSha: A, image: "ghcr.io/codertocat/hello", imageTag: "v1.0.0" },
     });
@@ -267,7 +267,7 @@ describe("recordGithubDeployment: the deployed commit's release", () => {
   });
 
   it("a release of the tag's name without a known commit learns it", async () => {
-    const service = await db.service.create({ data: { name: "hello", repository: REPOSITORY } });
+    const service = await db.service.create({ data: { name: "hello-world", repository: REPOSITORY } });
     const argo = await db.release.create({
       data: { serviceId: service.id, version: "v1.0.0", firstSeenAt: at(60), image: "ghcr.io/codertocat/hello", imageTag: "v1.0.0" },
     });

@@ -64,9 +64,13 @@ export function compareWithOracle(history: History, oracle: Oracle, answers: Pro
         problems.push(`release ${release.label} (${base}): commits_complete ${actual.complete}, should be ${range.complete}`);
       }
     }
+    // A GitHub deployment records its own release of the commit, named by the 12-character SHA
+    // (lib/deployments/record-github-deployment.ts); it is checked through contains and since.
+    for (const event of history.events) {
+      if (event.kind === "github-deployment") expectedKeys.add(`${event.release.service} ${event.release.commit.slice(0, 12)}`);
+    }
     for (const key of answers.releases.keys()) {
-      // The history's releases are those Argo CD ran; its GitHub deployments deploy only those.
-      if (!expectedKeys.has(key)) problems.push(`release ${key}: recorded, but the history has no such release (no Argo CD sync ran it)`);
+      if (!expectedKeys.has(key)) problems.push(`release ${key}: recorded, but the history has no such release (no Argo CD sync or GitHub deployment ran it)`);
     }
   }
 

@@ -5,8 +5,8 @@
 //   it runs now (its newest successful deployment); `since` is the finish of the first
 //   successful deployment of a release containing X after the last one of a release without it;
 // - a release's commits are git's base..release, base being, among the service's releases whose
-//   commit is a proper ancestor of its own, one that is no ancestor of another (ties: the latest
-//   first sighting); without a base, every ancestor, and the range is incomplete. A release of
+//   commit is a proper ancestor of its own, one that is no ancestor of another (ties: the first
+//   sighting, then the version); without a base, every ancestor, and the range is incomplete. A release of
 //   the same commit first seen earlier (the image re-tagged or pinned by digest) is nearer still:
 //   the later one adds nothing (base..release is empty) and is complete, as git's `A..A` is;
 // - a ticket's commits are those whose message carries the key, the commits of pull requests
@@ -90,7 +90,8 @@ export function buildOracle(history: History): Oracle {
     const nearest = candidates.filter(
       (candidate) => !candidates.some((other) => other.commit !== candidate.commit && ancestors(other.commit).has(candidate.commit)),
     );
-    nearest.sort((a, b) => firstSeen.get(b)! - firstSeen.get(a)! || a.label.localeCompare(b.label));
+    // Of several releases of one commit, the first seen (ties by version).
+    nearest.sort((a, b) => firstSeen.get(a)! - firstSeen.get(b)! || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
     const base = nearest[0] ?? null;
     const excluded = base ? ancestors(base.commit) : new Set<string>();
     ranges.set(release, { release, base, commits: new Set([...below].filter((sha) => !excluded.has(sha))), complete: base !== null });

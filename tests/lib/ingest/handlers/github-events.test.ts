@@ -335,15 +335,15 @@ describe("deployment and deployment_status", () => {
     expect(await application()).toMatchObject({ syncStatus: "SYNCED", healthStatus: "HEALTHY" });
   });
 
-  it("the service whose repository it is, and the release built from the deployed commit", async () => {
-    const service = await db.service.create({ data: { name: "hello", repository: "Codertocat/Hello-World" } });
+  it("the service named after the repository, and the release GitHub recorded for the deployed commit", async () => {
+    const service = await db.service.create({ data: { name: "hello-world", repository: "Codertocat/Hello-World" } });
     const release = await db.release.create({
       data: { serviceId: service.id, version: "1.0.0", firstSeenAt: new Date("2019-05-15T15:00:00Z"), commitSha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" },
     });
     await insertDelivery({ source: "GITHUB", event: "deployment_status", body: await githubFixture("deployment_status/payload.json") });
     await drain();
     expect(await db.deployment.findFirstOrThrow()).toMatchObject({ serviceId: service.id, releaseId: release.id });
-    expect(await application()).toMatchObject({ service: { name: "hello" }, currentRelease: { version: "1.0.0" } });
+    expect(await application()).toMatchObject({ service: { name: "hello-world" }, currentRelease: { version: "1.0.0" } });
   });
 
   it("a failed deployment after a good one: the good one still runs, the application is out of sync", async () => {
