@@ -39,12 +39,15 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** Small enough to seed in seconds, big enough to have every environment and degraded apps. */
 const DEMO_SERVICES = 12;
 /**
- * A fixed instant, so every run seeds the same fleet (names, counts, states, timestamps). It lies
- * in the past: the page counts "deployments in the last 24 h / 7 days" and words times against
- * the real clock, so tests compute those from the database at test time rather than expect
- * constants.
+ * Noon UTC of the day before the run, so a run seeds the same fleet whenever in the day it
+ * starts (names, counts, states; timestamps move with the day). It lies in the past: the page
+ * counts "deployments in the last 24 h / 7 days" and words times against the real clock, so
+ * tests compute those from the database at test time rather than expect constants. It follows
+ * the clock because the fleet page draws the real last 30 days: a fixed 2026-11-01 left them
+ * empty from December on, and the trend spec waited for bars that never came.
  */
-const DEMO_NOW = new Date("2026-11-01T12:00:00Z");
+const DAY_MS = 86_400_000;
+const DEMO_NOW = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS / 2);
 
 const credentials: WebhookCredentials = {
   argocdToken: "e2e-argocd-token",
