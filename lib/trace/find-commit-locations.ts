@@ -63,7 +63,13 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
     db.$queryRaw<{ commit_id: number; number: number; title: string; url: string | null; ticket_keys: string[] }[]>`
       SELECT DISTINCT c.id AS commit_id, p.number, p.title, p.url, p.ticket_keys
       FROM commits c
-      JOIN commits origin ON origin.id = c.id OR (origin.repository = c.repository AND origin.sha = c.cherry_picked_from)
+      -- The commit itself and the original it was cherry-picked from: two index lookups (an OR
+      -- in the join condition would scan the commits table).
+      CROSS JOIN LATERAL (
+        SELECT c.id AS id
+        UNION ALL
+        SELECT o.id FROM commits o WHERE c.cherry_picked_from IS NOT NULL AND o.repository = c.repository AND o.sha = c.cherry_picked_from
+      ) origin
       JOIN pull_request_commits pc ON pc.commit_id = origin.id JOIN pull_requests p ON p.id = pc.pull_request_id
       WHERE c.id = ANY(${ids}::int[]) ORDER BY p.number`,
     db.$queryRaw<LocationRow[]>`
