@@ -23,14 +23,13 @@ export const MAX_RANGE = 1000;
 const MAX_CASCADE = 500;
 
 export type LinkResult = {
-  baseReleaseId: number | null;
   commits: number;
   complete: boolean;
   /** The range or the base changed: releases based on this one may link differently now. */
   changed: boolean;
 };
 
-const UNLINKED: LinkResult = { baseReleaseId: null, commits: 0, complete: false, changed: false };
+const UNLINKED: LinkResult = { commits: 0, complete: false, changed: false };
 
 type Head = { id: number; service_id: number; commit_sha: string | null; repository: string | null; base_id: number | null; base_sha: string | null };
 
@@ -165,7 +164,6 @@ async function writeRange(db: DbOrTx, head: Head, base: { id: number; sha: strin
   const facts = row!;
   const complete = head.commit_sha !== null && facts.head_stored && !facts.truncated && facts.unknown_parents === null && facts.missing_parent === null;
   return {
-    baseReleaseId: base?.id ?? null,
     commits: facts.commits,
     complete,
     changed: facts.removed > 0 || facts.inserted > 0 || facts.base_changed,
