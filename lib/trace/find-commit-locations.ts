@@ -75,16 +75,17 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
     db.$queryRaw<LocationRow[]>`
       WITH RECURSIVE target AS (
         SELECT id, repository FROM commits WHERE id = ANY(${ids}::int[])
-      ), containing(commit_id, service_id, release_id) AS (
+      ), containing(commit_id, service_id, release_id, version, first_seen_at) AS (
         -- The releases that added the target, then every release based on one of them.
-        SELECT t.id, r.service_id, r.id FROM target t JOIN release_commits rc ON rc.commit_id = t.id JOIN releases r ON r.id = rc.release_id
+        SELECT t.id, r.service_id, r.id, r.version, r.first_seen_at
+        FROM target t JOIN release_commits rc ON rc.commit_id = t.id JOIN releases r ON r.id = rc.release_id
         UNION
-        SELECT k.commit_id, k.service_id, r.id FROM containing k JOIN releases r ON r.base_release_id = k.release_id
+        SELECT k.commit_id, k.service_id, r.id, r.version, r.first_seen_at FROM containing k JOIN releases r ON r.base_release_id = k.release_id
       ), first_release AS (
         -- The earliest seen release of each service that contains the target.
-        SELECT DISTINCT ON (k.commit_id, k.service_id) k.commit_id, k.service_id, r.id, r.version, r.first_seen_at
-        FROM containing k JOIN releases r ON r.id = k.release_id
-        ORDER BY k.commit_id, k.service_id, r.first_seen_at, r.id
+        SELECT DISTINCT ON (k.commit_id, k.service_id) k.commit_id, k.service_id, k.release_id AS id, k.version, k.first_seen_at
+        FROM containing k
+        ORDER BY k.commit_id, k.service_id, k.first_seen_at, k.release_id
       ), candidate AS (
         -- Services built from the commit's repository, and services that shipped it.
         SELECT t.id AS commit_id, s.id AS service_id FROM target t JOIN services s ON s.repository = t.repository
@@ -103,24 +104,25 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
         LEFT JOIN environments e ON e.id = a.environment_id
         LEFT JOIN clusters cl ON cl.id = a.cluster_id
         LEFT JOIN releases cur ON cur.id = a.current_release_id
-      ), history AS (
-        -- The successful deployments of the applications that run it now, each marked by whether
-        -- its release contains the commit (one hash join, not a probe per deployment).
-        SELECT l.commit_id, l.application_id, d.started_at, COALESCE(d.finished_at, d.started_at) AS done, k.release_id IS NOT NULL AS contains
-        FROM located l JOIN deployments d ON d.application_id = l.application_id AND d.phase = 'SUCCEEDED' AND d.release_id IS NOT NULL
-        LEFT JOIN containing k ON k.commit_id = l.commit_id AND k.release_id = d.release_id
-        WHERE l.contains
-      ), last_without AS (
-        SELECT commit_id, application_id, max(started_at) FILTER (WHERE NOT contains) AS at FROM history GROUP BY commit_id, application_id
-      ), since AS (
-        -- The first success of a containing release after the last success of one that is not.
-        SELECT h.commit_id, h.application_id, min(h.done) AS since
-        FROM history h JOIN last_without w ON w.commit_id = h.commit_id AND w.application_id = h.application_id
-        WHERE h.contains AND h.started_at > COALESCE(w.at, '-infinity')
-        GROUP BY h.commit_id, h.application_id
       )
-      SELECT l.*, si.since FROM located l
-      LEFT JOIN since si ON si.commit_id = l.commit_id AND si.application_id = l.application_id
+      SELECT l.*,
+        -- Since: the first success of a containing release after the last success of one that is
+        -- not. A correlated subquery per application that runs it now, so each probes the
+        -- deployments index (the CTEs' sizes are beyond the planner's estimates, and a join here
+        -- became a scan of every deployment).
+        CASE WHEN l.contains THEN (
+          SELECT min(h.done) FROM (
+            SELECT h.*, max(h.started_at) FILTER (WHERE NOT h.contains) OVER () AS last_without
+            FROM (
+              SELECT d.started_at, COALESCE(d.finished_at, d.started_at) AS done,
+                EXISTS (SELECT 1 FROM containing k WHERE k.commit_id = l.commit_id AND k.release_id = d.release_id) AS contains
+              FROM deployments d
+              WHERE d.application_id = l.application_id AND d.phase = 'SUCCEEDED' AND d.release_id IS NOT NULL
+            ) h
+          ) h
+          WHERE h.contains AND h.started_at > COALESCE(h.last_without, '-infinity')
+        ) END AS since
+      FROM located l
       ORDER BY l.commit_id, l.service_name, l.environment_rank, l.cluster, l.application_name`,
   ]);
 
