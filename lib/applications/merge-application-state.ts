@@ -11,6 +11,7 @@ export type ApplicationState = {
   autoSync: boolean;
   repoUrl: string | null;
   path: string | null;
+  manifestGeneratePaths: string | null;
   chart: string | null;
   targetRevision: string | null;
   destinationNamespace: string | null;
@@ -29,6 +30,7 @@ export function applicationStateOf(snapshot: ApplicationSnapshot): ApplicationSt
     autoSync: snapshot.autoSync,
     repoUrl: snapshot.source.repoUrl ?? null,
     path: snapshot.source.path ?? null,
+    manifestGeneratePaths: snapshot.manifestGeneratePaths ?? null,
     chart: snapshot.source.chart ?? null,
     targetRevision: snapshot.source.targetRevision ?? null,
     destinationNamespace: snapshot.destination.namespace ?? null,
@@ -43,7 +45,7 @@ export function applicationStateOf(snapshot: ApplicationSnapshot): ApplicationSt
 function contentKey(state: ApplicationState): string {
   return JSON.stringify([
     state.healthStatus, state.syncStatus, state.syncedRevision, state.images, state.lastOperationPhase, state.lastOperationAt,
-    state.autoSync, state.repoUrl, state.path, state.chart, state.targetRevision, state.destinationNamespace, state.project,
+    state.autoSync, state.repoUrl, state.path, state.manifestGeneratePaths, state.chart, state.targetRevision, state.destinationNamespace, state.project,
   ]);
 }
 

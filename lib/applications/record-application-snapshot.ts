@@ -43,7 +43,7 @@ export async function recordApplicationSnapshot(
   // One round trip: lock the application (serializing everything about it, whichever worker
   // holds it) and read its state and this operation's deployment, if any.
   const rows = await db.$queryRaw<(ApplicationStateRow & DeploymentRowRaw)[]>`
-    SELECT a.sync_status, a.health_status, a.synced_revision, a.images, a.auto_sync, a.repo_url, a.path, a.chart,
+    SELECT a.sync_status, a.health_status, a.synced_revision, a.images, a.auto_sync, a.repo_url, a.path, a.manifest_generate_paths, a.chart,
            a.target_revision, a.destination_namespace, a.project, a.last_operation_phase, a.last_operation_at, a.observed_at,
            d.id AS d_id, d.phase AS d_phase, d.finished_at AS d_finished_at, d.revision AS d_revision, d.images AS d_images,
            d.initiated_by AS d_initiated_by, d.automated AS d_automated, d.argo_history_id AS d_argo_history_id,
@@ -81,7 +81,7 @@ export async function recordApplicationSnapshot(
   if (applied) {
     await applyApplicationState(db, ref, incoming, snapshot, release);
     // A monorepo service's paths (lib/fleet/record-service-paths.ts), when this application names any.
-    const source = { labels: snapshot.labels, repoUrl: snapshot.source.repoUrl, path: snapshot.source.path };
+    const source = { labels: snapshot.labels, manifestGeneratePaths: snapshot.manifestGeneratePaths, repoUrl: snapshot.source.repoUrl, path: snapshot.source.path };
     if (applicationPaths(source, ref.repository, rules) !== null) await recordServicePaths(db, ref.serviceId, rules);
   } else {
     // A late observation leaves the state as it is, but what it saw running is still evidence:
@@ -291,7 +291,7 @@ async function applyApplicationState(
     UPDATE applications SET
       sync_status = ${state.syncStatus}::"SyncStatus", health_status = ${state.healthStatus}::"HealthStatus",
       synced_revision = ${state.syncedRevision}, images = ${state.images}::text[], auto_sync = ${state.autoSync},
-      repo_url = ${state.repoUrl}, path = ${state.path}, chart = ${state.chart}, target_revision = ${state.targetRevision},
+      repo_url = ${state.repoUrl}, path = ${state.path}, manifest_generate_paths = ${state.manifestGeneratePaths}, chart = ${state.chart}, target_revision = ${state.targetRevision},
       destination_namespace = ${state.destinationNamespace}, project = ${state.project},
       last_operation_phase = ${state.lastOperationPhase}::"OperationPhase", last_operation_at = ${state.lastOperationAt},
       observed_at = ${state.observedAt}, deleted_at = NULL, updated_at = now(),
@@ -332,6 +332,7 @@ type ApplicationStateRow = {
   auto_sync: boolean;
   repo_url: string | null;
   path: string | null;
+  manifest_generate_paths: string | null;
   chart: string | null;
   target_revision: string | null;
   destination_namespace: string | null;
@@ -350,6 +351,7 @@ function stateFromRow(row: ApplicationStateRow): ApplicationState {
     autoSync: row.auto_sync,
     repoUrl: row.repo_url,
     path: row.path,
+    manifestGeneratePaths: row.manifest_generate_paths,
     chart: row.chart,
     targetRevision: row.target_revision,
     destinationNamespace: row.destination_namespace,

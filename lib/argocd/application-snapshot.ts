@@ -14,6 +14,8 @@ export type ApplicationSnapshot = {
   applicationSet?: string;
   project: string;
   source: { repoUrl?: string; path?: string; chart?: string; targetRevision?: string };
+  /** The `argocd.argoproj.io/manifest-generate-paths` annotation: the directories a monorepo application is built from. */
+  manifestGeneratePaths?: string;
   destination: { server?: string; name?: string; namespace?: string };
   autoSync: boolean;
   sync: { status: SyncStatus; revision?: string };

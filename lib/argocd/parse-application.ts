@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
 import type { ApplicationSnapshot, SyncOperation } from "./application-snapshot";
+import { MANIFEST_GENERATE_PATHS } from "../fleet/application-paths";
 
 // Kubernetes serialises metav1.Time as RFC 3339 ("2024-03-05T07:33:04Z").
 const time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
@@ -48,6 +49,8 @@ export const applicationObjectSchema = z.object({
     namespace: z.string().min(1),
     uid: optionalText,
     labels: z.record(z.string(), z.string()).nullish(),
+    // Only one annotation is read; others (kubectl's last-applied-configuration…) are not kept.
+    annotations: z.record(z.string(), z.unknown()).nullish(),
     ownerReferences: z.array(z.object({ kind: z.string(), name: z.string() })).nullish(),
     creationTimestamp: time.nullish(),
     deletionTimestamp: time.nullish(),
@@ -121,6 +124,7 @@ export function parseApplication(app: unknown, instance: string): ApplicationSna
     name: metadata.name,
     uid: metadata.uid ?? undefined,
     labels: metadata.labels ?? {},
+    manifestGeneratePaths: stringOrUndefined(metadata.annotations?.[MANIFEST_GENERATE_PATHS]),
     applicationSet: metadata.ownerReferences?.find((owner) => owner.kind === "ApplicationSet")?.name,
     project: spec.project || "default",
     source: {
@@ -216,4 +220,8 @@ function observedAtOf(object: ApplicationObject): Date | undefined {
     if (candidate && (!newest || candidate > newest)) newest = candidate;
   }
   return newest;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }

@@ -2,7 +2,7 @@
 // code, for monorepos (a release lists only the commits that touched them). First answer wins:
 //   1. Argo CD's own convention, the `argocd.argoproj.io/manifest-generate-paths` annotation
 //      (";"-separated; relative to the source path, "/" from the repository root), when the
-//      snapshot carries annotations and the source repository is the service's;
+//      source repository is the service's;
 //   2. a classification rule: the first `pathsLabels` label (default `shiplog.io/paths`). Label
 //      values cannot hold "/" or ",": "." stands for "/" and "__" separates paths, so
 //      `services.checkout__libs.money` is `services/checkout` and `libs/money`;
@@ -15,7 +15,8 @@ export const MANIFEST_GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-pat
 
 export type ApplicationSource = {
   labels: Record<string, string>;
-  annotations?: Record<string, string>;
+  /** The manifest-generate-paths annotation's value. */
+  manifestGeneratePaths?: string | null;
   repoUrl: string | null | undefined;
   path: string | null | undefined;
 };
@@ -27,7 +28,7 @@ export function applicationPaths(
   rules: Pick<ClassificationRules, "pathsLabels">,
 ): string[] | null {
   const sameRepository = serviceRepository !== null && repositoryOfUrl(application.repoUrl) === serviceRepository.toLowerCase();
-  const annotation = application.annotations?.[MANIFEST_GENERATE_PATHS]?.trim();
+  const annotation = application.manifestGeneratePaths?.trim();
   if (annotation && sameRepository) {
     const paths = normalisePaths(annotation.split(";").map((entry) => (entry.trim().startsWith("/") ? entry : `${application.path ?? ""}/${entry}`)));
     if (paths) return paths;

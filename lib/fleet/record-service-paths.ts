@@ -20,8 +20,8 @@ export async function recordServicePaths(
   serviceId: number,
   rules: Pick<ClassificationRules, "pathsLabels">,
 ): Promise<{ paths: string[] | null; changed: boolean }> {
-  const rows = await db.$queryRaw<{ repository: string | null; paths: string[] | null; labels: Record<string, string> | null; repo_url: string | null; path: string | null }[]>`
-    SELECT s.repository, s.paths, a.labels, a.repo_url, a.path
+  const rows = await db.$queryRaw<{ repository: string | null; paths: string[] | null; labels: Record<string, string> | null; repo_url: string | null; path: string | null; manifest_generate_paths: string | null }[]>`
+    SELECT s.repository, s.paths, a.labels, a.repo_url, a.path, a.manifest_generate_paths
     FROM services s LEFT JOIN applications a ON a.service_id = s.id AND a.deleted_at IS NULL
     WHERE s.id = ${serviceId}`;
   if (rows.length === 0) return { paths: null, changed: false };
@@ -29,7 +29,7 @@ export async function recordServicePaths(
   const union = new Set<string>();
   for (const row of rows) {
     if (row.labels === null) continue;
-    for (const path of applicationPaths({ labels: row.labels, repoUrl: row.repo_url, path: row.path }, repository, rules) ?? []) union.add(path);
+    for (const path of applicationPaths({ labels: row.labels, manifestGeneratePaths: row.manifest_generate_paths, repoUrl: row.repo_url, path: row.path }, repository, rules) ?? []) union.add(path);
   }
   const paths = union.size === 0 ? null : [...union].sort();
   if (JSON.stringify(paths) === JSON.stringify(stored)) return { paths, changed: false };

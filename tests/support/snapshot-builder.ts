@@ -21,6 +21,7 @@ export const realApplicationSnapshot: ApplicationSnapshot = {
     service_class: "alpha",
     stack: "gke-v2",
   },
+  manifestGeneratePaths: ".;/chart",
   applicationSet: "velero",
   project: "sre",
   source: { repoUrl: "https://github.com/foo/manifests-velero.git", path: "instances/test", targetRevision: "test-lla" },

@@ -33,6 +33,19 @@ describe("parseApplication: the real Application", () => {
     expect(parseApplication(json, "argocd")).toEqual(parseApplication(real, "argocd"));
   });
 
+  it("keeps Argo CD's manifest-generate-paths annotation and no other annotation", () => {
+    const object = app();
+    object.metadata.annotations = {
+      "argocd.argoproj.io/manifest-generate-paths": ".;/libs/money",
+      "kubectl.kubernetes.io/last-applied-configuration": "{\"huge\":true}",
+    };
+    const snapshot = parseApplication(object, "argocd");
+    expect(snapshot.manifestGeneratePaths).toBe(".;/libs/money");
+    expect(JSON.stringify(snapshot)).not.toContain("last-applied-configuration");
+    object.metadata.annotations = { "argocd.argoproj.io/manifest-generate-paths": "  " };
+    expect(parseApplication(object, "argocd").manifestGeneratePaths).toBeUndefined();
+  });
+
   it("takes the instance from the notification, not from the object", () => {
     expect(parseApplication(real, "prod-eu").instance).toBe("prod-eu");
   });

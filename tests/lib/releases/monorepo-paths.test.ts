@@ -10,9 +10,7 @@ import { recordApplicationSnapshot } from "@/lib/applications/record-application
 import type { ApplicationSnapshot } from "@/lib/argocd/application-snapshot";
 import { recordCommits } from "@/lib/commits/record-commits";
 import { getDb } from "@/lib/db/client";
-import { defaultClassificationRules } from "@/lib/fleet/classify-application";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { recordServicePaths } from "@/lib/fleet/record-service-paths";
 import { processPendingDeliveries } from "@/lib/ingest/worker";
 import { compareReleases, releaseComparisonSchema } from "@/lib/releases/compare-releases";
 import { getRelease, releaseDetailSchema } from "@/lib/releases/get-release";
@@ -72,11 +70,12 @@ const services: Record<string, Partial<ApplicationSnapshot>> = {
 };
 
 let history = 0;
-/** Argo CD syncs the service's image built from commit `to`, then its paths are recomputed. */
+/** Argo CD syncs the service's image built from commit `to` (recording the snapshot records the service's paths). */
 async function deploy(service: string, hoursAfter: number, from: string | null, to: string) {
   history += 1;
   const snapshots = rollout({
-    app: { ...services[service], name: `${service}-prod`, destination: { name: "prod", server: "https://prod.example", namespace: service } },
+    // Without the real fixture's manifest-generate-paths annotation: the paths come from above.
+    app: { manifestGeneratePaths: undefined, ...services[service], name: `${service}-prod`, destination: { name: "prod", server: "https://prod.example", namespace: service } },
     startedAt: at(t0, minutes(60 * hoursAfter)),
     from: from === null ? [] : [image(service, sha(from))],
     to: [image(service, sha(to))],
@@ -84,9 +83,6 @@ async function deploy(service: string, hoursAfter: number, from: string | null, 
     historyId: history,
   });
   for (const snapshot of snapshots) await db.$transaction((tx) => recordApplicationSnapshot(tx, directory, snapshot));
-  // Where recordApplicationSnapshot is to call it once it does (see lib/fleet/record-service-paths.ts).
-  const { id } = await db.service.findUniqueOrThrow({ where: { name: service } });
-  await recordServicePaths(db, id, defaultClassificationRules);
 }
 
 const releaseOf = async (service: string, commit: string) =>

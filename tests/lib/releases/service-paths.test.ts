@@ -17,8 +17,8 @@ const mono = "https://github.com/acme/mono.git";
 
 describe("applicationPaths", () => {
   it("reads Argo CD's manifest-generate-paths annotation, relative to the source path or from the root", () => {
-    const annotations = { [MANIFEST_GENERATE_PATHS]: ".;../../libs/money;/proto" };
-    expect(applicationPaths({ labels: {}, annotations, repoUrl: mono, path: "services/checkout" }, "acme/mono", rules)).toEqual([
+    const manifestGeneratePaths = ".;../../libs/money;/proto";
+    expect(applicationPaths({ labels: {}, manifestGeneratePaths, repoUrl: mono, path: "services/checkout" }, "acme/mono", rules)).toEqual([
       "libs/money",
       "proto",
       "services/checkout",
@@ -54,6 +54,7 @@ describe("recordServicePaths", () => {
       images: [],
       observedAt: new Date(observedAt),
       destination: { name: name, server: `https://${name}.example`, namespace: "checkout" },
+      manifestGeneratePaths: undefined,
       ...overrides,
       labels: { "app.kubernetes.io/part-of": "checkout", "shiplog.io/repository": "acme.mono", ...overrides.labels },
     });
@@ -79,6 +80,22 @@ describe("recordServicePaths", () => {
     for (const order of [[0, 1, 2], [2, 1, 0], [1, 0, 2], [1, 2, 0]]) {
       expect(await record(order), order.join(",")).toEqual(["libs/money", "services/checkout"]);
     }
+  });
+
+  it("follows the manifest-generate-paths annotation an Argo CD snapshot carries, over the source path", async () => {
+    await resetAll();
+    const annotated = snapshot("checkout-dev", "2026-11-01T10:00:00Z", {
+      source: { repoUrl: mono, path: "services/checkout/deploy" },
+      manifestGeneratePaths: "..;/libs/money",
+    });
+    // Recording the snapshot records the paths: no separate call.
+    await db.$transaction((tx) => recordApplicationSnapshot(tx, new FleetDirectory(), annotated));
+    expect((await db.service.findUniqueOrThrow({ where: { name: "checkout" } })).paths).toEqual(["libs/money", "services/checkout"]);
+    // A newer snapshot without the annotation falls back to the source path.
+    const plain = snapshot("checkout-dev", "2026-11-01T11:00:00Z", { source: { repoUrl: mono, path: "services/checkout/deploy" } });
+    await db.$transaction((tx) => recordApplicationSnapshot(tx, new FleetDirectory(), plain));
+    expect((await db.service.findUniqueOrThrow({ where: { name: "checkout" } })).paths).toEqual(["services/checkout/deploy"]);
+    expect(MANIFEST_GENERATE_PATHS).toBe("argocd.argoproj.io/manifest-generate-paths");
   });
 
   it("is null when no application names paths", async () => {
