@@ -2,13 +2,13 @@
 // `npm run replay -- --rebuild`
 // Puts stored deliveries back in the queue and applies them (unless --no-process leaves that to
 // the running workers). --rebuild empties every projection and rebuilds it from all stored
-// deliveries in received order; workers elsewhere pause meanwhile. See lib/ingest/replay-deliveries.ts.
+// deliveries in received order; workers elsewhere pause meanwhile. See lib/ingest/replay/replay-deliveries.ts.
 import { parseArgs } from "node:util";
 import { closeDb } from "../lib/db/client";
 import { ConfigError, databaseUrl } from "../lib/env";
 import { DeliverySource, DeliveryStatus } from "../lib/generated/prisma/enums";
-import { rebuildProjections, RebuildRefusedError, replayDeliveries } from "../lib/ingest/replay-deliveries";
-import { processPendingDeliveries } from "../lib/ingest/worker";
+import { rebuildProjections, RebuildRefusedError, replayDeliveries } from "../lib/ingest/replay/replay-deliveries";
+import { processPendingDeliveries } from "../lib/ingest/queue/worker";
 
 class UsageError extends Error {}
 

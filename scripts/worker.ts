@@ -5,8 +5,8 @@
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "../lib/db/client";
 import { ConfigError, databaseUrl } from "../lib/env";
-import { startReconciliation } from "../lib/ingest/start-reconciliation";
-import { runWorker } from "../lib/ingest/worker";
+import { startReconciliation } from "../lib/ingest/upkeep/start-reconciliation";
+import { runWorker } from "../lib/ingest/queue/worker";
 import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
 import { limitHeapGrowth } from "../lib/ops/limit-heap-growth";
 import { startRollbackRunner } from "../lib/rollback/start-rollback-runner";
@@ -18,7 +18,7 @@ limitHeapGrowth();
 const { values } = parseArgs({
   options: {
     concurrency: { type: "string", default: "4" },
-    // Deliveries one slot applies per transaction (lib/ingest/worker.ts); 1 restores one each.
+    // Deliveries one slot applies per transaction (lib/ingest/queue/worker.ts); 1 restores one each.
     "batch-size": { type: "string", default: "25" },
     "poll-interval-ms": { type: "string", default: "250" },
   },

@@ -8,9 +8,9 @@
 // through webhook_deliveries (rather than writing projections directly) keeps replays complete.
 import { createHash } from "node:crypto";
 import type { DbOrTx } from "../db/client";
-import type { NewDelivery } from "../ingest/accept-delivery";
-import { argocdApplicationSchema } from "../ingest/argocd-notification";
-import { deriveArgocdDeliveryId } from "../ingest/derive-argocd-delivery-id";
+import type { NewDelivery } from "../ingest/accept/accept-delivery";
+import { argocdApplicationSchema } from "../ingest/accept/argocd-notification";
+import { deriveArgocdDeliveryId } from "../ingest/accept/derive-argocd-delivery-id";
 import type { ArgoCdClient } from "./argocd-client";
 
 export type PollResult = {

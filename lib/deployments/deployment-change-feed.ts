@@ -4,7 +4,7 @@
 // message per COALESCE_MS with all their ids), so a burst of syncs costs each browser one
 // refetch, not one per deployment.
 import { databaseUrl } from "../env";
-import { listenForDeliveries } from "../ingest/listen-for-deliveries";
+import { listenForDeliveries } from "../ingest/queue/listen-for-deliveries";
 import { DEPLOYMENT_CHANNEL, parseDeploymentIds } from "./notify-deployments-changed";
 
 export type DeploymentChangeListener = (ids: number[]) => void;

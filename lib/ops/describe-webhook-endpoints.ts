@@ -4,8 +4,8 @@
 // away; tokens are stored hashed, so their only showing is this first start.
 import type { DbOrTx } from "../db/client";
 import type { Config } from "../env";
-import { type BearerSource, TOKEN_SETTING } from "../ingest/authenticate-bearer";
-import { createWebhookToken } from "../ingest/create-webhook-token";
+import { type BearerSource, TOKEN_SETTING } from "../ingest/accept/authenticate-bearer";
+import { createWebhookToken } from "../webhook-tokens/create-webhook-token";
 
 export async function describeWebhookEndpoints(
   db: DbOrTx,

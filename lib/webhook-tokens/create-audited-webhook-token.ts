@@ -3,7 +3,7 @@
 import type { AuditContext } from "../audit/audit-context";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import { type Db, getDb } from "../db/client";
-import { type CreatedWebhookToken, createWebhookToken } from "../ingest/create-webhook-token";
+import { type CreatedWebhookToken, createWebhookToken } from "./create-webhook-token";
 
 export async function createAuditedWebhookToken(source: "ARGOCD" | "BUILD", name: string, audit: AuditContext, db: Db = getDb()): Promise<CreatedWebhookToken> {
   return db.$transaction(async (tx) => {

@@ -12,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
 import { argocdBody, githubFixtures } from "../../tests/support/webhooks";
-import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import type { LoadRequest } from "./load";
 
 /** Header every bench request carries (kept with the stored row), so a run's rows can be counted. */

@@ -9,8 +9,8 @@ import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { FleetDirectory } from "../../lib/fleet/fleet-directory";
-import { applyDelivery } from "../../lib/ingest/apply-delivery";
-import { defaultRetryPolicy } from "../../lib/ingest/delivery-retry-policy";
+import { applyDelivery } from "../../lib/ingest/queue/apply-delivery";
+import { defaultRetryPolicy } from "../../lib/ingest/queue/delivery-retry-policy";
 import { accessibilityViolations, type CheckedPage, saveScreenshot, useBrowser } from "../support/browser";
 import { quietLog } from "../support/deliveries";
 

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { isCancelledByBrowser, launchChromium, saveScreenshot } from "../support/browser";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
-import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { argocdApplication, argocdBody, fixturesDir, storedDeliveries } from "../support/webhooks";
 
 const baseUrl = inject("shiplogUrl");

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
 import { argocdApplication, fixturesDir } from "../support/webhooks";

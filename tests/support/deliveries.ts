@@ -6,7 +6,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { getDb } from "../../lib/db/client";
 import type { DeliverySource } from "../../lib/generated/prisma/enums";
-import type { WorkerLog } from "../../lib/ingest/apply-delivery";
+import type { WorkerLog } from "../../lib/ingest/queue/apply-delivery";
 
 export const fixturesDir = path.resolve(import.meta.dirname, "../../../shared/fixtures");
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { getDb } from "../../lib/db/client";
 import type { DeliverySource } from "../../lib/generated/prisma/enums";
-import { signGithubPayload } from "../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 
 export const fixturesDir = path.resolve(import.meta.dirname, "../../../shared/fixtures");
 

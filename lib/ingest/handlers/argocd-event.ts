@@ -10,7 +10,7 @@ import { markApplicationDeleted } from "../../applications/mark-application-dele
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { advanceRollbacks } from "../../rollback/advance-rollbacks";
-import { argocdNotificationSchema } from "../argocd-notification";
+import { argocdNotificationSchema } from "../accept/argocd-notification";
 import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
 export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory, effects }) => {

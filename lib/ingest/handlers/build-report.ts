@@ -1,7 +1,7 @@
 // A CI build report (POST /api/webhooks/build): image:tag was built from a commit. Read back with
 // the schema the receiver checked it against, and recorded as build evidence (BUILD_REPORT).
 import { recordBuild } from "../../builds/record-build";
-import { buildReportSchema } from "../build-report";
+import { buildReportSchema } from "../accept/build-report";
 import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
 
 export const handleBuildReport: DeliveryHandler = async (payload, { db }) => {

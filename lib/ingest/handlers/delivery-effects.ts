@@ -1,7 +1,8 @@
 // What applying a delivery sets off besides its own writes, collected while a batch of deliveries
-// is applied in one transaction (apply-delivery.ts: applyDeliveries) and done once before that
-// transaction commits: one NOTIFY for every deployment written instead of one per delivery, and
-// one look at the rollbacks waiting on any of the applications recorded instead of one each.
+// is applied in one transaction (lib/ingest/queue/apply-delivery.ts: applyDeliveries) and done
+// once before that transaction commits: one NOTIFY for every deployment written instead of one
+// per delivery, and one look at the rollbacks waiting on any of the applications recorded
+// instead of one each.
 // Both still commit (or roll back) with the deliveries, so nothing is announced that is not stored.
 import type { DbOrTx } from "../../db/client";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";

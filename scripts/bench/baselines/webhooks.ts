@@ -1,7 +1,7 @@
 // Baseline for webhook accept: the same work as POST /api/webhooks/{github,argocd} with nothing
 // but node:http and pg. Verify the HMAC signature (GitHub) or bearer token (Argo CD), parse the
 // JSON, derive the same delivery id and ordering key, keep the same headers, and store the raw
-// row with the same single INSERT + pg_notify statement Shiplog uses (lib/ingest/accept-delivery.ts),
+// row with the same single INSERT + pg_notify statement Shiplog uses (lib/ingest/accept/accept-delivery.ts),
 // into the same table, so its partitions and its idempotency trigger cost the baseline as much.
 // Pure helpers of lib/ingest are reused so both sides compute exactly the same row; zod,
 // Next.js and Prisma are what the baseline leaves out.
@@ -12,10 +12,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
-import type { ArgocdNotification } from "../../../lib/ingest/argocd-notification";
-import { deriveArgocdDeliveryId } from "../../../lib/ingest/derive-argocd-delivery-id";
-import { pickDeliveryHeaders } from "../../../lib/ingest/pick-delivery-headers";
-import { verifyGithubSignature } from "../../../lib/ingest/verify-github-signature";
+import type { ArgocdNotification } from "../../../lib/ingest/accept/argocd-notification";
+import { deriveArgocdDeliveryId } from "../../../lib/ingest/accept/derive-argocd-delivery-id";
+import { pickDeliveryHeaders } from "../../../lib/ingest/accept/pick-delivery-headers";
+import { verifyGithubSignature } from "../../../lib/ingest/accept/verify-github-signature";
 import type { BaselineRoute } from "../baseline-server";
 
 /** Scratch schema for baseline copies of tables (the processing scenario's COPY target). */

@@ -10,10 +10,10 @@
 // into PostgreSQL, without deciding anything.
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { deriveArgocdDeliveryId } from "../../../lib/ingest/derive-argocd-delivery-id";
-import type { ArgocdNotification } from "../../../lib/ingest/argocd-notification";
-import { pickDeliveryHeaders } from "../../../lib/ingest/pick-delivery-headers";
-import { DELIVERY_CHANNEL } from "../../../lib/ingest/worker";
+import { deriveArgocdDeliveryId } from "../../../lib/ingest/accept/derive-argocd-delivery-id";
+import type { ArgocdNotification } from "../../../lib/ingest/accept/argocd-notification";
+import { pickDeliveryHeaders } from "../../../lib/ingest/accept/pick-delivery-headers";
+import { DELIVERY_CHANNEL } from "../../../lib/ingest/queue/delivery-channel";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { BASELINE_SCHEMA } from "../baselines/webhooks";
 import type { BenchContext, Measurement, Scenario } from "../scenario";

@@ -9,7 +9,7 @@ import { ArgoCdClient, ArgoCdError } from "../../../lib/argocd/argocd-client";
 import { pollArgoCdInstance } from "../../../lib/argocd/poll-argocd-instance";
 import { getDb } from "../../../lib/db/client";
 import { FleetDirectory } from "../../../lib/fleet/fleet-directory";
-import { argocdNotificationSchema } from "../../../lib/ingest/argocd-notification";
+import { argocdNotificationSchema } from "../../../lib/ingest/accept/argocd-notification";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
 import { applicationSnapshot, resetFleet } from "../../support/snapshot-builder";
 

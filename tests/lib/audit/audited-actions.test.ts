@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { AuditContext } from "@/lib/audit/audit-context";
 import { getDb } from "@/lib/db/client";
 import type { DeliveryStatus } from "@/lib/generated/prisma/enums";
-import { replayDeliveries } from "@/lib/ingest/replay-deliveries";
-import { requestDeliveryReplay } from "@/lib/ingest/request-delivery-replay";
+import { replayDeliveries } from "@/lib/ingest/replay/replay-deliveries";
+import { requestDeliveryReplay } from "@/lib/ingest/replay/request-delivery-replay";
 import { DEFAULT_DORA_DEFINITIONS } from "@/lib/metrics/dora-definitions";
 import { updateDoraDefinitions } from "@/lib/metrics/update-dora-definitions";
 

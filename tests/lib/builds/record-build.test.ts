@@ -10,7 +10,7 @@ import { recordPush } from "@/lib/commits/record-push";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { githubFixture, insertDelivery, quietLog, resetAll } from "../../support/deliveries";
 import { dumpFleet } from "../../support/dump-fleet";
 import { at, image, minutes, rollout } from "../../support/snapshot-builder";

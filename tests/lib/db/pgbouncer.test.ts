@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../../lib/db/client";
 import { closeDeploymentChangeFeed, subscribeToDeploymentChanges } from "../../../lib/deployments/deployment-change-feed";
 import { config, useDatabaseUrl } from "../../../lib/env";
-import { listenForDeliveries } from "../../../lib/ingest/listen-for-deliveries";
-import { processPendingDeliveries } from "../../../lib/ingest/worker";
+import { listenForDeliveries } from "../../../lib/ingest/queue/listen-for-deliveries";
+import { processPendingDeliveries } from "../../../lib/ingest/queue/worker";
 import { argocdFixture, argocdNotification, insertDelivery, quietLog } from "../../support/deliveries";
 import { type PgBouncer, startPgBouncer } from "../../support/pgbouncer";
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { type CandidateRelease, githubReleaseChoice, releaseTagOf } from "@/lib/deployments/record-github-deployment";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { findCommitLocations } from "@/lib/trace/find-commit-locations";
 import { deliveries, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../support/deliveries";
 

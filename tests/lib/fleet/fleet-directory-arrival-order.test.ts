@@ -11,7 +11,7 @@ import type { ApplicationSnapshot } from "@/lib/argocd/application-snapshot";
 import { getDb } from "@/lib/db/client";
 import { type ClassificationRules, defaultClassificationRules } from "@/lib/fleet/classify-application";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { argocdFixture, argocdNotification, insertDelivery, type Json, quietLog, resetAll } from "../../support/deliveries";
 import { applicationSnapshot, at, image, minutes, realApplicationSnapshot, resetFleet, rollout } from "../../support/snapshot-builder";
 

@@ -3,8 +3,8 @@
 import { expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { rebuildProjections } from "@/lib/ingest/replay-deliveries";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { rebuildProjections } from "@/lib/ingest/replay/replay-deliveries";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { argocdFixture, argocdNotification, insertDelivery, type Json, quietLog } from "../../support/deliveries";
 
 const t0 = Date.parse("2026-03-10T09:00:00Z");

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../../lib/db/client";
-import { hashWebhookToken } from "../../../lib/ingest/hash-webhook-token";
+import { hashWebhookToken } from "../../../lib/webhook-tokens/hash-webhook-token";
 import { describeWebhookEndpoints } from "../../../lib/ops/describe-webhook-endpoints";
 
 const settings = { PORT: 3000, DATABASE_URL: undefined, GITHUB_WEBHOOK_SECRET: [], ARGOCD_WEBHOOK_TOKENS: [], BUILD_WEBHOOK_TOKENS: [] };

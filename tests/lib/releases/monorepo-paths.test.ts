@@ -11,7 +11,7 @@ import type { ApplicationSnapshot } from "@/lib/argocd/application-snapshot";
 import { recordCommits } from "@/lib/commits/record-commits";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { compareReleases, releaseComparisonSchema } from "@/lib/releases/compare-releases";
 import { getRelease, releaseDetailSchema } from "@/lib/releases/get-release";
 import { githubFixture, insertDelivery, quietLog, resetAll, type Json } from "../../support/deliveries";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ArgoCdClient } from "@/lib/argocd/argocd-client";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { executeRollback } from "@/lib/rollback/execute-rollback";
 import { requestRollback } from "@/lib/rollback/request-rollback";
 import type { RollbackDependencies } from "@/lib/rollback/rollback-dependencies";

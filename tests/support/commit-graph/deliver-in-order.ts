@@ -1,12 +1,12 @@
 // Feeds deliveries through the worker's own processing path in exactly the order given: stored
 // in webhook_deliveries as the accept path stores them (raw body, delivery id, ordering key),
-// received one millisecond apart, then applied by applyDeliveries (lib/ingest/apply-delivery.ts)
+// received one millisecond apart, then applied by applyDeliveries (lib/ingest/queue/apply-delivery.ts)
 // in batches of the worker's default size, which apply in received order. The worker's per-key
-// scheduling (find-due-deliveries.ts) would interleave keys on its own; calling applyDeliveries
-// directly keeps the order the test chose, which is the point of a permutation.
+// scheduling (lib/ingest/queue/find-due-deliveries.ts) would interleave keys on its own; calling
+// applyDeliveries directly keeps the order the test chose, which is the point of a permutation.
 import { getDb } from "../../../lib/db/client";
 import { FleetDirectory } from "../../../lib/fleet/fleet-directory";
-import { applyDeliveries, type ApplyOptions } from "../../../lib/ingest/apply-delivery";
+import { applyDeliveries, type ApplyOptions } from "../../../lib/ingest/queue/apply-delivery";
 import { quietLog } from "../deliveries";
 import type { Delivery } from "./render-deliveries";
 

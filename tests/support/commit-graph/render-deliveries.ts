@@ -15,8 +15,8 @@
 //
 // Each delivery keeps the id and ordering key the accept path would give it.
 import { randomUUID } from "node:crypto";
-import { deriveArgocdDeliveryId } from "../../../lib/ingest/derive-argocd-delivery-id";
-import { argocdApplicationSchema } from "../../../lib/ingest/argocd-notification";
+import { deriveArgocdDeliveryId } from "../../../lib/ingest/accept/derive-argocd-delivery-id";
+import { argocdApplicationSchema } from "../../../lib/ingest/accept/argocd-notification";
 import { argocdFixture, githubFixture, type Json } from "../deliveries";
 import {
   type Application,

@@ -3,11 +3,11 @@
 import { getDb } from "@/lib/db/client";
 import { config } from "@/lib/env";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
-import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
-import { deliveryPool } from "@/lib/ingest/delivery-pool";
-import { authenticateBearer } from "@/lib/ingest/authenticate-bearer";
-import { parseArgocdDelivery } from "@/lib/ingest/parse-argocd-delivery";
-import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "@/lib/ingest/read-body-with-limit";
+import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept/accept-delivery";
+import { deliveryPool } from "@/lib/ingest/accept/delivery-pool";
+import { authenticateBearer } from "@/lib/ingest/accept/authenticate-bearer";
+import { parseArgocdDelivery } from "@/lib/ingest/accept/parse-argocd-delivery";
+import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "@/lib/ingest/accept/read-body-with-limit";
 
 export const POST = withErrorHandling(async (request) => {
   const db = getDb();

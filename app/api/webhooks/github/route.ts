@@ -1,13 +1,13 @@
 // POST /api/webhooks/github: GitHub webhooks (docs/webhooks.md). Read the raw body, verify its
 // HMAC signature before parsing anything, store it once through the accept path's own pg pool
-// (lib/ingest/delivery-pool.ts: Prisma cost twice the CPU there), answer 202 (200 for a redelivery).
+// (lib/ingest/accept/delivery-pool.ts: Prisma cost twice the CPU there), answer 202 (200 for a redelivery).
 import { config } from "@/lib/env";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
-import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept-delivery";
-import { deliveryPool } from "@/lib/ingest/delivery-pool";
-import { parseGithubDelivery } from "@/lib/ingest/parse-github-delivery";
-import { BODY_LIMITS, readBodyWithLimit } from "@/lib/ingest/read-body-with-limit";
-import { requireGithubSignature } from "@/lib/ingest/verify-github-signature";
+import { acceptDelivery, deliveryResponse } from "@/lib/ingest/accept/accept-delivery";
+import { deliveryPool } from "@/lib/ingest/accept/delivery-pool";
+import { parseGithubDelivery } from "@/lib/ingest/accept/parse-github-delivery";
+import { BODY_LIMITS, readBodyWithLimit } from "@/lib/ingest/accept/read-body-with-limit";
+import { requireGithubSignature } from "@/lib/ingest/accept/verify-github-signature";
 
 export const POST = withErrorHandling(async (request) => {
   const body = await readBodyWithLimit(request, BODY_LIMITS.GITHUB);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import { renderIntegrationSetup } from "@/lib/ingest/render-integration-setup";
+import { renderIntegrationSetup } from "@/lib/ingest/status/render-integration-setup";
 import { SetupSnippet, SetupValue } from "./setup-snippet";
 
 /** The Argo CD Notifications configuration, rendered for the instance name typed in. */

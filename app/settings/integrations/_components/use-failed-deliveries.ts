@@ -1,8 +1,8 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { FailedDeliveryPage } from "@/lib/ingest/list-deliveries";
-import type { ReplayedDelivery } from "@/lib/ingest/request-delivery-replay";
+import type { FailedDeliveryPage } from "@/lib/ingest/status/list-deliveries";
+import type { ReplayedDelivery } from "@/lib/ingest/replay/request-delivery-replay";
 import type { AsJson } from "./as-json";
 import { INGESTION_HEALTH_KEY } from "./use-ingestion-health";
 

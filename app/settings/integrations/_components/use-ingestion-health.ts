@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { IngestionHealth } from "@/lib/ingest/get-ingestion-health";
+import type { IngestionHealth } from "@/lib/ingest/status/get-ingestion-health";
 import type { AsJson } from "./as-json";
 
 export type IngestionHealthJson = AsJson<IngestionHealth>;

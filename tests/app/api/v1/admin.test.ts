@@ -10,7 +10,7 @@ import { GET as listUsersRoute } from "@/app/api/v1/users/route";
 import { DELETE as revokeToken } from "@/app/api/v1/webhook-tokens/[id]/route";
 import { GET as listTokens, POST as createToken } from "@/app/api/v1/webhook-tokens/route";
 import { getDb } from "@/lib/db/client";
-import { hashWebhookToken } from "@/lib/ingest/hash-webhook-token";
+import { hashWebhookToken } from "@/lib/webhook-tokens/hash-webhook-token";
 import { as, signIn, signedInRequest, type TestUser } from "../../../support/sign-in";
 
 let admin: TestUser;

@@ -9,7 +9,7 @@ import { POST as replayAllRoute } from "@/app/api/v1/deliveries/replay/route";
 import { GET as listRoute } from "@/app/api/v1/deliveries/route";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { argocdFixture, argocdNotification, insertDelivery, quietLog } from "../../../support/deliveries";
 import { callRoute } from "../../../support/read-api";
 import { type TestUser, signIn, signedInRequest } from "../../../support/sign-in";

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as ingestionHealthRoute } from "@/app/api/v1/ingestion/health/route";
 import { getDb } from "@/lib/db/client";
 import type { DeliverySource, DeliveryStatus } from "@/lib/generated/prisma/enums";
-import { getIngestionHealth, ingestionHealthSchema } from "@/lib/ingest/get-ingestion-health";
+import { getIngestionHealth, ingestionHealthSchema } from "@/lib/ingest/status/get-ingestion-health";
 import { callRoute } from "../../../support/read-api";
 
 const now = new Date();

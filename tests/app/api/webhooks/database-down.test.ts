@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "../../../../lib/db/client";
 import { databaseUrl, useDatabaseUrl } from "../../../../lib/env";
-import { closeDeliveryPool } from "../../../../lib/ingest/delivery-pool";
+import { closeDeliveryPool } from "../../../../lib/ingest/accept/delivery-pool";
 import { freePort } from "../../../support/postgres-admin";
 import { argocdApplication, argocdBody, bearerRequest, githubRequest, warmDatabase } from "../../../support/webhooks";
 

@@ -3,8 +3,8 @@
 // first database token configures it: from then on a request without it is an ordinary 401.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../../lib/db/client";
-import { createWebhookToken } from "../../../../lib/ingest/create-webhook-token";
-import { revokeWebhookToken } from "../../../../lib/ingest/revoke-webhook-token";
+import { createWebhookToken } from "../../../../lib/webhook-tokens/create-webhook-token";
+import { revokeWebhookToken } from "../../../../lib/webhook-tokens/revoke-webhook-token";
 import { argocdApplication, argocdBody, bearerRequest, countDeliveries, githubRequest, warmDatabase } from "../../../support/webhooks";
 
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { dumpFleet } from "../../../support/dump-fleet";
 import { argocdFixture, argocdNotification, deliveries, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
 

@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { deliveries, insertDelivery, quietLog, resetAll } from "../../../support/deliveries";
 
 const db = getDb();

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { argocdFixture, argocdNotification, insertDelivery, quietLog } from "../../../support/deliveries";
 
 vi.stubEnv("SHIPLOG_CLASSIFICATION_RULES", JSON.stringify({ serviceLabels: ["acme.io/service"], environmentLabels: ["acme.io/stage"], teamLabels: ["acme.io/squad"] }));

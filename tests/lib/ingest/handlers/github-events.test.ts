@@ -6,7 +6,7 @@ import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
-import { processPendingDeliveries } from "@/lib/ingest/worker";
+import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { deliveries, fixturesDir, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
 import { githubRequest } from "../../../support/webhooks";
 

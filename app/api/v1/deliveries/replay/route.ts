@@ -7,8 +7,8 @@ import { assertSameOrigin } from "@/lib/auth/check-origin";
 import { requirePermission } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
 import { getDb } from "@/lib/db/client";
-import { replayBody, replayFailedQuery } from "@/lib/ingest/request-delivery-replay";
-import { replayDeliveries } from "@/lib/ingest/replay-deliveries";
+import { replayBody, replayFailedQuery } from "@/lib/ingest/replay/request-delivery-replay";
+import { replayDeliveries } from "@/lib/ingest/replay/replay-deliveries";
 
 export const POST = withErrorHandling(async (request) => {
   assertSameOrigin(request);

@@ -2,7 +2,7 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
-import { getIngestionHealth } from "@/lib/ingest/get-ingestion-health";
+import { getIngestionHealth } from "@/lib/ingest/status/get-ingestion-health";
 
 export const GET = withErrorHandling(async (request) => {
   await requireReader(request);

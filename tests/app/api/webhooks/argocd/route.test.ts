@@ -2,8 +2,8 @@
 // real database, carrying the real Application object of the fixtures.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../../../lib/db/client";
-import { createWebhookToken } from "../../../../../lib/ingest/create-webhook-token";
-import { revokeWebhookToken } from "../../../../../lib/ingest/revoke-webhook-token";
+import { createWebhookToken } from "../../../../../lib/webhook-tokens/create-webhook-token";
+import { revokeWebhookToken } from "../../../../../lib/webhook-tokens/revoke-webhook-token";
 import { argocdApplication, argocdBody, bearerRequest, countDeliveries, storedDeliveries, warmDatabase } from "../../../../support/webhooks";
 
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "argocd-token-old,argocd-token-new");

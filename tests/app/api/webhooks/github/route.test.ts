@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { signGithubPayload } from "../../../../../lib/ingest/verify-github-signature";
+import { signGithubPayload } from "../../../../../lib/ingest/accept/verify-github-signature";
 import { countDeliveries, githubFixtures, githubRequest, storedDeliveries, warmDatabase, type GithubFixture } from "../../../../support/webhooks";
 
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "github-secret-old, github-secret-new");

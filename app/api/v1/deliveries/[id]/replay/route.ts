@@ -6,7 +6,7 @@ import { AppError } from "@/lib/http/app-error";
 import { assertSameOrigin } from "@/lib/auth/check-origin";
 import { requirePermission } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
-import { deliveryIdParams, replayBody, requestDeliveryReplay } from "@/lib/ingest/request-delivery-replay";
+import { deliveryIdParams, replayBody, requestDeliveryReplay } from "@/lib/ingest/replay/request-delivery-replay";
 import { getDb } from "@/lib/db/client";
 
 export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {

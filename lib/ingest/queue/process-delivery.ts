@@ -1,0 +1,63 @@
+// Applies one stored delivery to the fleet model: picks the handler for its source and event
+// and runs it in the caller's transaction. Events Shiplog does not use (ping, check_suite,
+// status, …) are acknowledged as IGNORED: stored, replayable, never acted on.
+import { handleArgocdEvent } from "../handlers/argocd-event";
+import { handleBuildReport } from "../handlers/build-report";
+import {
+  type DeliveryHandler,
+  type HandlerContext,
+  type HandlerOutcome,
+  ignored,
+  InvalidPayloadError,
+} from "../handlers/delivery-handler";
+import { handleGithubCreate } from "../handlers/github-create";
+import { handleGithubDelete } from "../handlers/github-delete";
+import { handleGithubDeployment } from "../handlers/github-deployment";
+import { handleGithubDeploymentStatus } from "../handlers/github-deployment-status";
+import { handleGithubPackage } from "../handlers/github-package";
+import { handleGithubPullRequest } from "../handlers/github-pull-request";
+import { handleGithubPush } from "../handlers/github-push";
+import { handleGithubRelease } from "../handlers/github-release";
+import { handleGithubWorkflowRun } from "../handlers/github-workflow-run";
+
+/** GitHub events by X-GitHub-Event. */
+const GITHUB_HANDLERS: Record<string, DeliveryHandler> = {
+  push: handleGithubPush,
+  pull_request: handleGithubPullRequest,
+  create: handleGithubCreate,
+  delete: handleGithubDelete,
+  release: handleGithubRelease,
+  deployment: handleGithubDeployment,
+  deployment_status: handleGithubDeploymentStatus,
+  workflow_run: handleGithubWorkflowRun,
+  registry_package: handleGithubPackage,
+  package: handleGithubPackage,
+};
+
+export async function processDelivery(context: HandlerContext): Promise<HandlerOutcome> {
+  const { source, event } = context.delivery;
+  let handler: DeliveryHandler | undefined;
+  switch (source) {
+    case "ARGOCD":
+      // Every trigger carries the Application object: the event name is only why it was sent.
+      handler = handleArgocdEvent;
+      break;
+    case "GITHUB":
+      if (event === "ping") return ignored("ping: GitHub checking the webhook");
+      handler = Object.hasOwn(GITHUB_HANDLERS, event) ? GITHUB_HANDLERS[event] : undefined;
+      break;
+    case "BUILD":
+      handler = event === "build" ? handleBuildReport : undefined;
+      break;
+  }
+  if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);
+  return handler(readJson(context.delivery.body), context);
+}
+
+function readJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new InvalidPayloadError(`the body is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

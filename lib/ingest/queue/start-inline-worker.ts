@@ -1,0 +1,39 @@
+// The ingestion worker inside the web process (SHIPLOG_INLINE_WORKER, on unless set to false):
+// one machine needs no second process. Started once per process from instrumentation.ts; Next's
+// dev reloads re-run register(), so the running worker is kept on globalThis. The web process
+// is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
+// rolls back and is applied again by the next worker, so no shutdown hook is needed.
+import { getDb } from "../../db/client";
+import { config, ConfigError, databaseUrl } from "../../env";
+import { runDoraRefresher } from "../../metrics/run-dora-refresher";
+import { startRollbackRunner } from "../../rollback/start-rollback-runner";
+import { relinkReleasesAfterUpgrade } from "../../trace/relink-releases-after-upgrade";
+import { startReconciliation } from "../upkeep/start-reconciliation";
+import { runWorker } from "./worker";
+
+const INLINE_CONCURRENCY = 2;
+
+const globalForInlineWorker = globalThis as unknown as { shiplogInlineWorker?: Promise<void> };
+
+export function startInlineWorker(): void {
+  if (globalForInlineWorker.shiplogInlineWorker) return;
+  try {
+    if (config().SHIPLOG_INLINE_WORKER === false) return;
+    databaseUrl();
+  } catch (error) {
+    const reason = error instanceof ConfigError ? error.message : String(error);
+    console.error(`[worker] the inline ingestion worker is not started: ${reason}`);
+    return;
+  }
+  const signal = new AbortController().signal;
+  // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
+  const relinked = relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => console.log(`[trace] ${line}`) });
+  globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY })).catch((error: unknown) => {
+    console.error("[worker] the inline ingestion worker stopped:", error);
+    globalForInlineWorker.shiplogInlineWorker = undefined;
+  });
+  void startReconciliation({ signal }).catch((error: unknown) => console.error("[reconciliation] stopped:", error));
+  void runDoraRefresher({ signal }).catch((error: unknown) => console.error("[dora] the DORA rollup refresher stopped:", error));
+  // Next rollback waves and time limits (lib/rollback/run-due-rollbacks.ts).
+  void startRollbackRunner({ signal }).catch((error: unknown) => console.error("[rollback] the rollback runner stopped:", error));
+}

@@ -1,0 +1,316 @@
+// The ingestion worker: a durable queue over webhook_deliveries. Slots (concurrency) take due
+// deliveries (find-due-deliveries.ts: the oldest unfinished one per ordering key) a batch at a
+// time and apply each batch in one transaction (apply-delivery.ts: applyDeliveries, which falls
+// back to a transaction per delivery when anything in the batch fails). Any number of worker processes can share the
+// queue: row locks decide who applies a delivery, and the per-key head rule keeps each key's
+// deliveries in order and one at a time. New deliveries wake the worker through LISTEN on
+// DELIVERY_CHANNEL when the accept path NOTIFYs it; otherwise it polls.
+//
+// runWorker runs until its signal aborts (the web process's inline worker, `npm run worker`);
+// processPendingDeliveries drains what is due now and returns (tests, replays, scripts).
+import { config, databaseUrl } from "../../env";
+import { type Db, getDb } from "../../db/client";
+import { isDatabaseUnavailable } from "../../db/is-database-unavailable";
+import { FleetDirectory } from "../../fleet/fleet-directory";
+import { applyDeliveries, type ApplyOptions, type ApplyResult, type WorkerLog } from "./apply-delivery";
+import { DELIVERY_CHANNEL, REBUILT_NOTIFICATION } from "./delivery-channel";
+import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
+import { findDueDeliveries } from "./find-due-deliveries";
+import { listenForDeliveries } from "./listen-for-deliveries";
+
+export type WorkerOptions = {
+  db?: Db;
+  /** Defaults to the process's one directory (processDirectory()). */
+  directory?: FleetDirectory;
+  retry?: Partial<RetryPolicy>;
+  log?: WorkerLog;
+  transactionTimeoutMs?: number;
+  /** Most deliveries a slot applies in one transaction (default 25; 1: a transaction each). */
+  batchSize?: number;
+  /** Called once a delivery is locked, before its handler runs. */
+  onApplying?: ApplyOptions["onApplying"];
+  /** Called after each delivery's transaction ended (committed or rolled back). */
+  onApplied?: (result: ApplyResult) => void;
+};
+
+export type DrainSummary = { processed: number; ignored: number; failed: number; quarantined: number };
+
+const globalForWorker = globalThis as unknown as { shiplogFleetDirectory?: FleetDirectory };
+
+/** The fleet directory of this process, shared by its worker slots and replays. */
+export function processDirectory(): FleetDirectory {
+  globalForWorker.shiplogFleetDirectory ??= new FleetDirectory();
+  return globalForWorker.shiplogFleetDirectory;
+}
+
+/** Applies the deliveries that are due now, then returns; deliveries waiting for a retry stay. */
+export async function processPendingDeliveries(
+  options: WorkerOptions & { limit?: number; concurrency?: number } = {},
+): Promise<DrainSummary> {
+  const context = workerContext(options);
+  const summary: DrainSummary = { processed: 0, ignored: 0, failed: 0, quarantined: 0 };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let reserved = 0;
+  let failure: { error: unknown } | undefined;
+  await runSlots(context, options.concurrency ?? 1, {
+    reserve: () => {
+      if (failure) return 0;
+      const granted = Math.max(0, Math.min(context.batchSize, limit - reserved));
+      reserved += granted;
+      return granted;
+    },
+    unreserve: (count) => (reserved -= count),
+    onResult: (result) => count(summary, result),
+    // Nothing due and nothing in flight: drained.
+    onIdle: async () => "stop",
+    onError: (error) => {
+      failure ??= { error };
+      return "stop";
+    },
+  });
+  if (failure) throw failure.error;
+  return summary;
+}
+
+/** Applies deliveries as they come until `signal` aborts; in-flight deliveries finish first. */
+export async function runWorker(
+  options: WorkerOptions & { signal: AbortSignal; concurrency?: number; pollIntervalMs?: number; listen?: boolean },
+): Promise<void> {
+  const context = workerContext(options);
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const wakeUp = new WakeUp(options.signal);
+  const listener =
+    options.listen === false
+      ? undefined
+      : listenForDeliveries(databaseUrl(), DELIVERY_CHANNEL, {
+          log: context.log,
+          onNotification: (payload) => {
+            if (payload === REBUILT_NOTIFICATION) context.directory.clear();
+            wakeUp.wake();
+          },
+        });
+  context.log.info(`[worker] started: ${options.concurrency ?? 1} slot(s), polling every ${pollIntervalMs} ms`);
+  try {
+    await runSlots(context, options.concurrency ?? 1, {
+      reserve: () => (options.signal.aborted ? 0 : context.batchSize),
+      onIdle: async (reason) => {
+        // Back off longer while the database is away, so a down database is not hammered.
+        await wakeUp.wait(reason === "unavailable" ? Math.max(pollIntervalMs, 2_000) : pollIntervalMs);
+        return options.signal.aborted ? "stop" : "continue";
+      },
+    });
+  } finally {
+    await listener?.close();
+    context.log.info("[worker] stopped");
+  }
+}
+
+type WorkerContext = ApplyOptions & { db: Db; directory: FleetDirectory; batchSize: number; onApplied?: (result: ApplyResult) => void };
+
+function workerContext(options: WorkerOptions): WorkerContext {
+  return {
+    db: options.db ?? getDb(),
+    directory: options.directory ?? processDirectory(),
+    retry: { ...defaultRetryPolicy, ...options.retry },
+    log: options.log ?? consoleLog(),
+    transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    batchSize: Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE),
+    onApplying: options.onApplying,
+    onApplied: options.onApplied,
+  };
+}
+
+// Large enough that a transaction's fixed cost is spread thin, small enough that a batch which
+// falls back to single transactions redoes little and row locks are not held for long.
+const DEFAULT_BATCH_SIZE = 25;
+
+type IdleReason = "drained" | "paused" | "unavailable";
+
+type SlotHooks = {
+  /** How many deliveries the slot may take now (0: the slot ends). */
+  reserve: () => number;
+  /** The part of a reservation that found nothing to take. */
+  unreserve?: (count: number) => void;
+  onResult?: (result: ApplyResult) => void;
+  /** Nothing to take: "continue" after waiting, or "stop" this slot. */
+  onIdle: (reason: IdleReason) => Promise<"continue" | "stop">;
+  /** Any error taking or applying a delivery; default: log it and idle (longer when the database is away). */
+  onError?: (error: unknown) => "continue" | "stop";
+};
+
+async function runSlots(context: WorkerContext, concurrency: number, hooks: SlotHooks): Promise<void> {
+  const feed = new DeliveryFeed(context, Math.max(50, concurrency * 10));
+  const slot = async () => {
+    for (let wanted = hooks.reserve(); wanted > 0; wanted = hooks.reserve()) {
+      let idle: IdleReason | undefined;
+      let taken = 0;
+      try {
+        const ids = await feed.take(wanted);
+        taken = ids.length;
+        if (taken < wanted) hooks.unreserve?.(wanted - taken);
+        if (taken === 0) {
+          if (feed.inFlight > 0) {
+            // Another slot is applying heads; their keys' next deliveries may be due after them.
+            await feed.progress();
+            continue;
+          }
+          idle = "drained";
+        } else {
+          for (const result of await feed.apply(ids)) {
+            context.onApplied?.(result);
+            hooks.onResult?.(result);
+            // A rebuild replaces the rows the directory remembers.
+            if (result.kind === "PAUSED") idle = "paused";
+          }
+          if (idle === "paused") context.directory.clear();
+        }
+      } catch (error) {
+        if (taken === 0) hooks.unreserve?.(wanted);
+        feed.reset();
+        if (hooks.onError) {
+          if (hooks.onError(error) === "stop") return;
+        } else if (isDatabaseUnavailable(error)) {
+          context.log.warn(`[worker] database unavailable: ${describe(error)}`);
+        } else {
+          context.log.error(`[worker] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+        idle = "unavailable";
+      }
+      if (idle && (await hooks.onIdle(idle)) === "stop") return;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, slot));
+}
+
+/**
+ * Due delivery ids for this process's slots, read in batches (one heads query serves many
+ * deliveries). Ids a slot of this process is applying are never handed out twice. A batch
+ * whose every delivery was skipped (taken by another process) ends in idleness rather than
+ * an immediate re-read, so a busy neighbour is not polled in a tight loop.
+ */
+class DeliveryFeed {
+  private queue: bigint[] = [];
+  private reading: Promise<void> | undefined;
+  private readonly applying = new Set<bigint>();
+  private batchApplied = true;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly context: WorkerContext,
+    private readonly batchSize: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.applying.size;
+  }
+
+  /** Up to `count` due ids (none: nothing due now). */
+  async take(count: number): Promise<bigint[]> {
+    const taken: bigint[] = [];
+    for (;;) {
+      while (taken.length < count && this.queue.length > 0) {
+        const id = this.queue.shift()!;
+        if (!this.applying.has(id)) taken.push(id);
+      }
+      if (taken.length > 0) {
+        // Claimed at once, so a slot reading meanwhile cannot hand them out again.
+        for (const id of taken) this.applying.add(id);
+        return taken;
+      }
+      if (!this.batchApplied) {
+        // Everything in the last batch was someone else's: idle once before reading again.
+        this.batchApplied = true;
+        return taken;
+      }
+      this.reading ??= this.read().finally(() => (this.reading = undefined));
+      await this.reading;
+      if (this.queue.length === 0) return taken;
+    }
+  }
+
+  /** Applies ids handed out by take(), in one transaction when there are several. */
+  async apply(ids: bigint[]): Promise<ApplyResult[]> {
+    try {
+      const results = await applyDeliveries(this.context.db, this.context.directory, ids, this.context);
+      if (results.some((result) => result.kind !== "SKIPPED")) this.batchApplied = true;
+      return results;
+    } finally {
+      for (const id of ids) this.applying.delete(id);
+      for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves when some slot finishes a delivery. */
+  progress(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  reset(): void {
+    this.queue = [];
+    this.batchApplied = true;
+  }
+
+  private async read(): Promise<void> {
+    const ids = await findDueDeliveries(this.context.db, this.batchSize);
+    this.queue = ids.filter((id) => !this.applying.has(id));
+    this.batchApplied = this.queue.length === 0;
+  }
+}
+
+/** A sleep that ends early on wake() (a NOTIFY) or when the signal aborts. */
+class WakeUp {
+  private pending: (() => void)[] = [];
+  private woken = false;
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener("abort", () => this.wake(), { once: true });
+  }
+
+  wake(): void {
+    this.woken = true;
+    for (const resolve of this.pending.splice(0)) resolve();
+  }
+
+  async wait(ms: number): Promise<void> {
+    if (this.signal.aborted) return;
+    // A notification that came while every slot was busy still counts.
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.pending = self.pending.filter((candidate) => candidate !== done);
+        resolve();
+      }
+      this.pending.push(done);
+    });
+    this.woken = false;
+  }
+}
+
+function count(summary: DrainSummary, result: ApplyResult): void {
+  if (result.kind === "PROCESSED") summary.processed += 1;
+  else if (result.kind === "IGNORED") summary.ignored += 1;
+  else if (result.kind === "FAILED") summary.failed += 1;
+  else if (result.kind === "QUARANTINED") summary.quarantined += 1;
+}
+
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+/** Console output at LOG_LEVEL and above. */
+export function consoleLog(): WorkerLog {
+  const level = LEVELS[config().LOG_LEVEL];
+  return {
+    info: (line) => (level <= LEVELS.info ? console.log(line) : undefined),
+    warn: (line) => (level <= LEVELS.warn ? console.warn(line) : undefined),
+    error: (line) => console.error(line),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,137 @@
+// The copy-pasteable set-up the ingestion page shows for each sender, rendered for this
+// Shiplog's public URL: the Argo CD Notifications Secret and ConfigMap of docs/setup-argocd.md,
+// the GitHub webhook form of docs/setup-github.md, and the CI build report of docs/webhooks.md.
+// Credentials are placeholders: Shiplog stores tokens only as hashes and never shows a secret.
+// Pure, so the snippets are unit-tested (tests/lib/ingest/status/render-integration-setup.test.ts).
+
+/** The Argo CD triggers Shiplog subscribes to, with the conditions of Argo CD's standard catalog. */
+export const ARGOCD_TRIGGERS: { name: string; when: string; oncePer: string }[] = [
+  { name: "on-created", when: '"true"', oncePer: "app.metadata.name" },
+  { name: "on-deleted", when: "app.metadata.deletionTimestamp != nil", oncePer: "app.metadata.name" },
+  { name: "on-sync-running", when: "app.status.operationState != nil and app.status.operationState.phase in ['Running']", oncePer: "app.status.operationState?.syncResult?.revision" },
+  { name: "on-sync-succeeded", when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded']", oncePer: "app.status.operationState?.syncResult?.revision" },
+  { name: "on-sync-failed", when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']", oncePer: "app.status.operationState?.syncResult?.revision" },
+  { name: "on-sync-status-unknown", when: "app.status.sync.status == 'Unknown'", oncePer: "app.status.operationState?.syncResult?.revision" },
+  {
+    name: "on-deployed",
+    when:
+      "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded'] and app.status.health.status == 'Healthy' and " +
+      "(!time.Parse(app.status.health.lastTransitionTime).Add(1 * time.Minute).Before(time.Parse(app.status.operationState.finishedAt)) or " +
+      "time.Parse(app.status.health.lastTransitionTime).Before(time.Parse(app.status.operationState.startedAt)))",
+    oncePer: "app.status.operationState?.syncResult?.revision",
+  },
+  { name: "on-health-degraded", when: "app.status.health.status == 'Degraded'", oncePer: "app.status.operationState?.syncResult?.revision" },
+  // Not in the catalog: every health transition, so a recovery reaches Shiplog in seconds.
+  { name: "on-health-changed", when: "app.status.health.lastTransitionTime != nil", oncePer: "app.status.health.status + '@' + app.status.health.lastTransitionTime" },
+];
+
+/** The GitHub events Shiplog acts on (docs/setup-github.md); "Send me everything" works too. */
+export const GITHUB_EVENTS = [
+  "push", "pull_request", "create", "delete", "release", "deployment", "deployment_status",
+  "workflow_run", "registry_package", "package",
+] as const;
+
+/** Where the Argo CD token goes in the Secret, and how the ConfigMap refers to it. */
+export const ARGOCD_SECRET_KEY = "shiplog-token";
+
+export type IntegrationSetup = {
+  argocd: { url: string; secretYaml: string; configMapYaml: string; curl: string };
+  github: { payloadUrl: string; contentType: string; events: readonly string[] };
+  build: { url: string; curl: string };
+};
+
+/**
+ * `baseUrl` is this Shiplog as senders reach it (no trailing slash needed); `instance` the name
+ * Shiplog files one Argo CD instance's applications under.
+ */
+export function renderIntegrationSetup({ baseUrl, instance = "prod-eu" }: { baseUrl: string; instance?: string }): IntegrationSetup {
+  const base = baseUrl.replace(/\/+$/, "");
+  const argocdUrl = `${base}/api/webhooks/argocd`;
+  const buildUrl = `${base}/api/webhooks/build`;
+  return {
+    argocd: {
+      url: argocdUrl,
+      secretYaml: argocdSecretYaml(),
+      configMapYaml: argocdConfigMapYaml(argocdUrl, instance),
+      curl: [
+        `curl -sS ${argocdUrl} \\`,
+        `  -H "Authorization: Bearer $SHIPLOG_ARGOCD_TOKEN" -H "Content-Type: application/json" \\`,
+        `  --data-binary '{"event":"on-deployed","instance":${JSON.stringify(instance)},"app":{"metadata":{"name":"api","namespace":"argocd"}}}'`,
+      ].join("\n"),
+    },
+    github: { payloadUrl: `${base}/api/webhooks/github`, contentType: "application/json", events: GITHUB_EVENTS },
+    build: {
+      url: buildUrl,
+      curl: [
+        `curl -sS --fail-with-body ${buildUrl} \\`,
+        `  -H "Authorization: Bearer $SHIPLOG_BUILD_TOKEN" -H "Content-Type: application/json" \\`,
+        `  -H "Idempotency-Key: $GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT" \\`,
+        `  --data-binary @- <<EOF`,
+        `{"service":"api","repository":"acme/api","commitSha":"$GITHUB_SHA",`,
+        ` "image":"ghcr.io/acme/api","tag":"1.4.2","digest":"$IMAGE_DIGEST",`,
+        ` "builtAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)"}`,
+        `EOF`,
+      ].join("\n"),
+    },
+  };
+}
+
+function argocdSecretYaml(): string {
+  return [
+    "apiVersion: v1",
+    "kind: Secret",
+    "metadata:",
+    "  name: argocd-notifications-secret",
+    "  namespace: argocd",
+    "stringData:",
+    `  ${ARGOCD_SECRET_KEY}: "<your Argo CD webhook token>"`,
+  ].join("\n");
+}
+
+function argocdConfigMapYaml(url: string, instance: string): string {
+  // The body is a single-quoted YAML scalar: a quote in the instance name is doubled.
+  const instanceJson = JSON.stringify(instance).replaceAll("'", "''");
+  const lines = [
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    "  name: argocd-notifications-cm",
+    "  namespace: argocd",
+    "data:",
+    "  service.webhook.shiplog: |",
+    `    url: ${url}`,
+    "    headers:",
+    "    - name: Authorization",
+    `      value: Bearer $${ARGOCD_SECRET_KEY}`,
+    "    - name: Content-Type",
+    "      value: application/json",
+    "",
+    "  # One template per trigger: a template cannot tell which trigger sent it.",
+  ];
+  for (const trigger of ARGOCD_TRIGGERS) {
+    lines.push(
+      `  template.shiplog-${trigger.name}: |`,
+      "    webhook:",
+      "      shiplog:",
+      "        method: POST",
+      `        body: '{"event":"${trigger.name}","instance":${instanceJson},"app":{{toJson .app}}}'`,
+    );
+  }
+  lines.push("");
+  for (const trigger of ARGOCD_TRIGGERS) {
+    lines.push(
+      `  trigger.shiplog-${trigger.name}: |`,
+      `    - when: ${trigger.when}`,
+      `      oncePer: ${trigger.oncePer}`,
+      `      send: [shiplog-${trigger.name}]`,
+    );
+  }
+  lines.push(
+    "",
+    "  # Every application reports; no per-application annotation needed.",
+    "  subscriptions: |",
+    "    - recipients: [shiplog]",
+    `      triggers: [${ARGOCD_TRIGGERS.map((trigger) => `shiplog-${trigger.name}`).join(", ")}]`,
+  );
+  return lines.join("\n");
+}
