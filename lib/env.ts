@@ -87,6 +87,12 @@ export const configSchema = z.object({
     .optional(),
   /** Database connections per process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Prepare each statement once per connection (lib/db/name-prepared-statement.ts). Default: yes,
+   * except through DATABASE_POOLER_URL (a transaction-mode pooler must support prepared
+   * statements: PgBouncer 1.21+ with max_prepared_statements set; then set this to true).
+   */
+  DATABASE_PREPARED_STATEMENTS: flag,
   /** Milliseconds to wait for a database connection before failing. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

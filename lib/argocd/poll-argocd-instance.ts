@@ -11,6 +11,7 @@ import type { DbOrTx } from "../db/client";
 import type { NewDelivery } from "../ingest/accept/accept-delivery";
 import { argocdApplicationSchema } from "../ingest/accept/argocd-notification";
 import { deriveArgocdDeliveryId } from "../ingest/accept/derive-argocd-delivery-id";
+import { MANIFEST_GENERATE_PATHS } from "../fleet/application-paths";
 import type { ArgoCdClient } from "./argocd-client";
 
 export type PollResult = {
@@ -30,11 +31,21 @@ const CHUNK = 1000;
 
 export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now = new Date()): Promise<PollResult> {
   const instance = client.instance.name;
-  const items = await client.listApplications();
-  const deliveries: NewDelivery[] = [];
+  // Stored a chunk at a time as the list streams in: memory holds one chunk of deliveries and the
+  // listed names, not the list (100,000 applications: see docs/performance.md).
+  const pending: NewDelivery[] = [];
+  let stored = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const { count } = await db.webhookDelivery.createMany({
+      data: pending.splice(0).map(({ senderChosenId: _unused, ...row }) => row),
+      skipDuplicates: true,
+    });
+    stored += count;
+  };
   const listed = new Set<string>();
   let unreadable = 0;
-  for (const item of items) {
+  for await (const item of client.eachApplication()) {
     const parsed = argocdApplicationSchema.safeParse(item);
     if (!parsed.success) {
       unreadable += 1;
@@ -49,7 +60,7 @@ export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now =
       instance,
       app: argocdApplicationSchema.parse({ ...app, status: { ...status, reconciledAt: null } }),
     });
-    deliveries.push({
+    pending.push({
       source: "ARGOCD",
       deliveryId: `poll:${identity}`,
       event: "poll",
@@ -57,7 +68,9 @@ export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now =
       headers: { "x-shiplog-poller": instance },
       body: JSON.stringify({ event: "poll", instance, app }),
     });
+    if (pending.length >= CHUNK) await flush();
   }
+  await flush();
 
   const known = await db.$queryRaw<{ namespace: string; name: string; uid: string | null }[]>`
     SELECT a.namespace, a.name, a.uid FROM applications a JOIN argo_instances i ON i.id = a.argo_instance_id
@@ -75,7 +88,7 @@ export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now =
   if (!deletionsSkipped) {
     for (const app of missing) {
       const key = `${instance}/${app.namespace}/${app.name}`;
-      deliveries.push({
+      pending.push({
         source: "ARGOCD",
         deliveryId: `poll-deleted:${createHash("sha256").update(`${key}|${app.uid ?? ""}`).digest("hex")}`,
         event: "on-deleted",
@@ -90,20 +103,18 @@ export async function pollArgoCdInstance(db: DbOrTx, client: ArgoCdClient, now =
     }
   }
 
-  let stored = 0;
-  for (let start = 0; start < deliveries.length; start += CHUNK) {
-    const { count } = await db.webhookDelivery.createMany({
-      data: deliveries.slice(start, start + CHUNK).map(({ senderChosenId: _unused, ...row }) => row),
-      skipDuplicates: true,
-    });
-    stored += count;
-  }
+  await flush();
   return { instance, listed: listed.size, stored, deleted: deletionsSkipped ? 0 : missing.length, unreadable, deletionsSkipped };
 }
 
-/** The Application without the parts Shiplog never reads and that can be megabytes. */
+/**
+ * The Application without the parts Shiplog never reads and that can be megabytes (when Argo CD
+ * ignored the field list): of the annotations only manifest-generate-paths is kept.
+ */
 function withoutBulk(item: Record<string, unknown>): Record<string, unknown> {
-  const { managedFields: _managedFields, ...metadata } = (item.metadata ?? {}) as Record<string, unknown>;
+  const { managedFields: _managedFields, annotations, ...rest } = (item.metadata ?? {}) as Record<string, unknown>;
+  const paths = (annotations as Record<string, unknown> | undefined)?.[MANIFEST_GENERATE_PATHS];
+  const metadata = typeof paths === "string" ? { ...rest, annotations: { [MANIFEST_GENERATE_PATHS]: paths } } : rest;
   const { resources: _resources, ...status } = (item.status ?? {}) as Record<string, unknown>;
   return { ...item, metadata, ...(item.status ? { status } : {}) };
 }

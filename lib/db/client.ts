@@ -5,18 +5,21 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { readReplicas } from "@prisma/extension-read-replicas";
 import { PrismaClient } from "../generated/prisma/client";
 import { config, databaseUrl } from "../env";
+import { createStatementNamer } from "./name-prepared-statement";
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what domain functions accept to compose in one transaction. */
 export type DbOrTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-export function createDb(url: string): PrismaClient {
-  const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS } = config();
-  const adapter = new PrismaPg({
-    connectionString: url,
-    max: DATABASE_POOL_SIZE,
-    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
-  });
+export function createDb(url: string, options: { throughPooler?: boolean } = {}): PrismaClient {
+  const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_PREPARED_STATEMENTS } = config();
+  const prepare = DATABASE_PREPARED_STATEMENTS ?? !options.throughPooler;
+  const adapter = new PrismaPg(
+    { connectionString: url, max: DATABASE_POOL_SIZE, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS },
+    // Prepared once per connection, planned once (lib/db/name-prepared-statement.ts).
+    // (Typed as always naming; pg runs a statement whose name is undefined unnamed, as without it.)
+    prepare ? { statementNameGenerator: createStatementNamer() as (query: { sql: string }) => string } : undefined,
+  );
   // "minimal": error messages without Prisma's code frame (source path and lines), so a failed
   // delivery's stored error and the logs read as the database's own reason.
   return new PrismaClient({ adapter, errorFormat: "minimal" });
@@ -42,7 +45,8 @@ const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient; shiplog
  * have just written.
  */
 export function getDb(): PrismaClient {
-  globalForDb.shiplogDb ??= createDb(config().DATABASE_POOLER_URL ?? databaseUrl());
+  const pooler = config().DATABASE_POOLER_URL;
+  globalForDb.shiplogDb ??= createDb(pooler ?? databaseUrl(), { throughPooler: pooler !== undefined });
   return globalForDb.shiplogDb;
 }
 

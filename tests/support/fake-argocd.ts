@@ -37,7 +37,8 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
     if (fake.failWith) return send(fake.failWith.status, runtimeError(fake.failWith.status, fake.failWith.message, 2));
     if (request.method === "GET" && url.pathname === "/api/v1/applications") {
       const selector = url.searchParams.get("selector");
-      const items = [...fake.applications.values()].filter((app) => matchesSelector(app, selector));
+      const fields = url.searchParams.get("fields");
+      const items = [...fake.applications.values()].filter((app) => matchesSelector(app, selector)).map((app) => withFields(app, fields));
       return send(200, JSON.stringify({ metadata: { resourceVersion: "12345" }, items }));
     }
     const single = /^\/api\/v1\/applications\/([^/]+)$/.exec(url.pathname);
@@ -96,4 +97,23 @@ function matchesSelector(app: Record<string, unknown>, selector: string | null):
     const [key, value] = term.split("=");
     return labels[key!.trim()] === value?.trim();
   });
+}
+
+/**
+ * Argo CD's `fields` list parameter: "items.metadata.name,items.spec,…" keeps only those paths
+ * of each item (server-side, before the answer is sent). No parameter: the whole item.
+ */
+function withFields(app: Record<string, unknown>, fields: string | null): Record<string, unknown> {
+  if (!fields) return app;
+  const kept: Record<string, unknown> = {};
+  for (const field of fields.split(",")) {
+    const path = field.trim().replace(/^items\./, "").split(".");
+    let source: unknown = app;
+    for (const key of path) source = typeof source === "object" && source !== null ? (source as Record<string, unknown>)[key] : undefined;
+    if (source === undefined) continue;
+    let target = kept;
+    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[path.at(-1)!] = structuredClone(source);
+  }
+  return kept;
 }

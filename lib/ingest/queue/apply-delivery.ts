@@ -21,6 +21,7 @@
 // Status updates name the row by id AND received_at, the partition key of webhook_deliveries, so
 // they touch one daily partition instead of probing every partition's primary key.
 import type { Db, DbOrTx } from "../../db/client";
+import { isDataException } from "../../db/is-data-exception";
 import { isDatabaseUnavailable } from "../../db/is-database-unavailable";
 import { isWriteConflict } from "../../db/is-write-conflict";
 import type { FleetDirectory } from "../../fleet/fleet-directory";
@@ -199,7 +200,7 @@ async function applyLocked(tx: DbOrTx, directory: FleetDirectory, delivery: Stor
         conflicts += 1;
         continue;
       }
-      if (!retriedCold && !(error instanceof InvalidPayloadError) && !isDatabaseUnavailable(error)) {
+      if (!retriedCold && !isPermanent(error) && !isDatabaseUnavailable(error)) {
         retriedCold = true;
         continue;
       }
@@ -211,7 +212,7 @@ async function applyLocked(tx: DbOrTx, directory: FleetDirectory, delivery: Stor
 
 async function recordFailure(tx: DbOrTx, delivery: StoredDelivery, error: unknown, options: ApplyOptions): Promise<ApplyResult> {
   const attempts = delivery.attempts + 1;
-  const fate = afterFailure(attempts, options.retry, { permanent: error instanceof InvalidPayloadError });
+  const fate = afterFailure(attempts, options.retry, { permanent: isPermanent(error) });
   const message = describeDeliveryError(error);
   const retryInMs = fate.status === "FAILED" ? fate.retryInMs : 0;
   await tx.$executeRaw`
@@ -225,7 +226,7 @@ async function recordFailure(tx: DbOrTx, delivery: StoredDelivery, error: unknow
 /** After the whole transaction failed; guarded so a delivery another worker took since is left alone. */
 async function recordFailureAfterRollback(db: Db, delivery: StoredDelivery, error: unknown, options: ApplyOptions): Promise<ApplyResult> {
   const attempts = delivery.attempts + 1;
-  const fate = afterFailure(attempts, options.retry, { permanent: error instanceof InvalidPayloadError });
+  const fate = afterFailure(attempts, options.retry, { permanent: isPermanent(error) });
   const message = describeDeliveryError(error);
   const retryInMs = fate.status === "FAILED" ? fate.retryInMs : 0;
   const updated = await db.$executeRaw`
@@ -249,6 +250,15 @@ function logFailure(
   const what = `delivery ${delivery.id} (${delivery.source.toLowerCase()} ${delivery.event}, key ${delivery.orderingKey ?? "none"})`;
   if (status === "QUARANTINED") log.error(`[worker] ${what} quarantined after ${attempts} attempt(s): ${message}`);
   else log.warn(`[worker] ${what} failed (attempt ${attempts}/${maxAttempts}), retrying in ${Math.round(retryInMs / 1000)} s: ${message}`);
+}
+
+/**
+ * A failure no retry can cure: the payload is unusable, or PostgreSQL refused a value in it (a
+ * NUL character, text that is not valid input for its column). Quarantined at once, so a poison
+ * delivery does not hold back its ordering key (one repository, one application) for minutes.
+ */
+function isPermanent(error: unknown): boolean {
+  return error instanceof InvalidPayloadError || isDataException(error);
 }
 
 /** The text kept in last_error: the cause an operator can act on, without Prisma's boilerplate. */

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { recordApplicationSnapshot } from "../../../lib/applications/record-application-snapshot";
-import { ArgoCdClient, ArgoCdError } from "../../../lib/argocd/argocd-client";
+import { APPLICATION_FIELDS, ArgoCdClient, ArgoCdError } from "../../../lib/argocd/argocd-client";
+import { parseApplication } from "../../../lib/argocd/parse-application";
+import { MANIFEST_GENERATE_PATHS } from "../../../lib/fleet/application-paths";
 import { pollArgoCdInstance } from "../../../lib/argocd/poll-argocd-instance";
 import { getDb } from "../../../lib/db/client";
 import { FleetDirectory } from "../../../lib/fleet/fleet-directory";
@@ -50,7 +52,26 @@ describe("pollArgoCdInstance", () => {
     const body = argocdNotificationSchema.parse(JSON.parse(rows[0]!.body));
     expect(body).toMatchObject({ event: "poll", instance: "argocd", app: { metadata: { name: "velero-test" } } });
     expect((body.app.status as Record<string, unknown>).resources).toBeUndefined();
-    expect(argocd.requests.at(-1)).toMatchObject({ method: "GET", path: "/api/v1/applications", authorization: `Bearer ${argocd.token}` });
+    expect(argocd.requests.at(-1)).toMatchObject({ method: "GET", authorization: `Bearer ${argocd.token}` });
+    expect(argocd.requests.at(-1)!.path).toBe(`/api/v1/applications?${new URLSearchParams({ fields: APPLICATION_FIELDS.join(",") })}`);
+  });
+
+  it("asks Argo CD only for the fields it reads, and those give the snapshot the whole object gives", async () => {
+    const full = copy("velero-test", (app) => {
+      app.metadata.annotations = { [MANIFEST_GENERATE_PATHS]: ".;/libs", "kubectl.kubernetes.io/last-applied-configuration": "x".repeat(100_000) };
+      app.metadata.managedFields = [{ manager: "argocd-server", fieldsV1: { "f:spec": {} } }];
+      app.status.resources = Array.from({ length: 50 }, (_, index) => ({ kind: "Deployment", name: `d${index}`, status: "Synced" }));
+    });
+    argocd.applications.set("velero-test", full);
+    await pollArgoCdInstance(getDb(), client);
+    const [row] = await deliveries();
+    const stored = JSON.parse(row!.body).app as Record<string, any>;
+    expect(parseApplication(stored, "argocd")).toEqual(parseApplication(full, "argocd"));
+    expect(stored.metadata.annotations).toEqual({ [MANIFEST_GENERATE_PATHS]: ".;/libs" });
+    expect(stored.metadata.managedFields).toBeUndefined();
+    expect(stored.status.resources).toBeUndefined();
+    // The 100 kB annotation, managed fields and resources are not stored.
+    expect(row!.body.length).toBeLessThan(JSON.stringify(full).length / 5);
   });
 
   it("stores nothing for an unchanged application, even as Argo CD reconciles it again", async () => {

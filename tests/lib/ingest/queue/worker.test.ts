@@ -1,7 +1,7 @@
 // The worker as a queue: retries with backoff, quarantine, per-key order under concurrency,
 // waking on NOTIFY, pausing for a rebuild.
 import pg from "pg";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
@@ -28,6 +28,19 @@ function pushOf(repository: string, index: number, message = `change ${index}`):
 
 // PostgreSQL text cannot hold NUL: a payload that parses but that the database refuses, every time.
 const POISON = "fix \u0000 everything";
+// A commit message the trigger below refuses while it exists: a failure a retry may cure.
+const TRANSIENT = "fix flaky dependency";
+
+/** Until the returned function runs, storing a commit whose message is TRANSIENT fails (SQLSTATE 55000). */
+async function failTransientCommits(): Promise<() => Promise<void>> {
+  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION test_refuse_transient() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the commit store is unavailable' USING ERRCODE = '55000'; END $$`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER test_refuse_transient BEFORE INSERT OR UPDATE ON commits FOR EACH ROW
+    WHEN (NEW.message = '${TRANSIENT}') EXECUTE FUNCTION test_refuse_transient()`);
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS test_refuse_transient ON commits`);
+  };
+}
 
 const drain = (options: WorkerOptions & { concurrency?: number; limit?: number } = {}) =>
   processPendingDeliveries({ log: quietLog(), directory: new FleetDirectory(), ...options });
@@ -41,7 +54,9 @@ describe("a delivery that keeps failing", () => {
   const retry = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 3_000, jitter: 0 };
 
   it("is retried with exponential backoff, holding back its key, then quarantined and no longer holding it back", async () => {
-    const poison = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 0, POISON) });
+    const restore = await failTransientCommits();
+    onTestFinished(restore);
+    const poison = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 0, TRANSIENT) });
     const after = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 1) });
     const elsewhere = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/web", 0) });
 
@@ -53,7 +68,7 @@ describe("a delivery that keeps failing", () => {
       expect(summary.failed).toBe(1);
       const failed = await row(poison.id);
       expect(failed).toMatchObject({ status: "FAILED", attempts: attempt, processedAt: null });
-      expect(failed.lastError).toBe('database error 22021: invalid byte sequence for encoding "UTF8": 0x00');
+      expect(failed.lastError).toBe("database error 55000: the commit store is unavailable");
       delays.push(failed.nextAttemptAt.getTime() - before.getTime());
       // The delivery received after it, on the same key, waits: it must not overtake.
       expect(await row(after.id)).toMatchObject({ status: "PENDING", attempts: 0 });
@@ -72,6 +87,19 @@ describe("a delivery that keeps failing", () => {
     expect(await row(after.id)).toMatchObject({ status: "PROCESSED", attempts: 1, lastError: null });
     // The poison's writes were rolled back; the next delivery's commit is there.
     expect((await db.commit.findMany()).map((commit) => commit.message).sort()).toEqual(["change 0", "change 1"]);
+  });
+
+  it("a value PostgreSQL refuses (a NUL character) is quarantined at once, and its key moves on", async () => {
+    const poison = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 0, POISON) });
+    const after = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 1) });
+    const summary = await drain({ retry });
+    expect(summary).toEqual({ processed: 1, ignored: 0, failed: 0, quarantined: 1 });
+    expect(await row(poison.id)).toMatchObject({
+      status: "QUARANTINED",
+      attempts: 1,
+      lastError: 'database error 22021: invalid byte sequence for encoding "UTF8": 0x00',
+    });
+    expect(await row(after.id)).toMatchObject({ status: "PROCESSED", attempts: 1 });
   });
 
   it("an invalid payload is quarantined at once: retrying cannot help", async () => {
@@ -129,11 +157,12 @@ describe("ordering per key", () => {
   });
 
   it("with four slots, a failing delivery holds back only its own key", async () => {
+    onTestFinished(await failTransientCommits());
     const ids: Record<string, bigint[]> = { "acme/a": [], "acme/b": [] };
     for (let index = 0; index < 5; index += 1) {
       for (const key of Object.keys(ids)) {
         const poisoned = key === "acme/a" && index === 2;
-        ids[key]!.push((await insertDelivery({ source: "GITHUB", event: "push", body: pushOf(key, index, poisoned ? POISON : undefined) })).id);
+        ids[key]!.push((await insertDelivery({ source: "GITHUB", event: "push", body: pushOf(key, index, poisoned ? TRANSIENT : undefined) })).id);
       }
     }
     await drain({ concurrency: 4, retry: { maxAttempts: 2, baseDelayMs: 60_000, jitter: 0 } });

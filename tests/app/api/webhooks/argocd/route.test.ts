@@ -144,7 +144,9 @@ describe("requests it cannot use", () => {
       [JSON.stringify({ instance: "prod-eu", app }), /event/],
       [JSON.stringify({ event: "on-deployed", instance: "prod-eu" }), /app/],
       [argocdBody(variant((copy) => delete copy.metadata.name)), /app\.metadata\.name/],
-      [argocdBody(app, { instance: "prod\u0000eu" }), /instance: must not contain NUL/],
+      // PostgreSQL text cannot hold NUL: refused at the door, anywhere in the body.
+      [argocdBody(app, { instance: "prod\u0000eu" }), /NUL character/],
+      [argocdBody(variant((copy) => (copy.metadata.labels = { team: "pay\u0000ments" }))), /NUL character/],
     ];
     for (const [body, reason] of cases) {
       const response = await send(body);
