@@ -6,7 +6,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import chain from "stream-chain";
 import { parser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
-import { streamArray } from "stream-json/streamers/stream-array.js";
+import { streamValues } from "stream-json/streamers/stream-values.js";
 import { z } from "zod";
 
 export const argoInstanceSchema = z.object({
@@ -80,13 +80,15 @@ export class ArgoCdClient {
       await this.readAnswer("GET", response);
       return;
     }
-    const items = chain([Readable.fromWeb(response.body as NodeReadableStream), parser(), pick({ filter: "items" }), streamArray()]);
+    // Each element of `items`, assembled alone; `"items": null` (Go's empty list) yields none.
+    const items = chain([Readable.fromWeb(response.body as NodeReadableStream), parser(), pick({ filter: /^items\.\d+$/ }), streamValues()]);
     try {
       for await (const { value } of items as AsyncIterable<{ value: unknown }>) {
         if (typeof value === "object" && value !== null && !Array.isArray(value)) yield value as Record<string, unknown>;
       }
     } catch (error) {
-      const reason = error instanceof TimeoutError ? error.message : ((error as Error).cause instanceof TimeoutError ? ((error as Error).cause as Error).message : (error as Error).message);
+      const timeout = [error, (error as Error).cause].find((candidate) => candidate instanceof TimeoutError);
+      const reason = ((timeout ?? error) as Error).message;
       throw new ArgoCdError(`Argo CD ${this.instance.name} (${this.instance.url}) sent an application list Shiplog could not read: ${reason}`, response.status, { cause: error });
     } finally {
       items.destroy();

@@ -39,7 +39,8 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
       const selector = url.searchParams.get("selector");
       const fields = url.searchParams.get("fields");
       const items = [...fake.applications.values()].filter((app) => matchesSelector(app, selector)).map((app) => withFields(app, fields));
-      return send(200, JSON.stringify({ metadata: { resourceVersion: "12345" }, items }));
+      // An empty list as Go renders a nil slice: `"items": null`.
+      return send(200, JSON.stringify({ metadata: { resourceVersion: "12345" }, items: items.length > 0 ? items : null }));
     }
     const single = /^\/api\/v1\/applications\/([^/]+)$/.exec(url.pathname);
     if (request.method === "GET" && single) {
