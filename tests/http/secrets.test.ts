@@ -155,3 +155,25 @@ describe("secrets never leak", () => {
     expect(checked.length).toBeGreaterThanOrEqual(8);
   }, 120_000);
 });
+
+describe("sign-in returns only to this site", () => {
+  // What a signed-in visitor of /sign-in?next=… is redirected to. Each hostile `next` is sent
+  // percent-encoded, as a link would carry it; browsers drop tabs and newlines from a Location,
+  // so `/<TAB>/evil.example` would land on http://evil.example/.
+  const locationOf = async (next: string) => {
+    const response = await fetch(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`, { headers: { cookie: adminCookie }, redirect: "manual" });
+    expect(response.status, next).toBe(307);
+    return new URL(response.headers.get("location")!, baseUrl);
+  };
+
+  it("redirects hostile next values home, and same-site paths to themselves, never with a 500", async () => {
+    for (const next of ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/sign-in?next=/", "/ \t/evil.example"]) {
+      const location = await locationOf(next);
+      expect(location.origin, JSON.stringify(next)).toBe(new URL(baseUrl).origin);
+      expect(location.pathname, JSON.stringify(next)).toBe("/");
+    }
+    expect((await locationOf("/timeline?service=a")).href).toBe(`${baseUrl}/timeline?service=a`);
+    // An ideographic full stop is a path character: kept, encoded as a Location can carry it.
+    expect((await locationOf("/\u3002/x")).pathname).toBe("/%E3%80%82/x");
+  });
+});

@@ -1,9 +1,9 @@
-// Plain words for what can go wrong at sign-in, and the one place that decides where to go after.
+// Plain words for what can go wrong at sign-in, and where to go after (app/_auth's sameSitePath decides).
+import { sameSitePath } from "@/app/_auth/require-page-viewer-path";
 
 /** A same-site path to return to after signing in; anything else becomes "/". */
 export function safeNextPath(next: string | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/sign-in")) return "/";
-  return next;
+  return sameSitePath(next) ?? "/";
 }
 
 const messages: Record<string, string> = {

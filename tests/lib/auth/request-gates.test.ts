@@ -1,7 +1,7 @@
 // The pure gates: which paths the proxy leaves open, the same-origin rule for state-changing
 // requests, where sign-in sends people back to, and SHIPLOG_ROLE_MAPPINGS.
 import { describe, expect, it } from "vitest";
-import { signInPath } from "@/app/_auth/require-page-viewer-path";
+import { sameSitePath, signInPath } from "@/app/_auth/require-page-viewer-path";
 import { safeNextPath } from "@/app/sign-in/_components/sign-in-messages";
 import { assertSameOrigin } from "@/lib/auth/check-origin";
 import { mapGroupsToGrants } from "@/lib/auth/role-mappings";
@@ -75,6 +75,17 @@ describe("where sign-in returns to", () => {
     expect(safeNextPath("https://evil.example")).toBe("/");
     expect(safeNextPath("/sign-in?next=/")).toBe("/");
     expect(safeNextPath(undefined)).toBe("/");
+  });
+
+  it("reads next as a browser would: tabs, newlines and other control characters never lead off-site", () => {
+    for (const next of ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\u0000/x", "/x\\y", "/\t\t/evil.example"]) {
+      expect(safeNextPath(next), JSON.stringify(next)).toBe("/");
+      expect(signInPath(next), JSON.stringify(next)).toBe("/sign-in");
+    }
+    // Characters a Location header cannot carry come back percent-encoded, on this site.
+    expect(safeNextPath("/\u3002/x")).toBe("/%E3%80%82/x");
+    expect(safeNextPath("/releases/12#commits")).toBe("/releases/12#commits");
+    expect(sameSitePath("/a/../b?q=1")).toBe("/b?q=1");
   });
 });
 
