@@ -18,25 +18,49 @@ export function rejectDeclaredOversize(request: Request, maxBytes: number): void
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 }
 
+/**
+ * Webhook body bytes being read at once across the process: beyond it a request is answered 503
+ * with Retry-After (GitHub, Argo CD and CI senders retry), so many large bodies arriving together
+ * cannot exhaust the web process's memory.
+ */
+export const BODIES_IN_FLIGHT_LIMIT = 64 * MiB;
+let bytesInFlight = 0;
+
+/** Bytes of webhook bodies being read now (for tests and metrics). */
+export function webhookBytesInFlight(): number {
+  return bytesInFlight;
+}
+
 export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<RawBody> {
   rejectDeclaredOversize(request, maxBytes);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        // Stop the upload instead of draining it.
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge(maxBytes);
+  try {
+    if (request.body) {
+      const reader = request.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        bytesInFlight += value.byteLength;
+        if (size > maxBytes || bytesInFlight > BODIES_IN_FLIGHT_LIMIT) {
+          // Stop the upload instead of draining it.
+          await reader.cancel().catch(() => undefined);
+          throw size > maxBytes ? tooLarge(maxBytes) : busy();
+        }
+        chunks.push(value);
       }
-      chunks.push(value);
     }
+    return { bytes: Buffer.concat(chunks, size) };
+  } finally {
+    bytesInFlight -= size;
   }
-  return { bytes: Buffer.concat(chunks, size) };
+}
+
+function busy(): AppError {
+  return new AppError("service_unavailable", "Shiplog is reading too many webhook bodies at once; retry in a few seconds.", {
+    headers: { "Retry-After": "5" },
+  });
 }
 
 /** The body as text; 400 when it is not UTF-8. */

@@ -27,8 +27,12 @@ export function verifyGithubSignature(secrets: readonly string[], body: Buffer, 
   return match;
 }
 
-/** Throws 503 when no secret is configured, 401 when the signature is missing or wrong. */
-export function requireGithubSignature(secrets: readonly string[], request: Request, body: RawBody): Credential {
+/**
+ * Before the body is read: 503 when no secret is configured, 401 when X-Hub-Signature-256 is
+ * missing or not `sha256=<64 hex>`. An unsigned request never makes Shiplog read (and hold) up to
+ * 25 MiB; only a well-formed signature header earns that.
+ */
+export function requireGithubSignatureHeader(secrets: readonly string[], request: Request): void {
   if (secrets.length === 0) {
     throw new AppError(
       "not_configured",
@@ -39,7 +43,15 @@ export function requireGithubSignature(secrets: readonly string[], request: Requ
   if (!signature) {
     throw new AppError("unauthorized", "X-Hub-Signature-256 is missing: set a secret on the GitHub webhook (the same as GITHUB_WEBHOOK_SECRET).");
   }
-  const index = verifyGithubSignature(secrets, body.bytes, signature);
+  if (!SIGNATURE.test(signature.trim())) {
+    throw new AppError("unauthorized", "X-Hub-Signature-256 is not of the form sha256=<64 hexadecimal digits>.");
+  }
+}
+
+/** Throws as requireGithubSignatureHeader does, then 401 when the signature does not match the body. */
+export function requireGithubSignature(secrets: readonly string[], request: Request, body: RawBody): Credential {
+  requireGithubSignatureHeader(secrets, request);
+  const index = verifyGithubSignature(secrets, body.bytes, request.headers.get("x-hub-signature-256"));
   if (index === undefined) {
     throw new AppError("unauthorized", "X-Hub-Signature-256 does not match the body under any configured secret.");
   }

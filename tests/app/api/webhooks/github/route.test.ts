@@ -115,6 +115,25 @@ describe("unauthenticated deliveries are refused and not stored", () => {
     expect(await expectRefused(githubRequest(fixture("push/payload.json").text, { secret: null, delivery }), delivery)).toMatch(/X-Hub-Signature-256 is missing/);
   });
 
+  it("without a signature or with a malformed one, before a byte of the body is read", async () => {
+    for (const signature of [undefined, "sha256=xyz"]) {
+      let pulls = 0;
+      // An endless 1 MiB-a-pull body: reading it at all would show in `pulls`.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulls += 1;
+          controller.enqueue(new Uint8Array(1024 * 1024));
+        },
+      });
+      const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID() };
+      if (signature) headers["x-hub-signature-256"] = signature;
+      const response = await call(new Request("http://shiplog.test/api/webhooks/github", { method: "POST", headers, body, duplex: "half" } as RequestInit));
+      expect(response.status, String(signature)).toBe(401);
+      // A stream pulls once to fill its queue when it is made; nothing read it further.
+      expect(pulls, String(signature)).toBeLessThanOrEqual(1);
+    }
+  });
+
   it("signed with another secret", async () => {
     const delivery = randomUUID();
     await expectRefused(githubRequest(fixture("push/payload.json").text, { secret: "not-the-secret", delivery }), delivery);
