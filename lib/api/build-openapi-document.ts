@@ -93,7 +93,7 @@ const readinessSchema = z
     z.object({
       status: z.literal("not_ready"),
       reason: z.enum(["database_unreachable", "database_timeout", "migrations_pending"]),
-      detail: z.string(),
+      detail: z.string().describe("What to do or look at; never the database's own error (the server's log has it)."),
       pendingMigrations: z.array(z.string()).optional(),
     }),
   ])

@@ -17,6 +17,28 @@ describe("GET /api/ready", () => {
     });
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
+
+  it("answers 503 without the database's own error, which names its host and port, and logs it", async () => {
+    const detail = "connect ECONNREFUSED 10.1.2.3:5432";
+    vi.resetModules();
+    vi.doMock("@/lib/ops/check-readiness", () => ({
+      checkReadiness: async () => ({ status: "not_ready", reason: "database_unreachable", detail }),
+    }));
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    try {
+      const route = await import("../../../../app/api/ready/route");
+      const response = await route.GET();
+      expect(response.status).toBe(503);
+      const body = await response.json();
+      expect(body).toEqual({ status: "not_ready", reason: "database_unreachable", detail: "the database could not be reached; the server's log has the cause" });
+      expect(JSON.stringify(body)).not.toContain("10.1.2.3");
+      expect(warnings.join("\n")).toContain(detail);
+    } finally {
+      warn.mockRestore();
+      vi.doUnmock("@/lib/ops/check-readiness");
+    }
+  });
 });
 
 describe("GET /api/health", () => {
