@@ -71,3 +71,21 @@ export async function resetAll(): Promise<void> {
       deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams
     CASCADE`;
 }
+
+// PostgreSQL text cannot hold NUL: a commit message the database refuses every time.
+export const POISON_MESSAGE = "fix \u0000 everything";
+
+/**
+ * A push of one commit to `repository` (its ordering key), the `index`-th of a chain, built
+ * from `template` (GitHub's push/with-new-branch example); `message` may poison it.
+ */
+export function pushOfOneCommit(template: Json, repository: string, index: number, message: string): Json {
+  const body = structuredClone(template);
+  const id = (index + 1).toString(16).padStart(40, "0");
+  body.repository.full_name = repository;
+  body.before = index.toString(16).padStart(40, "0");
+  body.after = id;
+  body.created = false;
+  body.commits = [{ ...body.commits[0], id, message }];
+  return body;
+}

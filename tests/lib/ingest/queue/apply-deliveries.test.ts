@@ -10,24 +10,13 @@ import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { type ApplyOptions, applyDeliveries } from "@/lib/ingest/queue/apply-delivery";
 import type { StoredDelivery } from "@/lib/ingest/handlers/delivery-handler";
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
-import { argocdFixture, argocdNotification, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
+import { argocdFixture, argocdNotification, githubFixture, insertDelivery, type Json, quietLog, resetAll, POISON_MESSAGE, pushOfOneCommit } from "../../../support/deliveries";
 
 const db = getDb();
 const newBranch = await githubFixture("push/with-new-branch.payload.json");
 
-function pushOf(repository: string, index: number, message = `change ${repository} ${index}`): Json {
-  const body = structuredClone(newBranch);
-  const id = (index + 1).toString(16).padStart(40, "0");
-  body.repository.full_name = repository;
-  body.before = index.toString(16).padStart(40, "0");
-  body.after = id;
-  body.created = false;
-  body.commits = [{ ...body.commits[0], id, message }];
-  return body;
-}
+const pushOf = (repository: string, index: number, message = `change ${repository} ${index}`): Json => pushOfOneCommit(newBranch, repository, index, message);
 
-// PostgreSQL text cannot hold NUL: the database refuses this push's commit every time.
-const POISON = "fix \u0000 everything";
 const retry = { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 };
 const options = (extra: Partial<ApplyOptions> = {}): ApplyOptions => ({ retry, log: quietLog(), transactionTimeoutMs: 60_000, ...extra });
 const insertPush = async (repository: string, message?: string) =>
@@ -53,7 +42,7 @@ describe("applyDeliveries", () => {
 
   it("a delivery the database refuses fails alone: set aside with its writes rolled back, the others processed", async () => {
     const good = await insertPush("acme/a");
-    const poison = await insertPush("acme/b", POISON);
+    const poison = await insertPush("acme/b", POISON_MESSAGE);
     const alsoGood = await insertPush("acme/c");
     const results = await applyDeliveries(db, new FleetDirectory(), [good, poison, alsoGood], options());
     // A NUL in text fails the same way on every retry (SQLSTATE 22021): quarantined at once.
@@ -81,7 +70,7 @@ describe("applyDeliveries", () => {
   });
 
   it("announces each delivery once, even when the batch falls back to one transaction each", async () => {
-    const ids = [await insertPush("acme/a"), await insertPush("acme/b", POISON), await insertPush("acme/c")];
+    const ids = [await insertPush("acme/a"), await insertPush("acme/b", POISON_MESSAGE), await insertPush("acme/c")];
     const announced: bigint[] = [];
     await applyDeliveries(db, new FleetDirectory(), ids, options({ onApplying: (delivery: StoredDelivery) => announced.push(delivery.id) }));
     expect(announced.sort()).toEqual([...ids].sort());

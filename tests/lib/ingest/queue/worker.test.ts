@@ -9,25 +9,13 @@ import { type ApplyResult, REBUILD_LOCK_KEY } from "@/lib/ingest/queue/apply-del
 import type { StoredDelivery } from "@/lib/ingest/handlers/delivery-handler";
 import { DELIVERY_CHANNEL } from "@/lib/ingest/queue/delivery-channel";
 import { processPendingDeliveries, runWorker, type WorkerOptions } from "@/lib/ingest/queue/worker";
-import { deliveries, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
+import { deliveries, githubFixture, insertDelivery, type Json, quietLog, resetAll, POISON_MESSAGE, pushOfOneCommit } from "../../../support/deliveries";
 
 const db = getDb();
 const newBranch = await githubFixture("push/with-new-branch.payload.json");
 
-/** A push of one commit to `repository` (its ordering key); `message` may poison it. */
-function pushOf(repository: string, index: number, message = `change ${index}`): Json {
-  const body = structuredClone(newBranch);
-  const id = (index + 1).toString(16).padStart(40, "0");
-  body.repository.full_name = repository;
-  body.before = index.toString(16).padStart(40, "0");
-  body.after = id;
-  body.created = false;
-  body.commits = [{ ...body.commits[0], id, message }];
-  return body;
-}
+const pushOf = (repository: string, index: number, message = `change ${index}`): Json => pushOfOneCommit(newBranch, repository, index, message);
 
-// PostgreSQL text cannot hold NUL: a payload that parses but that the database refuses, every time.
-const POISON = "fix \u0000 everything";
 // A commit message the trigger below refuses while it exists: a failure a retry may cure.
 const TRANSIENT = "fix flaky dependency";
 
@@ -90,7 +78,7 @@ describe("a delivery that keeps failing", () => {
   });
 
   it("a value PostgreSQL refuses (a NUL character) is quarantined at once, and its key moves on", async () => {
-    const poison = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 0, POISON) });
+    const poison = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 0, POISON_MESSAGE) });
     const after = await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", 1) });
     const summary = await drain({ retry });
     expect(summary).toEqual({ processed: 1, ignored: 0, failed: 0, quarantined: 1 });
