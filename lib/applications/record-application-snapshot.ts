@@ -5,8 +5,9 @@
 import type { ApplicationSnapshot } from "../argocd/application-snapshot";
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
+import type { DeploymentStatus } from "../generated/prisma/enums";
 import { deriveDeploymentStatus } from "../deployments/derive-deployment-status";
-import { phaseLogInsert } from "../deployments/phase-log";
+import { type PhaseEvent, phaseLogInsertByApplication } from "../deployments/phase-log";
 import {
   type DeploymentFacts,
   deploymentFactsOf,
@@ -39,50 +40,27 @@ export async function recordApplicationSnapshot(
   const ref = await directory.application(db, snapshot, classification, rules);
 
   const incomingFacts = deploymentFactsOf(snapshot);
-  const startedAt = incomingFacts?.startedAt ?? null;
   // One round trip: lock the application (serializing everything about it, whichever worker
   // holds it) and read its state and this operation's deployment, if any.
-  const rows = await db.$queryRaw<(ApplicationStateRow & DeploymentRowRaw)[]>`
-    SELECT a.sync_status, a.health_status, a.synced_revision, a.images, a.auto_sync, a.repo_url, a.path, a.manifest_generate_paths, a.chart,
-           a.target_revision, a.destination_namespace, a.project, a.last_operation_phase, a.last_operation_at, a.observed_at,
-           d.id AS d_id, d.phase AS d_phase, d.finished_at AS d_finished_at, d.revision AS d_revision, d.images AS d_images,
-           d.initiated_by AS d_initiated_by, d.automated AS d_automated, d.argo_history_id AS d_argo_history_id,
-           d.message AS d_message, d.last_health AS d_last_health, d.last_health_at AS d_last_health_at,
-           d.healthy_at AS d_healthy_at, d.degraded_at AS d_degraded_at, d.observed_at AS d_observed_at,
-           d.started_at AS d_started_at, d.release_id AS d_release_id, d.rolled_back_by_id AS d_rolled_back_by_id,
-           d.is_rollback AS d_is_rollback,
-           -- The neighbours that decide rollback links, read now to save a round trip.
-           prev.id AS p_id, prev.release_id AS p_release_id, prev.first_seen_at AS p_first_seen_at,
-           prev.phase AS p_phase, prev.last_health AS p_last_health, prev.rolled_back_by_id AS p_rolled_back_by_id,
-           EXISTS (SELECT 1 FROM deployments n WHERE n.application_id = a.id AND n.started_at > ${startedAt}) AS has_next
-    FROM applications a
-    LEFT JOIN LATERAL (
-      SELECT p.id, p.release_id, r.first_seen_at, p.phase, p.last_health, p.rolled_back_by_id FROM deployments p
-      JOIN releases r ON r.id = p.release_id
-      WHERE p.application_id = a.id AND p.started_at < ${startedAt}
-      ORDER BY p.started_at DESC LIMIT 1
-    ) prev ON true
-    LEFT JOIN deployments d ON d.application_id = a.id AND d.operation_key = ${incomingFacts?.operationKey ?? null}
-    WHERE a.id = ${ref.applicationId}
-    FOR UPDATE OF a`;
-  const current = rows[0]!;
-  const releases = new Map<string, Promise<ReleaseRef | null>>();
-  const release = (images: string[], configRevision: string | null, seenAt: Date) => {
-    const key = images.join(" ");
-    if (!releases.has(key)) releases.set(key, releaseFor(db, directory, ref, images, configRevision, seenAt));
-    return releases.get(key)!;
-  };
+  const current = (await readSnapshotRows(db, [snapshotTarget(ref, incomingFacts)])).get(ref.applicationId)!;
+  const release = releaseLookup(db, directory, ref);
 
-  const deploymentId = incomingFacts ? await recordDeployment(db, ref, snapshot, incomingFacts, current, release) : null;
+  let deploymentId: number | null = null;
+  if (incomingFacts) {
+    const plan = await planDeployment(ref, snapshot, incomingFacts, current, release);
+    deploymentId = (await writeDeployments(db, [plan])).get(ref.applicationId)!;
+    // A late arrival relinks its neighbourhood after the write; an in-order one its predecessor.
+    if (plan.relinkNeighbours) await relinkRollbacks(db, ref.applicationId, plan.facts.startedAt);
+    else await linkPrevious(db, [plan], new Map([[ref.applicationId, deploymentId]]));
+  }
 
   const incoming = applicationStateOf(snapshot);
   const existing = current.observed_at ? stateFromRow(current) : null;
   const applied = supersedes(existing, incoming);
   if (applied) {
-    await applyApplicationState(db, ref, incoming, snapshot, release);
+    await writeApplicationStates(db, [await planApplicationState(ref, incoming, snapshot, release)]);
     // A monorepo service's paths (lib/fleet/record-service-paths.ts), when this application names any.
-    const source = { labels: snapshot.labels, manifestGeneratePaths: snapshot.manifestGeneratePaths, repoUrl: snapshot.source.repoUrl, path: snapshot.source.path };
-    if (applicationPaths(source, ref.repository, rules) !== null) await recordServicePaths(db, ref.serviceId, rules);
+    if (namesServicePaths(snapshot, ref, rules)) await recordServicePaths(db, ref.serviceId, rules);
   } else {
     // A late observation leaves the state as it is, but what it saw running is still evidence:
     // the release exists and was seen then (recording it is what makes arrival order not matter).
@@ -93,8 +71,22 @@ export async function recordApplicationSnapshot(
   return { applicationId: ref.applicationId, deploymentId, appliedToApplication: applied };
 }
 
-type ReleaseRef = { id: number; firstSeenAt: Date };
-type ReleaseLookup = (images: string[], configRevision: string | null, seenAt: Date) => Promise<ReleaseRef | null>;
+export type ReleaseRef = { id: number; firstSeenAt: Date };
+export type ReleaseLookup = (images: string[], configRevision: string | null, seenAt: Date) => Promise<ReleaseRef | null>;
+
+/**
+ * The release lookups of one snapshot, each set of images looked up once. `beforeRelink` runs
+ * before a lookup relinks release commits or rollbacks (lib/applications/record-application-
+ * snapshots.ts writes what it has planned first, since relinking reads it).
+ */
+export function releaseLookup(db: DbOrTx, directory: FleetDirectory, ref: ApplicationRef, beforeRelink?: () => Promise<void>): ReleaseLookup {
+  const releases = new Map<string, Promise<ReleaseRef | null>>();
+  return (images, configRevision, seenAt) => {
+    const key = images.join(" ");
+    if (!releases.has(key)) releases.set(key, releaseFor(db, directory, ref, images, configRevision, seenAt, beforeRelink));
+    return releases.get(key)!;
+  };
+}
 
 async function releaseFor(
   db: DbOrTx,
@@ -103,6 +95,7 @@ async function releaseFor(
   images: string[],
   configRevision: string | null,
   seenAt: Date,
+  beforeRelink: (() => Promise<void>) | undefined,
 ): Promise<ReleaseRef | null> {
   const identity = identifyRelease(ref.serviceName, images);
   if (!identity) return null;
@@ -119,14 +112,59 @@ async function releaseFor(
     resolveCommit: { configRevision, repository: ref.repository },
   });
   directory.releases.set(key, { id: release.id, firstSeenAt: release.firstSeenAt, commitSha: release.commitSha });
+  const relinkCommits = (release.changed || release.movedFrom !== null) && release.commitSha !== null;
+  if (relinkCommits || release.movedFrom) await beforeRelink?.();
   // New, newly given its commit, or seen earlier than known (its place among same-commit releases).
-  if ((release.changed || release.movedFrom) && release.commitSha) await relinkRelease(db, release.id);
+  if (relinkCommits) await relinkRelease(db, release.id);
   // Seen earlier than known: it now compares older against releases deployed next to it.
   if (release.movedFrom) await relinkRollbacksOfRelease(db, release.id);
   return release;
 }
 
-type DeploymentRowRaw = {
+/** What readSnapshotRows reads an application by: its deployment for this operation, and the one before it. */
+export type SnapshotTarget = { applicationId: number; operationKey: string | null; startedAt: Date | null };
+
+export function snapshotTarget(ref: ApplicationRef, facts: DeploymentFacts | undefined): SnapshotTarget {
+  return { applicationId: ref.applicationId, operationKey: facts?.operationKey ?? null, startedAt: facts?.startedAt ?? null };
+}
+
+export type SnapshotRow = ApplicationStateRow & DeploymentRowRaw & { application_id: number };
+
+/**
+ * Locks the applications (in id order, so two workers' batches cannot deadlock on them) and
+ * reads each one's state, the deployment of the operation its snapshot reports, and the
+ * neighbours that decide rollback links: one round trip for any number of applications.
+ */
+export async function readSnapshotRows(db: DbOrTx, targets: SnapshotTarget[]): Promise<Map<number, SnapshotRow>> {
+  const rows = await db.$queryRaw<SnapshotRow[]>`
+    SELECT a.id AS application_id, a.sync_status, a.health_status, a.synced_revision, a.images, a.auto_sync, a.repo_url, a.path,
+           a.manifest_generate_paths, a.chart, a.target_revision, a.destination_namespace, a.project, a.last_operation_phase,
+           a.last_operation_at, a.observed_at,
+           d.id AS d_id, d.phase AS d_phase, d.finished_at AS d_finished_at, d.revision AS d_revision, d.images AS d_images,
+           d.initiated_by AS d_initiated_by, d.automated AS d_automated, d.argo_history_id AS d_argo_history_id,
+           d.message AS d_message, d.last_health AS d_last_health, d.last_health_at AS d_last_health_at,
+           d.healthy_at AS d_healthy_at, d.degraded_at AS d_degraded_at, d.observed_at AS d_observed_at,
+           d.started_at AS d_started_at, d.release_id AS d_release_id, d.rolled_back_by_id AS d_rolled_back_by_id,
+           d.is_rollback AS d_is_rollback,
+           prev.id AS p_id, prev.release_id AS p_release_id, prev.first_seen_at AS p_first_seen_at,
+           prev.phase AS p_phase, prev.last_health AS p_last_health, prev.rolled_back_by_id AS p_rolled_back_by_id,
+           EXISTS (SELECT 1 FROM deployments n WHERE n.application_id = a.id AND n.started_at > t.started_at) AS has_next
+    FROM unnest(${targets.map((target) => target.applicationId)}::int[], ${targets.map((target) => target.operationKey)}::text[],
+      ${targets.map((target) => target.startedAt)}::timestamptz[]) AS t(application_id, operation_key, started_at)
+    JOIN applications a ON a.id = t.application_id
+    LEFT JOIN LATERAL (
+      SELECT p.id, p.release_id, r.first_seen_at, p.phase, p.last_health, p.rolled_back_by_id FROM deployments p
+      JOIN releases r ON r.id = p.release_id
+      WHERE p.application_id = a.id AND p.started_at < t.started_at
+      ORDER BY p.started_at DESC LIMIT 1
+    ) prev ON true
+    LEFT JOIN deployments d ON d.application_id = a.id AND d.operation_key = t.operation_key
+    ORDER BY a.id
+    FOR UPDATE OF a`;
+  return new Map(rows.map((row) => [row.application_id, row]));
+}
+
+export type DeploymentRowRaw = {
   d_id: number | null;
   d_phase: DeploymentFacts["phase"];
   d_finished_at: Date | null;
@@ -154,14 +192,27 @@ type DeploymentRowRaw = {
   has_next: boolean;
 };
 
-async function recordDeployment(
-  db: DbOrTx,
+/** What one snapshot writes to its operation's deployment, and to the deployment before it. */
+export type DeploymentPlan = {
+  ref: ApplicationRef;
+  facts: DeploymentFacts;
+  releaseId: number | null;
+  status: DeploymentStatus;
+  isRollback: boolean;
+  events: PhaseEvent[];
+  /** Arrived after a later deployment of the application: rollback links around it are recomputed after the write. */
+  relinkNeighbours: boolean;
+  /** The deployment before it, when its rollback link changes: rolled back by this one, or by none. */
+  previous: { id: number; phase: DeploymentFacts["phase"]; lastHealth: DeploymentFacts["lastHealth"]; rolledBackByThis: boolean } | null;
+};
+
+export async function planDeployment(
   ref: ApplicationRef,
   snapshot: ApplicationSnapshot,
   incoming: DeploymentFacts,
   row: DeploymentRowRaw,
   lookupRelease: ReleaseLookup,
-): Promise<number> {
+): Promise<DeploymentPlan> {
   const existing = row.d_id === null ? null : factsFromRow(incoming.operationKey, row);
   const facts = mergeDeploymentFacts(existing, incoming);
   // While an operation runs, and after it fails, Argo CD reports the images it was replacing;
@@ -173,20 +224,72 @@ async function recordDeployment(
   // previous deployment read above; a late arrival relinks its neighbourhood after the write.
   const previousIsNewer =
     release !== null && row.p_release_id !== null && row.p_release_id !== release.id && row.p_first_seen_at! > release.firstSeenAt;
-  const isRollback = releaseChanged && !row.has_next ? previousIsNewer : (row.d_is_rollback ?? false);
-  const status = deriveDeploymentStatus({ ...facts, rolledBackById: row.d_rolled_back_by_id });
-  const events = phaseEvents(snapshot);
-  // Upsert the deployment and append its phase log in one statement; repeats add nothing.
-  const written = await db.$queryRaw<{ id: number }[]>`
-    WITH deployment AS (
+  const relinkNeighbours = releaseChanged && row.has_next;
+  // The deployment's own id is row.d_id when it exists; a new one cannot be linked already.
+  const previousLinkChanges = previousIsNewer ? row.d_id === null || row.p_rolled_back_by_id !== row.d_id : row.p_rolled_back_by_id !== null;
+  return {
+    ref,
+    facts,
+    releaseId,
+    status: deriveDeploymentStatus({ ...facts, rolledBackById: row.d_rolled_back_by_id }),
+    isRollback: releaseChanged && !row.has_next ? previousIsNewer : (row.d_is_rollback ?? false),
+    events: phaseEvents(snapshot),
+    relinkNeighbours,
+    previous:
+      !relinkNeighbours && releaseChanged && row.p_id !== null && previousLinkChanges
+        ? { id: row.p_id, phase: row.p_phase!, lastHealth: row.p_last_health, rolledBackByThis: previousIsNewer }
+        : null,
+  };
+}
+
+/**
+ * Upserts the deployments and appends their phase logs in one statement; repeats add nothing.
+ * At most one plan per application. Returns each application's deployment id.
+ */
+export async function writeDeployments(db: DbOrTx, plans: DeploymentPlan[]): Promise<Map<number, number>> {
+  if (plans.length === 0) return new Map();
+  const rows = plans.map(({ ref, facts, releaseId, status, isRollback }) => ({
+    application_id: ref.applicationId,
+    operation_key: facts.operationKey,
+    started_at: facts.startedAt,
+    service_id: ref.serviceId,
+    team_id: ref.teamId,
+    environment_id: ref.environmentId,
+    cluster_id: ref.clusterId,
+    release_id: releaseId,
+    phase: facts.phase,
+    finished_at: facts.finishedAt,
+    revision: facts.revision,
+    images: facts.images,
+    initiated_by: facts.initiatedBy,
+    automated: facts.automated,
+    argo_history_id: facts.argoHistoryId,
+    message: facts.message,
+    last_health: facts.lastHealth,
+    last_health_at: facts.lastHealthAt,
+    healthy_at: facts.healthyAt,
+    degraded_at: facts.degradedAt,
+    observed_at: facts.observedAt,
+    status,
+    is_rollback: isRollback,
+  }));
+  const events = plans.flatMap((plan) => plan.events.map((event) => ({ application_id: plan.ref.applicationId, ...event })));
+  const written = await db.$queryRaw<{ id: number; application_id: number }[]>`
+    WITH input AS (
+      SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
+        application_id int, operation_key text, started_at timestamptz, service_id int, team_id int, environment_id int,
+        cluster_id int, release_id int, phase text, finished_at timestamptz, revision text, images text[], initiated_by text,
+        automated boolean, argo_history_id int, message text, last_health text, last_health_at timestamptz,
+        healthy_at timestamptz, degraded_at timestamptz, observed_at timestamptz, status text, is_rollback boolean
+      )) WITH ORDINALITY
+    ), deployment AS (
       INSERT INTO deployments (application_id, operation_key, started_at, source, service_id, team_id, environment_id, cluster_id,
         release_id, phase, finished_at, revision, images, initiated_by, automated, argo_history_id, message,
         last_health, last_health_at, healthy_at, degraded_at, observed_at, status, is_rollback, updated_at)
-      VALUES (${ref.applicationId}, ${facts.operationKey}, ${facts.startedAt}, 'ARGOCD', ${ref.serviceId}, ${ref.teamId},
-        ${ref.environmentId}, ${ref.clusterId}, ${releaseId}, ${facts.phase}::"OperationPhase", ${facts.finishedAt},
-        ${facts.revision}, ${facts.images}::text[], ${facts.initiatedBy}, ${facts.automated}, ${facts.argoHistoryId},
-        ${facts.message}, ${facts.lastHealth}::"HealthStatus", ${facts.lastHealthAt}, ${facts.healthyAt}, ${facts.degradedAt},
-        ${facts.observedAt}, ${status}::"DeploymentStatus", ${isRollback}, now())
+      SELECT application_id, operation_key, started_at, 'ARGOCD', service_id, team_id, environment_id, cluster_id,
+        release_id, phase::"OperationPhase", finished_at, revision, images, initiated_by, automated, argo_history_id, message,
+        last_health::"HealthStatus", last_health_at, healthy_at, degraded_at, observed_at, status::"DeploymentStatus", is_rollback, now()
+      FROM input ORDER BY ordinality
       ON CONFLICT (application_id, operation_key) DO UPDATE SET
         service_id = EXCLUDED.service_id, team_id = EXCLUDED.team_id, environment_id = EXCLUDED.environment_id,
         cluster_id = EXCLUDED.cluster_id, release_id = EXCLUDED.release_id, phase = EXCLUDED.phase,
@@ -195,28 +298,30 @@ async function recordDeployment(
         message = EXCLUDED.message, last_health = EXCLUDED.last_health, last_health_at = EXCLUDED.last_health_at,
         healthy_at = EXCLUDED.healthy_at, degraded_at = EXCLUDED.degraded_at, observed_at = EXCLUDED.observed_at,
         status = EXCLUDED.status, is_rollback = EXCLUDED.is_rollback, updated_at = now()
-      RETURNING id
-    ), logged AS (${phaseLogInsert(events)})
-    SELECT id FROM deployment`;
-  const id = written[0]!.id;
-  if (releaseChanged && row.has_next) {
-    await relinkRollbacks(db, ref.applicationId, facts.startedAt);
-  } else if (releaseChanged && row.p_id !== null) {
-    const rolledBackById = previousIsNewer ? id : null;
-    if (row.p_rolled_back_by_id !== rolledBackById) {
-      const previousStatus = deriveDeploymentStatus({ phase: row.p_phase!, lastHealth: row.p_last_health, rolledBackById });
-      await db.$executeRaw`
-        UPDATE deployments SET rolled_back_by_id = ${rolledBackById}, status = ${previousStatus}::"DeploymentStatus", updated_at = now()
-        WHERE id = ${row.p_id}`;
-    }
-  }
-  return id;
+      RETURNING id, application_id
+    ), logged AS (${phaseLogInsertByApplication(events)})
+    SELECT id, application_id FROM deployment`;
+  return new Map(written.map((row) => [row.application_id, row.id]));
+}
+
+/** Sets the rollback link of the deployments before those just written, where it changed. */
+export async function linkPrevious(db: DbOrTx, plans: DeploymentPlan[], written: Map<number, number>): Promise<void> {
+  const links = plans.flatMap(({ ref, previous }) => {
+    if (!previous) return [];
+    const rolledBackById = previous.rolledBackByThis ? written.get(ref.applicationId)! : null;
+    return [{ id: previous.id, rolled_back_by_id: rolledBackById, status: deriveDeploymentStatus({ ...previous, rolledBackById }) }];
+  });
+  if (links.length === 0) return;
+  await db.$executeRaw`
+    UPDATE deployments SET rolled_back_by_id = u.rolled_back_by_id, status = u.status::"DeploymentStatus", updated_at = now()
+    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS (id int, rolled_back_by_id int, status text)) AS u
+    WHERE deployments.id = u.id`;
 }
 
 /** The phase log entries one snapshot states. */
-function phaseEvents(snapshot: ApplicationSnapshot): { kind: string; at: Date; detail: string | null }[] {
+function phaseEvents(snapshot: ApplicationSnapshot): PhaseEvent[] {
   const operation = snapshot.operation!;
-  const events: { kind: string; at: Date; detail: string | null }[] = [
+  const events: PhaseEvent[] = [
     { kind: "sync-running", at: operation.startedAt, detail: operation.initiatedBy ? `by ${operation.initiatedBy}` : "automated" },
   ];
   if (operation.finishedAt && isTerminalPhase(operation.phase)) {
@@ -277,34 +382,71 @@ async function relinkRollbacksOfRelease(db: DbOrTx, releaseId: number): Promise<
   for (const deployment of deployments) await relinkRollbacks(db, deployment.application_id, deployment.started_at);
 }
 
-async function applyApplicationState(
-  db: DbOrTx,
+/** The state an applied snapshot gives its application, with the release it runs. */
+export type ApplicationStatePlan = { applicationId: number; state: ApplicationState; releaseId: number | null };
+
+export async function planApplicationState(
   ref: ApplicationRef,
   state: ApplicationState,
   snapshot: ApplicationSnapshot,
   release: ReleaseLookup,
-): Promise<void> {
+): Promise<ApplicationStatePlan> {
   const releaseId = state.images.length
     ? ((await release(state.images, state.syncedRevision, snapshot.operation?.startedAt ?? snapshot.observedAt))?.id ?? null)
     : null;
+  return { applicationId: ref.applicationId, state, releaseId };
+}
+
+/** Writes the applications' new states (at most one per application) in one statement. */
+export async function writeApplicationStates(db: DbOrTx, plans: ApplicationStatePlan[]): Promise<void> {
+  if (plans.length === 0) return;
+  const rows = plans.map(({ applicationId, state, releaseId }) => ({
+    application_id: applicationId,
+    sync_status: state.syncStatus,
+    health_status: state.healthStatus,
+    synced_revision: state.syncedRevision,
+    images: state.images,
+    auto_sync: state.autoSync,
+    repo_url: state.repoUrl,
+    path: state.path,
+    manifest_generate_paths: state.manifestGeneratePaths,
+    chart: state.chart,
+    target_revision: state.targetRevision,
+    destination_namespace: state.destinationNamespace,
+    project: state.project,
+    last_operation_phase: state.lastOperationPhase,
+    last_operation_at: state.lastOperationAt,
+    observed_at: state.observedAt,
+    release_id: releaseId,
+  }));
   await db.$executeRaw`
-    UPDATE applications SET
-      sync_status = ${state.syncStatus}::"SyncStatus", health_status = ${state.healthStatus}::"HealthStatus",
-      synced_revision = ${state.syncedRevision}, images = ${state.images}::text[], auto_sync = ${state.autoSync},
-      repo_url = ${state.repoUrl}, path = ${state.path}, manifest_generate_paths = ${state.manifestGeneratePaths}, chart = ${state.chart}, target_revision = ${state.targetRevision},
-      destination_namespace = ${state.destinationNamespace}, project = ${state.project},
-      last_operation_phase = ${state.lastOperationPhase}::"OperationPhase", last_operation_at = ${state.lastOperationAt},
-      observed_at = ${state.observedAt}, deleted_at = NULL, updated_at = now(),
-      current_release_id = ${releaseId},
-      ${derivedFromDeployments(ref.applicationId, Prisma.sql`${releaseId}::int`, Prisma.sql`${state.observedAt}`)}
-    WHERE id = ${ref.applicationId}`;
+    UPDATE applications AS a SET
+      sync_status = u.sync_status::"SyncStatus", health_status = u.health_status::"HealthStatus",
+      synced_revision = u.synced_revision, images = u.images, auto_sync = u.auto_sync,
+      repo_url = u.repo_url, path = u.path, manifest_generate_paths = u.manifest_generate_paths, chart = u.chart,
+      target_revision = u.target_revision, destination_namespace = u.destination_namespace, project = u.project,
+      last_operation_phase = u.last_operation_phase::"OperationPhase", last_operation_at = u.last_operation_at,
+      observed_at = u.observed_at, deleted_at = NULL, updated_at = now(),
+      current_release_id = u.release_id,
+      ${derivedFromDeployments(Prisma.sql`a.id`, Prisma.sql`u.release_id`, Prisma.sql`u.observed_at`)}
+    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
+      application_id int, sync_status text, health_status text, synced_revision text, images text[], auto_sync boolean,
+      repo_url text, path text, manifest_generate_paths text, chart text, target_revision text, destination_namespace text,
+      project text, last_operation_phase text, last_operation_at timestamptz, observed_at timestamptz, release_id int)) AS u
+    WHERE a.id = u.application_id`;
+}
+
+/** True when the snapshot's application names paths of its service's repository (a monorepo). */
+export function namesServicePaths(snapshot: ApplicationSnapshot, ref: ApplicationRef, rules: ClassificationRules): boolean {
+  const source = { labels: snapshot.labels, manifestGeneratePaths: snapshot.manifestGeneratePaths, repoUrl: snapshot.source.repoUrl, path: snapshot.source.path };
+  return applicationPaths(source, ref.repository, rules) !== null;
 }
 
 async function refreshDerivedFromDeployments(db: DbOrTx, applicationId: number): Promise<void> {
   await db.$executeRaw`
-    UPDATE applications SET updated_at = now(),
-      ${derivedFromDeployments(applicationId, Prisma.sql`applications.current_release_id`, Prisma.sql`applications.observed_at`)}
-    WHERE id = ${applicationId}`;
+    UPDATE applications AS a SET updated_at = now(),
+      ${derivedFromDeployments(Prisma.sql`${applicationId}::int`, Prisma.sql`a.current_release_id`, Prisma.sql`a.observed_at`)}
+    WHERE a.id = ${applicationId}`;
 }
 
 /**
@@ -312,7 +454,7 @@ async function refreshDerivedFromDeployments(db: DbOrTx, applicationId: number):
  * operation; the current release has run since the end of the first deployment of the unbroken
  * run of its deployments that leads up to now.
  */
-function derivedFromDeployments(applicationId: number, releaseId: Prisma.Sql, observedAt: Prisma.Sql): Prisma.Sql {
+function derivedFromDeployments(applicationId: Prisma.Sql, releaseId: Prisma.Sql, observedAt: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
       last_deployment_id = (SELECT id FROM deployments WHERE application_id = ${applicationId} ORDER BY started_at DESC LIMIT 1),
       current_release_since = CASE WHEN ${releaseId} IS NULL THEN NULL ELSE COALESCE((
@@ -324,7 +466,7 @@ function derivedFromDeployments(applicationId: number, releaseId: Prisma.Sql, ob
               AND o.phase = 'SUCCEEDED'), '-infinity')), ${observedAt}) END`;
 }
 
-type ApplicationStateRow = {
+export type ApplicationStateRow = {
   sync_status: ApplicationState["syncStatus"];
   health_status: ApplicationState["healthStatus"];
   synced_revision: string | null;
@@ -342,7 +484,7 @@ type ApplicationStateRow = {
   observed_at: Date | null;
 };
 
-function stateFromRow(row: ApplicationStateRow): ApplicationState {
+export function stateFromRow(row: ApplicationStateRow): ApplicationState {
   return {
     syncStatus: row.sync_status,
     healthStatus: row.health_status,

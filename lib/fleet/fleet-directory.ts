@@ -176,6 +176,20 @@ export class FleetDirectory {
   }
 
   /**
+   * True when finding the snapshot's application cannot change its service row: the service is
+   * known and the labels name no team, repository or tier it lacks. (A service row that changes is
+   * weighed against its applications' newest observations, so it depends on what was written
+   * before it: lib/applications/record-application-snapshots.ts writes those first.)
+   */
+  serviceIsCurrent(classification: Classification): boolean {
+    const known = this.services.get(classification.service);
+    if (!known) return false;
+    const teamId = classification.team ? this.teams.get(classification.team) : undefined;
+    if (classification.team && teamId === undefined) return false;
+    return namesNothingNew(known, teamId, classification);
+  }
+
+  /**
    * The application a snapshot describes, created on first sight; its uid, labels, service,
    * environment and cluster follow the snapshot only when it is the newest observation of the
    * application. A first sighting upserts the service and the application in one statement.

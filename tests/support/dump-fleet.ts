@@ -41,16 +41,47 @@ const QUERIES: Record<string, string> = {
     JOIN deployments d ON d.id = ev.deployment_id JOIN applications a ON a.id = d.application_id`,
 };
 
-export async function dumpFleet(url: string): Promise<Record<string, string[]>> {
+export function dumpFleet(url: string): Promise<Record<string, string[]>> {
+  return dump(url, QUERIES);
+}
+
+/** What the applications and deployments triggers keep, with ids replaced by natural keys. */
+const SUMMARIES: Record<string, string> = {
+  service_environment_states: `
+    SELECT s.name AS service, e.name AS environment, st.applications, st.healthy, st.progressing, st.degraded, st.out_of_sync,
+      rmin.version AS min_release, rmax.version AS max_release,
+      (SELECT array_agg(c.server ORDER BY u.n) FROM unnest(st.cluster_ids) WITH ORDINALITY u(id, n) JOIN clusters c ON c.id = u.id) AS clusters,
+      (SELECT array_agg(c.server ORDER BY c.server) FROM clusters c WHERE c.id = ANY(st.degraded_cluster_ids)) AS degraded_clusters,
+      (SELECT array_agg(c.server ORDER BY c.server) FROM clusters c WHERE c.id = ANY(st.out_of_sync_cluster_ids)) AS out_of_sync_clusters,
+      (SELECT array_agg(r.version ORDER BY u.n) FROM unnest(st.cluster_min_release_ids) WITH ORDINALITY u(id, n) LEFT JOIN releases r ON r.id = u.id) AS cluster_min_releases,
+      (SELECT array_agg(r.version ORDER BY u.n) FROM unnest(st.cluster_max_release_ids) WITH ORDINALITY u(id, n) LEFT JOIN releases r ON r.id = u.id) AS cluster_max_releases
+    FROM service_environment_states st JOIN services s ON s.id = st.service_id JOIN environments e ON e.id = st.environment_id
+    LEFT JOIN releases rmin ON rmin.id = st.min_release_id LEFT JOIN releases rmax ON rmax.id = st.max_release_id`,
+  dora_daily_rollups: `
+    SELECT r.day, s.name AS service, e.name AS environment, t.slug AS team, r.is_production, r.deployments, r.failures,
+      r.lead_count, r.lead_ms, r.restore_count, r.restore_ms
+    FROM dora_daily_rollups r JOIN services s ON s.id = r.service_id JOIN environments e ON e.id = r.environment_id
+    LEFT JOIN teams t ON t.id = r.team_key`,
+};
+
+/**
+ * The summaries triggers keep beside the model (the fleet matrix's per service and environment;
+ * DORA's daily rollups, as of their last refresh), in the same canonical form.
+ */
+export function dumpFleetSummaries(url: string): Promise<Record<string, string[]>> {
+  return dump(url, SUMMARIES);
+}
+
+async function dump(url: string, queries: Record<string, string>): Promise<Record<string, string[]>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const dump: Record<string, string[]> = {};
-    for (const [table, sql] of Object.entries(QUERIES)) {
+    const tables: Record<string, string[]> = {};
+    for (const [table, sql] of Object.entries(queries)) {
       const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(x)::text AS row FROM (${sql}) x ORDER BY 1`);
-      dump[table] = rows.map((row) => row.row);
+      tables[table] = rows.map((row) => row.row);
     }
-    return dump;
+    return tables;
   } finally {
     await client.end();
   }

@@ -4,43 +4,88 @@
 // snapshot. A deleted application (on-deleted, or an object whose deletion was requested) is then
 // marked deleted. The poller reports an application Argo CD no longer lists as on-deleted with
 // metadata alone: that marks the known application deleted and records nothing else.
+//
+// handleArgocdEvents does the same for a batch of deliveries of different applications: their
+// snapshots are recorded together with set-based statements (recordApplicationSnapshots), which
+// write exactly what recording them one at a time would; deletions go one at a time.
 import { configuredClassificationRules } from "../../fleet/configured-classification-rules";
+import type { ApplicationSnapshot } from "../../argocd/application-snapshot";
 import { recordApplicationSnapshot } from "../../applications/record-application-snapshot";
+import { recordApplicationSnapshots } from "../../applications/record-application-snapshots";
 import { markApplicationDeleted } from "../../applications/mark-application-deleted";
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
 import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 import { argocdNotificationSchema } from "../accept/argocd-notification";
-import { type DeliveryHandler, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
+import type { DeliveryEffects } from "./delivery-effects";
+import { type DeliveryHandler, type HandlerContext, type HandlerOutcome, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
 export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory, effects }) => {
-  const notification = parsePayload(argocdNotificationSchema, payload, "Argo CD notification");
-  const { app, instance, event } = notification;
-  const deletionRequestedAt = applicationDeletionRequestedAt(app);
-  const deleted = event === "on-deleted" || deletionRequestedAt !== undefined;
-  const identity = { instance, namespace: app.metadata.namespace, name: app.metadata.name, uid: app.metadata.uid };
-
-  if (deleted && !applicationObjectSchema.shape.spec.safeParse(app.spec).success) {
-    const at = deletionRequestedAt;
-    if (!at) return ignored(`${event} without metadata.deletionTimestamp or spec: nothing to go by`);
-    const marked = await markApplicationDeleted(db, identity, { deletedAt: at, observedAt: at }, configuredClassificationRules());
-    return marked ? processed : ignored(`${identity.namespace}/${identity.name} deleted: not known, or observed since`);
+  const event = readArgocdEvent(payload);
+  const rules = configuredClassificationRules();
+  if (event.kind === "deleted") {
+    const at = event.deletionRequestedAt;
+    if (!at) return ignored(`${event.name} without metadata.deletionTimestamp or spec: nothing to go by`);
+    const marked = await markApplicationDeleted(db, event.identity, { deletedAt: at, observedAt: at }, rules);
+    return marked ? processed : ignored(`${event.identity.namespace}/${event.identity.name} deleted: not known, or observed since`);
   }
 
-  const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
-  const recorded = await recordApplicationSnapshot(db, directory, snapshot, configuredClassificationRules());
-  if (effects && !deleted) {
+  const { snapshot } = event;
+  const recorded = await recordApplicationSnapshot(db, directory, snapshot, rules);
+  if (effects && !event.deleted) {
     // Applied in a batch: one NOTIFY and one rollback check for the whole batch, before it commits.
-    if (recorded.deploymentId !== null) effects.deploymentChanged(recorded.deploymentId);
-    effects.applicationRecorded(recorded.applicationId);
+    announce(effects, recorded);
     return processed;
   }
   // Open timelines hear of the deployment when this delivery's transaction commits.
   if (recorded.deploymentId !== null) await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   // A rollback waiting for this application's sync moves on from what was just recorded.
   await advanceRollbacks(db, { applicationIds: [recorded.applicationId] });
-  if (deleted) {
-    await markApplicationDeleted(db, identity, { deletedAt: deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt }, configuredClassificationRules());
+  if (event.deleted) {
+    await markApplicationDeleted(db, event.identity, { deletedAt: event.deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt }, rules);
   }
   return processed;
 };
+
+/**
+ * Several Argo CD deliveries applied in one transaction (of different ordering keys, so of
+ * different applications): one outcome per payload, in order. Snapshots of live applications are
+ * recorded together; a delivery that deletes its application is handled alone, after them.
+ */
+export async function handleArgocdEvents(payloads: unknown[], context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects }): Promise<HandlerOutcome[]> {
+  const events = payloads.map(readArgocdEvent);
+  const live = events.flatMap((event, index) => (event.kind === "snapshot" && !event.deleted ? [{ index, snapshot: event.snapshot }] : []));
+  const outcomes = new Array<HandlerOutcome>(payloads.length);
+  const recorded = await recordApplicationSnapshots(context.db, context.directory, live.map((entry) => entry.snapshot), configuredClassificationRules());
+  for (const [position, { index }] of live.entries()) {
+    announce(context.effects, recorded[position]!);
+    outcomes[index] = processed;
+  }
+  for (const [index, payload] of payloads.entries()) {
+    outcomes[index] ??= await handleArgocdEvent(payload, context as HandlerContext);
+  }
+  return outcomes;
+}
+
+type ArgocdEvent =
+  | { kind: "snapshot"; snapshot: ApplicationSnapshot; deleted: boolean; deletionRequestedAt: Date | undefined; identity: ApplicationIdentity }
+  | { kind: "deleted"; name: string; deletionRequestedAt: Date | undefined; identity: ApplicationIdentity };
+
+type ApplicationIdentity = Parameters<typeof markApplicationDeleted>[1];
+
+/** Validates a notification and reads what it says: a snapshot, or only that the application is gone. */
+function readArgocdEvent(payload: unknown): ArgocdEvent {
+  const notification = parsePayload(argocdNotificationSchema, payload, "Argo CD notification");
+  const { app, instance, event } = notification;
+  const deletionRequestedAt = applicationDeletionRequestedAt(app);
+  const deleted = event === "on-deleted" || deletionRequestedAt !== undefined;
+  const identity = { instance, namespace: app.metadata.namespace, name: app.metadata.name, uid: app.metadata.uid };
+  if (deleted && !applicationObjectSchema.shape.spec.safeParse(app.spec).success) return { kind: "deleted", name: event, deletionRequestedAt, identity };
+  const snapshot = readPayload("Argo CD Application (body.app)", () => parseApplication(app, instance));
+  return { kind: "snapshot", snapshot, deleted, deletionRequestedAt, identity };
+}
+
+function announce(effects: DeliveryEffects, recorded: { applicationId: number; deploymentId: number | null }): void {
+  if (recorded.deploymentId !== null) effects.deploymentChanged(recorded.deploymentId);
+  effects.applicationRecorded(recorded.applicationId);
+}

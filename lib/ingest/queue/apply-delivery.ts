@@ -29,7 +29,7 @@ import type { DeliverySource } from "../../generated/prisma/enums";
 import { afterFailure, type RetryPolicy } from "./delivery-retry-policy";
 import { DeliveryEffects } from "../handlers/delivery-effects";
 import { InvalidPayloadError, type StoredDelivery } from "../handlers/delivery-handler";
-import { processDelivery } from "./process-delivery";
+import { processDeliveries, processDelivery } from "./process-delivery";
 
 /** Held shared by every delivery transaction, exclusively by a rebuild (replay/replay-deliveries.ts). */
 export const REBUILD_LOCK_KEY = 0x5348_4950_4c4f_47n; // "SHIPLOG"
@@ -131,11 +131,13 @@ async function applyBatch(
       const results: ApplyResult[] = [];
       const effects = new DeliveryEffects();
       for (const delivery of locked) {
-        if (!announced.has(delivery.id)) {
-          announced.add(delivery.id);
-          options.onApplying?.(delivery);
-        }
-        const outcome = await processDelivery({ db: tx, directory, delivery, effects });
+        if (announced.has(delivery.id)) continue;
+        announced.add(delivery.id);
+        options.onApplying?.(delivery);
+      }
+      const outcomes = await processDeliveries({ db: tx, directory, effects }, locked);
+      for (const [index, delivery] of locked.entries()) {
+        const outcome = outcomes[index]!;
         results.push(outcome.status === "IGNORED" ? { kind: "IGNORED", delivery, reason: outcome.reason } : { kind: "PROCESSED", delivery });
       }
       await effects.flush(tx);

@@ -1,7 +1,12 @@
 // Applies one stored delivery to the fleet model: picks the handler for its source and event
 // and runs it in the caller's transaction. Events Shiplog does not use (ping, check_suite,
 // status, …) are acknowledged as IGNORED: stored, replayable, never acted on.
-import { handleArgocdEvent } from "../handlers/argocd-event";
+//
+// processDeliveries applies a batch (heads of different ordering keys) in one transaction: Argo
+// CD notifications, most of any storm, go to their set-based handler together; the others one by
+// one. Keys are independent, so the order between them does not change what is written.
+import type { DeliveryEffects } from "../handlers/delivery-effects";
+import { handleArgocdEvent, handleArgocdEvents } from "../handlers/argocd-event";
 import { handleBuildReport } from "../handlers/build-report";
 import {
   type DeliveryHandler,
@@ -9,6 +14,7 @@ import {
   type HandlerOutcome,
   ignored,
   InvalidPayloadError,
+  type StoredDelivery,
 } from "../handlers/delivery-handler";
 import { handleGithubCreate } from "../handlers/github-create";
 import { handleGithubDelete } from "../handlers/github-delete";
@@ -52,6 +58,25 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
   }
   if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);
   return handler(readJson(context.delivery.body), context);
+}
+
+/** One outcome per delivery, in order. */
+export async function processDeliveries(
+  context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects },
+  deliveries: StoredDelivery[],
+): Promise<HandlerOutcome[]> {
+  const outcomes = new Array<HandlerOutcome>(deliveries.length);
+  const argocd: number[] = [];
+  for (const [index, delivery] of deliveries.entries()) {
+    if (delivery.source === "ARGOCD") argocd.push(index);
+    else outcomes[index] = await processDelivery({ ...context, delivery });
+  }
+  const recorded = await handleArgocdEvents(
+    argocd.map((index) => readJson(deliveries[index]!.body)),
+    context,
+  );
+  for (const [position, index] of argocd.entries()) outcomes[index] = recorded[position]!;
+  return outcomes;
 }
 
 function readJson(body: string): unknown {

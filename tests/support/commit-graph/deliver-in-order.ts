@@ -1,7 +1,8 @@
 // Feeds deliveries through the worker's own processing path in exactly the order given: stored
 // in webhook_deliveries as the accept path stores them (raw body, delivery id, ordering key),
 // received one millisecond apart, then applied by applyDeliveries (lib/ingest/queue/apply-delivery.ts)
-// in batches of the worker's default size, which apply in received order. The worker's per-key
+// in batches of the worker's default size (or `batchSize`: 1 applies each delivery alone, the
+// one-at-a-time path), which apply in received order. The worker's per-key
 // scheduling (lib/ingest/queue/find-due-deliveries.ts) would interleave keys on its own; calling
 // applyDeliveries directly keeps the order the test chose, which is the point of a permutation.
 import { getDb } from "../../../lib/db/client";
@@ -44,7 +45,7 @@ export async function resetDatabase(): Promise<void> {
 }
 
 /** Stores and applies `deliveries` in order; returns those that failed, with their errors. */
-export async function deliverInOrder(deliveries: Delivery[]): Promise<DeliveryFailure[]> {
+export async function deliverInOrder(deliveries: Delivery[], batchSize = BATCH_SIZE): Promise<DeliveryFailure[]> {
   const db = getDb();
   const start = Date.now() - deliveries.length - 1_000;
   // An Argo CD delivery whose id is already stored is dropped by the key table, as at accept.
@@ -66,8 +67,8 @@ export async function deliverInOrder(deliveries: Delivery[]): Promise<DeliveryFa
   const summaries = new Map(deliveries.map((delivery) => [`${delivery.source} ${delivery.deliveryId}`, delivery.summary]));
   const directory = new FleetDirectory();
   const failures: DeliveryFailure[] = [];
-  for (let index = 0; index < stored.length; index += BATCH_SIZE) {
-    const batch = stored.slice(index, index + BATCH_SIZE);
+  for (let index = 0; index < stored.length; index += batchSize) {
+    const batch = stored.slice(index, index + batchSize);
     for (const result of await applyDeliveries(db, directory, batch.map((row) => row.id), options)) {
       if (result.kind === "FAILED" || result.kind === "QUARANTINED") {
         failures.push({
@@ -76,7 +77,7 @@ export async function deliverInOrder(deliveries: Delivery[]): Promise<DeliveryFa
           error: result.error,
         });
       } else if (result.kind === "SKIPPED" || result.kind === "PAUSED") {
-        failures.push({ summary: `a delivery of batch ${index / BATCH_SIZE + 1}`, status: result.kind, error: "not applied" });
+        failures.push({ summary: `a delivery of batch ${index / batchSize + 1}`, status: result.kind, error: "not applied" });
       }
     }
   }
