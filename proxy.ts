@@ -1,35 +1,55 @@
-// Next 16's proxy (formerly middleware): a first, cheap gate on the session cookie's presence.
-// Pages without one redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
+// Next 16's proxy (formerly middleware): a first, cheap gate on the session cookie's presence,
+// and the security headers that depend on the request (lib/http/security-headers.ts).
+// Pages without a cookie redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
 // readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
 // and what its holder may do, is checked again in every route handler and page.
+// Every page gets a fresh CSP nonce: the policy goes to Next as a request header (Next reads the
+// nonce from it and puts it on its scripts) and to the browser as a response header.
 import { type NextRequest, NextResponse } from "next/server";
 import { PATH_HEADER, signInPath } from "@/app/_auth/require-page-viewer-path";
 import { routeAccess } from "@/lib/auth/route-access";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
+import { config as settings } from "@/lib/env";
+import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "@/lib/http/security-headers";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const { SHIPLOG_PUBLIC_URL, NODE_ENV } = settings();
   const access = routeAccess(pathname);
-  if (access === "open") return NextResponse.next();
+  const isApi = pathname === "/api" || pathname.startsWith("/api/");
+  const policy = isApi
+    ? null
+    : contentSecurityPolicy(createNonce(), { https: SHIPLOG_PUBLIC_URL?.startsWith("https://") ?? false, development: NODE_ENV === "development" });
+  const hsts = strictTransportSecurity(SHIPLOG_PUBLIC_URL);
+  const withHeaders = (response: NextResponse) => {
+    if (policy) response.headers.set("Content-Security-Policy", policy);
+    if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+    return response;
+  };
+
   const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
-  if (!hasCookie) {
+  if (access !== "open" && !hasCookie) {
     if (access === "api") {
-      return NextResponse.json(
-        { error: { code: "unauthorized", message: "Sign in to use the Shiplog API: this request carries no session cookie." } },
-        { status: 401, headers: { "Cache-Control": "no-store", "WWW-Authenticate": 'Cookie realm="shiplog"' } },
+      return withHeaders(
+        NextResponse.json(
+          { error: { code: "unauthorized", message: "Sign in to use the Shiplog API: this request carries no session cookie." } },
+          { status: 401, headers: { "Cache-Control": "no-store", "WWW-Authenticate": 'Cookie realm="shiplog"' } },
+        ),
       );
     }
-    return NextResponse.redirect(new URL(signInPath(`${pathname}${search}`), request.url));
+    return withHeaders(NextResponse.redirect(new URL(signInPath(`${pathname}${search}`), request.url)));
   }
-  // Tells the page where it is, so requirePageViewer can send an expired session back here after sign-in.
   const headers = new Headers(request.headers);
-  headers.set(PATH_HEADER, `${pathname}${search}`);
-  return NextResponse.next({ request: { headers } });
+  if (policy) headers.set("Content-Security-Policy", policy);
+  // Tells the page where it is, so requirePageViewer can send an expired session back here after sign-in.
+  if (access !== "open") headers.set(PATH_HEADER, `${pathname}${search}`);
+  return withHeaders(NextResponse.next({ request: { headers } }));
 }
 
 export const config = {
   // Everything but Next's own assets and the webhook receivers; routeAccess decides the rest.
   // Webhooks are open anyway (they authenticate by signature or token in their handlers), and at
-  // thousands of deliveries a second the proxy's extra pass per request is measurable.
+  // thousands of deliveries a second the proxy's extra pass per request is measurable; their
+  // answers get the static security headers from next.config.js.
   matcher: ["/((?!_next/static|_next/image|api/webhooks/).*)"],
 };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { type ReactNode, Suspense } from "react";
 import { UserMenu } from "./_auth/user-menu";
 import { SearchBox } from "@/components/search-box";
@@ -21,7 +22,10 @@ const navigation = [
   { href: "/settings/integrations", label: "Ingestion" },
 ];
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, never prerendered at build time: its scripts carry the
+  // request's CSP nonce (proxy.ts), and a prerendered page's could not.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen">

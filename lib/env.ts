@@ -155,6 +155,15 @@ export const configSchema = z.object({
   SHIPLOG_AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (e.g. `openssl rand -base64 32`)" }).optional(),
   /** The address people open Shiplog at, e.g. https://shiplog.example.com: sign-in callbacks and Secure cookies (https). */
   SHIPLOG_PUBLIC_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).optional(),
+  /**
+   * Reverse proxies (load balancers, ingress controllers) in front of Shiplog, as addresses or
+   * CIDR ranges, comma-separated. Only a request arriving from one of them has its
+   * X-Forwarded-For believed (lib/http/client-address.ts); from anyone else it is the sender's
+   * word and ignored. Unset: nobody's forwarded headers are believed (docs/security.md).
+   */
+  SHIPLOG_TRUSTED_PROXIES: commaList.refine((entries) => entries.every(isAddressOrRange), {
+    message: "must be IP addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8,fd00::/8,192.0.2.7",
+  }),
   /** The first administrator, created at the first start; without a password a one-time one is printed. */
   SHIPLOG_ADMIN_EMAIL: z.string().email().default("admin@shiplog.local"),
   SHIPLOG_ADMIN_PASSWORD: z.string().min(12, { message: "must be at least 12 characters" }).optional(),
@@ -207,6 +216,10 @@ export const configSchema = z.object({
     context.addIssue({ code: "custom", path: ["GITHUB_WEBHOOK_HOOKS"], message: "the entry `app` needs a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)" });
   }
 });
+
+function isAddressOrRange(entry: string): boolean {
+  return [z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()].some((schema) => schema.safeParse(entry).success);
+}
 
 function isPrivateKey(pem: string): boolean {
   try {

@@ -12,6 +12,7 @@ import { githubProvider } from "./github-sign-in";
 import { oidcProvider } from "./oidc-sign-in";
 import { COOKIE_PREFIX } from "./session-cookie";
 import { signInGroups } from "./sign-in-groups";
+import { CLIENT_ADDRESS_HEADER } from "./throttle-sign-in";
 import { syncIdpGrants } from "./sync-idp-grants";
 
 /** Where Shiplog is reached: SHIPLOG_PUBLIC_URL, else localhost on PORT. */
@@ -50,7 +51,25 @@ export function createAuth(db: Db, settings: Config = config()) {
       // Shiplog never calls the identity provider with them; encrypted so a database dump does not hand them out.
       encryptOAuthTokens: true,
     },
+    // Per client address, counted in the database so the limits hold across replicas. On in
+    // production (Better Auth's default; tests sign in many users from one process). The address
+    // is the one lib/auth/throttle-sign-in.ts resolved, never X-Forwarded-For as sent.
+    rateLimit: {
+      enabled: settings.NODE_ENV === "production",
+      storage: "database",
+      window: 60,
+      max: 100,
+      customRules: {
+        // Better Auth's default is 3 per 10 s for every /sign-in/* of an address: one person
+        // mistyping twice locked out the office behind the same NAT. Password guessing is held
+        // by the per-account backoff now; this limit stops one address spraying many accounts.
+        "/sign-in/email": { window: 60, max: 20 },
+        // Single sign-on only starts here (the identity provider checks the password).
+        "/sign-in/*": { window: 60, max: 60 },
+      },
+    },
     advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       cookiePrefix: COOKIE_PREFIX,
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },

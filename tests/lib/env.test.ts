@@ -33,6 +33,14 @@ describe("parseConfig", () => {
     expect(messageOf({ SHIPLOG_CLASSIFICATION_RULES: '{"teamLabels":[]}' })).toMatch(/SHIPLOG_CLASSIFICATION_RULES\.teamLabels/);
   });
 
+  it("reads SHIPLOG_TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else", () => {
+    expect(parseConfig({}).SHIPLOG_TRUSTED_PROXIES).toEqual([]);
+    expect(parseConfig({ SHIPLOG_TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7,fd00::/8,::1" }).SHIPLOG_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "192.0.2.7", "fd00::/8", "::1"]);
+    for (const bad of ["*", "10.0.0.0/33", "proxy.internal", "10.0.0", "0.0.0.0/0 1.2.3.4"]) {
+      expect(messageOf({ SHIPLOG_TRUSTED_PROXIES: bad }), bad).toMatch(/SHIPLOG_TRUSTED_PROXIES: must be IP addresses or CIDR ranges/);
+    }
+  });
+
   it("names the setting and the bad value", () => {
     expect(messageOf({ PORT: "eighty" })).toMatch(/PORT: .*"eighty"/);
     expect(messageOf({ SHIPLOG_SEED: "everything" })).toMatch(/SHIPLOG_SEED/);

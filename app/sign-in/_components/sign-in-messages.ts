@@ -19,6 +19,9 @@ const messages: Record<string, string> = {
   unable_to_link_account: "An account with your email already exists but could not be linked to this sign-in method. Ask your administrator.",
   no_role: "Your account has no role in Shiplog yet. Ask an administrator to grant you one, then sign in again.",
   invalid_code: "The identity provider's answer could not be used. Start the sign-in again.",
+  // 429s of lib/auth/throttle-sign-in.ts: one account tried too often, or one address.
+  TOO_MANY_ATTEMPTS: "Too many sign-in attempts for this account. Wait a little (the wait grows with each failed try) and try again.",
+  TOO_MANY_REQUESTS: "Too many sign-in attempts from your network. Wait a minute and try again.",
 };
 
 export function describeSignInError(code: string): string {

@@ -36,29 +36,41 @@ describe("routeAccess", () => {
 describe("assertSameOrigin", () => {
   const post = (headers: Record<string, string>, url = "http://shiplog.test/api/v1/deliveries/replay") => new Request(url, { method: "POST", headers });
   const cookie = "shiplog.session_token=abc.def";
+  const unset = { SHIPLOG_PUBLIC_URL: undefined, PORT: 3000 };
+  const configured = { SHIPLOG_PUBLIC_URL: "https://shiplog.example.com", PORT: 3000 };
 
-  it("lets Shiplog's own pages through (request origin, Host behind a proxy, or SHIPLOG_PUBLIC_URL)", () => {
-    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test", cookie }), undefined)).not.toThrow();
-    expect(() => assertSameOrigin(post({ origin: "https://shiplog.example.com", cookie, host: "shiplog.example.com", "x-forwarded-proto": "https" }, "http://10.0.0.5:3000/x"), undefined)).not.toThrow();
-    expect(() => assertSameOrigin(post({ origin: "https://shiplog.example.com", cookie }, "http://10.0.0.5:3000/x"), "https://shiplog.example.com")).not.toThrow();
+  it("lets Shiplog's own pages through: SHIPLOG_PUBLIC_URL's origin, else the loopback defaults and the server's own URL", () => {
+    expect(() => assertSameOrigin(post({ origin: "https://shiplog.example.com", cookie }, "http://10.0.0.5:3000/x"), configured)).not.toThrow();
+    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test", cookie }), unset)).not.toThrow();
+    expect(() => assertSameOrigin(post({ origin: "http://localhost:3000", cookie }), unset)).not.toThrow();
+    expect(() => assertSameOrigin(post({ origin: "http://127.0.0.1:3000", cookie }), unset)).not.toThrow();
   });
 
   it("refuses another site's Origin, a null Origin, and a missing Origin with a session cookie", () => {
-    expect(() => assertSameOrigin(post({ origin: "https://evil.example", cookie }), undefined)).toThrow(/Origin https:\/\/evil.example is not Shiplog's own/);
-    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test.evil.example", cookie }), undefined)).toThrow();
-    expect(() => assertSameOrigin(post({ origin: "null", cookie }), undefined)).toThrow();
-    expect(() => assertSameOrigin(post({ cookie }), undefined)).toThrow(/no Origin/);
-    expect(() => assertSameOrigin(post({ cookie: `__Secure-${cookie}` }), undefined)).toThrow(/no Origin/);
+    expect(() => assertSameOrigin(post({ origin: "https://evil.example", cookie }), unset)).toThrow(/Origin https:\/\/evil.example is not Shiplog's own/);
+    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test.evil.example", cookie }), unset)).toThrow();
+    expect(() => assertSameOrigin(post({ origin: "null", cookie }), unset)).toThrow();
+    expect(() => assertSameOrigin(post({ cookie }), unset)).toThrow(/no Origin/);
+    expect(() => assertSameOrigin(post({ cookie: `__Secure-${cookie}` }), unset)).toThrow(/no Origin/);
     try {
-      assertSameOrigin(post({ origin: "https://evil.example", cookie }), undefined);
+      assertSameOrigin(post({ origin: "https://evil.example", cookie }), unset);
     } catch (error) {
       expect(error).toMatchObject({ status: 403, code: "forbidden" });
     }
   });
 
+  // Issue 14, finding 5: the allowed origin came from X-Forwarded-Host (or Host), which the sender writes.
+  it("never takes Shiplog's origin from X-Forwarded-Host, X-Forwarded-Proto or Host", () => {
+    const forged = { origin: "https://evil.example", cookie, host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" };
+    expect(() => assertSameOrigin(post(forged), unset)).toThrow(/evil.example is not Shiplog's own/);
+    expect(() => assertSameOrigin(post(forged), configured)).toThrow(/evil.example is not Shiplog's own/);
+    // With SHIPLOG_PUBLIC_URL set, the server's internal address is not Shiplog's origin either.
+    expect(() => assertSameOrigin(post({ origin: "http://shiplog.test", cookie }), configured)).toThrow();
+  });
+
   it("lets a cookie-less request without Origin through (it carries no ambient credentials) and never checks reads", () => {
-    expect(() => assertSameOrigin(post({}), undefined)).not.toThrow();
-    expect(() => assertSameOrigin(new Request("http://shiplog.test/api/v1/services", { headers: { origin: "https://evil.example", cookie } }), undefined)).not.toThrow();
+    expect(() => assertSameOrigin(post({}), unset)).not.toThrow();
+    expect(() => assertSameOrigin(new Request("http://shiplog.test/api/v1/services", { headers: { origin: "https://evil.example", cookie } }), unset)).not.toThrow();
   });
 });
 
