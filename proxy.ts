@@ -2,14 +2,26 @@
 // Pages without one redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
 // readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
 // and what its holder may do, is checked again in every route handler and page.
+// Before all that, a path that is not valid UTF-8 or holds a control character (plain-text.ts)
+// is answered here: 400 for the API, the not-found page for a page. Next's own router would
+// fail to decode such a segment and answer a bare 500.
 import { type NextRequest, NextResponse } from "next/server";
 import { PATH_HEADER, signInPath } from "@/app/_auth/require-page-viewer-path";
+import { findPathProblem } from "@/lib/api/plain-text";
 import { routeAccess } from "@/lib/auth/route-access";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
+
+/** No page lives here, so a rewrite to it renders app/not-found.tsx. */
+const NOT_FOUND_PATH = "/_shiplog/no-such-page";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const access = routeAccess(pathname);
+  const pathProblem = findPathProblem(pathname);
+  if (pathProblem) {
+    if (access === "page") return NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { status: 404 });
+    return NextResponse.json({ error: { code: "bad_request", message: pathProblem } }, { status: 400, headers: { "Cache-Control": "no-store" } });
+  }
   if (access === "open") return NextResponse.next();
   const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   if (!hasCookie) {
