@@ -1,7 +1,7 @@
 // Path parameters (the `params` Next gives a route handler) through a zod schema, after
-// plain-text.ts's rule (no control character, no U+FFFD) in any segment, whichever field reads it. Segments
-// whose escapes are not UTF-8 never get here: Next's router fails to decode them, so the proxy
-// answers them first (proxy.ts, findMalformedPathSegment). Throws the ZodError (400).
+// plain-text.ts's rule (no control character, no U+FFFD) in every segment, whichever field reads
+// it. Segments whose escapes are not UTF-8 never get here: Next's router fails to decode them, so
+// the proxy answers them first (proxy.ts, findPathProblem). Throws the ZodError (400).
 import { z } from "zod";
 import { findTextProblem } from "./plain-text";
 
