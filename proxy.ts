@@ -5,12 +5,19 @@
 // and what its holder may do, is checked again in every route handler and page.
 // Every page gets a fresh CSP nonce: the policy goes to Next as a request header (Next reads the
 // nonce from it and puts it on its scripts) and to the browser as a response header.
+// Before all that, a path that is not valid UTF-8 or holds a control character (plain-text.ts)
+// is answered here: 400 for the API, the not-found page for a page. Next's own router would
+// fail to decode such a segment and answer a bare 500.
 import { type NextRequest, NextResponse } from "next/server";
 import { PATH_HEADER, signInPath } from "@/app/_auth/require-page-viewer-path";
+import { findPathProblem } from "@/lib/api/plain-text";
 import { routeAccess } from "@/lib/auth/route-access";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { config as settings } from "@/lib/env";
 import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "@/lib/http/security-headers";
+
+/** No page lives here, so a rewrite to it renders app/not-found.tsx. */
+const NOT_FOUND_PATH = "/_shiplog/no-such-page";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -27,6 +34,17 @@ export function proxy(request: NextRequest) {
     return response;
   };
 
+  const pathProblem = findPathProblem(pathname);
+  if (pathProblem) {
+    if (access === "page") {
+      const headers = new Headers(request.headers);
+      if (policy) headers.set("Content-Security-Policy", policy);
+      return withHeaders(NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { status: 404, request: { headers } }));
+    }
+    return withHeaders(
+      NextResponse.json({ error: { code: "bad_request", message: pathProblem } }, { status: 400, headers: { "Cache-Control": "no-store" } }),
+    );
+  }
   const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   if (access !== "open" && !hasCookie) {
     if (access === "api") {

@@ -6,6 +6,7 @@ import { argoInstanceSchema } from "./argocd/argocd-client";
 import { roleMappingSchema } from "./auth/role-mappings";
 import { classificationRulesSchema } from "./fleet/classify-application";
 import { webhookHookSchema } from "./github/webhook-hook";
+import { webUrl } from "./links/web-url";
 
 const port = z.coerce
   .number()
@@ -103,7 +104,7 @@ export const configSchema = z.object({
   BUILD_WEBHOOK_TOKENS: commaList,
   /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
-  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  GITHUB_API_URL: webUrl.default("https://api.github.com"),
   /** A GitHub App instead of GITHUB_TOKEN: its id, private key (PEM; "\n" escapes allowed) and installation. */
   GITHUB_APP_ID: z.coerce.number().int().positive().optional(),
   GITHUB_APP_PRIVATE_KEY: z
@@ -154,7 +155,7 @@ export const configSchema = z.object({
   /** Signs session cookies and encrypts OAuth state; `npm start` generates and keeps one in SHIPLOG_DATA_DIR when unset. */
   SHIPLOG_AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (e.g. `openssl rand -base64 32`)" }).optional(),
   /** The address people open Shiplog at, e.g. https://shiplog.example.com: sign-in callbacks and Secure cookies (https). */
-  SHIPLOG_PUBLIC_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).optional(),
+  SHIPLOG_PUBLIC_URL: webUrl.transform((value) => value.replace(/\/+$/, "")).optional(),
   /**
    * Reverse proxies (load balancers, ingress controllers) in front of Shiplog, as addresses or
    * CIDR ranges, comma-separated. Only a request arriving from one of them has its
@@ -170,7 +171,7 @@ export const configSchema = z.object({
   /** Local accounts (email and password) can sign in; turn off once single sign-on works. */
   SHIPLOG_LOCAL_SIGN_IN: flag,
   /** OpenID Connect single sign-on: the issuer (its /.well-known/openid-configuration is read), client id and secret. */
-  OIDC_ISSUER_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).optional(),
+  OIDC_ISSUER_URL: webUrl.transform((value) => value.replace(/\/+$/, "")).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** Scopes asked of the provider, space-separated; add `groups` for Okta and Dex. */
@@ -185,7 +186,7 @@ export const configSchema = z.object({
   /** GitHub OAuth App sign-in; GITHUB_OAUTH_URL points at GitHub Enterprise Server (its API is <url>/api/v3). */
   GITHUB_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
-  GITHUB_OAUTH_URL: z.string().url().transform((value) => value.replace(/\/+$/, "")).default("https://github.com"),
+  GITHUB_OAUTH_URL: webUrl.transform((value) => value.replace(/\/+$/, "")).default("https://github.com"),
   /** Roles from the identity provider's groups: JSON [{"group":"platform-sre","role":"sre","team":"payments"}] (team optional). */
   SHIPLOG_ROLE_MAPPINGS: jsonSetting('[{"group":"platform-sre","role":"sre","team":"payments"}]', [], z.array(roleMappingSchema)),
   /** The role every person signing in through single sign-on gets besides their mapped ones: viewer, or none. */

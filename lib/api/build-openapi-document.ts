@@ -26,8 +26,8 @@ import type { Readiness } from "../ops/check-readiness";
 import { compareReleasesParams, releaseComparisonSchema } from "../releases/compare-releases";
 import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-events";
 import { listUsersQuery } from "../users/list-users";
-import { grantRoleBody, reasonBody, userPageSchema } from "../users/user-view";
-import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
+import { grantRoleBody, reasonBody, userGrantParams, userIdParams, userPageSchema } from "../users/user-view";
+import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenIdParams, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
 import { rollbackGroupSchema, rollbackIdParams } from "../rollback/get-rollback-group";
 import { listRollbacksQuery, rollbackPageSchema } from "../rollback/list-rollbacks";
 import { requestRollbackBodySchema } from "../rollback/request-rollback-body";
@@ -399,7 +399,6 @@ const operations: OperationSpec[] = [
 function adminOperations(): OperationSpec[] {
   const forbidden = { description: "Not an admin (fleet-wide), or a cross-site request (another Origin, or none with a session cookie)." };
   const adminErrors = { 400: "BadRequest", 401: "Unauthorized", 403: forbidden, 500: "InternalError", 503: "Unavailable" } as const;
-  const userIdParams = z.object({ id: z.string().meta({ description: "The user's id (from GET /api/v1/users)." }) });
   return [
     {
       method: "get", path: "/api/v1/audit", operationId: "listAuditEvents", tag: "admin",
@@ -430,7 +429,7 @@ function adminOperations(): OperationSpec[] {
       summary: "Revoke a role",
       description:
         "Removes a manual grant; it stops working within a minute. Audited as `role.revoked`. 409 for grants from the identity provider (change the group instead) and for the last fleet-wide admin.",
-      params: userIdParams.extend({ grantId: z.string().meta({ description: "The grant's id." }) }),
+      params: userGrantParams,
       body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: reasonBody, maxBytes: 16 * 1024 },
       responses: { 204: { description: "Revoked." }, ...adminErrors, 404: "NotFound", 409: { description: "An identity-provider grant, or the last fleet-wide admin." } },
     },
@@ -459,7 +458,7 @@ function adminOperations(): OperationSpec[] {
       method: "delete", path: "/api/v1/webhook-tokens/{id}", operationId: "revokeWebhookToken", tag: "admin",
       summary: "Revoke a webhook token",
       description: "The next delivery presenting it gets 401. Audited as `token.revoked`. 409 when it was already revoked.",
-      params: z.object({ id: z.string().meta({ description: "The token's id." }) }),
+      params: webhookTokenIdParams,
       body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: revokeWebhookTokenBody, maxBytes: 16 * 1024 },
       responses: { 200: { description: "The revoked token.", schema: webhookTokenViewSchema }, ...adminErrors, 404: "NotFound", 409: { description: "Already revoked." } },
     },
@@ -496,11 +495,36 @@ function inputSchema(schema: z.ZodType | JsonSchema): JsonSchema {
   return rest;
 }
 
-/** Named response schemas become components; everything else is inlined where it is used. */
+/**
+ * Named response schemas (`.meta({ id })`) become components; everything else is inlined where it
+ * is used. The components are the named schemas these operations reach, converted together, never
+ * a registry's contents: Next bundles a module once per route, each copy registers its schemas
+ * in zod's global registry (kept on globalThis), and once a few pages had been served it held two
+ * "Team"s, so converting it threw "Duplicate schema id" for the rest of the process (issue 14,
+ * finding 7). The schemas imported here are this bundle's own copies: one per id.
+ */
 function componentSchemas(): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(z.globalRegistry, jsonSchemaOptions("output")) as { schemas: Record<string, JsonSchema> };
-  if ("__shared" in schemas) throw new Error("OpenAPI: a schema is reused without an id; give it .meta({ id })");
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema]));
+  const responseSchemas = [errorResponseSchema, ...operations.flatMap((operation) => Object.values(operation.responses))]
+    .map((response) => (typeof response === "string" ? undefined : response instanceof z.ZodType ? response : response.schema))
+    .filter((schema): schema is z.ZodType => schema instanceof z.ZodType);
+  // One object holding every response schema: one conversion, so each named schema is one $def.
+  const all = z.object(Object.fromEntries([...new Set(responseSchemas)].map((schema, index) => [`response${index}`, schema])));
+  const { $defs = {} } = z.toJSONSchema(all, jsonSchemaOptions("output")) as { $defs?: Record<string, JsonSchema> };
+  const unnamed = Object.keys($defs).filter((id) => id.startsWith("__schema"));
+  if (unnamed.length > 0) throw new Error("OpenAPI: a schema is reused without an id; give it .meta({ id })");
+  return Object.fromEntries(Object.entries($defs).map(([id, { id: _id, ...schema }]) => [id, pointRefsAtComponents(schema) as JsonSchema]));
+}
+
+/** `#/$defs/Team` (where zod puts a named schema) → `#/components/schemas/Team` (where OpenAPI looks). */
+function pointRefsAtComponents(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(pointRefsAtComponents);
+  if (typeof node !== "object" || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "$ref" && typeof value === "string" ? value.replace(/^#\/\$defs\//, "#/components/schemas/") : pointRefsAtComponents(value),
+    ]),
+  );
 }
 
 function outputSchema(schema: z.ZodType | JsonSchema, components: Record<string, JsonSchema>): JsonSchema {

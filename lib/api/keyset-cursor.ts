@@ -1,7 +1,9 @@
 // Opaque keyset cursors: the sort key of a page's last row as base64url JSON. Clients pass
 // `nextCursor` back unchanged; the key is validated on the way in, so a cursor edited by hand
-// or taken from another endpoint is a 400 naming `cursor`, never a database error.
+// or taken from another endpoint is a 400 naming `cursor`, never a database error (a key
+// holding U+0000, which PostgreSQL text cannot take, included).
 import { z } from "zod";
+import { containsNul } from "./plain-text";
 
 export function encodeKeysetCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
@@ -13,8 +15,9 @@ export function keysetCursor<Key extends z.ZodType>(keySchema: Key) {
     .string()
     .max(1000)
     .transform((text, context): z.output<Key> => {
-      const key = keySchema.safeParse(decodeJson(text));
-      if (!key.success) {
+      const decoded = decodeJson(text);
+      const key = containsNul(decoded) ? undefined : keySchema.safeParse(decoded);
+      if (!key?.success) {
         context.addIssue({ code: "custom", message: "is not a cursor this endpoint returned (pass nextCursor back unchanged)" });
         return z.NEVER;
       }

@@ -1,12 +1,15 @@
 // Zod fields shared by the read API's query strings and path parameters. Each field says in
-// its message what a valid value looks like, because the message is what a 400 shows.
+// its message what a valid value looks like, because the message is what a 400 shows. Text
+// fields refuse control characters (plain-text.ts), so pages that parse these schemas
+// themselves get the same rule as the API.
 import { z } from "zod";
+import { plainText } from "./plain-text";
 
 /** A name as Shiplog stores it (service, environment, cluster, team slug, region). */
-export const nameField = z.string().max(200, "must be at most 200 characters");
+export const nameField = plainText().max(200, "must be at most 200 characters");
 
 /** Free text matched case-insensitively anywhere in a name. */
-export const textField = z.string().max(200, "must be at most 200 characters");
+export const textField = plainText().max(200, "must be at most 200 characters");
 
 /** Page size: 1 to `max`, `fallback` when absent. */
 export function limitField(fallback: number, max: number) {

@@ -3,12 +3,22 @@
 // An empty value counts as absent, so a filter form's blank fields filter nothing; a
 // parameter given twice stays an array and fails the schema. Throws the ZodError, which
 // withErrorHandling answers 400 with each offending parameter named.
-import type { z } from "zod";
+// Before the schema, every name and value meets plain-text.ts's rule (no control character; no
+// U+FFFD, which is what an escape that is not UTF-8 decodes to), whatever field reads it.
+import { z } from "zod";
+import { findTextProblem } from "./plain-text";
 
 export type SearchParamsSource = Request | URLSearchParams | Record<string, string | string[] | undefined>;
 
 export function readSearchParams<Schema extends z.ZodType>(schema: Schema, source: SearchParamsSource): z.output<Schema> {
-  return schema.parse(searchParamsRecord(source));
+  const record = searchParamsRecord(source);
+  const issues: z.core.$ZodIssue[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    const problem = [key, value].flat().map(findTextProblem).find(Boolean);
+    if (problem) issues.push({ code: "custom", path: [key], message: problem, input: value });
+  }
+  if (issues.length > 0) throw new z.ZodError(issues);
+  return schema.parse(record);
 }
 
 function searchParamsRecord(source: SearchParamsSource): Record<string, string | string[]> {

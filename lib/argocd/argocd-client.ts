@@ -8,11 +8,13 @@ import { parser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
 import { streamValues } from "stream-json/streamers/stream-values.js";
 import { z } from "zod";
+import { webUrl } from "../links/web-url";
 
 export const argoInstanceSchema = z.object({
   /** The name Shiplog files this instance's applications under (notifications send it as `instance`). */
   name: z.string().min(1),
-  url: z.string().url(),
+  /** Its API and web UI (links to applications are built on it): http(s) only. */
+  url: webUrl,
   /** An Argo CD API token (a project role or a local account with applications get, sync, …). */
   token: z.string().min(1),
 });

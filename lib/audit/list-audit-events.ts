@@ -5,6 +5,7 @@
 // people's actions, not with the fleet.
 import { z } from "zod";
 import { encodeKeysetCursor, keysetCursor } from "../api/keyset-cursor";
+import { plainText } from "../api/plain-text";
 import { instantField, limitField, strictQuery } from "../api/query-fields";
 import { type DbOrTx, getDb } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
@@ -12,7 +13,7 @@ import { type AuditEvent, auditEventSchema, auditOutcomeSchema } from "./audit-e
 
 const auditKey = z.tuple([z.iso.datetime(), z.number().int().positive()]).transform(([at, id]) => ({ at: new Date(at), id }));
 
-const shortText = (what: string) => z.string().max(500, "must be at most 500 characters").meta({ description: what });
+const shortText = (what: string) => plainText().max(500, "must be at most 500 characters").meta({ description: what });
 
 export const listAuditEventsQuery = z
   .strictObject(

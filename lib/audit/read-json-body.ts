@@ -1,6 +1,7 @@
 // The JSON body of an admin or operator request, checked with a zod schema (400 naming the field
 // otherwise). An empty body counts as `{}`, so optional fields (a reason) may be left out.
 import type { z } from "zod";
+import { refuseNulInBody } from "../api/plain-text";
 import { AppError } from "../http/app-error";
 
 const MAX_BODY_BYTES = 16_384;
@@ -16,5 +17,6 @@ export async function readJsonBody<Schema extends z.ZodType>(request: Request, s
       throw new AppError("bad_request", `The body is not JSON: ${(error as Error).message}`, { cause: error });
     }
   }
+  refuseNulInBody(body);
   return schema.parse(body);
 }

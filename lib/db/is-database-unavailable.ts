@@ -15,6 +15,10 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
   "TransactionAlreadyClosed",
 ]);
 
+// Socket and DNS errors count only with the `syscall` Node sets on them (connect, read, write,
+// getaddrinfo), as @prisma/adapter-pg's own check does: Node's HTTP server also fails a request
+// body with code ECONNRESET when the *client* hangs up (`Error: aborted`, no syscall), and that
+// once made every client disconnect a logged 503 "database is unavailable" (issue 14, finding 9b).
 const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "EAI_AGAIN"]);
 
 // SQLSTATE classes 08 (connection exception) and 53 (insufficient resources), and 57P01–57P03
@@ -23,6 +27,7 @@ const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[123])$/;
 
 type ErrorLike = {
   code?: unknown;
+  syscall?: unknown;
   message?: unknown;
   cause?: unknown;
   errors?: unknown;
@@ -33,7 +38,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 4) return false;
   const err = error as ErrorLike;
   const code = typeof err.code === "string" ? err.code : undefined;
-  if (code && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
+  const isSocketError = typeof err.syscall === "string" && code !== undefined && UNAVAILABLE_ERRNO.has(code);
+  if (code && (UNAVAILABLE_PRISMA_CODES.has(code) || isSocketError || UNAVAILABLE_SQLSTATE.test(code))) {
     return true;
   }
   const adapterCause = err.meta?.driverAdapterError?.cause;

@@ -5,11 +5,13 @@
 //                            any request it cannot use, malformed or invalid alike)
 //   Prisma P2025           → 404 not_found
 //   database unreachable   → 503 service_unavailable, logged
+//   client went away       → 400 bad_request, not logged (nobody reads the answer; nothing broke)
 //   anything else          → logged with the request id, answered with a generic 500
 import { z } from "zod";
 import { requestIdOf } from "../audit/request-id";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { AppError } from "./app-error";
+import { isClientAbort } from "./is-client-abort";
 
 export type RouteHandler<Context> = (request: Request, context: Context) => Promise<Response>;
 
@@ -20,7 +22,10 @@ export function withErrorHandling<Context = unknown>(handler: RouteHandler<Conte
     try {
       response = await handler(request, context);
     } catch (error) {
-      response = errorResponse(toAppError(error), requestId, request, error);
+      const appError = isClientAbort(error, request)
+        ? new AppError("bad_request", "The client closed the connection before the request was read.", { cause: error })
+        : toAppError(error);
+      response = errorResponse(appError, requestId, request, error);
     }
     response.headers.set("X-Request-Id", requestId);
     return response;

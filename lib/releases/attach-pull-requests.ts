@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { PullRequestState } from "../generated/prisma/enums";
+import { safeHref } from "../links/web-url";
 
 export const releaseCommitSchema = z.object({
   sha: z.string(),
@@ -74,7 +75,8 @@ export async function attachPullRequests(db: DbOrTx, commits: CommitRow[]): Prom
       number: pullRequest.number,
       title: pullRequest.title,
       state: pullRequest.state,
-      url: pullRequest.url,
+      // A URL stored before links were checked (issue 14, finding 8) is no URL.
+      url: safeHref(pullRequest.url),
       authorLogin: pullRequest.author_login,
       ticketKeys: pullRequest.ticket_keys,
     })),

@@ -3,11 +3,12 @@
 // answer's types are declared in find-commit-locations.ts; the assertions at the bottom fail
 // the type check the moment the schema and those types disagree.
 import { z } from "zod";
+import { plainText } from "../api/plain-text";
 import { strictQuery } from "../api/query-fields";
 import type { CommitLocation } from "./find-commit-locations";
 import { type CommitQuery, parseCommitQuery } from "./parse-commit-query";
 
-const commitQueryText = z.string().trim().min(1, "is required").max(300, "must be at most 300 characters");
+const commitQueryText = plainText().trim().min(1, "is required").max(300, "must be at most 300 characters");
 
 /** `/api/v1/commits/{query}`: a SHA or SHA prefix (a path segment cannot carry `owner/repo#12`). */
 export const commitShaParams = z.object({

@@ -12,6 +12,7 @@
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import type { CommitQuery } from "./parse-commit-query";
+import { safeHref } from "../links/web-url";
 
 export type CommitLocation = {
   commit: {
@@ -163,7 +164,8 @@ export async function findCommitLocations(db: DbOrTx, query: CommitQuery): Promi
         cherryPickedFrom: commit.cherry_picked_from,
         pullRequests: pullRequests
           .filter((pr) => pr.commit_id === commit.id)
-          .map((pr) => ({ number: pr.number, title: pr.title, url: pr.url, ticketKeys: pr.ticket_keys })),
+          // safeHref: a URL stored before links were checked (issue 14, finding 8) is no URL.
+          .map((pr) => ({ number: pr.number, title: pr.title, url: safeHref(pr.url), ticketKeys: pr.ticket_keys })),
       },
       services: [...services.values()],
     };

@@ -1,7 +1,15 @@
 // People and their grants as /settings/users and the users API show them. Never a password,
 // a session token or an identity provider's tokens: name, email, grants, session count.
 import { z } from "zod";
+import { plainText } from "../api/plain-text";
+import { idField } from "../api/query-fields";
 import { ROLES } from "../auth/roles";
+
+/** `/api/v1/users/{id}`: Better Auth's user id, text (a control character in it is a 400, not a database error). */
+export const userIdParams = z.object({ id: plainText().max(200, "must be at most 200 characters").meta({ description: "The user's id (from GET /api/v1/users)." }) });
+
+/** `/api/v1/users/{id}/grants/{grantId}`. */
+export const userGrantParams = userIdParams.extend({ grantId: idField.meta({ description: "The grant's id." }) });
 
 export const grantViewSchema = z
   .object({

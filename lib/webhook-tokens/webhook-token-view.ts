@@ -1,6 +1,10 @@
 // A database webhook token as the tokens page and GET /api/v1/webhook-tokens show it: its name,
 // source and dates. Never the token or its hash; the plaintext exists only in the create answer.
 import { z } from "zod";
+import { idField } from "../api/query-fields";
+
+/** `/api/v1/webhook-tokens/{id}`. */
+export const webhookTokenIdParams = z.object({ id: idField.meta({ description: "The token's id." }) });
 
 export const webhookTokenSourceField = z
   .enum(["argocd", "build"], { error: "must be argocd or build (GitHub signs its webhooks with a secret instead)" })

@@ -41,6 +41,16 @@ describe("parseConfig", () => {
     }
   });
 
+  it("takes only http(s) URLs where a URL becomes a link or an address to call (issue 14, finding 8)", () => {
+    for (const url of ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://argocd.example.com"]) {
+      expect(messageOf({ ARGOCD_INSTANCES: JSON.stringify([{ name: "prod", url, token: "t" }]) })).toMatch(/ARGOCD_INSTANCES.*url: must be an http:\/\/ or https:\/\/ URL/);
+      for (const setting of ["GITHUB_API_URL", "GITHUB_OAUTH_URL", "OIDC_ISSUER_URL", "SHIPLOG_PUBLIC_URL"]) {
+        expect(messageOf({ [setting]: url })).toMatch(new RegExp(`${setting}: must be an http:// or https:// URL`));
+      }
+    }
+    expect(parseConfig({ GITHUB_API_URL: "http://ghe.internal/api/v3" }).GITHUB_API_URL).toBe("http://ghe.internal/api/v3");
+  });
+
   it("names the setting and the bad value", () => {
     expect(messageOf({ PORT: "eighty" })).toMatch(/PORT: .*"eighty"/);
     expect(messageOf({ SHIPLOG_SEED: "everything" })).toMatch(/SHIPLOG_SEED/);

@@ -13,6 +13,7 @@ import { DeploymentHistory } from "./_components/deployment-history";
 import { RecentReleases } from "./_components/recent-releases";
 import { decodeSegment } from "./_components/decode-segment";
 import { ServiceEnvironments } from "./_components/service-environments";
+import { ExternalLink } from "@/components/ui/external-link";
 
 type Props = { params: Promise<{ name: string }> };
 
@@ -63,13 +64,9 @@ export default async function ServicePage({ params }: Props) {
           <div>
             <dt className="font-medium text-zinc-600">Repository</dt>
             <dd className="text-zinc-900">
-              {service.repositoryUrl ? (
-                <a href={service.repositoryUrl} className="text-sky-800 underline">
-                  {service.repository} on GitHub
-                </a>
-              ) : (
-                <span className="text-zinc-600">not known</span>
-              )}
+              <ExternalLink href={service.repositoryUrl} className="text-sky-800 underline" fallback={<span className="text-zinc-600">{service.repository ?? "not known"}</span>}>
+                {service.repository} on GitHub
+              </ExternalLink>
             </dd>
           </div>
           <div>

@@ -2,6 +2,7 @@
 // pull request, so each one upserts it as it now is. Merged when GitHub says `merged` (or gives
 // a merge time); its merge commit then links it to the commit it became.
 import { z } from "zod";
+import { lenientWebUrl } from "../../links/web-url";
 import { recordPullRequest } from "../../pull-requests/record-pull-request";
 import { commitSha, githubTime, repositoryRef } from "../../github/webhook-fields";
 import { type DeliveryHandler, parsePayload, processed } from "./delivery-handler";
@@ -18,7 +19,8 @@ const pullRequestSchema = z.object({
     user: z.object({ login: z.string() }).nullish(),
     head: z.object({ ref: z.string() }).nullish(),
     base: z.object({ ref: z.string() }).nullish(),
-    html_url: z.string().nullish(),
+    // Rendered as the pull request's link: http(s) only; anything else is dropped, not the delivery.
+    html_url: lenientWebUrl,
     created_at: githubTime,
     merged_at: githubTime.nullish(),
     closed_at: githubTime.nullish(),
@@ -38,7 +40,7 @@ export const handleGithubPullRequest: DeliveryHandler = async (payload, { db }) 
     headRef: pr.head?.ref ?? null,
     baseRef: pr.base?.ref ?? null,
     mergeCommitSha: pr.merge_commit_sha ?? null,
-    url: pr.html_url ?? null,
+    url: pr.html_url,
     openedAt: pr.created_at,
     mergedAt: merged ? (pr.merged_at ?? pr.closed_at ?? null) : null,
     closedAt: pr.closed_at ?? null,

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../../../lib/http/app-error";
 import { withErrorHandling } from "../../../lib/http/with-error-handling";
+import { withAbortedUpload } from "../../support/aborted-upload";
 
 const request = (headers: Record<string, string> = {}) => new Request("http://shiplog.test/api/v1/things", { method: "POST", headers });
 const failWith = (error: unknown) => withErrorHandling(async () => Promise.reject(error));
@@ -55,6 +56,15 @@ describe("withErrorHandling", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
     expect(((await response.json()) as ErrorBody).error.code).toBe("service_unavailable");
+  });
+
+  it("does not log a client that hangs up mid-body, nor call it the database being unavailable", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const handler = withErrorHandling(async (request) => Response.json({ read: (await request.text()).length }));
+    const { value: response } = await withAbortedUpload((request) => handler(request, undefined));
+    expect(response?.status).toBe(400);
+    expect(((await response!.json()) as ErrorBody).error.message).toMatch(/client closed the connection/);
+    expect(log).not.toHaveBeenCalled();
   });
 
   it("logs an unknown error with the request id and answers a generic 500 that leaks nothing", async () => {

@@ -30,5 +30,8 @@ describe("buildArgocdUrl", () => {
       "https://argo-prod.example.com/applications/argocd/api-prod",
     );
     expect(buildArgocdUrl({ ...application, instanceUrl: null }, [{ name: "other", url: "https://x.example.com" }])).toBeNull();
+    // Not http(s): no link (issue 14, finding 8).
+    expect(buildArgocdUrl({ ...application, instanceUrl: "javascript:alert(1)" }, [])).toBeNull();
+    expect(buildArgocdUrl({ ...application, instanceUrl: null }, [{ name: "prod", url: "data:text/html,x" }])).toBeNull();
   });
 });

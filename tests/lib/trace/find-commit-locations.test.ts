@@ -101,6 +101,16 @@ describe("findCommitLocations", () => {
     expect(location!.services[0]!.applications.every((a) => !a.contains)).toBe(true);
   });
 
+  it("answers a pull request URL stored before links were checked, and not http(s), as none (issue 14, finding 8)", async () => {
+    const db = getDb();
+    await recordPullRequest(db, {
+      repository, number: 8, title: "Old javascript: link", state: "MERGED", mergeCommitSha: c2,
+      openedAt: at(t0, -hours(4)), mergedAt: at(t0, -hours(2)), url: "javascript:alert(document.domain)",
+    });
+    const [location] = await locate(c2);
+    expect(location!.commit.pullRequests).toEqual([expect.objectContaining({ number: 8, url: null })]);
+  });
+
   it("finds nothing for unknown commits, and reads only well-formed queries", async () => {
     expect(await locate("deadbeef")).toEqual([]);
     for (const text of ["abc", "not a sha", "g123456", "acme#1", "-12"]) expect(parseCommitQuery(text), text).toBeUndefined();

@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { CommitLocation } from "@/lib/trace/find-commit-locations";
+import { ExternalLink } from "@/components/ui/external-link";
 
 /** The commit itself: who, where, when, and the pull requests (with tickets) that carried it. */
 export function CommitSummary({ commit, now }: { commit: CommitLocation["commit"]; now: Date }) {
@@ -30,13 +31,9 @@ export function CommitSummary({ commit, now }: { commit: CommitLocation["commit"
             <ul className="space-y-1">
               {commit.pullRequests.map((pr) => (
                 <li key={pr.number} className="flex flex-wrap items-center gap-2">
-                  {pr.url ? (
-                    <a href={pr.url} className="font-medium text-sky-800 underline">
-                      #{pr.number}
-                    </a>
-                  ) : (
-                    <span className="font-medium">#{pr.number}</span>
-                  )}
+                  <ExternalLink href={pr.url} className="font-medium text-sky-800 underline" fallback={<span className="font-medium">#{pr.number}</span>}>
+                    #{pr.number}
+                  </ExternalLink>
                   <span>{pr.title}</span>
                   {pr.ticketKeys.map((key) => (
                     <Badge key={key} tone="info">

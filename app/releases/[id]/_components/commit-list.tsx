@@ -5,6 +5,8 @@ import type { ReleaseCommit } from "@/lib/releases/attach-pull-requests";
 import { buildGithubUrl } from "@/lib/releases/build-github-url";
 import type { PathFilter } from "@/lib/releases/service-path-filter";
 import { TableHeader } from "@/components/ui/table-header";
+import { ExternalLink } from "@/components/ui/external-link";
+import { safeHref } from "@/lib/links/web-url";
 
 export type ListedCommit = ReleaseCommit & { release?: { id: number; version: string }; filesKnown?: boolean };
 
@@ -36,9 +38,9 @@ export function CommitList({
           {commits.map((commit) => (
             <tr key={`${commit.repository}@${commit.sha}`} className="align-top hover:bg-zinc-50">
               <td className="px-3 py-2.5 whitespace-nowrap">
-                <a href={buildGithubUrl(githubApiUrl, { kind: "commit", repository: commit.repository, sha: commit.sha })} className="font-mono text-xs text-sky-800 underline">
+                <ExternalLink href={buildGithubUrl(githubApiUrl, { kind: "commit", repository: commit.repository, sha: commit.sha })} className="font-mono text-xs text-sky-800 underline">
                   {commit.sha.slice(0, 8)}
-                </a>
+                </ExternalLink>
               </td>
               <td className="max-w-md px-3 py-2.5 text-zinc-900">
                 {commit.message.split("\n")[0]}
@@ -60,12 +62,12 @@ export function CommitList({
                   <ul className="space-y-1">
                     {commit.pullRequests.map((pullRequest) => (
                       <li key={`${pullRequest.repository}#${pullRequest.number}`} className="flex flex-wrap items-center gap-1.5">
-                        <a
-                          href={pullRequest.url ?? buildGithubUrl(githubApiUrl, { kind: "repository", repository: pullRequest.repository }) + `/pull/${pullRequest.number}`}
+                        <ExternalLink
+                          href={safeHref(pullRequest.url) ?? buildGithubUrl(githubApiUrl, { kind: "repository", repository: pullRequest.repository }) + `/pull/${pullRequest.number}`}
                           className="font-medium text-sky-800 underline"
                         >
                           #{pullRequest.number}
-                        </a>
+                        </ExternalLink>
                         <span>{pullRequest.title}</span>
                         {pullRequest.ticketKeys.map((key) => (
                           <Badge key={key} tone="info">

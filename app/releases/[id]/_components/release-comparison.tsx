@@ -5,6 +5,7 @@ import type { ReleaseDetail } from "@/lib/releases/get-release";
 import type { ReleaseChoice } from "@/lib/releases/list-releases-around";
 import { CommitList, CommitSummaryLine, PathFilterNote } from "./commit-list";
 import { ComparePicker } from "./compare-picker";
+import { ExternalLink } from "@/components/ui/external-link";
 
 type Props = {
   release: ReleaseDetail;
@@ -55,11 +56,9 @@ function ComparisonResult({ comparison, now }: { comparison: ReleaseComparison; 
     <div aria-label={`Comparison of ${release.version} with ${other.version}`} role="region" className="space-y-3">
       <p className="text-sm font-medium text-zinc-900">
         {headline}{" "}
-        {comparison.githubCompareUrl ? (
-          <a href={comparison.githubCompareUrl} className="text-sky-800 underline">
-            Compare on GitHub
-          </a>
-        ) : null}
+        <ExternalLink href={comparison.githubCompareUrl} className="text-sky-800 underline" fallback={null}>
+          Compare on GitHub
+        </ExternalLink>
       </p>
       {!comparison.commitsComplete ? (
         <p role="note" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ReleaseDetail } from "@/lib/releases/get-release";
+import { ExternalLink } from "@/components/ui/external-link";
 
 /** Config revisions shown in the header; the rollout table has each deployment's own. */
 const SHOWN_REVISIONS = 3;
@@ -46,26 +47,18 @@ export function ReleaseHeader({ release, now }: { release: ReleaseDetail; now: D
         <dt className="font-medium text-zinc-600">Commit</dt>
         <dd className="font-mono text-zinc-900">
           {release.commitSha ? (
-            release.commitUrl ? (
-              <a href={release.commitUrl} className="text-sky-800 underline">
-                {release.commitSha}
-              </a>
-            ) : (
-              release.commitSha
-            )
+            <ExternalLink href={release.commitUrl} className="text-sky-800 underline" fallback={release.commitSha}>
+              {release.commitSha}
+            </ExternalLink>
           ) : (
             <span className="font-sans text-zinc-600">unknown (deployed by image only)</span>
           )}
         </dd>
         <dt className="font-medium text-zinc-600">Repository</dt>
         <dd className="text-zinc-900">
-          {service.repositoryUrl ? (
-            <a href={service.repositoryUrl} className="text-sky-800 underline">
-              {service.repository} on GitHub
-            </a>
-          ) : (
-            <span className="text-zinc-600">not known</span>
-          )}
+          <ExternalLink href={service.repositoryUrl} className="text-sky-800 underline" fallback={<span className="text-zinc-600">{service.repository ?? "not known"}</span>}>
+            {service.repository} on GitHub
+          </ExternalLink>
         </dd>
         <dt className="font-medium text-zinc-600">Image</dt>
         <dd className="font-mono break-all text-zinc-900">

@@ -7,6 +7,7 @@ import { RollbackButton } from "@/components/rollback/rollback-button";
 import type { ReleaseDetail, RolloutEntry } from "@/lib/releases/get-release";
 import { RolloutRow } from "./deployment-event-log";
 import { TableHeader } from "@/components/ui/table-header";
+import { ExternalLink } from "@/components/ui/external-link";
 
 /** Rows shown per environment before the rest fold away behind "show all". */
 const ROWS_SHOWN = 40;
@@ -142,13 +143,13 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                       )}
                     </td>
                     <td className="px-3 py-2.5 whitespace-nowrap">
-                      {entry.application.argocdUrl ? (
-                        <a href={entry.application.argocdUrl} className="relative text-sky-800 underline">
-                          Open<span className="sr-only"> {entry.application.name} in Argo CD</span>
-                        </a>
-                      ) : (
-                        <span className="text-xs text-zinc-600">{entry.application.argoInstance}</span>
-                      )}
+                      <ExternalLink
+                        href={entry.application.argocdUrl}
+                        className="relative text-sky-800 underline"
+                        fallback={<span className="text-xs text-zinc-600">{entry.application.argoInstance}</span>}
+                      >
+                        Open<span className="sr-only"> {entry.application.name} in Argo CD</span>
+                      </ExternalLink>
                     </td>
                   </>
                 }

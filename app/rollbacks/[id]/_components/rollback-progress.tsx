@@ -14,6 +14,7 @@ import type { RollbackView } from "@/lib/rollback/rollback-plan";
 import { describeRollbackState } from "@/lib/rollback/summarize-rollback-group";
 import { useRollbackGroup } from "./use-rollback-group";
 import { TableHeader } from "@/components/ui/table-header";
+import { ExternalLink } from "@/components/ui/external-link";
 
 const STEPS = ["REQUESTED", "APPROVED", "EXECUTING", "WAITING_FOR_SYNC"] as const;
 
@@ -113,11 +114,9 @@ export function RollbackProgress({ initial, approval }: { initial: RollbackGroup
                   </td>
                   <td className="px-3 py-2.5">
                     {rollback.method === "ARGOCD" ? `Argo CD rollback${rollback.argoHistoryId !== null ? ` (history entry ${rollback.argoHistoryId})` : ""}` : "GitOps pull request"}
-                    {rollback.pullRequestUrl ? (
-                      <a href={rollback.pullRequestUrl} className="block text-sky-800 underline">
-                        Pull request<span className="sr-only"> for {rollback.application.name}</span>
-                      </a>
-                    ) : null}
+                    <ExternalLink href={rollback.pullRequestUrl} className="block text-sky-800 underline" fallback={null}>
+                      Pull request<span className="sr-only"> for {rollback.application.name}</span>
+                    </ExternalLink>
                   </td>
                   <td className="px-3 py-2.5">
                     <Outcome rollback={rollback} />

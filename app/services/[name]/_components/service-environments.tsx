@@ -7,6 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { findVersionSkew } from "@/lib/services/find-version-skew";
 import type { ServiceDetail } from "@/lib/services/get-service";
 import { TableHeader } from "@/components/ui/table-header";
+import { ExternalLink } from "@/components/ui/external-link";
 
 type Environment = ServiceDetail["environments"][number];
 
@@ -84,13 +85,13 @@ function EnvironmentTable({ environment, service, now, canRollback }: { environm
                   {application.release?.since ? <RelativeTime date={application.release.since} now={now} /> : <span className="text-zinc-600">—</span>}
                 </td>
                 <td className="px-3 py-2.5 whitespace-nowrap">
-                  {application.argocdUrl ? (
-                    <a href={application.argocdUrl} className="relative text-sky-800 underline">
-                      Open<span className="sr-only"> {application.name} in Argo CD</span>
-                    </a>
-                  ) : (
-                    <span className="text-xs text-zinc-600">{application.argoInstance}</span>
-                  )}
+                  <ExternalLink
+                    href={application.argocdUrl}
+                    className="relative text-sky-800 underline"
+                    fallback={<span className="text-xs text-zinc-600">{application.argoInstance}</span>}
+                  >
+                    Open<span className="sr-only"> {application.name} in Argo CD</span>
+                  </ExternalLink>
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 // GET /api/v1/metrics/definitions: the DORA definitions in force.
 // PUT: replaces them (validated; 400 with the reason) and recomputes the rollups; admins
 // only, same-origin requests only.
+import { refuseNulInBody } from "@/lib/api/plain-text";
 import { jsonResponse } from "@/lib/api/json-response";
 import { auditContextOf } from "@/lib/audit/audit-context";
 import { getDb } from "@/lib/db/client";
@@ -29,6 +30,7 @@ export const PUT = withErrorHandling(async (request) => {
   } catch (error) {
     throw new AppError("bad_request", `The body is not JSON: ${(error as Error).message}`, { cause: error });
   }
+  refuseNulInBody(body);
   // The change and its audit event (previous and new definitions) commit together.
   return jsonResponse(await updateDoraDefinitions(body, getDb(), auditContextOf(viewer, request)));
 });

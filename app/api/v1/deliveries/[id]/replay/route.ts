@@ -1,5 +1,6 @@
 // POST /api/v1/deliveries/{id}/replay: puts one stored delivery back in the worker's queue.
 // Needs the engineer role (replay) and a same-origin request.
+import { readPathParams } from "@/lib/api/read-path-params";
 import { auditContextOf } from "@/lib/audit/audit-context";
 import { readJsonBody } from "@/lib/audit/read-json-body";
 import { AppError } from "@/lib/http/app-error";
@@ -12,7 +13,7 @@ import { getDb } from "@/lib/db/client";
 export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   assertSameOrigin(request);
   const viewer = await requirePermission(request, "replay");
-  const { id } = deliveryIdParams.parse(await params);
+  const { id } = readPathParams(deliveryIdParams, await params);
   const { reason } = await readJsonBody(request, replayBody);
   // Audited in the replay's own transaction (refusals too), with the request id.
   const outcome = await requestDeliveryReplay(id, getDb(), auditContextOf(viewer, request, reason));

@@ -1,5 +1,6 @@
 // POST /api/v1/rollbacks/{id}/approve: a second person approves a rollback waiting for approval
 // (every rollback of its group); the requester never can (403). Then it starts at once.
+import { readPathParams } from "@/lib/api/read-path-params";
 import { assertSameOrigin } from "@/lib/auth/check-origin";
 import { requirePermission, requireViewer } from "@/lib/auth/require-viewer";
 import { jsonResponse } from "@/lib/api/json-response";
@@ -14,7 +15,7 @@ import { actorOf, executeSoon, rollbackDependencies } from "../../_shared/rollba
 export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   assertSameOrigin(request);
   await requireViewer(request);
-  const { id } = rollbackIdParams.parse(await params);
+  const { id } = readPathParams(rollbackIdParams, await params);
   const db = getDb();
   const rollback = await getRollback(db, id);
   if (!rollback) throw new AppError("not_found", `Rollback ${id} does not exist.`);
