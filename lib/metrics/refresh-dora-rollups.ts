@@ -18,22 +18,23 @@ export const DORA_ROLLUP_LOCK_KEY = 0x444f5241n;
 /** Dirty marks taken per refresh transaction. */
 const MARKS_PER_REFRESH = 20_000;
 
-export type DoraRefreshResult = { services: number; skipped: boolean };
+/** `full`: the refresh took as many marks as it may, so more are likely waiting. */
+export type DoraRefreshResult = { services: number; skipped: boolean; full: boolean };
 
 /** Recomputes the services marked dirty (up to a batch); skipped while another refresh runs. */
 export async function refreshDoraRollups(db: Db = getDb()): Promise<DoraRefreshResult> {
   return db.$transaction(
     async (tx) => {
       const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${DORA_ROLLUP_LOCK_KEY}) AS locked`;
-      if (!lock?.locked) return { services: 0, skipped: true };
+      if (!lock?.locked) return { services: 0, skipped: true, full: false };
       const marks = await tx.$queryRaw<{ serviceId: number }[]>`
         DELETE FROM dora_dirty_marks
         WHERE id IN (SELECT id FROM dora_dirty_marks ORDER BY id LIMIT ${MARKS_PER_REFRESH})
         RETURNING service_id AS "serviceId"`;
       const serviceIds = [...new Set(marks.map((mark) => mark.serviceId))];
-      if (serviceIds.length === 0) return { services: 0, skipped: false };
+      if (serviceIds.length === 0) return { services: 0, skipped: false, full: false };
       await recomputeServices(tx, serviceIds, await getDoraDefinitions(tx));
-      return { services: serviceIds.length, skipped: false };
+      return { services: serviceIds.length, skipped: false, full: marks.length === MARKS_PER_REFRESH };
     },
     { timeout: 120_000 },
   );

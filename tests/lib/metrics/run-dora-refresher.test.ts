@@ -15,7 +15,7 @@ it("keeps the rollups equal to the raw rows while deployments arrive, and stops 
   const random = randomNumbers(7);
   const fleet = await createDoraFleet(db, random, now);
   const controller = new AbortController();
-  const running = runDoraRefresher({ signal: controller.signal, intervalMs: 20, db });
+  const running = runDoraRefresher({ signal: controller.signal, intervalMs: 20, busyIntervalMs: 20, db });
   const window = resolveDoraWindow({ days: 90, now });
   const scope = { teamId: null, serviceId: null };
   for (let round = 0; round < 3; round += 1) {
