@@ -17,7 +17,9 @@
 // bad delivery is retried or quarantined exactly as before and never takes the others down. A
 // deadlock between two batches reruns the batch whole (up to three times) before that.
 // Side effects the batch's deliveries share (NOTIFY of written deployments, rollback progress)
-// are done once for the batch, before it commits (handlers/delivery-effects.ts).
+// are done once for the batch, before it commits (handlers/delivery-effects.ts). The batch's Argo
+// CD notifications are recorded together, set-based (process-delivery.ts: processDeliveries),
+// which writes exactly what applying them one at a time writes.
 // Status updates name the row by id AND received_at, the partition key of webhook_deliveries, so
 // they touch one daily partition instead of probing every partition's primary key.
 import type { Db, DbOrTx } from "../../db/client";
