@@ -1,6 +1,8 @@
 // Next 16's proxy (formerly middleware): a first, cheap gate on the session cookie's presence,
 // and the security headers that depend on the request (lib/http/security-headers.ts).
-// Pages without a cookie redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
+// Pages without a cookie redirect to /sign-in?next=…, the API answers 401 JSON unless the request
+// carries `Authorization: Bearer …` (an API token, checked by the route: lib/auth/read-api-viewer.ts;
+// a token never opens a page, which keeps requiring the cookie); webhooks, health,
 // readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
 // and what its holder may do, is checked again in every route handler and page.
 // Every page gets a fresh CSP nonce: the policy goes to Next as a request header (Next reads the
@@ -46,12 +48,13 @@ export function proxy(request: NextRequest) {
     );
   }
   const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
-  if (access !== "open" && !hasCookie) {
+  const hasBearer = access === "api" && /^bearer /i.test(request.headers.get("authorization") ?? "");
+  if (access !== "open" && !hasCookie && !hasBearer) {
     if (access === "api") {
       return withHeaders(
         NextResponse.json(
-          { error: { code: "unauthorized", message: "Sign in to use the Shiplog API: this request carries no session cookie." } },
-          { status: 401, headers: { "Cache-Control": "no-store", "WWW-Authenticate": 'Cookie realm="shiplog"' } },
+          { error: { code: "unauthorized", message: "Sign in, or send an API token as `Authorization: Bearer <token>`: this request carries neither." } },
+          { status: 401, headers: { "Cache-Control": "no-store", "WWW-Authenticate": 'Cookie realm="shiplog", Bearer realm="shiplog"' } },
         ),
       );
     }

@@ -1,5 +1,5 @@
-// The settings pages' own navigation: ingestion for everyone, and for admins the people, tokens
-// and audit pages (which the top bar does not list, to keep it short).
+// The settings pages' own navigation: ingestion and one's API tokens for everyone, and for admins
+// the people, webhook tokens and audit pages (which the top bar does not list, to keep it short).
 import { readPageViewer } from "@/app/_auth/require-page-viewer";
 import { NavLink } from "@/components/ui/nav-link";
 import { can } from "@/lib/auth/roles";
@@ -9,6 +9,7 @@ export async function SettingsNav() {
   const viewer = await readPageViewer().catch(() => null);
   const links = [
     { href: "/settings/integrations", label: "Ingestion" },
+    { href: "/settings/api-tokens", label: "API tokens" },
     ...(can(viewer, "admin")
       ? [
           { href: "/settings/users", label: "Users and roles" },

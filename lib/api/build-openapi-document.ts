@@ -27,6 +27,7 @@ import { compareReleasesParams, releaseComparisonSchema } from "../releases/comp
 import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-events";
 import { listUsersQuery } from "../users/list-users";
 import { grantRoleBody, reasonBody, userGrantParams, userIdParams, userPageSchema } from "../users/user-view";
+import { apiTokenIdParams, apiTokenListSchema, apiTokenViewSchema, createApiTokenBody, createdApiTokenSchema, revokeApiTokenBody } from "../api-tokens/api-token-view";
 import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenIdParams, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
 import { rollbackGroupSchema, rollbackIdParams } from "../rollback/get-rollback-group";
 import { listRollbacksQuery, rollbackPageSchema } from "../rollback/list-rollbacks";
@@ -394,6 +395,7 @@ const operations: OperationSpec[] = [
   },
   // ------------------------------------------------------------ administration (admin role, same-origin, audited)
   ...adminOperations(),
+  ...apiTokenOperations(),
 ];
 
 function adminOperations(): OperationSpec[] {
@@ -461,6 +463,37 @@ function adminOperations(): OperationSpec[] {
       params: webhookTokenIdParams,
       body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: revokeWebhookTokenBody, maxBytes: 16 * 1024 },
       responses: { 200: { description: "The revoked token.", schema: webhookTokenViewSchema }, ...adminErrors, 404: "NotFound", 409: { description: "Already revoked." } },
+    },
+  ];
+}
+
+function apiTokenOperations(): OperationSpec[] {
+  const errors = { 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 500: "InternalError", 503: "Unavailable" } as const;
+  return [
+    {
+      method: "get", path: "/api/v1/tokens", operationId: "listApiTokens", tag: "tokens",
+      summary: "Your API tokens",
+      description: "Your personal tokens and, for a fleet-wide admin, every service token: name, hint (first characters), role, team, dates and status. Never the token (only its SHA-256 is kept).",
+      responses: { 200: { description: "Active tokens first, newest first.", schema: apiTokenListSchema }, ...errors },
+    },
+    {
+      method: "post", path: "/api/v1/tokens", operationId: "createApiToken", tag: "tokens",
+      summary: "Create an API token",
+      description:
+        "A personal token acts as you with at most `role` (for `teamId` only, when given), and never beyond the grants you hold when it is used. " +
+        "A service token (fleet-wide admins only) acts as `service-token:<id>` with exactly that scope. The answer carries the token: it is shown this once. " +
+        "Needs a signed-in session (a token cannot create tokens). Audited as `api-token.created` (without the token). 403 when the scope exceeds your grants.",
+      security: [{ sessionCookie: [] }],
+      body: { description: "Name, role, optional team, kind, days to expiry and reason.", schema: createApiTokenBody, maxBytes: 16 * 1024 },
+      responses: { 201: { description: "Created; copy `token` now.", schema: createdApiTokenSchema }, ...errors },
+    },
+    {
+      method: "delete", path: "/api/v1/tokens/{id}", operationId: "revokeApiToken", tag: "tokens",
+      summary: "Revoke an API token",
+      description: "Your own personal token, or (fleet-wide admins) any token. The next request presenting it gets 401 (`reason: revoked`). Audited as `api-token.revoked`. 409 when it was already revoked.",
+      params: apiTokenIdParams,
+      body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: revokeApiTokenBody, maxBytes: 16 * 1024 },
+      responses: { 200: { description: "The revoked token.", schema: apiTokenViewSchema }, ...errors, 404: "NotFound", 409: { description: "Already revoked." } },
     },
   ];
 }
@@ -606,16 +639,17 @@ export function buildOpenApiDocument(): JsonSchema {
       summary: "What runs where in an Argo CD fleet, and how it got there.",
       description:
         "The read API (`/api/v1`) answers JSON for Shiplog's pages and for automation. Every `/api/v1` call needs a signed-in " +
-        "session (the `shiplog.session_token` cookie set at sign-in, `__Secure-shiplog.session_token` over https; without one: 401), " +
-        "and the role the operation names (else 403); state-changing calls must come from Shiplog's own origin. See docs/auth.md. " +
+        "session (the `shiplog.session_token` cookie set at sign-in, `__Secure-shiplog.session_token` over https) or an API token " +
+        "(`Authorization: Bearer shiplog_pat_…`, made with POST /api/v1/tokens); without either, or with a revoked or expired token: 401. " +
+        "It also needs the role the operation names (else 403); cookie-authenticated state-changing calls must come from Shiplog's own origin. See docs/auth.md. " +
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
       { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" }, { name: "metrics" },
-      { name: "rollbacks" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
+      { name: "rollbacks" }, { name: "tokens" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
-    // Every operation needs a session unless it says otherwise (probes, this document, webhooks).
-    security: [{ sessionCookie: [] }],
+    // Every operation needs a session or an API token unless it says otherwise (probes, this document, webhooks, creating a token).
+    security: [{ sessionCookie: [] }, { bearerAuth: [] }],
     paths,
     components: {
       schemas: components,
@@ -638,6 +672,12 @@ export function buildOpenApiDocument(): JsonSchema {
           in: "cookie",
           name: "shiplog.session_token",
           description: "The session cookie Shiplog sets at sign-in (docs/auth.md); named __Secure-shiplog.session_token when served over https.",
+        },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "shiplog_pat_… (personal) or shiplog_sat_… (service)",
+          description: "An API token from POST /api/v1/tokens (docs/api.md): acts with the role and team it was created with, never beyond its creator's. Pages never accept it.",
         },
         webhookBearer: {
           type: "http",

@@ -1,16 +1,17 @@
 // The checks at the top of every /api/v1 route handler (the proxy only redirects; this is the
-// authorization that counts). Pages use requirePageViewer (app/_auth/require-page-viewer.ts),
+// authorization that counts). The caller is a session or an API token (read-api-viewer.ts), and
+// every check below treats both alike. Pages use requirePageViewer (app/_auth/require-page-viewer.ts),
 // which redirects to /sign-in instead of throwing, because lib/ never imports next/*.
 import { AppError } from "../http/app-error";
 import { type Permission, REQUIRED_ROLE, type Scope, type Viewer, can, canAnywhere } from "./roles";
-import { readViewer } from "./read-viewer";
+import { readApiViewer } from "./read-api-viewer";
 
-/** The signed-in viewer of the request, or AppError 401. */
+/** The signed-in viewer (or API token) of the request, or AppError 401. */
 export async function requireViewer(request: Request): Promise<Viewer> {
-  const viewer = await readViewer(request.headers);
+  const viewer = await readApiViewer(request);
   if (!viewer) {
-    throw new AppError("unauthorized", "Sign in to use the Shiplog API: this request carries no valid session.", {
-      headers: { "WWW-Authenticate": 'Cookie realm="shiplog"' },
+    throw new AppError("unauthorized", "Sign in, or send an API token as `Authorization: Bearer <token>`: this request carries neither a valid session nor a token.", {
+      headers: { "WWW-Authenticate": 'Cookie realm="shiplog", Bearer realm="shiplog"' },
     });
   }
   return viewer;

@@ -9,8 +9,14 @@ export const roleSchema = z.enum(ROLES);
 /** A role held fleet-wide (`teamId` null) or for one team's services only. */
 export type Grant = { role: Role; teamId: number | null };
 
-/** The signed-in person, as every check sees them. */
-export type Viewer = { id: string; email: string; name: string; grants: Grant[] };
+/** The API token a request came with (lib/api-tokens), when it did not come with a session. */
+export type ViewerToken = { id: number; kind: "personal" | "service"; name: string };
+
+/**
+ * The signed-in person, as every check sees them. With an API token: the token's owner (a service
+ * token: `service-token:<id>` as id and email) and the grants the token acts with.
+ */
+export type Viewer = { id: string; email: string; name: string; grants: Grant[]; token?: ViewerToken };
 
 export const PERMISSIONS = ["read", "replay", "rollback", "approve-rollback", "admin"] as const;
 export type Permission = (typeof PERMISSIONS)[number];

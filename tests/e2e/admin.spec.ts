@@ -1,7 +1,8 @@
 // The admin pages in a real browser against `next start`: an admin grants a team role on
 // /settings/users, creates a webhook token on /settings/tokens (shown once, stored as its hash)
 // and revokes it, then finds all three on /audit (checked against the database, filtered in the
-// URL). A viewer gets the 403 notice on /audit and /settings/users. Screenshots and axe.
+// URL). A viewer gets the 403 notice on /audit and /settings/users, and makes, sees once and
+// revokes an API token of their own on /settings/api-tokens. Screenshots and axe.
 import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
@@ -23,7 +24,7 @@ describe("admin pages", () => {
     // The settings navigation leads an admin to the admin pages (from one that does not poll).
     await page.goto("/settings/tokens");
     const settingsNav = page.getByRole("navigation", { name: "Settings" });
-    expect(await settingsNav.getByRole("link").allTextContents()).toEqual(["Ingestion", "Users and roles", "Webhook tokens", "Audit log"]);
+    expect(await settingsNav.getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens", "Users and roles", "Webhook tokens", "Audit log"]);
     await settingsNav.getByRole("link", { name: "Users and roles" }).click();
     await page.waitForURL(/\/settings\/users$/);
     await page.getByRole("heading", { name: "Users and roles" }).waitFor();
@@ -117,7 +118,32 @@ describe("admin pages", () => {
     await saveScreenshot(page, "admin-forbidden");
     // Nor does the settings navigation offer them the admin pages.
     await page.goto("/settings/integrations");
-    expect(await page.getByRole("navigation", { name: "Settings" }).count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Settings" }).getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens"]);
+    await page.waitForLoadState("networkidle");
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("a viewer creates an API token (shown once, stored as its hash), sees it listed and revokes it", async () => {
+    const viewer = await signIn(as("viewer"), { email: `e2e-api-token-${suffix}@shiplog.test` });
+    const { page, problems } = await browser.openPage({ as: viewer });
+    await page.goto("/settings/api-tokens");
+    // A viewer is offered only what they hold: the viewer role, fleet-wide; no service tokens.
+    expect(await page.getByRole("combobox", { name: "Role" }).locator("option").allTextContents()).toEqual(["viewer"]);
+    expect(await page.getByRole("combobox", { name: "Kind" }).count()).toBe(0);
+    await page.getByRole("textbox", { name: "Name" }).fill("my-script");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const shown = (await page.getByTestId("new-api-token").textContent())!.trim();
+    expect(shown).toMatch(/^shiplog_pat_[\w-]{43}$/);
+    const stored = await db.apiToken.findFirstOrThrow({ where: { userId: viewer.userId } });
+    expect(stored.tokenHash).toBe(createHash("sha256").update(shown).digest("hex"));
+    await page.locator('tr[data-api-token-name="my-script"]').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "api-tokens-created");
+    await page.reload();
+    expect(await page.content()).not.toContain(shown);
+    await page.getByRole("button", { name: "Revoke API token my-script" }).click();
+    await page.locator('tr[data-api-token-name="my-script"]').getByText("revoked").waitFor();
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: stored.id } })).revokedAt).not.toBeNull();
     await page.waitForLoadState("networkidle");
     expect(problems).toEqual([]);
   }, 60_000);

@@ -45,6 +45,7 @@ describe("pages under the Content-Security-Policy", () => {
       "/settings/integrations",
       "/settings/users",
       "/settings/tokens",
+      "/settings/api-tokens",
       "/audit",
       "/search?q=a",
       `/services/${encodeURIComponent(service.name)}`,

@@ -88,6 +88,7 @@ describe("secrets never leak", () => {
       "/settings/integrations",
       "/settings/users",
       "/settings/tokens",
+      "/settings/api-tokens",
       "/audit",
       "/rollbacks",
       "/search?q=a",

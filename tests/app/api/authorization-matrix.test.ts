@@ -5,10 +5,16 @@
 // cross-site Origin (403 for everyone) and, signed in, with no Origin at all (403). Every GET
 // under /api/v1 answers 401 to an anonymous caller. Only the webhooks (own credentials) and
 // Better Auth's sign-in endpoints are exempt, and the test checks they are the only exemptions.
+// Then every row again with each role's API token (Authorization: Bearer, no cookie, no Origin, as
+// curl sends it): a token gets exactly what a session of its role gets, on every route, except
+// that a token cannot create tokens; every GET under /api/v1 answers a role's token as it answers
+// the role's session.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordApplicationSnapshot } from "@/lib/applications/record-application-snapshot";
+import { createApiToken } from "@/lib/api-tokens/create-api-token";
+import { createApiTokenBody } from "@/lib/api-tokens/api-token-view";
 import type { Grant } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { useDatabaseUrl } from "@/lib/env";
@@ -50,6 +56,7 @@ const ENGINEERS: readonly RoleName[] = ["engineer", "sre", "admin"];
 const ROLLERS: readonly RoleName[] = ["sreTeam", "sre", "admin"];
 
 let users: Record<Exclude<RoleName, "anonymous">, TestUser>;
+let tokens: Record<Exclude<RoleName, "anonymous">, string>;
 let requester: TestUser;
 let argo: FakeArgoCd;
 let payments: { id: number; targetId: number };
@@ -125,6 +132,19 @@ const EXPECTATIONS: Record<string, Expectation> = {
       return { url: `/api/v1/webhook-tokens/${token.id}`, params: { id: String(token.id) } };
     },
   },
+  "POST /api/v1/tokens": { allowed: ROLE_NAMES.filter((role) => role !== "anonymous"), success: 201, prepare: async () => ({ url: "/api/v1/tokens", body: { name: `matrix-${next()}`, role: "viewer" } }) },
+  "DELETE /api/v1/tokens/[id]": {
+    // Someone else's token: only an admin revokes it (owners revoking their own: tests/lib/api-tokens).
+    allowed: ADMIN,
+    success: 200,
+    prepare: async () => {
+      const owner = await plainUser();
+      const token = await db.apiToken.create({
+        data: { kind: "personal", name: "doomed", tokenHash: `hash-${next()}`, hint: "shiplog_pat_xxxx", role: "viewer", userId: owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
+      });
+      return { url: `/api/v1/tokens/${token.id}`, params: { id: String(token.id) } };
+    },
+  },
   "POST /api/v1/rollbacks/plan": {
     allowed: ROLLERS,
     success: 200,
@@ -169,6 +189,17 @@ async function routeFiles(under: string): Promise<RouteFile[]> {
 
 let handlers: Map<string, Handler>;
 
+/** The call as a script sends it: the role's API token as Bearer, no cookie, no Origin. */
+async function tokenCall(key: string, role: RoleName, attempt: Attempt) {
+  const [method] = key.split(" ");
+  const headers = new Headers({ ...(attempt.body === undefined ? {} : { "content-type": "application/json" }), ...attempt.headers });
+  if (role !== "anonymous") headers.set("authorization", `Bearer ${tokens[role]}`);
+  const request = new Request(new URL(attempt.url, "http://shiplog.test"), { method, headers, body: attempt.body === undefined ? undefined : JSON.stringify(attempt.body) });
+  const response = await handlers.get(key)!(request, { params: Promise.resolve(attempt.params ?? {}) });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as any) : null };
+}
+
 async function signedCall(key: string, user: TestUser | null, attempt: Attempt, origin: "own" | "cross-site" | "none" = "own") {
   const [method] = key.split(" ");
   const headers = new Headers({ ...(attempt.body === undefined ? {} : { "content-type": "application/json" }), ...attempt.headers });
@@ -207,6 +238,25 @@ beforeAll(async () => {
   };
   users = Object.fromEntries(await Promise.all(Object.entries(grants).map(async ([role, given]) => [role, await signIn(given)]))) as typeof users;
   requester = await signIn([{ role: "sre", teamId: null }]);
+  // Each role's token: its highest grant's role and team (what a person of that role would make for a script).
+  const scopes: Record<Exclude<RoleName, "anonymous">, { role: Grant["role"]; teamId: number | null }> = {
+    viewer: { role: "viewer", teamId: null },
+    engineer: { role: "engineer", teamId: null },
+    sreOtherTeam: { role: "sre", teamId: other.id },
+    sreTeam: { role: "sre", teamId: core.id },
+    sre: { role: "sre", teamId: null },
+    admin: { role: "admin", teamId: null },
+  };
+  tokens = Object.fromEntries(
+    await Promise.all(
+      Object.entries(scopes).map(async ([role, scope]) => {
+        const user = users[role as keyof typeof users];
+        const creator = { id: user.userId, email: user.email, grants: user.grants };
+        const created = await createApiToken(creator, createApiTokenBody.parse({ name: `matrix ${role}`, ...scope }), { actor: user.email, requestId: null });
+        return [role, created.token];
+      }),
+    ),
+  ) as typeof tokens;
 
   handlers = new Map();
   for (const { route, module } of await routeFiles("api")) {
@@ -286,6 +336,45 @@ describe("the authorization matrix", () => {
     expect(wrong).toEqual([]);
     // Refused before anything changed: the only rollback is the one the approve row's set-up requested, still unapproved.
     expect(await db.rollback.count({ where: { state: { not: "REQUESTED" } } })).toBe(0);
+  }, 120_000);
+
+  it("answers each role's API token as it answers the role's session (a token cannot create tokens), and audits each use", async () => {
+    const seen: string[] = [];
+    const usesBefore = await db.auditEvent.count({ where: { action: "api-token.used" } });
+    let resolved = 0;
+    for (const [key, expectation] of Object.entries(EXPECTATIONS)) {
+      for (const role of ROLE_NAMES) {
+        const sessionWant = role === "anonymous" ? 401 : expectation.allowed.includes(role) ? expectation.success : 403;
+        const want = key === "POST /api/v1/tokens" && role !== "anonymous" ? 403 : sessionWant;
+        const answer = await tokenCall(key, role, await expectation.prepare());
+        await expectation.settle?.();
+        if (role !== "anonymous") resolved += 1;
+        seen.push(`${key} with ${role}'s token: ${answer.status}${answer.status === want ? "" : ` (wanted ${want}: ${JSON.stringify(answer.body)})`}`);
+      }
+    }
+    expect(seen.filter((line) => line.includes("wanted"))).toEqual([]);
+    // Every state-changing call a token made is in the audit log, allowed or refused.
+    expect((await db.auditEvent.count({ where: { action: "api-token.used" } })) - usesBefore).toBe(resolved);
+  }, 180_000);
+
+  it("answers every GET under /api/v1 to each role's token as to the role's session", async () => {
+    const wrong: string[] = [];
+    let compared = 0;
+    for (const { route, module } of await routeFiles("api/v1")) {
+      if (typeof module.GET !== "function" || route === "/api/v1/openapi.json") continue;
+      const params = Object.fromEntries([...route.matchAll(/\[(\w+)\]/g)].map((match) => [match[1]!, "1"]));
+      const url = `http://shiplog.test${route.replace(/\[(\w+)\]/g, "1")}`;
+      for (const role of ROLE_NAMES) {
+        if (role === "anonymous") continue;
+        const bySession = await (module.GET as Handler)(signedInRequest(users[role], url), { params: Promise.resolve(params) });
+        const byToken = await (module.GET as Handler)(new Request(url, { headers: { authorization: `Bearer ${tokens[role]}` } }), { params: Promise.resolve(params) });
+        await Promise.all([bySession.body?.cancel(), byToken.body?.cancel()]);
+        compared += 1;
+        if (bySession.status !== byToken.status) wrong.push(`GET ${route} as ${role}: session ${bySession.status}, token ${byToken.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(20 * 6);
   }, 120_000);
 
   it("has no server actions to escape it: state changes go through the route handlers above", async () => {
