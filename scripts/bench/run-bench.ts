@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       cookie,
       webhooks,
       processes,
-      fixturesDir: path.resolve(root, "../shared/fixtures"),
+      fixturesDir: path.resolve(root, "tests/fixtures"),
       log: (line) => log(line),
     };
 
