@@ -10,6 +10,13 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Shiplog", template: "%s · Shiplog" },
   description: "Fleet-wide release dashboard for Argo CD: what runs where, and how it got there.",
+  // app/icon.svg is linked by Next's file convention; these are the raster fallbacks in public/
+  // (scripts/draw-icons.ts), for browsers without SVG icons and for home screens.
+  icons: { icon: [{ url: "/favicon.ico", sizes: "32x32" }], apple: "/apple-touch-icon.png" },
+  manifest: "/manifest.webmanifest",
+  // A private tool: public/robots.txt keeps crawlers out, and this keeps any page a crawler
+  // reached through a stray link out of the index.
+  robots: { index: false, follow: false },
 };
 
 /** The pages in the top bar, in the order users reach for them. */
