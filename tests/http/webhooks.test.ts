@@ -3,7 +3,6 @@
 // Next's request handling, body streaming and headers in the path. The route handlers' full
 // behaviour is specified in tests/app/api/webhooks; this proves the built server wires them up.
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
