@@ -108,16 +108,22 @@ export async function buildAndStamp(options: {
 /** What `next build` needs beyond `dependencies`: TypeScript and the CSS toolchain. */
 const buildOnlyPackages = ["typescript", "@tailwindcss/postcss"];
 
-async function runNextBuild(root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+/** The build-only packages that are not installed under `root` (after `npm ci --omit=dev`). */
+export function missingBuildTools(root: string): string[] {
   const require = createRequire(path.join(root, "package.json"));
-  const missing = buildOnlyPackages.filter((name) => {
+  return buildOnlyPackages.filter((name) => {
     try {
-      require.resolve(`${name}/package.json`);
+      require.resolve(name);
       return false;
-    } catch {
-      return true; // not installed: the install left devDependencies out
+    } catch (error) {
+      // Installed but not require-able (exports for import only) still counts as installed.
+      return (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
     }
   });
+}
+
+async function runNextBuild(root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+  const missing = missingBuildTools(root);
   if (missing.length > 0) {
     throw new StartupError(
       `the web app needs a build, but \`next build\` needs devDependencies this install left out (${missing.join(", ")}). ` +

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildAndStamp, buildIfStale, buildStampFile, checkBuildStale, hashBuildInputs } from "../../../lib/ops/build-if-stale";
+import { buildAndStamp, buildIfStale, buildStampFile, checkBuildStale, hashBuildInputs, missingBuildTools } from "../../../lib/ops/build-if-stale";
 import { StartupError } from "../../../lib/startup-error";
 
 let root: string;
@@ -106,6 +106,18 @@ describe("buildIfStale", () => {
     const started = buildIfStale({ root, env: process.env, log: () => undefined });
     await expect(started).rejects.toBeInstanceOf(StartupError);
     await expect(started).rejects.toThrow(/typescript, @tailwindcss\/postcss.*npm ci && npm run build && npm prune --omit=dev/);
+  });
+});
+
+describe("missingBuildTools", () => {
+  it("finds TypeScript and Tailwind's PostCSS plugin installed, even one whose exports hide package.json", async () => {
+    expect(missingBuildTools(root)).toEqual(["typescript", "@tailwindcss/postcss"]);
+    await put("node_modules/typescript/package.json", JSON.stringify({ name: "typescript", main: "lib/typescript.js" }));
+    await put("node_modules/typescript/lib/typescript.js", "");
+    // Like the real @tailwindcss/postcss: only "." is exported.
+    await put("node_modules/@tailwindcss/postcss/package.json", JSON.stringify({ name: "@tailwindcss/postcss", exports: { ".": { import: "./index.mjs" } } }));
+    await put("node_modules/@tailwindcss/postcss/index.mjs", "");
+    expect(missingBuildTools(root)).toEqual([]);
   });
 });
 
