@@ -1,6 +1,8 @@
 // Tailwind CSS 4 runs as a PostCSS plugin; app/globals.css does `@import "tailwindcss"`.
-export default {
+const config = {
   plugins: {
     "@tailwindcss/postcss": {},
   },
 };
+
+export default config;

@@ -11,6 +11,20 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Shiplog", template: "%s · Shiplog" },
   description: "Fleet-wide release dashboard for Argo CD: what runs where, and how it got there.",
+  // Listed here, icons replace the <link> Next would make for app/icon.svg, so it is named too. The
+  // .ico (sizes 32x32, so that browsers that read SVG take the SVG) and the apple icon are in
+  // public/ (scripts/draw-icons.ts).
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
+  // A private tool: public/robots.txt keeps crawlers out, and this keeps any page a crawler
+  // reached through a stray link out of the index.
+  robots: { index: false, follow: false },
 };
 
 /** The pages in the top bar, in the order users reach for them. */

@@ -81,11 +81,11 @@ export default async function FleetPage({ searchParams }: Props) {
               rowKey={(environment) => environment.id}
               footer={[
                 "All environments",
-                <Count value={fleet.applications} />,
-                <Count value={sumOf(fleet.environments, "healthy")} />,
-                <Count value={fleet.degraded} tone="bad" />,
-                <Count value={sumOf(fleet.environments, "progressing")} tone="info" />,
-                <Count value={fleet.outOfSync} tone="warn" />,
+                <Count key="applications" value={fleet.applications} />,
+                <Count key="healthy" value={sumOf(fleet.environments, "healthy")} />,
+                <Count key="degraded" value={fleet.degraded} tone="bad" />,
+                <Count key="progressing" value={sumOf(fleet.environments, "progressing")} tone="info" />,
+                <Count key="out-of-sync" value={fleet.outOfSync} tone="warn" />,
               ]}
             />
           </section>

@@ -13,16 +13,21 @@ import { formatExactTime, formatRelativeTime } from "@/lib/format/format-time";
 export function RelativeTime({ date, now }: { date: Date | string; now?: Date | string }) {
   const at = typeof date === "string" ? new Date(date) : date;
   const pinnedNow = now === undefined ? undefined : typeof now === "string" ? new Date(now) : now;
+  const pinned = pinnedNow !== undefined;
   const [clientNow, setClientNow] = useState<Date | undefined>(undefined);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
 
+  // Depends on whether the clock is pinned, not on pinnedNow: a string `now` makes a new Date at
+  // every render, which re-ran this effect at every render.
   useEffect(() => {
+    // The zone and the clock exist only in the browser: the render after hydration is the point.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
-    if (pinnedNow) return;
+    if (pinned) return;
     setClientNow(new Date());
     const timer = setInterval(() => setClientNow(new Date()), 60_000);
     return () => clearInterval(timer);
-  }, [pinnedNow]);
+  }, [pinned]);
 
   return (
     <time

@@ -1,4 +1,4 @@
-// A small client for the Argo CD REST API (shapes in ../shared/fixtures/argocd/swagger.json):
+// A small client for the Argo CD REST API (shapes in tests/fixtures/argocd/swagger.json):
 // listing applications for the reconciliation poller, and later reading, rolling back and
 // syncing one. Every call has a time limit; errors carry Argo CD's own message.
 import { Readable } from "node:stream";

@@ -3,7 +3,7 @@
 // read it with the same schema, so a bookmarked view and an API call mean the same rows.
 import { z } from "zod";
 import { limitField, strictQuery, textField } from "../api/query-fields";
-import { FLEET_GROUPS, FLEET_ONLY, type FleetGroup, type FleetOnly } from "./fleet-view";
+import { FLEET_GROUPS, FLEET_ONLY } from "./fleet-view";
 
 /** The view: what the page keeps in its URL. */
 export const fleetViewFields = {

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import type { Dirent } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { StartupError } from "../startup-error";
 import { nextBin } from "./next-bin";
@@ -70,11 +71,27 @@ export async function buildIfStale(options: {
   /** The build itself; `next build` unless a test stands in for it. */
   build?: (root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal) => Promise<void>;
 }): Promise<{ built: boolean; reason: string }> {
-  const { root, env, log, signal, build = runNextBuild } = options;
+  const { root, log } = options;
   const check = await checkBuildStale(root);
   if (!check.stale) return { built: false, reason: check.reason };
 
   log(`building the web app (${check.reason}); this takes a minute or more…`);
+  await buildAndStamp(options);
+  return { built: true, reason: check.reason };
+}
+
+/**
+ * Runs `next build` and records what it was built from, so that a later `npm start` serves this
+ * build without rebuilding (`npm run build`; a production install builds, then prunes the
+ * devDependencies `next build` needs).
+ */
+export async function buildAndStamp(options: {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  build?: (root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal) => Promise<void>;
+}): Promise<void> {
+  const { root, env, signal, build = runNextBuild } = options;
   // The stamp describes the sources as they were when the build began, so a file edited while
   // `next build` runs leaves the build stale. The one exception is what `next build` itself
   // rewrites (tsconfig.json), taken as it is afterwards, or every start would rebuild.
@@ -86,10 +103,33 @@ export async function buildIfStale(options: {
     else inputs.set(file, content);
   }
   await writeFile(path.join(root, buildStampFile), `${hashInputs(inputs)}\n`);
-  return { built: true, reason: check.reason };
+}
+
+/** What `next build` needs beyond `dependencies`: TypeScript and the CSS toolchain. */
+const buildOnlyPackages = ["typescript", "@tailwindcss/postcss"];
+
+/** The build-only packages that are not installed under `root` (after `npm ci --omit=dev`). */
+export function missingBuildTools(root: string): string[] {
+  const require = createRequire(path.join(root, "package.json"));
+  return buildOnlyPackages.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch (error) {
+      // Installed but not require-able (exports for import only) still counts as installed.
+      return (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
+    }
+  });
 }
 
 async function runNextBuild(root: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+  const missing = missingBuildTools(root);
+  if (missing.length > 0) {
+    throw new StartupError(
+      `the web app needs a build, but \`next build\` needs devDependencies this install left out (${missing.join(", ")}). ` +
+        "Build before leaving them out: `npm ci && npm run build && npm prune --omit=dev`, then `npm start`.",
+    );
+  }
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, env, stdio: "inherit", signal });
     child.once("error", reject);

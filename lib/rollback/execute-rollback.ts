@@ -4,6 +4,7 @@
 // to WAITING_FOR_SYNC (or FAILED, which stops the group). Argo CD: a dry run, then the real
 // rollback with the history id. GitOps: a pull request that sets the image tag back.
 import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
 import { advanceRollbacks } from "./advance-rollbacks";
 import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
@@ -69,8 +70,7 @@ export async function executeRollback(db: Db, rollbackId: number, who: RollbackA
   return result;
 }
 
-type Member = Awaited<ReturnType<typeof loadMember>>;
-const loadMember = (db: Db, id: number) => db.rollback.findUniqueOrThrow({ where: { id }, include });
+type Member = Prisma.RollbackGetPayload<{ include: typeof include }>;
 
 type Outcome = { ok: true; note: string; pullRequestUrl?: string } | { ok: false; error: string };
 

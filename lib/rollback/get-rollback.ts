@@ -1,6 +1,7 @@
 // One rollback with its application, releases and every transition, as the API and pages show
 // it; null for an unknown id. listRollbackGroup gives every rollback of its group (waves).
 import type { DbOrTx } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
 import type { RollbackView } from "./rollback-plan";
 
 const include = {
@@ -22,8 +23,7 @@ export async function listRollbackGroup(db: DbOrTx, id: number): Promise<Rollbac
   return rows.map(viewOf);
 }
 
-type Row = NonNullable<Awaited<ReturnType<typeof loadRow>>>;
-const loadRow = (db: DbOrTx, id: number) => db.rollback.findUnique({ where: { id }, include });
+type Row = Prisma.RollbackGetPayload<{ include: typeof include }>;
 
 function viewOf(row: Row): RollbackView {
   const app = row.application;

@@ -33,9 +33,9 @@ export async function loadBaselineRoutes(dir = baselinesDir): Promise<BaselineRo
   }
   const routes: BaselineRoute[] = [];
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { routes?: BaselineRoute[] };
-    if (!Array.isArray(module.routes)) throw new Error(`${file} does not export routes: BaselineRoute[]`);
-    routes.push(...module.routes);
+    const imported = (await import(pathToFileURL(path.join(dir, file)).href)) as { routes?: BaselineRoute[] };
+    if (!Array.isArray(imported.routes)) throw new Error(`${file} does not export routes: BaselineRoute[]`);
+    routes.push(...imported.routes);
   }
   return routes;
 }

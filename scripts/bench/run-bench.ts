@@ -96,9 +96,9 @@ async function loadScenarios(only: string[] | undefined): Promise<Scenario[]> {
   const files = (await readdir(scenariosDir).catch(() => [] as string[])).filter((file) => file.endsWith(".ts")).sort();
   const scenarios: Scenario[] = [];
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(scenariosDir, file)).href)) as { scenario?: Scenario };
-    if (!module.scenario) throw new Error(`scripts/bench/scenarios/${file} does not export scenario: Scenario`);
-    scenarios.push(module.scenario);
+    const imported = (await import(pathToFileURL(path.join(scenariosDir, file)).href)) as { scenario?: Scenario };
+    if (!imported.scenario) throw new Error(`scripts/bench/scenarios/${file} does not export scenario: Scenario`);
+    scenarios.push(imported.scenario);
   }
   const rank = (id: string) => (id === "memory" ? Infinity : SCENARIO_ORDER.includes(id) ? SCENARIO_ORDER.indexOf(id) : SCENARIO_ORDER.length);
   scenarios.sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       cookie,
       webhooks,
       processes,
-      fixturesDir: path.resolve(root, "../shared/fixtures"),
+      fixturesDir: path.resolve(root, "tests/fixtures"),
       log: (line) => log(line),
     };
 

@@ -49,7 +49,7 @@ export type BenchContext = {
   webhooks: { githubSecret: string; argocdToken: string; buildToken: string };
   /** The running processes, for memory readings. */
   processes: { web: ShiplogProcess; worker: ShiplogProcess };
-  /** Directory of the shared real payloads (../shared/fixtures). */
+  /** Directory of the real payloads kept in the repository (tests/fixtures). */
   fixturesDir: string;
   log: (line: string) => void;
 };

@@ -1,5 +1,5 @@
 // Webhook bodies for the ingest scenarios, as the real senders make them: GitHub's own example
-// payloads (push, pull_request, workflow_run from ../shared/fixtures/github) and the real Argo CD
+// payloads (push, pull_request, workflow_run from @octokit/webhooks-examples) and the real Argo CD
 // Application (application-real.json) wrapped the way a notification template posts it, each
 // re-aimed at a repository or application of the generated fleet and given a new commit, image
 // tag, times and delivery id, then signed (X-Hub-Signature-256) or given the bearer token.
@@ -156,7 +156,7 @@ async function githubTemplates(repositories: string[]): Promise<Template[]> {
   const fixtures = await githubFixtures();
   const pick = (file: string) => {
     const fixture = fixtures.find((candidate) => candidate.file === file);
-    if (!fixture) throw new Error(`GitHub fixture ${file} is missing from the shared fixtures`);
+    if (!fixture) throw new Error(`GitHub fixture ${file} is missing from the payload examples`);
     return { event: fixture.event, json: JSON.parse(fixture.text) as Record<string, any> };
   };
   const push = pick("push/payload.json");

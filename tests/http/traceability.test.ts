@@ -10,15 +10,14 @@
 // here, not in tests/e2e, because tests/support/browser.ts opens pages on the shared seeded
 // server, whose worker is off, and a second inline-worker server would cost two cores dearly.
 import { createHash, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { isCancelledByBrowser, launchChromium, saveScreenshot } from "../support/browser";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
-import { argocdApplication, fixturesDir } from "../support/webhooks";
+import { githubExample } from "../support/github-examples";
+import { argocdApplication } from "../support/webhooks";
 
 const { argocdToken, buildToken, githubSecret } = inject("webhookCredentials");
 let baseUrl: string;
@@ -61,7 +60,7 @@ async function github(event: string, payload: unknown): Promise<void> {
 }
 
 async function fixture(file: string): Promise<Record<string, any>> {
-  return JSON.parse(await readFile(path.join(fixturesDir, "github", file), "utf8")) as Record<string, any>;
+  return githubExample(file);
 }
 
 type PushedCommit = { id: string; message: string; at: string; distinct?: boolean };

@@ -3,12 +3,11 @@
 // Next's request handling, body streaming and headers in the path. The route handlers' full
 // behaviour is specified in tests/app/api/webhooks; this proves the built server wires them up.
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
-import { argocdApplication, argocdBody, fixturesDir, storedDeliveries } from "../support/webhooks";
+import { githubExamples } from "../support/github-examples";
+import { argocdApplication, argocdBody, storedDeliveries } from "../support/webhooks";
 
 const baseUrl = inject("shiplogUrl");
 const { argocdToken, githubSecret } = inject("webhookCredentials");
@@ -55,7 +54,7 @@ describe("POST /api/webhooks/argocd", () => {
 
 describe("POST /api/webhooks/github", () => {
   it("accepts a push signed with the webhook secret: 202", async () => {
-    const text = await readFile(path.join(fixturesDir, "github/push/payload.json"), "utf8");
+    const text = githubExamples().find((example) => example.file === "push/payload.json")!.text;
     const delivery = randomUUID();
     const response = await post("/api/webhooks/github", text, {
       "user-agent": "GitHub-Hookshot/e2e",

@@ -4,13 +4,12 @@
 // sync notifications for three clusters go in through the webhooks; "where is commit X" then
 // names those three applications.
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
-import { argocdApplication, fixturesDir } from "../support/webhooks";
+import { githubExample } from "../support/github-examples";
+import { argocdApplication } from "../support/webhooks";
 
 const { argocdToken, buildToken, githubSecret } = inject("webhookCredentials");
 let baseUrl: string;
@@ -43,7 +42,7 @@ async function post(endpoint: string, body: string, headers: Record<string, stri
 
 async function pushCommits(): Promise<void> {
   // GitHub's own push example, carrying this test's repository and three commits.
-  const payload = JSON.parse(await readFile(path.join(fixturesDir, "github/push/with-new-branch.payload.json"), "utf8"));
+  const payload = githubExample("push/with-new-branch.payload.json");
   const template = payload.commits[0];
   payload.ref = "refs/heads/main";
   payload.before = "0".repeat(40);

@@ -7,13 +7,15 @@ import { parse as parseYaml } from "yaml";
 import { getDb } from "../../lib/db/client";
 import type { DeliverySource } from "../../lib/generated/prisma/enums";
 import type { WorkerLog } from "../../lib/ingest/queue/apply-delivery";
+import { fixturesDir, githubExample } from "./github-examples";
 
-export const fixturesDir = path.resolve(import.meta.dirname, "../../../shared/fixtures");
+export { fixturesDir } from "./github-examples";
 
 export type Json = Record<string, any>;
 
+/** One of GitHub's payload examples (tests/support/github-examples.ts), a fresh copy. */
 export async function githubFixture(file: string): Promise<Json> {
-  return JSON.parse(await readFile(path.join(fixturesDir, "github", file), "utf8")) as Json;
+  return githubExample(file);
 }
 
 /** The real Application object (application-real.yaml), as `{{toJson .app}}` renders it. */

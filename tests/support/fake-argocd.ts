@@ -1,5 +1,5 @@
 // A local stand-in for the Argo CD API server, answering in the shapes of
-// ../shared/fixtures/argocd/swagger.json (v1alpha1ApplicationList, v1alpha1Application,
+// tests/fixtures/argocd/swagger.json (v1alpha1ApplicationList, v1alpha1Application,
 // runtimeError). Tests put Application objects in `applications` and read `requests`.
 import { createServer, type Server } from "node:http";
 

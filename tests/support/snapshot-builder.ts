@@ -1,5 +1,5 @@
 // Builders for Argo CD application snapshots in tests. The base is the real Application in
-// ../shared/fixtures/argocd/application-real.yaml (velero-test, owned by the `velero`
+// tests/fixtures/argocd/application-real.yaml (velero-test, owned by the `velero`
 // ApplicationSet), reduced by hand to an ApplicationSnapshot; tests vary names, images,
 // operations and times on copies of it rather than inventing new shapes.
 import type { ApplicationSnapshot, SyncOperation } from "../../lib/argocd/application-snapshot";

@@ -1,28 +1,19 @@
-// Builders for webhook requests as real senders make them, the shared fixtures they carry, and
+// Builders for webhook requests as real senders make them, the real payloads they carry, and
 // readers for what the accept path stored.
 import { randomUUID } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { getDb } from "../../lib/db/client";
 import type { DeliverySource } from "../../lib/generated/prisma/enums";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
+import { fixturesDir, githubExamples, type GithubFixture } from "./github-examples";
 
-export const fixturesDir = path.resolve(import.meta.dirname, "../../../shared/fixtures");
+export { fixturesDir, type GithubFixture } from "./github-examples";
 
-export type GithubFixture = { event: string; file: string; text: string };
-
-/** Every GitHub payload example, with its event name (the folder it is in). */
+/** Every GitHub payload example the tests use, with its event name (tests/support/github-examples.ts). */
 export async function githubFixtures(): Promise<GithubFixture[]> {
-  const root = path.join(fixturesDir, "github");
-  const fixtures: GithubFixture[] = [];
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    for (const file of (await readdir(path.join(root, entry.name))).filter((name) => name.endsWith(".json")).sort()) {
-      fixtures.push({ event: entry.name, file: `${entry.name}/${file}`, text: await readFile(path.join(root, entry.name, file), "utf8") });
-    }
-  }
-  return fixtures;
+  return githubExamples();
 }
 
 /** The real Application object of the fixtures, as `{{toJson .app}}` renders it. */

@@ -279,13 +279,12 @@ class WakeUp {
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.pending = self.pending.filter((candidate) => candidate !== done);
+        this.pending = this.pending.filter((candidate) => candidate !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.pending.push(done);
     });
     this.woken = false;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { applicationDeletionRequestedAt, parseApplication } from "@/lib/argocd/parse-application";
 import { realApplicationSnapshot } from "../../support/snapshot-builder";
 
-const fixtures = path.resolve(import.meta.dirname, "../../../../shared/fixtures/argocd");
+const fixtures = path.resolve(import.meta.dirname, "../../fixtures/argocd");
 type Json = Record<string, any>;
 const real = parseYaml(await readFile(path.join(fixtures, "application-real.yaml"), "utf8")) as Json;
 /** A copy of the real Application to vary. */

@@ -15,7 +15,7 @@ import { argocdNotificationSchema } from "../../../lib/ingest/accept/argocd-noti
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
 import { applicationSnapshot, resetFleet } from "../../support/snapshot-builder";
 
-const fixture = parse(readFileSync("../shared/fixtures/argocd/application-real.yaml", "utf8")) as Record<string, any>;
+const fixture = parse(readFileSync(new URL("../../fixtures/argocd/application-real.yaml", import.meta.url), "utf8")) as Record<string, any>;
 const copy = (name: string, change: (app: Record<string, any>) => void = () => undefined) => {
   const app = structuredClone(fixture);
   app.metadata.name = name;

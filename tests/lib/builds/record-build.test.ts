@@ -5,7 +5,6 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordApplicationSnapshot } from "@/lib/applications/record-application-snapshot";
-import { recordBuild } from "@/lib/builds/record-build";
 import { recordPush } from "@/lib/commits/record-push";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";

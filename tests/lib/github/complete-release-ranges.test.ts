@@ -161,7 +161,7 @@ describe("completeReleaseRanges", () => {
     await release("v1", "x", 0);
     await release("v2", "d", 1);
     await release("v3", "c", 2);
-    const [a, b, c, d] = chain("a", "b", "c", "d");
+    const [, b, c, d] = chain("a", "b", "c", "d");
     // x was released from a branch that left main at a.
     compares("x", "d", [b!, c!, d!], fakeCommit(named("x"), named("a"), "Hotfix", t0), "diverged");
     compares("d", "c", [], d!, "behind");

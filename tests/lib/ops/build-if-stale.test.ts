@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildIfStale, buildStampFile, checkBuildStale, hashBuildInputs } from "../../../lib/ops/build-if-stale";
+import { buildAndStamp, buildIfStale, buildStampFile, checkBuildStale, hashBuildInputs, missingBuildTools } from "../../../lib/ops/build-if-stale";
+import { StartupError } from "../../../lib/startup-error";
 
 let root: string;
 
@@ -98,5 +99,39 @@ describe("buildIfStale", () => {
     expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: true });
     expect(await buildIfStale({ root, env: process.env, log, build })).toMatchObject({ built: false });
     expect(builds).toBe(2);
+  });
+
+  it("says to build before pruning when next build's devDependencies are not installed", async () => {
+    // The temporary root has no node_modules, as after `npm ci --omit=dev`: no TypeScript, no Tailwind.
+    const started = buildIfStale({ root, env: process.env, log: () => undefined });
+    await expect(started).rejects.toBeInstanceOf(StartupError);
+    await expect(started).rejects.toThrow(/typescript, @tailwindcss\/postcss.*npm ci && npm run build && npm prune --omit=dev/);
+  });
+});
+
+describe("missingBuildTools", () => {
+  it("finds TypeScript and Tailwind's PostCSS plugin installed, even one whose exports hide package.json", async () => {
+    expect(missingBuildTools(root)).toEqual(["typescript", "@tailwindcss/postcss"]);
+    await put("node_modules/typescript/package.json", JSON.stringify({ name: "typescript", main: "lib/typescript.js" }));
+    await put("node_modules/typescript/lib/typescript.js", "");
+    // Like the real @tailwindcss/postcss: only "." is exported.
+    await put("node_modules/@tailwindcss/postcss/package.json", JSON.stringify({ name: "@tailwindcss/postcss", exports: { ".": { import: "./index.mjs" } } }));
+    await put("node_modules/@tailwindcss/postcss/index.mjs", "");
+    expect(missingBuildTools(root)).toEqual([]);
+  });
+});
+
+describe("buildAndStamp (npm run build)", () => {
+  it("builds even when the build is fresh, and npm start then serves it without building", async () => {
+    await markBuilt();
+    let builds = 0;
+    const build = async () => {
+      builds += 1;
+      await put(".next/BUILD_ID", `build-${builds}`);
+    };
+    await buildAndStamp({ root, env: process.env, build });
+    expect(builds).toBe(1);
+    expect(await buildIfStale({ root, env: process.env, log: () => undefined, build })).toMatchObject({ built: false });
+    expect(builds).toBe(1);
   });
 });

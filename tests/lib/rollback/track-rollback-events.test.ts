@@ -1,7 +1,7 @@
 // Tracking through the real path: Argo CD notifications stored as deliveries and processed by
 // the ingestion worker (lib/ingest/handlers/argocd-event.ts), whose handler moves a waiting
 // rollback on after recording the snapshot. The Application objects are the real fixture
-// (../shared/fixtures/argocd/application-real.yaml) varied into each step of a sync.
+// (tests/fixtures/argocd/application-real.yaml) varied into each step of a sync.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ArgoCdClient } from "@/lib/argocd/argocd-client";
 import { getDb } from "@/lib/db/client";

@@ -1,5 +1,5 @@
 // The webhook deliveries a generated history (repository-history.ts) makes GitHub, CI and
-// Argo CD send, built on copies of the real payloads in ../shared/fixtures:
+// Argo CD send, built on copies of the real payloads (tests/support/github-examples.ts, tests/fixtures):
 //
 // - GitHub `push` (push/with-new-branch.payload.json): before, after, created, forced,
 //   commits[] = before..after parents first, `distinct: false` for commits another branch

@@ -97,7 +97,7 @@ export function RollbackProgress({ initial, approval }: { initial: RollbackGroup
         </h2>
         <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
           <table className="min-w-full divide-y divide-zinc-200 text-sm">
-            <caption className="sr-only">Each application's rollback: wave, state, method and outcome</caption>
+            <caption className="sr-only">Each application&apos;s rollback: wave, state, method and outcome</caption>
             <TableHeader columns={["Wave", "Cluster and application", "State", "Method", "Outcome"]} />
             <tbody className="divide-y divide-zinc-100">
               {group.rollbacks.map((rollback) => (

@@ -22,9 +22,9 @@ async function routeHandlers(): Promise<{ path: string; methods: string[] }[]> {
   );
   return Promise.all(
     files.map(async (file) => {
-      const module = (await import(path.join(appDir, "api", file))) as Record<string, unknown>;
+      const imported = (await import(path.join(appDir, "api", file))) as Record<string, unknown>;
       const segments = path.dirname(file).split(path.sep).map((segment) => segment.replace(/^\[(\w+)\]$/, "{$1}"));
-      return { path: `/api/${segments.join("/")}`, methods: HTTP_METHODS.filter((method) => typeof module[method] === "function") };
+      return { path: `/api/${segments.join("/")}`, methods: HTTP_METHODS.filter((method) => typeof imported[method] === "function") };
     }),
   );
 }

@@ -1,14 +1,12 @@
 // GitHub deliveries through the worker, from the real payload examples: each event's handler and
 // what it leaves in the fleet model. The all-examples test sends each one through the webhook
 // endpoint (signed, as GitHub sends it), so accept path, worker and handler are tested as one.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
-import { deliveries, fixturesDir, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
-import { githubRequest } from "../../../support/webhooks";
+import { deliveries, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
+import { githubFixtures, githubRequest } from "../../../support/webhooks";
 
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "github-secret-new");
 const githubEndpoint = await import("@/app/api/webhooks/github/route");
@@ -43,15 +41,12 @@ describe("every GitHub payload example", () => {
   };
 
   it("is processed or ignored, never failed, each as its event calls for", async () => {
-    const root = path.join(fixturesDir, "github");
     const files: string[] = [];
-    for (const event of (await readdir(root, { withFileTypes: true })).filter((entry) => entry.isDirectory())) {
-      for (const file of (await readdir(path.join(root, event.name))).filter((name) => name.endsWith(".json")).sort()) {
-        files.push(`${event.name}/${file}`);
-        const text = await readFile(path.join(root, event.name, file), "utf8");
-        const response = await githubEndpoint.POST(githubRequest(text, { event: event.name, delivery: `${event.name}/${file}` }), undefined);
-        expect({ file, status: response.status }).toEqual({ file, status: 202 });
-      }
+    for (const { event, file: path, text } of await githubFixtures()) {
+      const file = path.slice(event.length + 1);
+      files.push(path);
+      const response = await githubEndpoint.POST(githubRequest(text, { event, delivery: path }), undefined);
+      expect({ file, status: response.status }).toEqual({ file, status: 202 });
     }
     expect(files.length).toBeGreaterThan(60);
     const summary = await drain();
