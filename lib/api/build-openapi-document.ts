@@ -101,7 +101,14 @@ const readinessSchema = z
   .meta({ id: "Readiness" });
 
 const acceptOutcomeSchema = z
-  .object({ status: z.enum(["accepted", "duplicate"]), deliveryId: z.string() })
+  .object({
+    status: z.enum(["accepted", "duplicate"]),
+    deliveryId: z.string(),
+    duplicateOf: z
+      .string()
+      .optional()
+      .describe("GitHub only: the same signed body is already stored under this other delivery id, so this one was not stored again."),
+  })
   .meta({ id: "DeliveryAccepted", description: "The delivery is stored (now, or already before)." });
 
 // Compile-time proof that the hand-written schemas above say what the code returns.
@@ -112,7 +119,10 @@ const sameErrorCodes: Same<(typeof errorCodes)[number], AppErrorCode> = true;
 void [sameReadiness, sameOutcome, sameErrorCodes];
 
 const webhookResponses: Record<number, ResponseSpec> = {
-  200: { description: "Already stored under this delivery id: a redelivery or retry; nothing changed.", schema: acceptOutcomeSchema },
+  200: {
+    description: "Already stored under this delivery id (a redelivery or retry), or, for GitHub, the same signed body under another one (duplicateOf); nothing changed.",
+    schema: acceptOutcomeSchema,
+  },
   202: { description: "Stored for processing.", schema: acceptOutcomeSchema },
   400: "BadRequest",
   401: "Unauthorized",

@@ -66,6 +66,27 @@ describe("POST /api/webhooks/github", () => {
     expect(await response.json()).toEqual({ status: "accepted", deliveryId: delivery });
     expect(await storedDeliveries("GITHUB", delivery)).toMatchObject([{ body: text, event: "push" }]);
   });
+
+  it("stores a signed body once when it is replayed under 5 new delivery ids: 200 duplicate naming the stored one", async () => {
+    // GitHub's release example, signed once, as an attacker would have captured it. The e2e
+    // database is shared by every http test file: this body is sent by none of the others.
+    const text = await readFile(path.join(fixturesDir, "github/release/published.with-discussion-url.payload.json"), "utf8");
+    const headers = (delivery: string) => ({
+      "user-agent": "GitHub-Hookshot/e2e",
+      "x-github-event": "release",
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": signGithubPayload(githubSecret, text),
+    });
+    const first = randomUUID();
+    expect((await post("/api/webhooks/github", text, headers(first))).status).toBe(202);
+    for (let replay = 0; replay < 5; replay += 1) {
+      const delivery = randomUUID();
+      const response = await post("/api/webhooks/github", text, headers(delivery));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: "duplicate", deliveryId: delivery, duplicateOf: first });
+    }
+    expect((await getDb().webhookDelivery.findMany({ where: { source: "GITHUB", body: text } })).map((row) => row.deliveryId)).toEqual([first]);
+  });
 });
 
 describe("probes", () => {

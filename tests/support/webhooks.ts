@@ -21,6 +21,18 @@ export async function argocdApplication(): Promise<Record<string, unknown>> {
   return parseYaml(await readFile(path.join(fixturesDir, "argocd/application-real.yaml"), "utf8")) as Record<string, unknown>;
 }
 
+let copies = 0;
+
+/**
+ * The payload again as a byte-distinct body (the same JSON, trailing whitespace): a signed body
+ * is stored once however many delivery ids it comes under, so a test sending a fixture another
+ * test already sent to the same database sends its own copy.
+ */
+export function distinctCopy(text: string): string {
+  copies += 1;
+  return `${text}${" ".repeat(copies)}`;
+}
+
 export function argocdBody(app: unknown, overrides: { event?: string; instance?: string } = {}): string {
   return JSON.stringify({ event: overrides.event ?? "on-deployed", instance: overrides.instance ?? "prod-eu", app });
 }

@@ -23,9 +23,20 @@ export type NewDelivery = {
    * error (409), not a duplicate to drop silently.
    */
   senderChosenId?: boolean;
+  /**
+   * SHA-256 of the signed bytes, where the signature does not cover deliveryId (GitHub): a body
+   * already stored under another id is a duplicate too, so a captured delivery replayed under
+   * fresh ids is stored once.
+   */
+  bodySha256?: Buffer;
 };
 
-export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: string };
+export type AcceptOutcome = {
+  status: "accepted" | "duplicate";
+  deliveryId: string;
+  /** A duplicate by body: the delivery id the body is stored under. */
+  duplicateOf?: string;
+};
 
 /**
  * Where deliveries are stored: the accept path's pg pool (deliveryPool(), the fast path), or a
@@ -33,19 +44,26 @@ export type AcceptOutcome = { status: "accepted" | "duplicate"; deliveryId: stri
  */
 export type DeliveryStore = pg.Pool | Pick<DbOrTx, "$queryRawUnsafe">;
 
-// webhook_deliveries' insert trigger claims (source, delivery_id) in webhook_delivery_keys and
-// stores nothing when the key is taken (the table is partitioned, so no unique index can span
-// it): concurrent copies of one delivery leave one row, and exactly one of them sees count 1.
+// webhook_deliveries' insert trigger claims (source, delivery_id), and (source, body_sha256) when
+// set, in webhook_delivery_keys and stores nothing when either is taken (the table is
+// partitioned, so no unique index can span it): concurrent copies of one delivery leave one row,
+// and exactly one of them sees count 1.
 // The same statement wakes the workers (NOTIFY is delivered at commit, only when a row was
 // stored), so waking costs no extra trip.
 const INSERT_DELIVERY = `
   WITH inserted AS (
-    INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body)
-    VALUES ($1::"DeliverySource", $2, $3, $4, $5::jsonb, $6)
+    INSERT INTO webhook_deliveries (source, delivery_id, event, ordering_key, headers, body, body_sha256)
+    VALUES ($1::"DeliverySource", $2, $3, $4, $5::jsonb, $6, $8::bytea)
     RETURNING id
   )
   SELECT count(*)::int AS count, (SELECT pg_notify($7, '') WHERE EXISTS (SELECT 1 FROM inserted)) IS NOT NULL AS notified
   FROM inserted`;
+
+// Which claim stopped it, read after the insert (whose snapshot may predate a concurrent copy's).
+const CLAIMED_BY = `
+  SELECT delivery_id, delivery_id = $2 AS same_id FROM webhook_delivery_keys
+  WHERE source = $1::"DeliverySource" AND (delivery_id = $2 OR body_sha256 = $3::bytea)
+  ORDER BY same_id DESC LIMIT 1`;
 
 // Through the key: it names the partition (received_at) the stored delivery is in.
 const STORED_BODY = `
@@ -54,12 +72,17 @@ const STORED_BODY = `
   WHERE k.source = $1::"DeliverySource" AND k.delivery_id = $2`;
 
 export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery): Promise<AcceptOutcome> {
-  const { source, deliveryId, event, orderingKey, headers, body } = delivery;
+  const { source, deliveryId, event, orderingKey, headers, body, bodySha256 = null } = delivery;
   const rows = await withDatabaseDeadline(
-    query<{ count: number }>(store, INSERT_DELIVERY, [source, deliveryId, event, orderingKey, JSON.stringify(headers), body, DELIVERY_CHANNEL]),
+    query<{ count: number }>(store, INSERT_DELIVERY, [source, deliveryId, event, orderingKey, JSON.stringify(headers), body, DELIVERY_CHANNEL, bodySha256]),
     deadlineFor(body),
   );
   if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
+
+  if (bodySha256) {
+    const [claim] = await withDatabaseDeadline(query<{ delivery_id: string; same_id: boolean }>(store, CLAIMED_BY, [source, deliveryId, bodySha256]));
+    if (claim && !claim.same_id) return { status: "duplicate", deliveryId, duplicateOf: claim.delivery_id };
+  }
 
   if (delivery.senderChosenId) {
     const stored = await withDatabaseDeadline(query<{ body: string }>(store, STORED_BODY, [source, deliveryId]));

@@ -1,6 +1,9 @@
 // A signed GitHub delivery → the row to store. Every event is kept (processing decides which
 // to act on, `ping` included); GitHub's own X-GitHub-Delivery GUID is the idempotency key, and
-// redeliveries reuse it. Deliveries for one repository are processed in order.
+// redeliveries reuse it. The signature does not cover that header, so the signed body's SHA-256
+// is a second key: a captured delivery resent under new GUIDs is stored once (issue 14, finding
+// 10). Deliveries for one repository are processed in order.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../http/app-error";
 import type { NewDelivery } from "./accept-delivery";
@@ -31,6 +34,7 @@ export function parseGithubDelivery(request: Request, body: RawBody, credential:
     orderingKey: repository.success ? repository.data.repository.full_name : null,
     headers: pickDeliveryHeaders(request.headers, credential),
     body: text,
+    bodySha256: createHash("sha256").update(body.bytes).digest(),
   };
 }
 

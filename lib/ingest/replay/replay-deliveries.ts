@@ -56,8 +56,9 @@ export const PROJECTION_TABLES = [
 export const TRIGGER_EMPTIED_PROJECTIONS = ["service_environment_states"] as const;
 
 /**
- * Kept by a rebuild: teams, people with their sessions and role grants, the deliveries
- * themselves (with their idempotency keys), configuration and credentials, the append-only
+ * Kept by a rebuild: teams, people with their sessions, role grants and sign-in throttling
+ * (rate_limits, sign_in_backoffs), the deliveries themselves (with their idempotency keys),
+ * configuration and credentials, the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
  * redelivery bookkeeping (the range completion job re-derives what it added to commits from
  * that cache after a rebuild).
@@ -69,6 +70,8 @@ export const KEPT_TABLES = [
   "accounts",
   "verifications",
   "role_grants",
+  "rate_limits",
+  "sign_in_backoffs",
   "webhook_deliveries",
   "webhook_delivery_keys",
   "webhook_tokens",

@@ -73,6 +73,15 @@ const BEYOND_PRISMA: BeyondPrisma = {
       method: "btree",
       predicate: `(state = ANY (ARRAY['REQUESTED'::"RollbackState", 'APPROVED'::"RollbackState", 'EXECUTING'::"RollbackState", 'WAITING_FOR_SYNC'::"RollbackState"]))`,
     },
+    // 20261207113813_github_body_claims: one stored copy of a signed GitHub body per source.
+    {
+      table: "webhook_delivery_keys",
+      name: "webhook_delivery_keys_source_body_sha256_key",
+      columns: ["source", "body_sha256"],
+      unique: true,
+      method: "btree",
+      predicate: "(body_sha256 IS NOT NULL)",
+    },
     // 20261124211500_partition_webhook_deliveries: the queue's claim reads unfinished deliveries only.
     ...[
       { name: "webhook_deliveries_unfinished_received_at_idx", columns: ["received_at", "id"] },

@@ -80,7 +80,7 @@ describe("the real Application fixture", () => {
     });
     expect((await send(argocdBody(degraded, { event: "on-health-degraded" }))).status).toBe(202);
     expect((await send(argocdBody(healthy, { event: "on-deployed" }))).status).toBe(202);
-    const rows = await getDb().webhookDelivery.findMany({ where: { source: "ARGOCD", body: { contains: "pair-uid" } } });
+    const rows = await getDb().webhookDelivery.findMany({ where: { source: "ARGOCD", body: { contains: "pair-uid" } }, orderBy: { id: "asc" } });
     expect(rows.map((row) => row.event)).toEqual(["on-health-degraded", "on-deployed"]);
   });
 });

@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signGithubPayload } from "../../../../../lib/ingest/accept/verify-github-signature";
-import { countDeliveries, githubFixtures, githubRequest, storedDeliveries, warmDatabase, type GithubFixture } from "../../../../support/webhooks";
+import { countDeliveries, distinctCopy, githubFixtures, githubRequest, storedDeliveries, warmDatabase, type GithubFixture } from "../../../../support/webhooks";
 
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "github-secret-old, github-secret-new");
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");
@@ -28,6 +28,8 @@ const fixture = (file: string) => {
   if (!found) throw new Error(`no fixture ${file}`);
   return found;
 };
+/** A fixture's body not yet stored in this file's database (the first test stores each one). */
+const unstored = (file: string) => distinctCopy(fixture(file).text);
 
 describe("signed deliveries", () => {
   it("accepts every payload example once, with its event, ordering key and headers", async () => {
@@ -59,7 +61,7 @@ describe("signed deliveries", () => {
   });
 
   it("treats a redelivery (same X-GitHub-Delivery) as a duplicate that changes nothing", async () => {
-    const { text } = fixture("push/payload.json");
+    const text = unstored("push/payload.json");
     const delivery = randomUUID();
     expect((await call(githubRequest(text, { delivery }))).status).toBe(202);
     const [before] = await storedDeliveries("GITHUB", delivery);
@@ -71,16 +73,15 @@ describe("signed deliveries", () => {
 
   it("stores and acknowledges ping", async () => {
     const delivery = randomUUID();
-    const response = await call(githubRequest(fixture("ping/payload.json").text, { event: "ping", delivery }));
+    const response = await call(githubRequest(unstored("ping/payload.json"), { event: "ping", delivery }));
     expect(response.status).toBe(202);
     expect((await storedDeliveries("GITHUB", delivery))[0]?.event).toBe("ping");
   });
 
   it("accepts either secret while they overlap during rotation", async () => {
-    const { text } = fixture("push/payload.json");
     for (const [index, secret] of ["github-secret-old", "github-secret-new"].entries()) {
       const delivery = randomUUID();
-      expect((await call(githubRequest(text, { secret, delivery }))).status).toBe(202);
+      expect((await call(githubRequest(unstored("push/payload.json"), { secret, delivery }))).status).toBe(202);
       expect((await storedDeliveries("GITHUB", delivery))[0]?.headers).toMatchObject({
         "x-shiplog-authenticated-by": `GITHUB_WEBHOOK_SECRET[${index}]`,
       });
@@ -88,7 +89,7 @@ describe("signed deliveries", () => {
   });
 
   it("answers 50 concurrent copies of one delivery with 2xx and stores one row", async () => {
-    const { text } = fixture("pull_request/opened.payload.json");
+    const text = unstored("pull_request/opened.payload.json");
     const delivery = randomUUID();
     const responses = await Promise.all(Array.from({ length: 50 }, () => call(githubRequest(text, { event: "pull_request", delivery }))));
     const statuses = responses.map((response) => response.status);
@@ -270,7 +271,7 @@ describe("over a real socket", () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   it("accepts a signed fixture and refuses a chunked upload over the cap with 413", async () => {
-    const { text } = fixture("push/payload.json");
+    const text = unstored("push/payload.json");
     const delivery = randomUUID();
     const request = githubRequest(text, { delivery });
     const accepted = await fetch(url, { method: "POST", headers: request.headers, body: text });
