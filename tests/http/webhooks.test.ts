@@ -70,7 +70,7 @@ describe("POST /api/webhooks/github", () => {
   it("stores a signed body once when it is replayed under 5 new delivery ids: 200 duplicate naming the stored one", async () => {
     // GitHub's release example, signed once, as an attacker would have captured it. The e2e
     // database is shared by every http test file: this body is sent by none of the others.
-    const text = await readFile(path.join(fixturesDir, "github/release/published.with-discussion-url.payload.json"), "utf8");
+    const text = githubExamples().find((example) => example.file === "release/published.with-discussion-url.payload.json")!.text;
     const headers = (delivery: string) => ({
       "user-agent": "GitHub-Hookshot/e2e",
       "x-github-event": "release",
