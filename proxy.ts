@@ -1,7 +1,8 @@
 // Next 16's proxy (formerly middleware): a first, cheap gate on the session cookie's presence,
 // and the security headers that depend on the request (lib/http/security-headers.ts).
 // Pages without a cookie redirect to /sign-in?next=…, the API answers 401 JSON; webhooks, health,
-// readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
+// readiness, sign-in itself and static files stay open, and so does a Prometheus scrape of
+// /metrics, rewritten to its handler, which checks SHIPLOG_METRICS_TOKEN (docs/observability.md). Whether the cookie is a live session,
 // and what its holder may do, is checked again in every route handler and page.
 // Every page gets a fresh CSP nonce: the policy goes to Next as a request header (Next reads the
 // nonce from it and puts it on its scripts) and to the browser as a response header.
@@ -15,12 +16,15 @@ import { routeAccess } from "@/lib/auth/route-access";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { config as settings } from "@/lib/env";
 import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "@/lib/http/security-headers";
+import { isMetricsScrape, SCRAPE_PATH } from "@/lib/observability/is-metrics-scrape";
 
 /** No page lives here, so a rewrite to it renders app/not-found.tsx. */
 const NOT_FOUND_PATH = "/_shiplog/no-such-page";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Prometheus scraping /metrics (the DORA page's path): no session, its own bearer token, checked by the handler.
+  if (isMetricsScrape(request.method, pathname, request.headers)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
   const { SHIPLOG_PUBLIC_URL, NODE_ENV } = settings();
   const access = routeAccess(pathname);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");

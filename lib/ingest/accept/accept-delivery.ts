@@ -1,10 +1,12 @@
 // Stores one authenticated, parsed delivery exactly once and says whether it was new. This is
 // the whole of the accept path's work: processing happens later, from webhook_deliveries rows
-// with status PENDING, so nothing here can fail after the row is written.
+// with status PENDING, so nothing here can fail after the row is written. Each outcome is counted
+// in shiplog_deliveries_stored_total (docs/observability.md).
 import pg from "pg";
 import type { DbOrTx } from "../../db/client";
 import type { DeliverySource } from "../../generated/prisma/enums";
 import { AppError } from "../../http/app-error";
+import { metrics } from "../../observability/metrics-registry";
 import { DATABASE_DEADLINE_MS, withDatabaseDeadline } from "./with-database-deadline";
 import { DELIVERY_CHANNEL } from "../queue/delivery-channel";
 
@@ -59,7 +61,10 @@ export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery
     query<{ count: number }>(store, INSERT_DELIVERY, [source, deliveryId, event, orderingKey, JSON.stringify(headers), body, DELIVERY_CHANNEL]),
     deadlineFor(body),
   );
-  if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
+  if (rows[0]?.count === 1) {
+    metrics().deliveriesStored.inc({ source, outcome: "accepted" });
+    return { status: "accepted", deliveryId };
+  }
 
   if (delivery.senderChosenId) {
     const stored = await withDatabaseDeadline(query<{ body: string }>(store, STORED_BODY, [source, deliveryId]));
@@ -67,6 +72,7 @@ export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery
       throw new AppError("conflict", `Idempotency-Key "${deliveryId}" was already used for a different body; use a new key for a new report.`);
     }
   }
+  metrics().deliveriesStored.inc({ source, outcome: "duplicate" });
   return { status: "duplicate", deliveryId };
 }
 
