@@ -23,8 +23,9 @@ const NOT_FOUND_PATH = "/_shiplog/no-such-page";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   // Prometheus scraping /metrics (the DORA page's path): no session, its own bearer token, checked by the handler.
-  if (isMetricsScrape(request.method, pathname, request.headers)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
+  if (isMetricsScrape(request.method, pathname, request.headers, hasCookie)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
   const { SHIPLOG_PUBLIC_URL, NODE_ENV } = settings();
   const access = routeAccess(pathname);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
@@ -49,7 +50,6 @@ export function proxy(request: NextRequest) {
       NextResponse.json({ error: { code: "bad_request", message: pathProblem } }, { status: 400, headers: { "Cache-Control": "no-store" } }),
     );
   }
-  const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   if (access !== "open" && !hasCookie) {
     if (access === "api") {
       return withHeaders(
