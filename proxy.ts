@@ -3,7 +3,9 @@
 // Pages without a cookie redirect to /sign-in?next=…, the API answers 401 JSON unless the request
 // carries `Authorization: Bearer …` (an API token, checked by the route: lib/auth/read-api-viewer.ts;
 // a token never opens a page, which keeps requiring the cookie); webhooks, health,
-// readiness, sign-in itself and static files stay open. Whether the cookie is a live session,
+// readiness, sign-in itself and static files stay open, and so does a Prometheus scrape of
+// /metrics, rewritten to its handler, which checks SHIPLOG_METRICS_TOKEN (docs/observability.md).
+// Whether the cookie is a live session,
 // and what its holder may do, is checked again in every route handler and page.
 // Every page gets a fresh CSP nonce: the policy goes to Next as a request header (Next reads the
 // nonce from it and puts it on its scripts) and to the browser as a response header.
@@ -17,12 +19,16 @@ import { routeAccess } from "@/lib/auth/route-access";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { config as settings } from "@/lib/env";
 import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "@/lib/http/security-headers";
+import { isMetricsScrape, SCRAPE_PATH } from "@/lib/observability/is-metrics-scrape";
 
 /** No page lives here, so a rewrite to it renders app/not-found.tsx. */
 const NOT_FOUND_PATH = "/_shiplog/no-such-page";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
+  // Prometheus scraping /metrics (the DORA page's path): no session, its own bearer token, checked by the handler.
+  if (isMetricsScrape(request.method, pathname, request.headers, hasCookie)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
   const { SHIPLOG_PUBLIC_URL, NODE_ENV } = settings();
   const access = routeAccess(pathname);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
@@ -47,7 +53,6 @@ export function proxy(request: NextRequest) {
       NextResponse.json({ error: { code: "bad_request", message: pathProblem } }, { status: 400, headers: { "Cache-Control": "no-store" } }),
     );
   }
-  const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   const hasBearer = access === "api" && /^bearer /i.test(request.headers.get("authorization") ?? "");
   if (access !== "open" && !hasCookie && !hasBearer) {
     if (access === "api") {

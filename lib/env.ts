@@ -96,7 +96,20 @@ export const configSchema = z.object({
   DATABASE_PREPARED_STATEMENTS: flag,
   /** Milliseconds to wait for a database connection before failing. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** Least severe log lines written (lib/log/logger.ts); every process and every lib module honours it. */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * `json`: one JSON object a line (for log collectors); `pretty`: human-readable lines. Unset:
+   * pretty when stdout is a terminal, JSON otherwise (docs/observability.md).
+   */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /**
+   * The bearer token Prometheus sends to scrape GET /metrics (web) and the worker's /metrics.
+   * Unset: /metrics answers 404 naming this setting (docs/observability.md).
+   */
+  SHIPLOG_METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
+  /** Port of `npm run worker`'s own HTTP listener (/metrics, /healthz); unset: no listener. */
+  SHIPLOG_WORKER_METRICS_PORT: port.optional(),
 
   // Ingestion credentials (see docs/setup-*.md). Comma-separated to allow rotation overlap.
   GITHUB_WEBHOOK_SECRET: commaList,

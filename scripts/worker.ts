@@ -2,12 +2,15 @@
 // The ingestion worker as a process of its own, for running workers apart from the web replicas
 // (set SHIPLOG_INLINE_WORKER=false on those). Any number can run against one database. SIGTERM
 // or SIGINT stop it gracefully: no new delivery is taken, those in flight finish, then it exits.
+// With SHIPLOG_WORKER_METRICS_PORT set it also serves /metrics and /healthz on that port
+// (lib/observability/serve-worker-metrics.ts, docs/observability.md).
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "../lib/db/client";
-import { ConfigError, databaseUrl } from "../lib/env";
+import { config, ConfigError, databaseUrl } from "../lib/env";
 import { startReconciliation } from "../lib/ingest/upkeep/start-reconciliation";
 import { runWorker } from "../lib/ingest/queue/worker";
 import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
+import { serveWorkerMetrics } from "../lib/observability/serve-worker-metrics";
 import { limitHeapGrowth } from "../lib/ops/limit-heap-growth";
 import { startRollbackRunner } from "../lib/rollback/start-rollback-runner";
 import { relinkReleasesAfterUpgrade } from "../lib/trace/relink-releases-after-upgrade";
@@ -51,6 +54,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     controller.abort();
   });
 }
+const { SHIPLOG_WORKER_METRICS_PORT, SHIPLOG_METRICS_TOKEN } = config();
+const metricsServer =
+  SHIPLOG_WORKER_METRICS_PORT === undefined ? undefined : await serveWorkerMetrics({ port: SHIPLOG_WORKER_METRICS_PORT, token: SHIPLOG_METRICS_TOKEN });
 // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
 await relinkReleasesAfterUpgrade(getDb(), { signal: controller.signal, log: console.log });
 await Promise.all([
@@ -60,4 +66,5 @@ await Promise.all([
   // Next rollback waves and time limits, as the inline worker does (web processes run with SHIPLOG_INLINE_WORKER=false).
   startRollbackRunner({ signal: controller.signal }),
 ]);
+await metricsServer?.close();
 await closeDb();

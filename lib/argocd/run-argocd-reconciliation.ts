@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client";
 import { config } from "../env";
+import { logger } from "../log/logger";
 import { ArgoCdClient } from "./argocd-client";
 import { pollArgoCdInstance } from "./poll-argocd-instance";
 
@@ -14,7 +15,7 @@ export async function runArgoCdReconciliation(
   options: { signal: AbortSignal; log?: (line: string) => void; firstDelayMs?: number },
 ): Promise<void> {
   const { ARGOCD_INSTANCES, ARGOCD_POLL_INTERVAL_SECONDS, ARGOCD_REQUEST_TIMEOUT_MS } = config();
-  const log = options.log ?? ((line: string) => console.log(`[argocd-poll] ${line}`));
+  const log = options.log ?? ((line: string) => logger("argocd-poll").info(line));
   if (ARGOCD_INSTANCES.length === 0 || ARGOCD_POLL_INTERVAL_SECONDS === 0) {
     log(ARGOCD_INSTANCES.length === 0 ? "no ARGOCD_INSTANCES configured: reconciliation is off" : "ARGOCD_POLL_INTERVAL_SECONDS=0: reconciliation is off");
     return;

@@ -2,6 +2,7 @@
 // gives their current groups (a group they left takes its role with it); manual grants stay.
 import type { Db } from "../db/client";
 import { type Config, config } from "../env";
+import { logger } from "../log/logger";
 import { forgetGrants } from "./read-grants";
 import { mapGroupsToGrants } from "./role-mappings";
 
@@ -11,7 +12,7 @@ export async function syncIdpGrants(db: Db, userId: string, groups: readonly str
   const teamIds = new Map(teams.map((team) => [team.slug, team.id]));
   const { grants, unknownTeams } = mapGroupsToGrants(groups, settings.SHIPLOG_ROLE_MAPPINGS, (slug) => teamIds.get(slug) ?? null, settings.SHIPLOG_DEFAULT_ROLE);
   if (unknownTeams.length > 0) {
-    console.warn(`[auth] SHIPLOG_ROLE_MAPPINGS names teams Shiplog does not know (${unknownTeams.join(", ")}); those mappings were skipped.`);
+    logger("auth").warn(`SHIPLOG_ROLE_MAPPINGS names teams Shiplog does not know (${unknownTeams.join(", ")}); those mappings were skipped.`);
   }
   const groupOf = (role: string, teamId: number | null) =>
     settings.SHIPLOG_ROLE_MAPPINGS.find((mapping) => mapping.role === role && groups.includes(mapping.group) && (mapping.team ? teamIds.get(mapping.team) : null) === teamId)?.group ?? null;

@@ -6,12 +6,17 @@ import { readReplicas } from "@prisma/extension-read-replicas";
 import { PrismaClient } from "../generated/prisma/client";
 import { config, databaseUrl } from "../env";
 import { createStatementNamer } from "./name-prepared-statement";
+import { trackPool } from "../observability/metrics-registry";
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what domain functions accept to compose in one transaction. */
 export type DbOrTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-export function createDb(url: string, options: { throughPooler?: boolean } = {}): PrismaClient {
+/**
+ * `poolName` reports the client's pg pool in shiplog_db_pool_connections (the process-wide
+ * clients do; scripts' and tests' own clients need not).
+ */
+export function createDb(url: string, options: { throughPooler?: boolean; poolName?: string } = {}): PrismaClient {
   const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_PREPARED_STATEMENTS } = config();
   const prepare = DATABASE_PREPARED_STATEMENTS ?? !options.throughPooler;
   const adapter = new PrismaPg(
@@ -20,6 +25,16 @@ export function createDb(url: string, options: { throughPooler?: boolean } = {})
     // (Typed as always naming; pg runs a statement whose name is undefined unnamed, as without it.)
     prepare ? { statementNameGenerator: createStatementNamer() as (query: { sql: string }) => string } : undefined,
   );
+  const { poolName } = options;
+  if (poolName) {
+    // The adapter makes its pg pool when Prisma connects; each new one is the one to report.
+    const connect = adapter.connect.bind(adapter);
+    adapter.connect = async () => {
+      const connected = await connect();
+      trackPool(poolName, connected.underlyingDriver());
+      return connected;
+    };
+  }
   // "minimal": error messages without Prisma's code frame (source path and lines), so a failed
   // delivery's stored error and the logs read as the database's own reason.
   return new PrismaClient({ adapter, errorFormat: "minimal" });
@@ -27,7 +42,7 @@ export function createDb(url: string, options: { throughPooler?: boolean } = {})
 
 /** The primary wrapped by the read-replicas extension, which picks a replica and connects and closes them all. */
 function createReplicatedDb(primary: PrismaClient, replicaUrls: string[]) {
-  return primary.$extends(readReplicas({ replicas: replicaUrls.map((url) => createDb(url)) }));
+  return primary.$extends(readReplicas({ replicas: replicaUrls.map((url, index) => createDb(url, { poolName: `replica-${index + 1}` })) }));
 }
 
 type ReplicatedDb = ReturnType<typeof createReplicatedDb>;
@@ -46,7 +61,7 @@ const globalForDb = globalThis as unknown as { shiplogDb?: PrismaClient; shiplog
  */
 export function getDb(): PrismaClient {
   const pooler = config().DATABASE_POOLER_URL;
-  globalForDb.shiplogDb ??= createDb(pooler ?? databaseUrl(), { throughPooler: pooler !== undefined });
+  globalForDb.shiplogDb ??= createDb(pooler ?? databaseUrl(), { throughPooler: pooler !== undefined, poolName: "prisma" });
   return globalForDb.shiplogDb;
 }
 

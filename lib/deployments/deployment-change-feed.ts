@@ -4,6 +4,7 @@
 // message per COALESCE_MS with all their ids), so a burst of syncs costs each browser one
 // refetch, not one per deployment.
 import { databaseUrl } from "../env";
+import { logger } from "../log/logger";
 import { listenForDeliveries } from "../ingest/queue/listen-for-deliveries";
 import { DEPLOYMENT_CHANNEL, parseDeploymentIds } from "./notify-deployments-changed";
 
@@ -36,7 +37,7 @@ export function subscribeToDeploymentChanges(listener: DeploymentChangeListener)
   clearTimeout(current.idleTimer);
   current.idleTimer = undefined;
   current.connection ??= listenForDeliveries(databaseUrl(), DEPLOYMENT_CHANNEL, {
-    log: { info: () => undefined, warn: (line) => console.warn(line), error: (line) => console.error(line) },
+    log: { info: () => undefined, warn: (line) => logger("timeline").warn(line), error: (line) => logger("timeline").error(line) },
     onNotification: (payload) => received(current, payload),
   });
   return () => {
@@ -67,7 +68,7 @@ function received(current: Feed, payload: string | undefined): void {
         listener(ids);
       } catch (error) {
         // One broken stream must not keep the others from hearing about it.
-        console.error("[timeline] a deployment change listener failed:", error);
+        logger("timeline").error({ err: error }, "a deployment change listener failed");
       }
     }
   }, COALESCE_MS);

@@ -9,6 +9,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { config, type Config } from "../env";
+import { logger } from "../log/logger";
 
 const GithubOctokit = Octokit.plugin(retry, throttling);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
@@ -32,7 +33,7 @@ export type GithubClientOptions = {
   log?: (line: string) => void;
 };
 
-export const defaultGithubLog = (line: string) => console.log(`[github] ${line}`);
+export const defaultGithubLog = (line: string) => logger("github").info(line);
 
 export function createGithubClient(options: GithubClientOptions): GithubClient {
   const log = options.log ?? defaultGithubLog;

@@ -7,9 +7,13 @@
 //   database unreachable   → 503 service_unavailable, logged
 //   client went away       → 400 bad_request, not logged (nobody reads the answer; nothing broke)
 //   anything else          → logged with the request id, answered with a generic 500
+// Every line logged while the handler runs carries the request id (lib/log/logger.ts), and the
+// time to answer is recorded in shiplog_http_request_duration_seconds by route pattern and status.
 import { z } from "zod";
 import { requestIdOf } from "../audit/request-id";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
+import { logger, runWithRequestId } from "../log/logger";
+import { metrics } from "../observability/metrics-registry";
 import { AppError } from "./app-error";
 import { isClientAbort } from "./is-client-abort";
 
@@ -18,18 +22,55 @@ export type RouteHandler<Context> = (request: Request, context: Context) => Prom
 export function withErrorHandling<Context = unknown>(handler: RouteHandler<Context>): RouteHandler<Context> {
   return async (request, context) => {
     const requestId = requestIdOf(request);
+    const started = performance.now();
     let response: Response;
     try {
-      response = await handler(request, context);
+      response = await runWithRequestId(requestId, () => handler(request, context));
     } catch (error) {
       const appError = isClientAbort(error, request)
         ? new AppError("bad_request", "The client closed the connection before the request was read.", { cause: error })
         : toAppError(error);
-      response = errorResponse(appError, requestId, request, error);
+      response = runWithRequestId(requestId, () => errorResponse(appError, requestId, request, error));
     }
     response.headers.set("X-Request-Id", requestId);
+    const route = routePattern(new URL(request.url).pathname, await paramsOf(context));
+    metrics().httpRequestDuration.observe({ method: request.method, route, status: String(response.status) }, (performance.now() - started) / 1000);
     return response;
   };
+}
+
+/** Next's route context: `{ params: Promise<{ name: value }> }` on dynamic routes. */
+async function paramsOf(context: unknown): Promise<Record<string, string | string[] | undefined>> {
+  const params = (context as { params?: unknown } | null | undefined)?.params;
+  if (!params) return {};
+  try {
+    return ((await params) ?? {}) as Record<string, string | string[] | undefined>;
+  } catch {
+    return {}; // params that cannot be read leave the path as it was; only the metric's label is at stake
+  }
+}
+
+/**
+ * The route's file pattern (/api/v1/services/[name]) from its path and params, so the metric has
+ * one series per route rather than one per service or id.
+ */
+export function routePattern(pathname: string, params: Record<string, string | string[] | undefined>): string {
+  const byValue = new Map<string, string>();
+  for (const [name, value] of Object.entries(params)) {
+    for (const part of Array.isArray(value) ? value : value === undefined ? [] : [value]) byValue.set(part, Array.isArray(value) ? `[...${name}]` : `[${name}]`);
+  }
+  if (byValue.size === 0) return pathname;
+  const segments = pathname.split("/").map((segment) => {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // left as sent
+    }
+    return byValue.get(decoded) ?? byValue.get(segment) ?? segment;
+  });
+  // A catch-all's segments collapse into one.
+  return segments.filter((segment, index) => !(segment.startsWith("[...") && segments[index - 1] === segment)).join("/");
 }
 
 function toAppError(error: unknown): AppError {
@@ -60,7 +101,10 @@ function errorResponse(error: AppError, requestId: string, request: Request, ori
     const { pathname } = new URL(request.url);
     // An AppError's own stack says nothing; its cause (the driver's error) does.
     const detail = original instanceof AppError ? (original.cause ?? "") : original;
-    console.error(`[http] ${requestId} ${request.method} ${pathname} → ${error.status} ${error.code}: ${error.message}`, detail);
+    logger("http").error(
+      { err: detail, method: request.method, path: pathname, status: error.status, code: error.code },
+      `${request.method} ${pathname} → ${error.status} ${error.code}: ${error.message}`,
+    );
   }
   const body = {
     error: {

@@ -3,6 +3,7 @@
 // in plain words) and the next one tries again.
 import "server-only";
 import { getDb } from "../db/client";
+import { logger } from "../log/logger";
 import { defaultRollbackDependencies } from "./rollback-dependencies";
 import { runDueRollbacks } from "./run-due-rollbacks";
 
@@ -12,9 +13,9 @@ export async function startRollbackRunner(options: { signal: AbortSignal; interv
   while (!options.signal.aborted) {
     try {
       const { failed, executed } = await runDueRollbacks(getDb(), deps);
-      if (failed.length || executed.length) console.log(`[rollback] executed ${executed.join(", ") || "none"}; failed ${failed.join(", ") || "none"}`);
+      if (failed.length || executed.length) logger("rollback").info(`executed ${executed.join(", ") || "none"}; failed ${failed.join(", ") || "none"}`);
     } catch (error) {
-      console.error(`[rollback] pass failed: ${(error as Error).message}`);
+      logger("rollback").error(`pass failed: ${(error as Error).message}`);
     }
     // Wakes early when the signal aborts, so a stopping worker process does not wait out the interval.
     await new Promise<void>((resolve) => {

@@ -1,10 +1,12 @@
 // Stores one authenticated, parsed delivery exactly once and says whether it was new. This is
 // the whole of the accept path's work: processing happens later, from webhook_deliveries rows
-// with status PENDING, so nothing here can fail after the row is written.
+// with status PENDING, so nothing here can fail after the row is written. Each outcome is counted
+// in shiplog_deliveries_stored_total (docs/observability.md).
 import pg from "pg";
 import type { DbOrTx } from "../../db/client";
 import type { DeliverySource } from "../../generated/prisma/enums";
 import { AppError } from "../../http/app-error";
+import { metrics } from "../../observability/metrics-registry";
 import { DATABASE_DEADLINE_MS, withDatabaseDeadline } from "./with-database-deadline";
 import { DELIVERY_CHANNEL } from "../queue/delivery-channel";
 
@@ -77,7 +79,10 @@ export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery
     query<{ count: number }>(store, INSERT_DELIVERY, [source, deliveryId, event, orderingKey, JSON.stringify(headers), body, DELIVERY_CHANNEL, bodySha256]),
     deadlineFor(body),
   );
-  if (rows[0]?.count === 1) return { status: "accepted", deliveryId };
+  if (rows[0]?.count === 1) {
+    metrics().deliveriesStored.inc({ source, outcome: "accepted" });
+    return { status: "accepted", deliveryId };
+  }
 
   if (bodySha256) {
     const [claim] = await withDatabaseDeadline(query<{ delivery_id: string; same_id: boolean }>(store, CLAIMED_BY, [source, deliveryId, bodySha256]));
@@ -90,6 +95,7 @@ export async function acceptDelivery(store: DeliveryStore, delivery: NewDelivery
       throw new AppError("conflict", `Idempotency-Key "${deliveryId}" was already used for a different body; use a new key for a new report.`);
     }
   }
+  metrics().deliveriesStored.inc({ source, outcome: "duplicate" });
   return { status: "duplicate", deliveryId };
 }
 

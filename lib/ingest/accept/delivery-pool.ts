@@ -7,6 +7,8 @@
 import "server-only";
 import pg from "pg";
 import { config, databaseUrl } from "../../env";
+import { logger } from "../../log/logger";
+import { trackPool } from "../../observability/metrics-registry";
 
 const globalForPool = globalThis as unknown as { shiplogDeliveryPool?: pg.Pool };
 
@@ -22,7 +24,8 @@ export function deliveryPool(): pg.Pool {
     });
     // A connection dropped while idle (database restart) is replaced on next use; without a
     // listener the pool's 'error' event would end the process.
-    pool.on("error", (error) => console.warn(`[accept] idle database connection lost: ${error.message}`));
+    pool.on("error", (error) => logger("accept").warn(`idle database connection lost: ${error.message}`));
+    trackPool("accept", pool);
     globalForPool.shiplogDeliveryPool = pool;
   }
   return globalForPool.shiplogDeliveryPool;

@@ -5,6 +5,7 @@
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
 import { getDb } from "../../db/client";
 import { config, ConfigError, databaseUrl } from "../../env";
+import { logger } from "../../log/logger";
 import { runDoraRefresher } from "../../metrics/run-dora-refresher";
 import { startRollbackRunner } from "../../rollback/start-rollback-runner";
 import { relinkReleasesAfterUpgrade } from "../../trace/relink-releases-after-upgrade";
@@ -22,18 +23,18 @@ export function startInlineWorker(): void {
     databaseUrl();
   } catch (error) {
     const reason = error instanceof ConfigError ? error.message : String(error);
-    console.error(`[worker] the inline ingestion worker is not started: ${reason}`);
+    logger("worker").error(`the inline ingestion worker is not started: ${reason}`);
     return;
   }
   const signal = new AbortController().signal;
   // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
-  const relinked = relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => console.log(`[trace] ${line}`) });
+  const relinked = relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => logger("trace").info(line) });
   globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY })).catch((error: unknown) => {
-    console.error("[worker] the inline ingestion worker stopped:", error);
+    logger("worker").error({ err: error }, "the inline ingestion worker stopped");
     globalForInlineWorker.shiplogInlineWorker = undefined;
   });
-  void startReconciliation({ signal }).catch((error: unknown) => console.error("[reconciliation] stopped:", error));
-  void runDoraRefresher({ signal }).catch((error: unknown) => console.error("[dora] the DORA rollup refresher stopped:", error));
+  void startReconciliation({ signal }).catch((error: unknown) => logger("reconciliation").error({ err: error }, "stopped"));
+  void runDoraRefresher({ signal }).catch((error: unknown) => logger("dora").error({ err: error }, "the DORA rollup refresher stopped"));
   // Next rollback waves and time limits (lib/rollback/run-due-rollbacks.ts).
-  void startRollbackRunner({ signal }).catch((error: unknown) => console.error("[rollback] the rollback runner stopped:", error));
+  void startRollbackRunner({ signal }).catch((error: unknown) => logger("rollback").error({ err: error }, "the rollback runner stopped"));
 }

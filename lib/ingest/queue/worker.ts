@@ -8,7 +8,7 @@
 //
 // runWorker runs until its signal aborts (the web process's inline worker, `npm run worker`);
 // processPendingDeliveries drains what is due now and returns (tests, replays, scripts).
-import { config, databaseUrl } from "../../env";
+import { databaseUrl } from "../../env";
 import { type Db, getDb } from "../../db/client";
 import { isDatabaseUnavailable } from "../../db/is-database-unavailable";
 import { FleetDirectory } from "../../fleet/fleet-directory";
@@ -17,6 +17,8 @@ import { DELIVERY_CHANNEL, REBUILT_NOTIFICATION } from "./delivery-channel";
 import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
 import { findDueDeliveries } from "./find-due-deliveries";
 import { listenForDeliveries } from "./listen-for-deliveries";
+import { logger } from "../../log/logger";
+import { recordWorkerBatch } from "../../observability/record-worker-batch";
 
 export type WorkerOptions = {
   db?: Db;
@@ -156,7 +158,10 @@ async function runSlots(context: WorkerContext, concurrency: number, hooks: Slot
           }
           idle = "drained";
         } else {
-          for (const result of await feed.apply(ids)) {
+          const started = performance.now();
+          const results = await feed.apply(ids);
+          recordWorkerBatch(results, (performance.now() - started) / 1000);
+          for (const result of results) {
             context.onApplied?.(result);
             hooks.onResult?.(result);
             // A rebuild replaces the rows the directory remembers.
@@ -298,16 +303,11 @@ function count(summary: DrainSummary, result: ApplyResult): void {
   else if (result.kind === "QUARANTINED") summary.quarantined += 1;
 }
 
-const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
-
-/** Console output at LOG_LEVEL and above. */
+/** The process's logger (lib/log/logger.ts), which honours LOG_LEVEL; its component says "worker", so the lines' own prefix goes. */
 export function consoleLog(): WorkerLog {
-  const level = LEVELS[config().LOG_LEVEL];
-  return {
-    info: (line) => (level <= LEVELS.info ? console.log(line) : undefined),
-    warn: (line) => (level <= LEVELS.warn ? console.warn(line) : undefined),
-    error: (line) => console.error(line),
-  };
+  const log = logger("worker");
+  const bare = (line: string) => line.replace(/^\[worker\] /, "");
+  return { info: (line) => log.info(bare(line)), warn: (line) => log.warn(bare(line)), error: (line) => log.error(bare(line)) };
 }
 
 function describe(error: unknown): string {

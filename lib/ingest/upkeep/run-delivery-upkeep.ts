@@ -7,13 +7,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { config, databaseUrl } from "../../env";
+import { logger } from "../../log/logger";
 import { ensureDeliveryPartitions } from "./delivery-partitions";
 import { dropExpiredDeliveryPartitions, type RetentionLog, type RetentionResult } from "./delivery-retention";
 
 const UPKEEP_LOCK_KEY = 0x5348_4950_5041_5254n; // "SHIPPART"
 const INTERVAL_MS = 60 * 60 * 1000;
 
-const consoleLog: RetentionLog = { info: (line) => console.log(line), warn: (line) => console.warn(line) };
+const consoleLog: RetentionLog = { info: (line) => logger("upkeep").info(line), warn: (line) => logger("upkeep").warn(line) };
 
 export type UpkeepResult = { created: string[] } & RetentionResult;
 

@@ -22,14 +22,14 @@ import { identifyRelease } from "../../../lib/releases/identify-release";
 import type { CommitLookup } from "../../../lib/trace/commit-lookup-schema";
 import { signGithubPayload } from "../../../lib/ingest/accept/verify-github-signature";
 import { githubFixtures } from "../../../tests/support/webhooks";
-import { percentile, type LoadRequest } from "../load";
+import { percentile } from "../load";
 import { processTreeCpuMs } from "../process-cpu";
 import type { BenchContext, Measurement, Scenario } from "../scenario";
 import { stormFilter } from "../storm";
-import { readWebhookTargets, RUN_HEADER, type WebhookStream, type WebhookTargets } from "../webhook-payloads";
-import { runWebhookLoad } from "../webhook-load";
+import { readWebhookTargets, RUN_HEADER, type WebhookTargets } from "../webhook-payloads";
 
 const RATE = 2_000;
+/** Requests in flight at once, as the storm scenario sends them. */
 const CONNECTIONS = 50;
 /** Services whose matrix row, timeline and bump commit are checked (spread over the fleet). */
 const SAMPLE = 20;
@@ -48,17 +48,10 @@ export const scenario: Scenario = {
     const cpuBefore = await cpuNow(context);
     const startedAt = new Date();
     const sampler = sampleLag(context, { runTag, startedAt });
-    // At the fixed rate for as long as it takes to send every notification once (a slow server
-    // stretches it, up to drainLimitSeconds); an answer that is not 2xx is not sent again.
-    const stream = streamOf(rollout.notifications, context, runTag);
-    const load = { requests: 0, non2xx: 0 };
-    const sendUntil = Date.now() + context.durations.drainLimitSeconds * 1000;
-    while (stream.produced < rollout.notifications.length && Date.now() < sendUntil) {
-      const remaining = rollout.notifications.length - stream.produced;
-      const result = await runWebhookLoad({ url: context.shiplogUrl, stream, connections: CONNECTIONS, durationSeconds: Math.max(1, Math.ceil(remaining / RATE)), rate: RATE });
-      load.requests += result.requests;
-      load.non2xx += result.non2xx + result.errors + result.timeouts;
-    }
+    const load = await sendPaced(context, rollout.notifications, (index) => ({
+      path: "/api/webhooks/argocd",
+      headers: { "user-agent": "argocd-notifications-controller", authorization: `Bearer ${context.webhooks.argocdToken}`, [RUN_HEADER]: `${runTag}-${index}` },
+    }));
     const filter = stormFilter({ runTag, startedAt });
     const { rows } = await context.pool.query<{ stored: number; last: Date }>(
       `SELECT count(*)::int AS stored, max(received_at) AS last FROM webhook_deliveries WHERE ${filter.where}`,
@@ -66,7 +59,7 @@ export const scenario: Scenario = {
     );
     const { stored, last } = rows[0]!;
     const acceptSeconds = (last.getTime() - startedAt.getTime()) / 1000;
-    context.log(`  rollout: ${stored} of ${rollout.notifications.length} notifications stored in ${acceptSeconds.toFixed(1)} s (${load.non2xx} non-2xx answers)`);
+    context.log(`  rollout: ${stored} of ${rollout.notifications.length} notifications stored in ${acceptSeconds.toFixed(1)} s (${load.retried} retried, ${load.failed} failed)`);
 
     const endState = await waitForEndState(context, rollout, { runTag, startedAt }, last);
     const lag = await sampler.stop();
@@ -86,7 +79,9 @@ export const scenario: Scenario = {
         baseline: null,
         shiplog: stored / Math.max(0.001, acceptSeconds),
         target: null,
-        note: `${stored} of ${rollout.notifications.length} notifications (${targets.applications.length} applications × 3) stored at a fixed ${RATE}/s through POST /api/webhooks/argocd; ${load.non2xx} answers were not 2xx (errors and timeouts included; not sent again).`,
+        note:
+          `${stored} of ${rollout.notifications.length} notifications (${targets.applications.length} applications × 3) stored, sent at a fixed ${RATE}/s ` +
+          `(${CONNECTIONS} at a time) through POST /api/webhooks/argocd; ${load.retried} answers were 503 and sent again after Retry-After, ${load.failed} never 2xx.`,
       },
       { scenario: scenarioName, metric: "projection lag p50", unit: "s", baseline: null, shiplog: lag.p50, target: null, note: lagNote(lag.samples) },
       { scenario: scenarioName, metric: "projection lag p95", unit: "s", baseline: null, shiplog: lag.p95, target: null, note: lagNote(lag.samples) },
@@ -221,30 +216,15 @@ async function pushBumpCommits(context: BenchContext, rollout: Rollout, runTag: 
     return JSON.stringify(body);
   });
   const startedAt = new Date();
-  let sent = 0;
-  const stream: WebhookStream = {
-    next: () => {
-      const body = bodies[Math.min(sent, bodies.length - 1)]!;
-      const requestId = `${runTag}-${sent++}`;
-      return {
-        method: "POST",
-        path: "/api/webhooks/github",
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": "push",
-          "x-github-delivery": requestId,
-          "x-hub-signature-256": signGithubPayload(context.webhooks.githubSecret, body),
-          [RUN_HEADER]: requestId,
-        },
-        body,
-      };
+  await sendPaced(context, bodies, (index) => ({
+    path: "/api/webhooks/github",
+    headers: {
+      "x-github-event": "push",
+      "x-github-delivery": `${runTag}-${index}`,
+      "x-hub-signature-256": signGithubPayload(context.webhooks.githubSecret, bodies[index]!),
+      [RUN_HEADER]: `${runTag}-${index}`,
     },
-    take: (count) => Array.from({ length: count }, () => stream.next()),
-    get produced() {
-      return sent;
-    },
-  };
-  await runWebhookLoad({ url: context.shiplogUrl, stream, connections: CONNECTIONS, durationSeconds: Math.max(1, Math.ceil(bodies.length / RATE)), rate: RATE });
+  }));
   const filter = stormFilter({ runTag, startedAt });
   const deadline = Date.now() + context.durations.drainLimitSeconds * 1000;
   for (;;) {
@@ -258,32 +238,44 @@ async function pushBumpCommits(context: BenchContext, rollout: Rollout, runTag: 
   context.log(`  rollout: ${bodies.length} bump commits pushed and applied in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s`);
 }
 
-/** The notifications in order, each once; after the last, the last again (stored once: a duplicate). */
-function streamOf(notifications: string[], context: BenchContext, runTag: string): WebhookStream {
-  let sent = 0;
-  const stream: WebhookStream = {
-    next: (): LoadRequest => {
-      const requestId = `${runTag}-${sent}`;
-      const body = notifications[Math.min(sent, notifications.length - 1)]!;
-      sent += 1;
-      return {
-        method: "POST",
-        path: "/api/webhooks/argocd",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "argocd-notifications-controller",
-          authorization: `Bearer ${context.webhooks.argocdToken}`,
-          [RUN_HEADER]: requestId,
-        },
-        body,
-      };
-    },
-    take: (count) => Array.from({ length: count }, () => stream.next()),
-    get produced() {
-      return sent;
-    },
+type Sent = { ok: number; retried: number; failed: number };
+
+/**
+ * POSTs every body once, the i-th due i / RATE seconds after the start, at most CONNECTIONS at a
+ * time. A 503 (the database busy, the bodies-in-flight budget) is sent again after its
+ * Retry-After, as Argo CD's notification controller and GitHub do, up to five times.
+ */
+async function sendPaced(context: BenchContext, bodies: string[], request: (index: number) => { path: string; headers: Record<string, string> }): Promise<Sent> {
+  const sent: Sent = { ok: 0, retried: 0, failed: 0 };
+  const start = performance.now();
+  let next = 0;
+  const connection = async () => {
+    for (let index = next++; index < bodies.length; index = next++) {
+      const wait = start + (index / RATE) * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+      const { path: target, headers } = request(index);
+      for (let attempt = 1; ; attempt += 1) {
+        const response = await fetch(`${context.shiplogUrl}${target}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: bodies[index],
+        }).catch(() => null);
+        await response?.arrayBuffer();
+        if (response?.ok) {
+          sent.ok += 1;
+          break;
+        }
+        if (attempt === 5 || (response && response.status !== 503)) {
+          sent.failed += 1;
+          break;
+        }
+        sent.retried += 1;
+        await sleep(1000 * Number(response?.headers.get("retry-after") ?? 1));
+      }
+    }
   };
-  return stream;
+  await Promise.all(Array.from({ length: CONNECTIONS }, connection));
+  return sent;
 }
 
 type Run = { runTag: string; startedAt: Date };

@@ -1,10 +1,11 @@
 // The one error path of route handlers: each kind of failure becomes one JSON shape and status,
 // every answer carries a request id, and unknown errors are logged with it and never leak.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../../../lib/http/app-error";
 import { withErrorHandling } from "../../../lib/http/with-error-handling";
 import { withAbortedUpload } from "../../support/aborted-upload";
+import { captureLogs } from "../../support/capture-logs";
 
 const request = (headers: Record<string, string> = {}) => new Request("http://shiplog.test/api/v1/things", { method: "POST", headers });
 const failWith = (error: unknown) => withErrorHandling(async () => Promise.reject(error));
@@ -50,7 +51,7 @@ describe("withErrorHandling", () => {
   });
 
   it("answers an unreachable database with 503 and Retry-After", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    onTestFinished(captureLogs().restore);
     const unreachable = Object.assign(new Error("Can't reach database server"), { code: "P1001" });
     const response = await failWith(unreachable)(request(), undefined);
     expect(response.status).toBe(503);
@@ -59,16 +60,18 @@ describe("withErrorHandling", () => {
   });
 
   it("does not log a client that hangs up mid-body, nor call it the database being unavailable", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { lines, restore } = captureLogs();
+    onTestFinished(restore);
     const handler = withErrorHandling(async (request) => Response.json({ read: (await request.text()).length }));
     const { value: response } = await withAbortedUpload((request) => handler(request, undefined));
     expect(response?.status).toBe(400);
     expect(((await response!.json()) as ErrorBody).error.message).toMatch(/client closed the connection/);
-    expect(log).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
   });
 
   it("logs an unknown error with the request id and answers a generic 500 that leaks nothing", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { lines, restore } = captureLogs();
+    onTestFinished(restore);
     const secret = new Error("password=hunter2 at db.internal");
     const response = await failWith(secret)(request(), undefined);
     expect(response.status).toBe(500);
@@ -76,8 +79,7 @@ describe("withErrorHandling", () => {
     expect(text).not.toContain("hunter2");
     const { error } = JSON.parse(text) as ErrorBody;
     expect(error).toEqual({ code: "internal_error", message: "Internal server error.", requestId: response.headers.get("x-request-id") });
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(String(log.mock.calls[0]?.[0])).toContain(error.requestId);
-    expect(log.mock.calls[0]?.[1]).toBe(secret);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "error", component: "http", requestId: error.requestId, err: { message: secret.message } });
   });
 });

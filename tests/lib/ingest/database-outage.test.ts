@@ -12,6 +12,7 @@ import { migrate } from "../../../lib/db/migrate";
 import { databaseUrl, useDatabaseUrl } from "../../../lib/env";
 import { closeDeliveryPool } from "../../../lib/ingest/accept/delivery-pool";
 import { processPendingDeliveries } from "../../../lib/ingest/queue/worker";
+import { captureLogs } from "../../support/capture-logs";
 import { dumpFleet } from "../../support/dump-fleet";
 import { freePort } from "../../support/postgres-admin";
 import { argocdApplication, argocdBody, bearerRequest, warmDatabase } from "../../support/webhooks";
@@ -99,7 +100,7 @@ describe("a database outage in the middle of a stream", () => {
   });
 
   it("answers 503 quickly while down, and converges once back", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const logs = captureLogs();
     const retry: string[] = [];
     for (const [index, body] of bodies.entries()) {
       if (index === 7) await outage.stop();
@@ -118,7 +119,7 @@ describe("a database outage in the middle of a stream", () => {
     // Senders retry what failed, and repeat some of what succeeded (Argo CD resends).
     for (const body of retry) expect((await send(body)).status).toBe(202);
     for (const body of bodies.slice(0, 3)) expect((await send(body)).status).toBe(200);
-    errors.mockRestore();
+    logs.restore();
 
     const summary = await processPendingDeliveries();
     expect(summary).toMatchObject({ processed: bodies.length, failed: 0, quarantined: 0 });

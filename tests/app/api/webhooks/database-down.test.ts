@@ -9,6 +9,7 @@ import { closeDb, getDb } from "../../../../lib/db/client";
 import { databaseUrl, useDatabaseUrl } from "../../../../lib/env";
 import { closeDeliveryPool } from "../../../../lib/ingest/accept/delivery-pool";
 import { freePort } from "../../../support/postgres-admin";
+import { captureLogs } from "../../../support/capture-logs";
 import { argocdApplication, argocdBody, bearerRequest, githubRequest, warmDatabase } from "../../../support/webhooks";
 
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "argocd-token");
@@ -72,7 +73,7 @@ describe.each([
   ["hung (accepts, never answers)", async () => `postgresql://shiplog:secret@127.0.0.1:${(silent.address() as { port: number }).port}/shiplog`],
 ])("with the database %s", (_, urlOf) => {
   it.each(requests)("%s answers 503 within 2 s", async (_name, send) => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const logs = captureLogs();
     await pointAt(await urlOf());
     const started = performance.now();
     const response = await send();
@@ -83,8 +84,8 @@ describe.each([
     expect(body.error.code).toBe("service_unavailable");
     expect(response.headers.get("retry-after")).toBe("5");
     // Logged once, with the request id, so the 503 can be found in the server's log.
-    expect(errors.mock.calls.some((call) => String(call[0]).includes(body.error.requestId))).toBe(true);
-    errors.mockRestore();
+    expect(logs.lines.some((line) => line.requestId === body.error.requestId && line.level === "error")).toBe(true);
+    logs.restore();
   });
 });
 

@@ -1,10 +1,11 @@
 // An endpoint with no credential configured at all (no setting, no database token) refuses
 // every request with 503 not_configured, naming what to configure, and stores nothing. The
 // first database token configures it: from then on a request without it is an ordinary 401.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { getDb } from "../../../../lib/db/client";
 import { createWebhookToken } from "../../../../lib/webhook-tokens/create-webhook-token";
 import { revokeWebhookToken } from "../../../../lib/webhook-tokens/revoke-webhook-token";
+import { captureLogs } from "../../../support/capture-logs";
 import { argocdApplication, argocdBody, bearerRequest, countDeliveries, githubRequest, warmDatabase } from "../../../support/webhooks";
 
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");
@@ -31,7 +32,7 @@ describe("with no credential configured", () => {
     ["build", () => build.POST(bearerRequest("build", "{}", "anything"), undefined), /BUILD_WEBHOOK_TOKENS/],
     ["github", () => github.POST(githubRequest("{}", { secret: "anything" }), undefined), /GITHUB_WEBHOOK_SECRET/],
   ] as const)("%s answers 503 naming the setting, and stores nothing", async (_, send, setting) => {
-    vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    onTestFinished(captureLogs().restore);
     const response = await send();
     expect(response.status).toBe(503);
     const error = await errorOf(response);
@@ -54,7 +55,7 @@ describe("configured by a database token alone", () => {
     expect(buildResponse.status).toBe(503);
 
     await revokeWebhookToken(getDb(), "ARGOCD", "only-token");
-    vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    onTestFinished(captureLogs().restore);
     expect((await argocd.POST(bearerRequest("argocd", payload, token), undefined)).status).toBe(503);
     expect(await countDeliveries()).toBe(1);
   });
