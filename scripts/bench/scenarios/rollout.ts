@@ -43,7 +43,8 @@ export const scenario: Scenario = {
     const rollout = await planRollout(context, targets, runTag);
     context.log(`  rollout: ${rollout.services.size} services, ${targets.applications.length} applications, ${rollout.notifications.length} notifications`);
 
-    await pushBumpCommits(context, rollout, `${runTag}-push`);
+    // A tag of their own: the notifications' filter (`${runTag}-%`) must not count the pushes.
+    await pushBumpCommits(context, rollout, runTag.replace("bench-rollout-", "bench-bump-"));
 
     const cpuBefore = await cpuNow(context);
     const startedAt = new Date();
@@ -115,7 +116,7 @@ export const scenario: Scenario = {
         target: null,
         note:
           cpu.databaseMs === null
-            ? "PostgreSQL is not the bench's embedded one (no postmaster.pid under .shiplog/bench-postgres): not measured."
+            ? "PostgreSQL is not the bench's embedded one (no postmaster.pid under .shiplog/bench-postgres/postgres): not measured."
             : `${(cpu.databaseMs / 1000).toFixed(1)} s of CPU of every PostgreSQL process (the web server's and the bench's reads included).`,
       },
     ] satisfies Measurement[];
@@ -395,8 +396,9 @@ async function cpuSince(context: BenchContext, before: Cpu): Promise<Cpu> {
   };
 }
 
+/** The bench's embedded PostgreSQL (run-bench.ts: its data directory is .shiplog/bench-postgres/postgres). */
 async function postmasterPid(): Promise<number | null> {
-  const file = path.resolve(import.meta.dirname, "../../../.shiplog/bench-postgres/postmaster.pid");
+  const file = path.resolve(import.meta.dirname, "../../../.shiplog/bench-postgres/postgres/postmaster.pid");
   const text = await readFile(file, "utf8").catch(() => null);
   const pid = text ? Number(text.split("\n")[0]) : Number.NaN;
   return Number.isInteger(pid) && pid > 0 ? pid : null;
