@@ -11,9 +11,16 @@ export const SCRAPE_PATH = "/prometheus";
 
 const PAGE_HEADERS = ["rsc", "next-router-prefetch", "next-router-state-tree", "next-action"];
 
-export function isMetricsScrape(method: string, pathname: string, headers: Headers, hasSessionCookie: boolean): boolean {
+export function isMetricsScrape(
+  method: string,
+  pathname: string,
+  headers: Headers,
+  hasSessionCookie: boolean,
+  searchParams: URLSearchParams = new URLSearchParams(),
+): boolean {
   if (pathname !== "/metrics" || (method !== "GET" && method !== "HEAD")) return false;
-  if (PAGE_HEADERS.some((name) => headers.has(name))) return false;
+  // A prefetch from a signed-out page (the sign-in page's links) may carry only Next's `_rsc` cache key.
+  if (PAGE_HEADERS.some((name) => headers.has(name)) || searchParams.has("_rsc")) return false;
   if (headers.has("authorization")) return true;
   if (hasSessionCookie) return false;
   return !(headers.get("accept") ?? "").includes("text/html");

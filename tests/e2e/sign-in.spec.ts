@@ -93,7 +93,7 @@ describe("over HTTP", () => {
   it("answers 401 for a cookie that is no session, checked by the handler itself", async () => {
     const response = await fetch(new URL("/api/v1/services", baseUrl), { headers: { cookie: "shiplog.session_token=made-up.value" } });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: { code: "unauthorized", message: expect.stringContaining("no valid session") } });
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized", message: expect.stringContaining("neither a valid session nor a token") } });
   });
 
   it("refuses a cross-site POST even with a valid engineer session, and one without Origin", async () => {

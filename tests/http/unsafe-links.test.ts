@@ -8,15 +8,13 @@
 // the URL settings in tests/lib/env.test.ts; CI build reports and Argo CD notifications carry no
 // field that becomes a link.
 import { createHash, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../lib/db/client";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
 import { seedDemoFleet } from "../../prisma/demo-fleet/seed-demo-fleet";
 import { createDatabase } from "../support/postgres-admin";
 import { startShiplogServer } from "../support/shiplog-server";
-import { fixturesDir } from "../support/webhooks";
+import { githubExample } from "../support/github-examples";
 
 const { githubSecret } = inject("webhookCredentials");
 const UNSAFE = { javascript: "javascript:alert(document.domain)", data: "data:text/html,<script>alert(document.domain)</script>" } as const;
@@ -46,7 +44,7 @@ afterAll(async () => {
 });
 
 async function fixture(file: string): Promise<Record<string, any>> {
-  return JSON.parse(await readFile(path.join(fixturesDir, "github", file), "utf8")) as Record<string, any>;
+  return githubExample(file);
 }
 
 async function github(event: string, payload: unknown): Promise<void> {

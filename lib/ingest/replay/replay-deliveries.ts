@@ -58,7 +58,7 @@ export const TRIGGER_EMPTIED_PROJECTIONS = ["service_environment_states"] as con
 /**
  * Kept by a rebuild: teams, people with their sessions, role grants and sign-in throttling
  * (rate_limits, sign_in_backoffs), the deliveries themselves (with their idempotency keys),
- * configuration and credentials, the append-only
+ * configuration and credentials (webhook and API tokens), the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
  * redelivery bookkeeping (the range completion job re-derives what it added to commits from
  * that cache after a rebuild).
@@ -75,6 +75,7 @@ export const KEPT_TABLES = [
   "webhook_deliveries",
   "webhook_delivery_keys",
   "webhook_tokens",
+  "api_tokens",
   "settings",
   "audit_events",
   "_prisma_migrations",

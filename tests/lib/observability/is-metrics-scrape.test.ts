@@ -20,6 +20,8 @@ describe("isMetricsScrape", () => {
     expect(isMetricsScrape("GET", "/metrics", headers({ accept: "*/*", rsc: "1", "next-router-prefetch": "1" }), false)).toBe(false);
     expect(isMetricsScrape("POST", "/metrics", headers({ accept: "text/x-component", "next-action": "abc" }), false)).toBe(false);
     expect(isMetricsScrape("GET", "/metrics/", headers({ accept: "*/*" }), false)).toBe(false);
+    // A prefetch from the signed-out sign-in page, as the browser test saw it: only Next's `_rsc` key.
+    expect(isMetricsScrape("GET", "/metrics", headers({ accept: "*/*" }), false, new URLSearchParams("_rsc=72BAJ"))).toBe(false);
     // Signed in, whatever it asks for (a script fetching the page, a test client): the page.
     expect(isMetricsScrape("GET", "/metrics", headers({ accept: "*/*" }), true)).toBe(false);
     // A bearer token wins over a cookie: Prometheus behind a proxy that adds one is still Prometheus.
