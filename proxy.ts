@@ -28,7 +28,7 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const hasCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
   // Prometheus scraping /metrics (the DORA page's path): no session, its own bearer token, checked by the handler.
-  if (isMetricsScrape(request.method, pathname, request.headers, hasCookie, request.nextUrl.searchParams)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
+  if (isMetricsScrape(request.method, pathname, request.headers)) return NextResponse.rewrite(new URL(SCRAPE_PATH, request.url));
   const { SHIPLOG_PUBLIC_URL, NODE_ENV } = settings();
   const access = routeAccess(pathname);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");

@@ -33,7 +33,7 @@ const get = (base: string, path: string, headers: Record<string, string> = {}) =
 
 describe("with no SHIPLOG_METRICS_TOKEN", () => {
   it("answers a scrape 404 naming the setting, with or without a token", async () => {
-    const requests: Record<string, string>[] = [{ accept: PROMETHEUS_ACCEPT }, { accept: "*/*", authorization: `Bearer ${TOKEN}` }, {}];
+    const requests: Record<string, string>[] = [{ accept: PROMETHEUS_ACCEPT }, { accept: "*/*", authorization: `Bearer ${TOKEN}` }, { accept: "text/plain" }];
     for (const headers of requests) {
       const response = await get(sharedUrl, "/metrics", headers);
       expect(response.status).toBe(404);
