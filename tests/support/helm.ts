@@ -37,14 +37,16 @@ export async function findHelm(): Promise<string | undefined> {
   }
 }
 
-export type KubeObject = {
+/** One Kubernetes object as plain data. */
+export type Manifest = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  /** The template that rendered it, e.g. templates/web-deployment.yaml. */
-  source: string;
   [field: string]: unknown;
 };
+
+/** A rendered object and the template that rendered it, e.g. templates/web-deployment.yaml. */
+export type KubeObject = Manifest & { source: string };
 
 export type RenderOptions = { values?: string[]; set?: Record<string, string>; setJson?: Record<string, string>; releaseName?: string; namespace?: string };
 
@@ -75,7 +77,7 @@ export function parseManifests(text: string): KubeObject[] {
     const source = /^# Source: [^/\n]+\/(\S+)/m.exec(chunk)?.[1] ?? "";
     for (const document of parseAllDocuments(chunk)) {
       if (document.errors.length > 0) throw new Error(`invalid YAML from ${source || "helm"}: ${document.errors[0]!.message}`);
-      const value = document.toJS() as Omit<KubeObject, "source"> | null;
+      const value = document.toJS() as Manifest | null;
       if (value !== null) objects.push({ ...value, source });
     }
   }
@@ -87,15 +89,14 @@ type Model = { apiVersion: string; kind: string; new (data: object): { validate(
 const MODELS = new Map<string, Model>();
 for (const group of [core, apps, batch, policy, autoscaling, networking, keda, monitoring, argoCd]) {
   for (const exported of Object.values(group) as unknown[]) {
-    const model = exported as Partial<Model>;
-    if (typeof model === "function" && typeof model.apiVersion === "string" && typeof model.kind === "string") {
-      MODELS.set(`${model.apiVersion}/${model.kind}`, model as Model);
-    }
+    if (typeof exported !== "function") continue;
+    const model = exported as unknown as Partial<Model>;
+    if (typeof model.apiVersion === "string" && typeof model.kind === "string") MODELS.set(`${model.apiVersion}/${model.kind}`, model as Model);
   }
 }
 
 /** Validates one object against its kind's schema; throws naming the object and what is wrong. */
-export function validateObject(object: Omit<KubeObject, "source"> & { source?: string }): void {
+export function validateObject(object: Manifest & { source?: string }): void {
   const model = MODELS.get(`${object.apiVersion}/${object.kind}`);
   if (!model) throw new Error(`no schema for ${object.apiVersion} ${object.kind} (${object.metadata?.name})`);
   const { source: _source, ...data } = object;
