@@ -286,8 +286,12 @@ describe.skipIf(!helm)("the Helm chart", () => {
   it("refuses bad values with a message naming what to change", async () => {
     expect(await renderError(helmPath, { set: { "settings.DATABASE_URL": "postgresql://u:p@db/shiplog" } })).toMatch(/DATABASE_URL is a credential: put it in the Secret "shiplog" under the key DATABASE_URL, or point secrets.settings.DATABASE_URL/);
     expect(await renderError(helmPath, { set: { "worker.settings.DATABASE_POOL_SIZE": "4" } })).toMatch(/worker.concurrency \(4\) must stay below the worker's DATABASE_POOL_SIZE \(4\)/);
-    expect(await renderError(helmPath, { setJson: { "worker.concurrency": "0" } })).toMatch(/worker.concurrency must be a whole number of at least 1 \(got 0\)/);
-    expect(await renderError(helmPath, { set: { "worker.autoscaling.keda.trigger": "cpu" }, setJson: { "worker.autoscaling.keda.enabled": "true" } })).toMatch(/worker.autoscaling.keda.trigger must be prometheus or postgresql \(got "cpu"\)/);
+    // values.schema.json: a misspelt value or a wrong type is refused, not silently ignored.
+    expect(await renderError(helmPath, { setJson: { "worker.concurrency": "0" } })).toMatch(/at '\/worker\/concurrency': minimum: got 0, want 1/);
+    expect(await renderError(helmPath, { setJson: { "web.replicas": '"two"' } })).toMatch(/at '\/web\/replicas': got string, want integer/);
+    expect(await renderError(helmPath, { setJson: { "webb.replicas": "3" } })).toMatch(/additional properties 'webb' not allowed/);
+    expect(await renderError(helmPath, { set: { "secrets.settings.DATABASE_URL.nme": "db" } })).toMatch(/at '\/secrets\/settings\/DATABASE_URL': additional properties 'nme' not allowed/);
+    expect(await renderError(helmPath, { set: { "worker.autoscaling.keda.trigger": "cpu" }, setJson: { "worker.autoscaling.keda.enabled": "true" } })).toMatch(/at '\/worker\/autoscaling\/keda\/trigger': value must be one of 'prometheus', 'postgresql'/);
     expect(await renderError(helmPath, { setJson: { "web.podDisruptionBudget.minAvailable": "1" } })).toMatch(/web.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
     expect(await renderError(helmPath, { set: { "secrets.existingSecret": "" } })).toMatch(/has no Secret to read it from: set secrets.existingSecret/);
     expect(await renderError(helmPath, { set: { "settings.log_level": "debug" } })).toMatch(/settings.log_level: setting names are lib\/env.ts's environment variable names/);
