@@ -295,6 +295,7 @@ describe.skipIf(!helm)("the Helm chart", () => {
     expect(await renderError(helmPath, { setJson: { "web.podDisruptionBudget.minAvailable": "1" } })).toMatch(/web.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
     expect(await renderError(helmPath, { set: { "secrets.existingSecret": "" } })).toMatch(/has no Secret to read it from: set secrets.existingSecret/);
     expect(await renderError(helmPath, { set: { "settings.log_level": "debug" } })).toMatch(/settings.log_level: setting names are lib\/env.ts's environment variable names/);
+    expect(await renderError(helmPath, { set: { "secrets.settings.github_token.key": "token" } })).toMatch(/secrets.settings.github_token: setting names are lib\/env.ts's environment variable names/);
   });
 
   describe("the Argo CD example", () => {

@@ -93,6 +93,9 @@ A credential among them stops the render: credentials are read from Secrets only
 {{/* Where one credential setting is read from: {name, key, optional}. */}}
 {{- define "shiplog.secretRef" -}}
 {{- $root := .root }}
+{{- if not (regexMatch "^[A-Z][A-Z0-9_]*$" .setting) }}
+{{- fail (printf "secrets.settings.%s: setting names are lib/env.ts's environment variable names (upper case, e.g. DATABASE_URL)" .setting) }}
+{{- end }}
 {{- $ref := default (dict) (index $root.Values.secrets.settings .setting) }}
 {{- $name := default $root.Values.secrets.existingSecret $ref.name }}
 {{- if not $name }}
