@@ -249,6 +249,11 @@ export type Config = z.infer<typeof configSchema>;
 /** Settings whose values never appear in messages or logs. */
 const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^DATABASE_POOLER_URL$|^ARGOCD_INSTANCES$/;
 
+/** Whether a setting holds a credential: hidden in messages, and read from a Secret by the Helm chart. */
+export function isSecretSetting(name: string): boolean {
+  return SECRET_SETTINGS.test(name);
+}
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`);
