@@ -61,6 +61,23 @@ export function startWorker(root: string, env: NodeJS.ProcessEnv): BenchChild {
   return track(child, "the worker");
 }
 
+/** `scripts/accept.ts`, the dedicated accept server, on `port`; resolves with its URL once /api/health answers. */
+export async function startAcceptServer(root: string, env: NodeJS.ProcessEnv, port: number): Promise<BenchChild & { url: string }> {
+  const child = spawn(process.execPath, [...tsxArgs, path.join(root, "scripts/accept.ts")], { cwd: root, env: { ...env, SHIPLOG_ACCEPT_PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
+  const tracked = track(child, "the accept server");
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the accept server exited before listening (code ${child.exitCode})`);
+    if ((await fetch(`${url}/api/health`).catch(() => null))?.ok) return { ...tracked, url };
+    if (Date.now() > deadline) {
+      await tracked.stop(2_000);
+      throw new Error("the accept server did not answer /api/health within 60 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The baseline server on a free port; resolves with its URL once it listens. */
 export async function startBaselineServer(root: string, env: NodeJS.ProcessEnv): Promise<BenchChild & { url: string }> {
   const child = spawn(process.execPath, [...tsxArgs, path.join(root, "scripts/bench/baseline-server.ts"), "--port", "0"], {

@@ -23,7 +23,7 @@ import { freePortOnLoopback } from "../../lib/ops/free-port";
 import { holdFileLock } from "../../lib/ops/hold-file-lock";
 import { holdFreshBuild } from "../../lib/ops/hold-fresh-build";
 import { startWebServer } from "../../lib/ops/start-web-server";
-import { shiplogProcess, startBaselineServer, startWorker } from "./bench-processes";
+import { shiplogProcess, startAcceptServer, startBaselineServer, startWorker } from "./bench-processes";
 import { type BenchSizeName, benchSizes, durationsFor } from "./bench-sizes";
 import { startMemorySampler } from "./memory-sampler";
 import { prepareFleet } from "./prepare-fleet";
@@ -226,7 +226,9 @@ async function main(): Promise<void> {
     cleanups.push({ what: "the worker", run: () => worker.stop(15_000), child: true });
     const baseline = await startBaselineServer(root, env);
     cleanups.push({ what: "the baseline server", run: () => baseline.stop(5_000), child: true });
-    log(`worker (pid ${worker.pid}) and baseline server (${baseline.url}) started in ${seconds(step)}`);
+    const accept = await startAcceptServer(root, env, await freePortOnLoopback());
+    cleanups.push({ what: "the accept server", run: () => accept.stop(10_000), child: true });
+    log(`worker (pid ${worker.pid}), baseline server (${baseline.url}) and accept server (${accept.url}) started in ${seconds(step)}`);
 
     const db = createDb(fleet.url);
     cleanups.push({ what: "the sign-in client", run: () => db.$disconnect() });
@@ -248,6 +250,7 @@ async function main(): Promise<void> {
       size: args.size,
       durations,
       shiplogUrl,
+      acceptUrl: accept.url,
       baselineUrl: baseline.url,
       databaseUrl: fleet.url,
       pool,

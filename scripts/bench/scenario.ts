@@ -37,6 +37,11 @@ export type BenchContext = {
   durations: BenchDurations;
   /** Shiplog's base URL, no trailing slash (`next start`, inline worker off). */
   shiplogUrl: string;
+  /**
+   * The dedicated accept server (`npm run accept`, lib/ingest/accept/webhook-server.ts) on the same
+   * database: where the webhook scenarios send, as a fleet's senders are pointed in production.
+   */
+  acceptUrl: string;
   /** The plain Node `http` + `pg` baseline server (scripts/bench/baseline-server.ts), no trailing slash. */
   baselineUrl: string;
   /** The bench database Shiplog uses (a fresh copy of the generated fleet for each run). */

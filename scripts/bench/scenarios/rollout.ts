@@ -256,7 +256,7 @@ async function sendPaced(context: BenchContext, bodies: string[], request: (inde
       if (wait > 0) await sleep(wait);
       const { path: target, headers } = request(index);
       for (let attempt = 1; ; attempt += 1) {
-        const response = await fetch(`${context.shiplogUrl}${target}`, {
+        const response = await fetch(`${context.acceptUrl}${target}`, {
           method: "POST",
           headers: { "content-type": "application/json", ...headers },
           body: bodies[index],

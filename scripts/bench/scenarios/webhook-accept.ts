@@ -1,6 +1,7 @@
 // Webhook accept: signed GitHub and Argo CD deliveries (about half each, every one distinct) over
-// HTTP, against Shiplog's /api/webhooks/* and the plain http + pg baseline
-// (scripts/bench/baselines/webhooks.ts) storing the same raw rows, alternately.
+// HTTP, against Shiplog's /api/webhooks/* on the dedicated accept server (`npm run accept`, where
+// a fleet's senders are pointed) and the plain http + pg baseline (scripts/bench/baselines/webhooks.ts)
+// storing the same raw rows, alternately; once more flat out through `next start`, for comparison.
 //
 // First at a fixed 2,000/s for acceptSeconds (the issue's storm: achieved rate, p50 and p99),
 // then flat out (events/s). "None lost" compares the 2xx answers of each Shiplog run with the
@@ -44,8 +45,10 @@ export const scenario: Scenario = {
     // machine. One more flat-out run with the worker stopped (SIGSTOP, resumed right after) shows
     // how much of the gap is the accept path itself.
     const paused = await withWorkerPaused(context, () => runs.run("shiplog", { durationSeconds: flatSeconds }));
+    // Diagnostic: the same routes served by `next start` instead of the accept server.
+    const throughNext = await runs.run("next", { durationSeconds: flatSeconds });
 
-    const shiplogRuns = [...fixed.shiplog, ...flat.shiplog, paused];
+    const shiplogRuns = [...fixed.shiplog, ...flat.shiplog, paused, throughNext];
     const lost = shiplogRuns.reduce((sum, run) => sum + run.lost, 0);
     const answered = shiplogRuns.reduce((sum, run) => sum + run.load.ok2xx, 0);
     const failures = describeFailures(shiplogRuns.map((run) => run.load));
@@ -97,6 +100,15 @@ export const scenario: Scenario = {
       },
       {
         scenario: "webhook accept",
+        metric: `flat out, ${flatSeconds} s, through next start (diagnostic)`,
+        unit: "events/s",
+        baseline: median(flat.baseline.map((run) => run.load.ok2xx / flatSeconds)),
+        shiplog: throughNext.load.ok2xx / flatSeconds,
+        target: null,
+        note: `The same routes served by the web server instead of the accept server (npm run accept), worker running; p99 ${fmt(throughNext.load.latency.p99)} ms.`,
+      },
+      {
+        scenario: "webhook accept",
         metric: "lost (2xx answered, no row stored)",
         unit: "count",
         baseline: null,
@@ -127,7 +139,7 @@ class Runs {
    */
   async warmUp(): Promise<void> {
     const stream = await createWebhookStream(this.context.fixturesDir, this.targets, this.context.webhooks, `${this.benchTag}-warmup`);
-    for (const url of [this.context.baselineUrl, this.context.shiplogUrl]) {
+    for (const url of [this.context.baselineUrl, this.context.acceptUrl, this.context.shiplogUrl]) {
       for (let wave = 0; wave < WARM_UP_WAVES; wave += 1) {
         await Promise.all(
           stream.take(CONNECTIONS).map(async (request) => {
@@ -139,14 +151,15 @@ class Runs {
     }
   }
 
-  async run(side: "baseline" | "shiplog", options: { durationSeconds: number; rate?: number }): Promise<SideRun> {
+  /** `shiplog`: the accept server, where fleets send; `next`: the same routes on the web server. */
+  async run(side: "baseline" | "shiplog" | "next", options: { durationSeconds: number; rate?: number }): Promise<SideRun> {
     const runTag = `${this.benchTag}-${(this.count += 1)}`;
     const stream: WebhookStream = await createWebhookStream(this.context.fixturesDir, this.targets, this.context.webhooks, runTag);
     const isStorm = side === "shiplog" && options.rate !== undefined && !acceptedStorm.current;
     const marks = isStorm ? await markProjections(this.context.pool) : undefined;
     const startedAt = new Date();
     const load = await runWebhookLoad({
-      url: side === "shiplog" ? this.context.shiplogUrl : this.context.baselineUrl,
+      url: { shiplog: this.context.acceptUrl, next: this.context.shiplogUrl, baseline: this.context.baselineUrl }[side],
       stream,
       connections: CONNECTIONS,
       ...options,
