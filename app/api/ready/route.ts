@@ -3,12 +3,13 @@
 // port): the log has it.
 import { connection } from "next/server";
 import { getDb } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
 import { checkReadiness } from "@/lib/ops/check-readiness";
 
 export async function GET() {
   await connection(); // never prerendered or cached: every probe asks the database
   const readiness = await checkReadiness(getDb);
-  if (readiness.status !== "ready") console.warn(`[ready] not ready: ${readiness.reason}: ${readiness.detail}`);
+  if (readiness.status !== "ready") logger("ready").warn(`not ready: ${readiness.reason}: ${readiness.detail}`);
   const answer =
     readiness.status === "not_ready" && readiness.reason === "database_unreachable"
       ? { ...readiness, detail: "the database could not be reached; the server's log has the cause" }
