@@ -18,13 +18,12 @@ export function logPoolHealth(pool: string): PoolHealthLog {
   let lostAt: number | undefined;
   return {
     onError: (error) => {
-      const err = { message: error.message, code: (error as { code?: unknown }).code };
       if (lostAt !== undefined) {
-        log().debug({ err }, "another database connection failed");
+        log().debug({ err: error }, "another database connection failed");
         return;
       }
       lostAt = Date.now();
-      log().warn({ err }, `a database connection failed (${error.message}); queries fail with 503 until it is back, and the pool reconnects by itself`);
+      log().warn({ err: error }, `a database connection failed (${error.message}); queries fail with 503 until it is back, and the pool reconnects by itself`);
     },
     watch: (driver) => {
       driver.on("connect", () => {
