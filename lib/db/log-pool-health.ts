@@ -18,12 +18,15 @@ export function logPoolHealth(pool: string): PoolHealthLog {
   let lostAt: number | undefined;
   return {
     onError: (error) => {
+      // Not the error itself under `err`: pg-pool hangs the whole client (its statements, its
+      // socket) on it, which would make one line tens of kilobytes.
+      const fields = { code: (error as { code?: unknown }).code, reason: error.message };
       if (lostAt !== undefined) {
-        log().debug({ err: error }, "another database connection failed");
+        log().debug(fields, "another database connection failed");
         return;
       }
       lostAt = Date.now();
-      log().warn({ err: error }, `a database connection failed (${error.message}); queries fail with 503 until it is back, and the pool reconnects by itself`);
+      log().warn(fields, `a database connection failed (${error.message}); queries fail with 503 until it is back, and the pool reconnects by itself`);
     },
     watch: (driver) => {
       driver.on("connect", () => {

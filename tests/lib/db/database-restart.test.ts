@@ -58,6 +58,8 @@ describe.each([
       );
       // One warning for the outage, however many connections it broke.
       expect(broken).toHaveLength(1);
+      expect(broken[0]).toMatchObject({ code: expect.stringMatching(/^57P0[13]$|^E[A-Z]+$/), reason: expect.any(String) });
+      expect(JSON.stringify(broken[0]).length).toBeLessThan(1_000);
       expect(broken[0]!.msg).toMatch(/^a database connection failed \(.+\); queries fail with 503 until it is back, and the pool reconnects by itself$/);
 
       await server.start();
