@@ -66,6 +66,12 @@ export const configSchema = z.object({
   SHIPLOG_DATA_DIR: z.string().min(1).default(".shiplog"),
   /** Port of the embedded PostgreSQL (loopback only). */
   EMBEDDED_POSTGRES_PORT: port.default(54329),
+  /**
+   * Restarts of an embedded PostgreSQL that exits on its own (killed, crashed) that `npm start`
+   * makes within 10 minutes; one more exit (or 0) stops Shiplog with exit code 1 so a supervisor
+   * can restart it (docs/scaling.md, "When the database goes away").
+   */
+  EMBEDDED_POSTGRES_RESTARTS: z.coerce.number().int().min(0).max(100).default(3),
   /** What an empty database is filled with at start: the demo fleet, or nothing. */
   SHIPLOG_SEED: z.enum(["demo", "none"]).default("demo"),
   /** Size of the demo fleet seeded into an empty database. */

@@ -1,8 +1,10 @@
 // `npm start`: one command from a fresh clone to a running Shiplog.
 //   settings → PORT free? → PostgreSQL (embedded, or DATABASE_URL checked) → migrations
 //   → demo fleet into an empty database → `next build` if stale → `next start` → URL printed.
-// Ctrl-C / SIGTERM stops the web server, then PostgreSQL, and exits 0. Every step lives in
-// lib/ops/; this file only orders them and owns the process's signals and exit code.
+// Ctrl-C / SIGTERM stops the web server, then PostgreSQL, and exits 0. An embedded PostgreSQL
+// that exits on its own is restarted (EMBEDDED_POSTGRES_RESTARTS); once it cannot be, or the web
+// server exits, the launcher stops the rest and exits 1 so a supervisor can restart it. Every
+// step lives in lib/ops/; this file only orders them and owns the process's signals and exit code.
 //
 // Run with `node --import tsx --conditions=react-server` (see package.json): the condition
 // makes `server-only` (imported by lib/db/client.ts) resolve to its empty module, as in
@@ -71,10 +73,16 @@ async function main(): Promise<void> {
   await ensurePortFree(settings.PORT);
 
   log(settings.DATABASE_URL ? "checking DATABASE_URL…" : "starting the embedded PostgreSQL…");
-  const database = await startDatabase(settings);
+  const database = await startDatabase(settings, { log, signal: aborter.signal });
   cleanups.push(async () => {
     await database.stop();
     if (database.embedded) log("PostgreSQL stopped");
+  });
+  // Whatever step is running (a build, serving): a database that cannot be brought back ends the run.
+  void database.failed.then((error) => {
+    if (exiting) return;
+    console.error(`[shiplog] ${error.message} Stopping Shiplog.`);
+    void exit(1);
   });
   useDatabaseUrl(database.url);
   log(`database: ${database.description}`);

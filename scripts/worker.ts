@@ -6,6 +6,8 @@
 // (lib/observability/serve-worker-metrics.ts, docs/observability.md).
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "../lib/db/client";
+import { retryWhileUnavailable } from "../lib/db/retry-while-unavailable";
+import { logger } from "../lib/log/logger";
 import { config, ConfigError, databaseUrl } from "../lib/env";
 import { startReconciliation } from "../lib/ingest/upkeep/start-reconciliation";
 import { runWorker } from "../lib/ingest/queue/worker";
@@ -58,7 +60,12 @@ const { SHIPLOG_WORKER_METRICS_PORT, SHIPLOG_METRICS_TOKEN } = config();
 const metricsServer =
   SHIPLOG_WORKER_METRICS_PORT === undefined ? undefined : await serveWorkerMetrics({ port: SHIPLOG_WORKER_METRICS_PORT, token: SHIPLOG_METRICS_TOKEN });
 // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
-await relinkReleasesAfterUpgrade(getDb(), { signal: controller.signal, log: console.log });
+// Retried while the database is unavailable: a worker started during an outage waits for it.
+await retryWhileUnavailable(() => relinkReleasesAfterUpgrade(getDb(), { signal: controller.signal, log: console.log }), {
+  what: "relinking releases before the worker starts",
+  log: (line) => logger("worker").warn(line),
+  signal: controller.signal,
+});
 await Promise.all([
   runWorker({ signal: controller.signal, concurrency, batchSize, pollIntervalMs }),
   startReconciliation({ signal: controller.signal }),

@@ -32,8 +32,9 @@ export async function runArgoCdReconciliation(
     for (const client of clients) {
       if (options.signal.aborted) return;
       const key = `argocd_poll:${client.instance.name}`;
-      if (!(await takeTurn(db, key, ARGOCD_POLL_INTERVAL_SECONDS))) continue;
       try {
+        // Inside the try: with the database away this throws, and the loop must outlive that.
+        if (!(await takeTurn(db, key, ARGOCD_POLL_INTERVAL_SECONDS))) continue;
         const result = await pollArgoCdInstance(db, client);
         if (result.stored > 0 || result.deletionsSkipped || result.unreadable > 0) {
           log(`${result.instance}: ${result.listed} listed, ${result.stored} changed, ${result.deleted} deleted${result.deletionsSkipped ? ` (deletions not inferred: ${result.deletionsSkipped})` : ""}${result.unreadable ? `, ${result.unreadable} unreadable` : ""}`);

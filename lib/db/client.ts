@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { readReplicas } from "@prisma/extension-read-replicas";
 import { PrismaClient } from "../generated/prisma/client";
 import { config, databaseUrl } from "../env";
+import { logPoolHealth } from "./log-pool-health";
 import { createStatementNamer } from "./name-prepared-statement";
 import { trackPool } from "../observability/metrics-registry";
 
@@ -14,27 +15,35 @@ export type DbOrTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$t
 
 /**
  * `poolName` reports the client's pg pool in shiplog_db_pool_connections (the process-wide
- * clients do; scripts' and tests' own clients need not).
+ * clients do; scripts' and tests' own clients need not) and names it in the log lines of broken
+ * and restored connections (lib/db/log-pool-health.ts), which every client writes. pg replaces a
+ * broken connection on its next use, so a client outlives the database restarting.
  */
 export function createDb(url: string, options: { throughPooler?: boolean; poolName?: string } = {}): PrismaClient {
   const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_PREPARED_STATEMENTS } = config();
   const prepare = DATABASE_PREPARED_STATEMENTS ?? !options.throughPooler;
-  const adapter = new PrismaPg(
-    { connectionString: url, max: DATABASE_POOL_SIZE, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS },
-    // Prepared once per connection, planned once (lib/db/name-prepared-statement.ts).
-    // (Typed as always naming; pg runs a statement whose name is undefined unnamed, as without it.)
-    prepare ? { statementNameGenerator: createStatementNamer() as (query: { sql: string }) => string } : undefined,
-  );
   const { poolName } = options;
-  if (poolName) {
-    // The adapter makes its pg pool when Prisma connects; each new one is the one to report.
-    const connect = adapter.connect.bind(adapter);
-    adapter.connect = async () => {
-      const connected = await connect();
-      trackPool(poolName, connected.underlyingDriver());
-      return connected;
-    };
-  }
+  const health = logPoolHealth(poolName ?? "unnamed");
+  const adapter = new PrismaPg(
+    // keepAlive: a connection to a server that vanished without closing it (a failover that
+    // moved the address) is found dead by TCP keepalive instead of hanging until the OS gives up.
+    { connectionString: url, max: DATABASE_POOL_SIZE, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
+    {
+      // Prepared once per connection, planned once (lib/db/name-prepared-statement.ts).
+      // (Typed as always naming; pg runs a statement whose name is undefined unnamed, as without it.)
+      statementNameGenerator: prepare ? (createStatementNamer() as (query: { sql: string }) => string) : undefined,
+      onPoolError: health.onError,
+      onConnectionError: health.onError,
+    },
+  );
+  // The adapter makes its pg pool when Prisma connects; each new one is the one to watch and report.
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connected = await connect();
+    health.watch(connected.underlyingDriver());
+    if (poolName) trackPool(poolName, connected.underlyingDriver());
+    return connected;
+  };
   // "minimal": error messages without Prisma's code frame (source path and lines), so a failed
   // delivery's stored error and the logs read as the database's own reason.
   return new PrismaClient({ adapter, errorFormat: "minimal" });

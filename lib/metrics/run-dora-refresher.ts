@@ -8,6 +8,7 @@
 // as the worker's own statements (docs/performance.md). A service marked many times in the
 // interval is recomputed once. A full batch of marks (a backlog) is taken again at once.
 import { type Db, getDb } from "../db/client";
+import { logger } from "../log/logger";
 import { refreshDoraRollups } from "./refresh-dora-rollups";
 
 export type DoraRefresherOptions = {
@@ -25,7 +26,7 @@ export async function runDoraRefresher({
   intervalMs = 1_000,
   busyIntervalMs = 5_000,
   db = getDb(),
-  log = console,
+  log = { error: (message, error) => logger("dora").error({ err: error }, message) },
 }: DoraRefresherOptions): Promise<void> {
   while (!signal.aborted) {
     let pauseMs = intervalMs;
@@ -34,7 +35,7 @@ export async function runDoraRefresher({
       if (result.full) pauseMs = 0;
       else if (result.services > 0) pauseMs = busyIntervalMs;
     } catch (error) {
-      log.error("[dora] refreshing the DORA rollups failed; retrying", error);
+      log.error("refreshing the DORA rollups failed; retrying", error);
       pauseMs = Math.max(intervalMs, 5_000);
     }
     if (pauseMs > 0) await sleep(pauseMs, signal);

@@ -1,10 +1,11 @@
 // The database Shiplog runs against: the external server named by DATABASE_URL (checked,
-// never started), or the embedded PostgreSQL under SHIPLOG_DATA_DIR.
+// never started), or the embedded PostgreSQL under SHIPLOG_DATA_DIR, restarted when it exits on
+// its own (lib/ops/supervise-embedded-postgres.ts).
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../env";
-import { pathExists, startEmbeddedPostgres } from "../db/embedded-postgres";
+import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { checkDatabaseReachable, describeDatabaseUrl } from "./check-database-reachable";
+import { superviseEmbeddedPostgres } from "./supervise-embedded-postgres";
 
 export type StartedDatabase = {
   url: string;
@@ -13,12 +14,15 @@ export type StartedDatabase = {
   embedded: boolean;
   /** Stops the embedded server (a no-op for an external one). Safe to call twice. */
   stop: () => Promise<void>;
+  /** Settles when the embedded server is gone for good (never, for an external one): why. */
+  failed: Promise<Error>;
 };
 
 export const embeddedDatabaseName = "shiplog";
 
 export async function startDatabase(
-  settings: Pick<Config, "DATABASE_URL" | "DATABASE_CONNECT_TIMEOUT_MS" | "SHIPLOG_DATA_DIR" | "EMBEDDED_POSTGRES_PORT">,
+  settings: Pick<Config, "DATABASE_URL" | "DATABASE_CONNECT_TIMEOUT_MS" | "SHIPLOG_DATA_DIR" | "EMBEDDED_POSTGRES_PORT" | "EMBEDDED_POSTGRES_RESTARTS">,
+  options: { log?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<StartedDatabase> {
   if (settings.DATABASE_URL) {
     await checkDatabaseReachable(settings.DATABASE_URL, settings.DATABASE_CONNECT_TIMEOUT_MS);
@@ -27,40 +31,24 @@ export async function startDatabase(
       description: `${describeDatabaseUrl(settings.DATABASE_URL)} (DATABASE_URL)`,
       embedded: false,
       stop: async () => undefined,
+      // An external server's outages are its operator's; Shiplog waits and reconnects.
+      failed: new Promise<Error>(() => undefined),
     };
   }
   const dataDir = path.resolve(settings.SHIPLOG_DATA_DIR);
-  const running = await startEmbeddedPostgres({
-    dataDir,
-    port: settings.EMBEDDED_POSTGRES_PORT,
-    database: embeddedDatabaseName,
+  const start = () => startEmbeddedPostgres({ dataDir, port: settings.EMBEDDED_POSTGRES_PORT, database: embeddedDatabaseName });
+  const running = await start();
+  const supervised = superviseEmbeddedPostgres(running, {
+    start,
+    maxRestarts: settings.EMBEDDED_POSTGRES_RESTARTS,
+    log: options.log ?? (() => undefined),
+    signal: options.signal,
   });
   return {
     url: running.url,
     description: `embedded PostgreSQL on 127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}, data in ${dataDir}`,
     embedded: true,
-    stop: () => stopWhenGone(running.stop, path.join(dataDir, "postgres", "postmaster.pid")),
+    stop: supervised.stop,
+    failed: supervised.failed,
   };
 }
-
-/**
- * Ctrl-C in a terminal signals PostgreSQL directly too, and it may be gone before the
- * launcher asks it to stop; embedded-postgres then waits for an exit that already
- * happened. PostgreSQL removes postmaster.pid as the last step of a clean shutdown, so
- * either that file going away or stop() resolving means it has stopped.
- */
-async function stopWhenGone(stop: () => Promise<void>, pidFile: string, timeoutMs = 30_000): Promise<void> {
-  let outcome: { error?: unknown } | undefined;
-  stop().then(
-    () => (outcome = {}),
-    (error: unknown) => (outcome = { error }),
-  );
-  const deadline = Date.now() + timeoutMs;
-  while (!outcome && Date.now() < deadline) {
-    if (!(await pathExists(pidFile))) return;
-    await sleep(100);
-  }
-  if (!outcome) throw new Error(`PostgreSQL did not stop within ${timeoutMs / 1000} s (${pidFile} remains)`);
-  if (outcome.error) throw outcome.error;
-}
-

@@ -1,8 +1,12 @@
 // LISTEN on a channel over a dedicated connection, so a worker wakes as soon as a delivery is
-// stored instead of at its next poll. Best effort: polling still finds everything, so when the
-// connection fails (or a transaction-mode PgBouncer does not pass LISTEN through) it is
-// re-opened after a pause and the worker keeps polling meanwhile.
+// stored instead of at its next poll (and web processes hear of deployment changes). Best
+// effort: polling still finds everything, so when the connection fails (the database restarts
+// or fails over, or a transaction-mode PgBouncer does not pass LISTEN through) it is re-opened
+// after a pause, LISTENs again, and says so through onReconnect: notifications sent while
+// nobody listened are lost, and the caller catches up (the worker looks for due deliveries, open
+// timelines refetch).
 import pg from "pg";
+import { config } from "../../env";
 import type { WorkerLog } from "./apply-delivery";
 
 const RECONNECT_AFTER_MS = 5_000;
@@ -10,16 +14,30 @@ const RECONNECT_AFTER_MS = 5_000;
 export function listenForDeliveries(
   url: string,
   channel: string,
-  options: { log: WorkerLog; onNotification: (payload: string | undefined) => void },
+  options: {
+    log: WorkerLog;
+    onNotification: (payload: string | undefined) => void;
+    /** Called each time LISTEN is back after the connection was lost (not on the first). */
+    onReconnect?: () => void;
+    reconnectAfterMs?: number;
+  },
 ): { close: () => Promise<void> } {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
-  let warned = false;
+  let lostAt: number | undefined;
+  const reconnectAfterMs = options.reconnectAfterMs ?? RECONNECT_AFTER_MS;
 
   const connect = async () => {
     if (closed) return;
-    const current = new pg.Client({ connectionString: url });
+    const current = new pg.Client({
+      connectionString: url,
+      // Without a timeout, connecting to an address that no longer answers (a failed-over
+      // primary) would hang and never retry; keepalive finds a silently dead idle connection.
+      connectionTimeoutMillis: config().DATABASE_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client = current;
     current.on("notification", (message) => {
       if (message.channel === channel) options.onNotification(message.payload);
@@ -30,8 +48,12 @@ export function listenForDeliveries(
       await current.connect();
       // pg's escapeIdentifier quotes the channel name; LISTEN takes no bind parameters.
       await current.query(`LISTEN ${current.escapeIdentifier(channel)}`);
-      warned = false;
-      // Deliveries stored while nobody listened are found by the next poll.
+      if (closed || current !== client) return;
+      if (lostAt !== undefined) {
+        options.log.info(`LISTEN ${channel} is back after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`);
+        lostAt = undefined;
+        options.onReconnect?.();
+      }
     } catch (error) {
       dropped(current, error);
     }
@@ -40,12 +62,12 @@ export function listenForDeliveries(
   const dropped = (which: pg.Client, error?: unknown) => {
     if (closed || which !== client) return;
     client = undefined;
-    if (!warned) {
-      options.log.warn(`[worker] LISTEN ${channel} unavailable (${error instanceof Error ? error.message : "connection ended"}); polling only until it is back`);
-      warned = true;
+    if (lostAt === undefined) {
+      lostAt = Date.now();
+      options.log.warn(`LISTEN ${channel} unavailable (${error instanceof Error ? error.message : "connection ended"}); polling only until it is back`);
     }
     which.end().catch(() => undefined);
-    retry = setTimeout(() => void connect(), RECONNECT_AFTER_MS);
+    retry = setTimeout(() => void connect(), reconnectAfterMs);
     retry.unref();
   };
 

@@ -4,6 +4,7 @@
 // is stopped without notice (Ctrl-C, SIGTERM to next start): a delivery in flight then simply
 // rolls back and is applied again by the next worker, so no shutdown hook is needed.
 import { getDb } from "../../db/client";
+import { retryWhileUnavailable } from "../../db/retry-while-unavailable";
 import { config, ConfigError, databaseUrl } from "../../env";
 import { logger } from "../../log/logger";
 import { runDoraRefresher } from "../../metrics/run-dora-refresher";
@@ -28,7 +29,12 @@ export function startInlineWorker(): void {
   }
   const signal = new AbortController().signal;
   // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
-  const relinked = relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => logger("trace").info(line) });
+  // Retried while the database is away, so a web server started during an outage still gets its worker.
+  const relinked = retryWhileUnavailable(() => relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => logger("trace").info(line) }), {
+    what: "relinking releases before the inline worker starts",
+    log: (line) => logger("worker").warn(line),
+    signal,
+  });
   globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY })).catch((error: unknown) => {
     logger("worker").error({ err: error }, "the inline ingestion worker stopped");
     globalForInlineWorker.shiplogInlineWorker = undefined;

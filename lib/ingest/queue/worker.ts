@@ -90,6 +90,8 @@ export async function runWorker(
             if (payload === REBUILT_NOTIFICATION) context.directory.clear();
             wakeUp.wake();
           },
+          // The database is back (it restarted, or failed over): what was stored meanwhile is due now.
+          onReconnect: () => wakeUp.wake(),
         });
   context.log.info(`[worker] started: ${options.concurrency ?? 1} slot(s), polling every ${pollIntervalMs} ms`);
   try {

@@ -1,6 +1,7 @@
 // The route is glue: status code and body come from checkReadiness. Next's request-scoped
 // `connection()` has no request to attach to under vitest, so it is stubbed.
 import { describe, expect, it, vi } from "vitest";
+import { captureLogs } from "../../../support/capture-logs";
 
 vi.mock("next/server", () => ({ connection: async () => undefined }));
 
@@ -24,8 +25,7 @@ describe("GET /api/ready", () => {
     vi.doMock("@/lib/ops/check-readiness", () => ({
       checkReadiness: async () => ({ status: "not_ready", reason: "database_unreachable", detail }),
     }));
-    const warnings: string[] = [];
-    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    const logs = captureLogs();
     try {
       const route = await import("../../../../app/api/ready/route");
       const response = await route.GET();
@@ -33,9 +33,10 @@ describe("GET /api/ready", () => {
       const body = await response.json();
       expect(body).toEqual({ status: "not_ready", reason: "database_unreachable", detail: "the database could not be reached; the server's log has the cause" });
       expect(JSON.stringify(body)).not.toContain("10.1.2.3");
-      expect(warnings.join("\n")).toContain(detail);
+      // The server's log (pino, lib/log) has the cause, with the component saying who wrote it.
+      expect(logs.lines).toContainEqual(expect.objectContaining({ level: "warn", component: "ready", msg: `not ready: database_unreachable: ${detail}` }));
     } finally {
-      warn.mockRestore();
+      logs.restore();
       vi.doUnmock("@/lib/ops/check-readiness");
     }
   });
