@@ -381,6 +381,9 @@ describe.skipIf(!helm)("the Helm chart", () => {
     expect(await renderError(helmPath, { setJson: { "web.podDisruptionBudget.minAvailable": "1" } })).toMatch(/web.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
     expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "accept.podDisruptionBudget.minAvailable": "1" } })).toMatch(/accept.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
     expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "accept.autoscaling.enabled": "true", "accept.autoscaling.minReplicas": "5", "accept.autoscaling.maxReplicas": "3" } })).toMatch(/accept.autoscaling: minReplicas \(5\) is above maxReplicas \(3\)/);
+    expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "ingress.enabled": "true", "ingress.hosts": JSON.stringify([{ host: "a.example.com", paths: [{ path: "/" }, { path: "/api/webhooks" }] }]) } })).toMatch(
+      /ingress.hosts: a.example.com lists the path \/api\/webhooks, which the chart routes to the accept server while accept.enabled/,
+    );
     expect(await renderError(helmPath, { setJson: { "accept.replicas": '"two"' } })).toMatch(/at '\/accept\/replicas': got string, want integer/);
     expect(await renderError(helmPath, { setJson: { "accept.enable": "true" } })).toMatch(/at '\/accept': additional properties 'enable' not allowed/);
     expect(await renderError(helmPath, { set: { "secrets.existingSecret": "" } })).toMatch(/has no Secret to read it from: set secrets.existingSecret/);
