@@ -35,6 +35,13 @@ function podSpec(object: KubeObject): PodSpec {
   return (object as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
 }
 
+/** An Ingress's rules in order, one [host, path, pathType, Service] per path. */
+function ingressRoutes(ingress: KubeObject): [string, string, string, string][] {
+  type Rule = { host?: string; http: { paths: { path: string; pathType: string; backend: { service: { name: string } } }[] } };
+  const rules = (ingress as unknown as { spec: { rules: Rule[] } }).spec.rules;
+  return rules.flatMap((rule) => rule.http.paths.map((entry): [string, string, string, string] => [rule.host ?? "", entry.path, entry.pathType, entry.backend.service.name]));
+}
+
 function env(container: Container): Map<string, EnvVar> {
   return new Map((container.env ?? []).map((entry) => [entry.name, entry]));
 }
@@ -135,7 +142,7 @@ describe.skipIf(!helm)("the Helm chart", () => {
     }
   });
 
-  it("brings every setting to Shiplog with the value the values file gives it (web, worker and migrations)", () => {
+  it("brings every setting to Shiplog with the value the values file gives it (web, worker, accept and migrations)", () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     // The Secrets the all-options file points at, as the kubelet would find them.
@@ -156,7 +163,7 @@ describe.skipIf(!helm)("the Helm chart", () => {
       "shiplog-credentials/GITHUB_OAUTH_CLIENT_SECRET": "oauth-secret",
     };
     const unset = parseConfig({});
-    for (const [kind, name] of [["Deployment", "shiplog-web"], ["Deployment", "shiplog-worker"], ["Job", "shiplog-migrate"]] as const) {
+    for (const [kind, name] of [["Deployment", "shiplog-web"], ["Deployment", "shiplog-worker"], ["Deployment", "shiplog-accept"], ["Job", "shiplog-migrate"]] as const) {
       const container = podSpec(find(allOptions, kind, name)).containers[0]!;
       const variables = env(container);
       for (const setting of SETTINGS) expect(variables.has(setting), `${name} lacks ${setting}`).toBe(true);
@@ -176,7 +183,7 @@ describe.skipIf(!helm)("the Helm chart", () => {
     }
     // Each component's own settings win over the shared ones.
     const poolSize = (kind: string, name: string) => env(podSpec(find(allOptions, kind, name)).containers[0]!).get("DATABASE_POOL_SIZE")?.value;
-    expect([poolSize("Deployment", "shiplog-web"), poolSize("Deployment", "shiplog-worker"), poolSize("Job", "shiplog-migrate")]).toEqual(["30", "12", "20"]);
+    expect([poolSize("Deployment", "shiplog-web"), poolSize("Deployment", "shiplog-worker"), poolSize("Deployment", "shiplog-accept"), poolSize("Job", "shiplog-migrate")]).toEqual(["30", "12", "8", "20"]);
   });
 
   it("reaches any one setting from the command line, a number without an exponent", async () => {
@@ -218,6 +225,75 @@ describe.skipIf(!helm)("the Helm chart", () => {
     expect(service.spec.selector).toEqual((find(defaults, "Deployment", "shiplog-web") as unknown as { spec: { selector: { matchLabels: Record<string, string> } } }).spec.selector.matchLabels);
   });
 
+  it("renders no accept object, and sends webhooks to web, while accept is off (the default)", async () => {
+    expect(defaults.filter((object) => object.metadata.labels?.["app.kubernetes.io/component"] === "accept")).toEqual([]);
+    const objects = await renderChart(helmPath, { values: [ALL_OPTIONS], setJson: { "accept.enabled": "false" } });
+    for (const object of objects) validateObject(object);
+    expect(objects.filter((object) => object.metadata.name === "shiplog-accept").map((object) => object.kind)).toEqual([]);
+    expect(objects.filter((object) => object.source.startsWith("templates/accept-"))).toEqual([]);
+    expect(ingressRoutes(find(objects, "Ingress", "shiplog"))).toEqual([["shiplog.example.com", "/", "Prefix", "shiplog-web"]]);
+  });
+
+  it("runs `shiplog accept` on SHIPLOG_ACCEPT_PORT with probes on /api/health and /api/ready when accept is on", async () => {
+    const objects = await renderChart(helmPath, { setJson: { "accept.enabled": "true" } });
+    for (const object of objects) validateObject(object);
+    expect(objects.filter((object) => object.metadata.name === "shiplog-accept").map((object) => object.kind).sort()).toEqual(["Deployment", "PodDisruptionBudget", "Service"]);
+    const deployment = find(objects, "Deployment", "shiplog-accept") as KubeObject & { spec: { replicas?: number; selector: { matchLabels: Record<string, string> } } };
+    expect(deployment.spec.replicas).toBe(2);
+    const pod = podSpec(deployment);
+    expect(pod.terminationGracePeriodSeconds, "above the 10 s it gives requests in flight").toBeGreaterThan(10);
+    const accept = pod.containers[0]!;
+    expect([accept.name, accept.command, accept.args, accept.image]).toEqual(["accept", ["shiplog"], ["accept"], "shiplog:0.1.0"]);
+    expect(accept.ports).toEqual([{ name: "http", containerPort: 3001, protocol: "TCP" }]);
+    expect(env(accept).get("SHIPLOG_ACCEPT_PORT")?.value).toBe("3001");
+    expect(env(accept).get("NODE_OPTIONS")?.value).toBe("--max-old-space-size=256");
+    expect(env(accept).has("SHIPLOG_INLINE_WORKER"), "the accept server runs no worker").toBe(false);
+    expect(accept).toMatchObject({
+      startupProbe: { httpGet: { path: "/api/health", port: "http" } },
+      livenessProbe: { httpGet: { path: "/api/health", port: "http" } },
+      readinessProbe: { httpGet: { path: "/api/ready", port: "http" } },
+    });
+    // Its own pods only: the web Service must not select them, nor the accept Service web's.
+    const service = find(objects, "Service", "shiplog-accept") as unknown as { spec: { ports: unknown[]; selector: Record<string, string> } };
+    expect(service.spec.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(service.spec.selector["app.kubernetes.io/component"]).toBe("accept");
+    expect((find(objects, "Service", "shiplog-web") as unknown as { spec: { selector: Record<string, string> } }).spec.selector["app.kubernetes.io/component"]).toBe("web");
+
+    // The port follows the setting, the component's own override first.
+    const moved = await renderChart(helmPath, { setJson: { "accept.enabled": "true", "accept.settings.SHIPLOG_ACCEPT_PORT": "4100" } });
+    const movedContainer = podSpec(find(moved, "Deployment", "shiplog-accept")).containers[0]!;
+    expect([movedContainer.ports?.[0]?.containerPort, env(movedContainer).get("SHIPLOG_ACCEPT_PORT")?.value]).toEqual([4100, "4100"]);
+    const all = podSpec(find(allOptions, "Deployment", "shiplog-accept")).containers[0]!;
+    expect([all.ports?.[0]?.containerPort, env(all).get("SHIPLOG_ACCEPT_PORT")?.value]).toEqual([3101, "3101"]);
+    expect(env(podSpec(find(allOptions, "Deployment", "shiplog-web")).containers[0]!).get("PORT")?.value).toBe("8080");
+  });
+
+  it("routes /api/webhooks/ of every Ingress host to the accept Service, ahead of the host's paths, when accept is on", async () => {
+    const ingress = find(allOptions, "Ingress", "shiplog");
+    expect(ingressRoutes(ingress)).toEqual([
+      ["shiplog.example.com", "/api/webhooks/", "Prefix", "shiplog-accept"],
+      ["shiplog.example.com", "/", "Prefix", "shiplog-web"],
+    ]);
+    const service = find(allOptions, "Service", "shiplog-accept") as unknown as { spec: { ports: { name: string; port: number }[] } };
+    expect(service.spec.ports).toEqual([{ name: "http", port: 8082, targetPort: "http", protocol: "TCP" }]);
+    const twoHosts = await renderChart(helmPath, {
+      setJson: {
+        "accept.enabled": "true",
+        "ingress.enabled": "true",
+        "ingress.hosts": JSON.stringify([{ host: "a.example.com", paths: [{ path: "/" }] }, { host: "b.example.com", paths: [{ path: "/", pathType: "Prefix" }, { path: "/api", pathType: "Prefix" }] }]),
+      },
+    });
+    for (const object of twoHosts) validateObject(object);
+    expect(ingressRoutes(find(twoHosts, "Ingress", "shiplog"))).toEqual([
+      ["a.example.com", "/api/webhooks/", "Prefix", "shiplog-accept"],
+      ["a.example.com", "/", "Prefix", "shiplog-web"],
+      ["b.example.com", "/api/webhooks/", "Prefix", "shiplog-accept"],
+      ["b.example.com", "/", "Prefix", "shiplog-web"],
+      ["b.example.com", "/api", "Prefix", "shiplog-web"],
+    ]);
+  });
+
   it("runs the inline worker in the web pods when the worker Deployment is off", async () => {
     const objects = await renderChart(helmPath, { setJson: { "worker.enabled": "false" } });
     for (const object of objects) validateObject(object);
@@ -230,14 +306,14 @@ describe.skipIf(!helm)("the Helm chart", () => {
     for (const object of objects) validateObject(object);
     const worker = podSpec(find(objects, "Deployment", "shiplog-worker")).containers[0]!;
     expect([worker.ports, worker.livenessProbe]).toEqual([undefined, undefined]);
-    expect(objects.filter((object) => object.kind === "Service").map((object) => object.metadata.name)).toEqual(["shiplog-web"]);
-    expect(objects.filter((object) => object.kind === "ServiceMonitor").map((object) => object.metadata.name)).toEqual(["shiplog-web"]);
+    expect(objects.filter((object) => object.kind === "Service").map((object) => object.metadata.name).sort()).toEqual(["shiplog-accept", "shiplog-web"]);
+    expect(objects.filter((object) => object.kind === "ServiceMonitor").map((object) => object.metadata.name).sort()).toEqual(["shiplog-accept", "shiplog-web"]);
   });
 
   it("scrapes with SHIPLOG_METRICS_TOKEN from the Secret the pods read it from", () => {
     const tokenRef = env(podSpec(find(allOptions, "Deployment", "shiplog-web")).containers[0]!).get("SHIPLOG_METRICS_TOKEN")?.valueFrom?.secretKeyRef;
     expect(tokenRef).toEqual({ name: "shiplog-metrics", key: "token", optional: false });
-    for (const [name, port] of [["shiplog-web", "http"], ["shiplog-worker", "metrics"]]) {
+    for (const [name, port] of [["shiplog-web", "http"], ["shiplog-worker", "metrics"], ["shiplog-accept", "http"]]) {
       const monitor = find(allOptions, "ServiceMonitor", name!) as unknown as { metadata: { labels: Record<string, string> }; spec: { endpoints: unknown[]; selector: { matchLabels: Record<string, string> } } };
       expect(monitor.metadata.labels.release).toBe("kube-prometheus-stack");
       expect(monitor.spec.endpoints).toEqual([
@@ -248,12 +324,17 @@ describe.skipIf(!helm)("the Helm chart", () => {
     }
   });
 
-  it("scales: HPA on the web Deployment, KEDA on the worker's backlog (Prometheus or PostgreSQL), replicas left to them", async () => {
+  it("scales: HPA on the web and accept Deployments, KEDA on the worker's backlog (Prometheus or PostgreSQL), replicas left to them", async () => {
     const hpa = find(allOptions, "HorizontalPodAutoscaler", "shiplog-web") as unknown as { spec: { scaleTargetRef: { name: string }; minReplicas: number; maxReplicas: number } };
     expect(hpa.spec).toMatchObject({ scaleTargetRef: { kind: "Deployment", name: "shiplog-web" }, minReplicas: 3, maxReplicas: 12 });
     expect((find(allOptions, "Deployment", "shiplog-web") as unknown as { spec: { replicas?: number } }).spec.replicas).toBeUndefined();
     expect((find(allOptions, "Deployment", "shiplog-worker") as unknown as { spec: { replicas?: number } }).spec.replicas).toBeUndefined();
     expect((find(defaults, "Deployment", "shiplog-web") as unknown as { spec: { replicas?: number } }).spec.replicas).toBe(2);
+    const acceptHpa = find(allOptions, "HorizontalPodAutoscaler", "shiplog-accept") as unknown as { spec: { metrics: { resource: { name: string; target: { averageUtilization: number } } }[] } };
+    expect(acceptHpa.spec).toMatchObject({ scaleTargetRef: { kind: "Deployment", name: "shiplog-accept" }, minReplicas: 2, maxReplicas: 6 });
+    expect(acceptHpa.spec.metrics.map((metric) => [metric.resource.name, metric.resource.target.averageUtilization])).toEqual([["cpu", 60], ["memory", 85]]);
+    expect((find(allOptions, "Deployment", "shiplog-accept") as unknown as { spec: { replicas?: number } }).spec.replicas).toBeUndefined();
+    expect((find(allOptions, "PodDisruptionBudget", "shiplog-accept") as unknown as { spec: { minAvailable?: number } }).spec.minAvailable).toBe(1);
 
     const scaled = find(allOptions, "ScaledObject", "shiplog-worker") as unknown as { spec: { scaleTargetRef: { name: string }; triggers: { type: string; metadata: Record<string, string> }[] } };
     expect(scaled.spec.scaleTargetRef.name).toBe("shiplog-worker");
@@ -274,13 +355,18 @@ describe.skipIf(!helm)("the Helm chart", () => {
     expect(trigger.metadata.query).toMatch(/FROM webhook_deliveries WHERE status IN \('PENDING', 'FAILED'\)/);
   });
 
-  it("limits traffic with NetworkPolicies: web port from the listed peers, worker metrics from Prometheus, nothing into migrations", () => {
+  it("limits traffic with NetworkPolicies: web and accept ports from the listed peers, worker metrics from Prometheus, nothing into migrations", async () => {
     const policies = allOptions.filter((object) => object.kind === "NetworkPolicy") as unknown as { metadata: { name: string }; spec: { ingress: { ports?: { port: string }[]; from?: unknown[] }[]; egress?: { ports?: { port: number }[] }[] } }[];
     const byName = new Map(policies.map((policy) => [policy.metadata.name, policy.spec]));
     expect(byName.get("shiplog-web")!.ingress).toEqual([{ ports: [{ port: "http", protocol: "TCP" }], from: expect.arrayContaining([expect.objectContaining({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "argocd" } } })]) }]);
     expect(byName.get("shiplog-worker")!.ingress).toEqual([{ ports: [{ port: "metrics", protocol: "TCP" }], from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] }]);
     expect(byName.get("shiplog-migrate")!.ingress).toEqual([]);
+    expect(byName.get("shiplog-accept")!.ingress).toEqual([{ ports: [{ port: "http", protocol: "TCP" }], from: expect.arrayContaining([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ci" } } }]) }]);
     for (const policy of policies) expect(policy.spec.egress?.[0]?.ports?.map((port) => port.port), "DNS first").toEqual([53, 53]);
+    // Without acceptFrom, the accept port admits web's peers.
+    const fallback = await renderChart(helmPath, { values: [ALL_OPTIONS], setJson: { "networkPolicy.acceptFrom": "[]" } });
+    const acceptPolicy = find(fallback, "NetworkPolicy", "shiplog-accept") as unknown as { spec: { ingress: { from?: unknown[] }[] } };
+    expect(acceptPolicy.spec.ingress[0]!.from).toEqual((allValues as unknown as { networkPolicy: { webFrom: unknown[] } }).networkPolicy.webFrom);
   });
 
   it("refuses bad values with a message naming what to change", async () => {
@@ -293,6 +379,13 @@ describe.skipIf(!helm)("the Helm chart", () => {
     expect(await renderError(helmPath, { set: { "secrets.settings.DATABASE_URL.nme": "db" } })).toMatch(/at '\/secrets\/settings\/DATABASE_URL': additional properties 'nme' not allowed/);
     expect(await renderError(helmPath, { set: { "worker.autoscaling.keda.trigger": "cpu" }, setJson: { "worker.autoscaling.keda.enabled": "true" } })).toMatch(/at '\/worker\/autoscaling\/keda\/trigger': value must be one of 'prometheus', 'postgresql'/);
     expect(await renderError(helmPath, { setJson: { "web.podDisruptionBudget.minAvailable": "1" } })).toMatch(/web.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
+    expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "accept.podDisruptionBudget.minAvailable": "1" } })).toMatch(/accept.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
+    expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "accept.autoscaling.enabled": "true", "accept.autoscaling.minReplicas": "5", "accept.autoscaling.maxReplicas": "3" } })).toMatch(/accept.autoscaling: minReplicas \(5\) is above maxReplicas \(3\)/);
+    expect(await renderError(helmPath, { setJson: { "accept.enabled": "true", "ingress.enabled": "true", "ingress.hosts": JSON.stringify([{ host: "a.example.com", paths: [{ path: "/" }, { path: "/api/webhooks" }] }]) } })).toMatch(
+      /ingress.hosts: a.example.com lists the path \/api\/webhooks, which the chart routes to the accept server while accept.enabled/,
+    );
+    expect(await renderError(helmPath, { setJson: { "accept.replicas": '"two"' } })).toMatch(/at '\/accept\/replicas': got string, want integer/);
+    expect(await renderError(helmPath, { setJson: { "accept.enable": "true" } })).toMatch(/at '\/accept': additional properties 'enable' not allowed/);
     expect(await renderError(helmPath, { set: { "secrets.existingSecret": "" } })).toMatch(/has no Secret to read it from: set secrets.existingSecret/);
     expect(await renderError(helmPath, { set: { "settings.log_level": "debug" } })).toMatch(/settings.log_level: setting names are lib\/env.ts's environment variable names/);
     expect(await renderError(helmPath, { set: { "secrets.settings.github_token.key": "token" } })).toMatch(/secrets.settings.github_token: setting names are lib\/env.ts's environment variable names/);
@@ -337,6 +430,23 @@ describe.skipIf(!helm)("the Helm chart", () => {
       // The web NetworkPolicy example lets Argo CD's notifications controller in.
       const subscriptions = parseYaml(configMap!.data.subscriptions!) as { recipients: string[] }[];
       expect(subscriptions[0]!.recipients).toEqual(["shiplog"]);
+    });
+
+    it("names, in its comment, the accept Service the chart renders for the example when accept is on", async () => {
+      const text = await readFile(path.join(ARGOCD_EXAMPLES, "argocd-notifications-cm.yaml"), "utf8");
+      const commented = /^#\s+url: (\S+)$/m.exec(text)?.[1];
+      const folder = await mkdtemp(path.join(tmpdir(), "shiplog-chart-"));
+      const valuesFile = path.join(folder, "values.yaml");
+      await writeFile(valuesFile, JSON.stringify(application.spec.source.helm.valuesObject));
+      let objects: KubeObject[];
+      try {
+        objects = await renderChart(helmPath, { values: [valuesFile], setJson: { "accept.enabled": "true" }, releaseName: application.spec.source.helm.releaseName, namespace: application.spec.destination.namespace });
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+      const service = objects.find((object) => object.kind === "Service" && object.metadata.labels?.["app.kubernetes.io/component"] === "accept") as KubeObject & { spec: { ports: { port: number }[] } };
+      const port = service.spec.ports[0]!.port;
+      expect(commented).toBe(`http://${service.metadata.name}.${application.spec.destination.namespace}.svc.cluster.local${port === 80 ? "" : `:${port}`}/api/webhooks/argocd`);
     });
   });
 });

@@ -180,3 +180,49 @@ maxUnavailable: {{ .pdb.maxUnavailable }}
 {{- fail (printf "%s.podDisruptionBudget: set minAvailable or maxUnavailable" .component) }}
 {{- end }}
 {{- end }}
+
+{{/* A HorizontalPodAutoscaler for one component's Deployment (web, accept): root, component, scaling (its autoscaling values). */}}
+{{- define "shiplog.hpa" -}}
+{{- $context := dict "root" .root "component" .component }}
+{{- $scaling := .scaling }}
+{{- if gt (int $scaling.minReplicas) (int $scaling.maxReplicas) }}
+{{- fail (printf "%s.autoscaling: minReplicas (%v) is above maxReplicas (%v)" .component $scaling.minReplicas $scaling.maxReplicas) }}
+{{- end }}
+{{- if not (or $scaling.targetCPUUtilizationPercentage $scaling.targetMemoryUtilizationPercentage) }}
+{{- fail (printf "%s.autoscaling: set targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" .component) }}
+{{- end }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "shiplog.componentName" $context }}
+  labels:
+    {{- include "shiplog.labels" $context | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "shiplog.componentName" $context }}
+  minReplicas: {{ $scaling.minReplicas }}
+  maxReplicas: {{ $scaling.maxReplicas }}
+  metrics:
+    {{- with $scaling.targetCPUUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ . }}
+    {{- end }}
+    {{- with $scaling.targetMemoryUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: memory
+        target:
+          type: Utilization
+          averageUtilization: {{ . }}
+    {{- end }}
+  {{- with $scaling.behavior }}
+  behavior:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
