@@ -115,6 +115,13 @@ export const configSchema = z.object({
    * Unset: /metrics answers 404 naming this setting (docs/observability.md).
    */
   SHIPLOG_METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
+  /**
+   * An OpenTelemetry collector's OTLP/HTTP base URL (e.g. http://otel-collector:4318): spans go to
+   * <url>/v1/traces (docs/observability.md "Traces"). Unset: no tracing is loaded and nothing is sent.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: webUrl.transform((value) => value.replace(/\/+$/, "")).optional(),
+  /** The traces' service.name; default shiplog-web for the web server, shiplog-worker for `npm run worker`. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
   /** Port of `npm run worker`'s own HTTP listener (/metrics, /healthz); unset: no listener. */
   SHIPLOG_WORKER_METRICS_PORT: port.optional(),
 
