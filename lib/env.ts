@@ -14,6 +14,13 @@ const port = z.coerce
   .min(1)
   .max(65535);
 
+/** Requests allowed per key and window; 0 turns the limit off. */
+const rateLimit = z.coerce
+  .number({ error: "must be a whole number of requests (0 turns the limit off)" })
+  .int({ error: "must be a whole number of requests (0 turns the limit off)" })
+  .min(0, { error: "must be 0 (off) or more" })
+  .max(1_000_000);
+
 const commaList = z
   .string()
   .optional()
@@ -114,6 +121,13 @@ export const configSchema = z.object({
    * Unset: /metrics answers 404 naming this setting (docs/observability.md).
    */
   SHIPLOG_METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
+  /**
+   * An OpenTelemetry collector's OTLP/HTTP base URL (e.g. http://otel-collector:4318): spans go to
+   * <url>/v1/traces (docs/observability.md "Traces"). Unset: no tracing is loaded and nothing is sent.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: webUrl.transform((value) => value.replace(/\/+$/, "")).optional(),
+  /** The traces' service.name; default shiplog-web for the web server, shiplog-worker for `npm run worker`. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
   /** Port of `npm run worker`'s own HTTP listener (/metrics, /healthz); unset: no listener. */
   SHIPLOG_WORKER_METRICS_PORT: port.optional(),
   /**
@@ -189,6 +203,19 @@ export const configSchema = z.object({
   SHIPLOG_TRUSTED_PROXIES: commaList.refine((entries) => entries.every(isAddressOrRange), {
     message: "must be IP addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8,fd00::/8,192.0.2.7",
   }),
+  /**
+   * Rate limits (docs/security.md "Rate limits"), each counted per key in PostgreSQL so it holds
+   * across replicas, over windows of SHIPLOG_RATE_LIMIT_WINDOW_SECONDS; 0 turns a limit off.
+   * /api/v1 requests per API token, and per client address (every request, token or session);
+   * webhooks are never limited by them.
+   */
+  SHIPLOG_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SHIPLOG_API_RATE_LIMIT_PER_TOKEN: rateLimit.default(600),
+  SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: rateLimit.default(1200),
+  /** Local sign-in attempts (POST /api/auth/sign-in/email) per client address and window. */
+  SHIPLOG_SIGN_IN_RATE_LIMIT_PER_ADDRESS: rateLimit.default(20),
+  /** Every other /api/auth request (single sign-on starts and callbacks, sign-out) per client address and window. */
+  SHIPLOG_AUTH_RATE_LIMIT_PER_ADDRESS: rateLimit.default(100),
   /** The first administrator, created at the first start; without a password a one-time one is printed. */
   SHIPLOG_ADMIN_EMAIL: z.string().email().default("admin@shiplog.local"),
   SHIPLOG_ADMIN_PASSWORD: z.string().min(12, { message: "must be at least 12 characters" }).optional(),

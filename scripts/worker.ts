@@ -4,18 +4,12 @@
 // or SIGINT stop it gracefully: no new delivery is taken, those in flight finish, then it exits.
 // With SHIPLOG_WORKER_METRICS_PORT set it also serves /metrics and /healthz on that port
 // (lib/observability/serve-worker-metrics.ts, docs/observability.md).
+// With OTEL_EXPORTER_OTLP_ENDPOINT set it sends traces (a span per batch, the database's spans
+// under it): tracing starts before the database code is imported, so pg's queries are traced.
 import { parseArgs } from "node:util";
-import { closeDb, getDb } from "../lib/db/client";
-import { retryWhileUnavailable } from "../lib/db/retry-while-unavailable";
-import { logger } from "../lib/log/logger";
 import { config, ConfigError, databaseUrl } from "../lib/env";
-import { startReconciliation } from "../lib/ingest/upkeep/start-reconciliation";
-import { runWorker } from "../lib/ingest/queue/worker";
-import { runDoraRefresher } from "../lib/metrics/run-dora-refresher";
-import { serveWorkerMetrics } from "../lib/observability/serve-worker-metrics";
 import { limitHeapGrowth } from "../lib/ops/limit-heap-growth";
-import { startRollbackRunner } from "../lib/rollback/start-rollback-runner";
-import { relinkReleasesAfterUpgrade } from "../lib/trace/relink-releases-after-upgrade";
+import { startTracing, stopTracing } from "../lib/observability/start-tracing";
 
 // The worker's heap stays near what it keeps alive (20,000 bench deliveries: peak RSS 339 → 239 MiB).
 limitHeapGrowth();
@@ -49,6 +43,23 @@ try {
   process.exit(1);
 }
 
+try {
+  await startTracing("shiplog-worker");
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const { closeDb, getDb } = await import("../lib/db/client");
+const { retryWhileUnavailable } = await import("../lib/db/retry-while-unavailable");
+const { logger } = await import("../lib/log/logger");
+const { startReconciliation } = await import("../lib/ingest/upkeep/start-reconciliation");
+const { runWorker } = await import("../lib/ingest/queue/worker");
+const { runDoraRefresher } = await import("../lib/metrics/run-dora-refresher");
+const { serveWorkerMetrics } = await import("../lib/observability/serve-worker-metrics");
+const { startRollbackRunner } = await import("../lib/rollback/start-rollback-runner");
+const { relinkReleasesAfterUpgrade } = await import("../lib/trace/relink-releases-after-upgrade");
+
 const controller = new AbortController();
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
@@ -75,3 +86,4 @@ await Promise.all([
 ]);
 await metricsServer?.close();
 await closeDb();
+await stopTracing();

@@ -23,6 +23,7 @@ import { failedDeliveryPageSchema, listDeliveriesQuery } from "../ingest/status/
 import { deliveryIdParams, replayedDeliverySchema, replayFailedQuery } from "../ingest/replay/request-delivery-replay";
 import { BODY_LIMITS } from "../ingest/accept/read-body-with-limit";
 import type { Readiness } from "../ops/check-readiness";
+import { isApiPath } from "../rate-limits/is-api-path";
 import { compareReleasesParams, releaseComparisonSchema } from "../releases/compare-releases";
 import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-events";
 import { listUsersQuery } from "../users/list-users";
@@ -84,6 +85,13 @@ const errorResponses = {
   PayloadTooLarge: { description: "The body is over the endpoint's limit." },
   InternalError: { description: "An unexpected failure, logged with the request id; the answer says nothing more." },
   Unavailable: { description: "The database is unavailable (`service_unavailable`, with Retry-After), or a webhook has no credential configured (`not_configured`)." },
+  TooManyRequests: {
+    description:
+      "A rate limit is spent (`too_many_requests`): the caller's client address (SHIPLOG_API_RATE_LIMIT_PER_ADDRESS) or API token " +
+      "(SHIPLOG_API_RATE_LIMIT_PER_TOKEN) made too many /api/v1 requests in the window (SHIPLOG_RATE_LIMIT_WINDOW_SECONDS). Retry after " +
+      "Retry-After seconds; `details` names the limit (`api-address`, `api-token`), its size and window. See docs/api.md.",
+    retryAfter: true,
+  },
 } as const;
 
 // ---------------------------------------------------------------- probes and webhooks
@@ -627,7 +635,8 @@ function operationObject(operation: OperationSpec, components: Record<string, Js
         }
       : {}),
     ...(operation.security ? { security: operation.security } : {}),
-    responses,
+    // Every /api/v1 operation is rate-limited (lib/rate-limits/limit-api-request.ts, in the route wrapper); webhooks and probes are not.
+    responses: isApiPath(operation.path) ? { ...responses, 429: { $ref: "#/components/responses/TooManyRequests" } } : responses,
   };
 }
 
@@ -664,17 +673,18 @@ export function buildOpenApiDocument(): JsonSchema {
     components: {
       schemas: components,
       responses: Object.fromEntries(
-        Object.entries(errorResponses).map(([name, { description }]) => [
+        Object.entries(errorResponses).map(([name, response]) => [
           name,
           {
-            description,
-            headers: { "X-Request-Id": requestIdHeader },
+            description: response.description,
+            headers: { "X-Request-Id": requestIdHeader, ...("retryAfter" in response ? { "Retry-After": { $ref: "#/components/headers/RetryAfter" } } : {}) },
             content: { "application/json": { schema: outputSchema(errorResponseSchema, components) } },
           },
         ]),
       ),
       headers: {
         XRequestId: { description: "The request's id: the caller's X-Request-Id when well-formed, else a new UUID.", schema: { type: "string" } },
+        RetryAfter: { description: "Seconds to wait before retrying: until the spent rate limit's window ends.", required: true, schema: { type: "integer", minimum: 1 } },
       },
       securitySchemes: {
         sessionCookie: {

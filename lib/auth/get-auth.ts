@@ -51,23 +51,9 @@ export function createAuth(db: Db, settings: Config = config()) {
       // Shiplog never calls the identity provider with them; encrypted so a database dump does not hand them out.
       encryptOAuthTokens: true,
     },
-    // Per client address, counted in the database so the limits hold across replicas. On in
-    // production (Better Auth's default; tests sign in many users from one process). The address
-    // is the one lib/auth/throttle-sign-in.ts resolved, never X-Forwarded-For as sent.
-    rateLimit: {
-      enabled: settings.NODE_ENV === "production",
-      storage: "database",
-      window: 60,
-      max: 100,
-      customRules: {
-        // Better Auth's default is 3 per 10 s for every /sign-in/* of an address: one person
-        // mistyping twice locked out the office behind the same NAT. Password guessing is held
-        // by the per-account backoff now; this limit stops one address spraying many accounts.
-        "/sign-in/email": { window: 60, max: 20 },
-        // Single sign-on only starts here (the identity provider checks the password).
-        "/sign-in/*": { window: 60, max: 60 },
-      },
-    },
+    // Off: per-address limits are Shiplog's own (lib/auth/throttle-sign-in.ts, lib/rate-limits),
+    // counted in PostgreSQL with the API's, so there is one mechanism and one set of settings.
+    rateLimit: { enabled: false },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       cookiePrefix: COOKIE_PREFIX,

@@ -7,6 +7,8 @@
 //   database unreachable   → 503 service_unavailable, logged
 //   client went away       → 400 bad_request, not logged (nobody reads the answer; nothing broke)
 //   anything else          → logged with the request id, answered with a generic 500
+// Requests to /api/v1 are counted against the rate limits first (lib/rate-limits/limit-api-request.ts):
+// 429 with Retry-After, through the same error path. Webhooks and everything else are not.
 // Every line logged while the handler runs carries the request id (lib/log/logger.ts), and the
 // time to answer is recorded in shiplog_http_request_duration_seconds by route pattern and status.
 import { z } from "zod";
@@ -14,6 +16,8 @@ import { requestIdOf } from "../audit/request-id";
 import { isDatabaseUnavailable } from "../db/is-database-unavailable";
 import { logger, runWithRequestId } from "../log/logger";
 import { metrics } from "../observability/metrics-registry";
+import { isApiPath } from "../rate-limits/is-api-path";
+import { limitApiRequest } from "../rate-limits/limit-api-request";
 import { AppError } from "./app-error";
 import { isClientAbort } from "./is-client-abort";
 
@@ -25,7 +29,10 @@ export function withErrorHandling<Context = unknown>(handler: RouteHandler<Conte
     const started = performance.now();
     let response: Response;
     try {
-      response = await runWithRequestId(requestId, () => handler(request, context));
+      response = await runWithRequestId(requestId, async () => {
+        if (isApiPath(new URL(request.url).pathname)) await limitApiRequest(request);
+        return handler(request, context);
+      });
     } catch (error) {
       const appError = isClientAbort(error, request)
         ? new AppError("bad_request", "The client closed the connection before the request was read.", { cause: error })

@@ -88,9 +88,15 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    requestsRateLimited: new client.Counter({
+      name: "shiplog_requests_rate_limited_total",
+      help: "Requests answered 429 by a rate limit, by limit (api-token, api-address, sign-in-address, auth-address).",
+      labelNames: ["limit"] as const,
+      registers,
+    }),
     poolConnections: new client.Gauge({
       name: "shiplog_db_pool_connections",
-      help: "Database connections of each pool of this process (prisma: the Prisma client's; accept: the webhook accept path's), by state: in_use, idle, waiting (requests queued for a connection).",
+      help: "Database connections of each pool of this process (prisma: the Prisma client's; accept: the webhook accept path's; rate-limits: the rate limits' counters), by state: in_use, idle, waiting (requests queued for a connection).",
       labelNames: ["pool", "state"] as const,
       registers,
       collect() {

@@ -213,6 +213,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
       SHIPLOG_AUTH_SECRET: BENCH_AUTH_SECRET,
       SHIPLOG_PUBLIC_URL: shiplogUrl,
+      // The load comes from one address (and a few tokens) by design: the API's limits would
+      // measure themselves, not the read path.
+      SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: "0",
+      SHIPLOG_API_RATE_LIMIT_PER_TOKEN: "0",
     };
     const web = startWebServer({ root, mode: "start", port, env });
     cleanups.push({ what: "next start", run: () => web.stop(10_000), child: true });

@@ -41,6 +41,20 @@ describe("parseConfig", () => {
     }
   });
 
+  it("reads the rate limits as requests per window, 0 turning one off, and refuses anything else naming the setting", () => {
+    expect(parseConfig({})).toMatchObject({
+      SHIPLOG_RATE_LIMIT_WINDOW_SECONDS: 60,
+      SHIPLOG_API_RATE_LIMIT_PER_TOKEN: 600,
+      SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: 1200,
+      SHIPLOG_SIGN_IN_RATE_LIMIT_PER_ADDRESS: 20,
+      SHIPLOG_AUTH_RATE_LIMIT_PER_ADDRESS: 100,
+    });
+    expect(parseConfig({ SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: "0", SHIPLOG_RATE_LIMIT_WINDOW_SECONDS: "10" })).toMatchObject({ SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: 0, SHIPLOG_RATE_LIMIT_WINDOW_SECONDS: 10 });
+    expect(messageOf({ SHIPLOG_API_RATE_LIMIT_PER_TOKEN: "-1" })).toContain("SHIPLOG_API_RATE_LIMIT_PER_TOKEN");
+    expect(messageOf({ SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: "lots" })).toContain('SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: must be a whole number of requests (0 turns the limit off) (got "lots")');
+    expect(messageOf({ SHIPLOG_RATE_LIMIT_WINDOW_SECONDS: "0" })).toContain("SHIPLOG_RATE_LIMIT_WINDOW_SECONDS");
+  });
+
   it("takes only http(s) URLs where a URL becomes a link or an address to call (issue 14, finding 8)", () => {
     for (const url of ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://argocd.example.com"]) {
       expect(messageOf({ ARGOCD_INSTANCES: JSON.stringify([{ name: "prod", url, token: "t" }]) })).toMatch(/ARGOCD_INSTANCES.*url: must be an http:\/\/ or https:\/\/ URL/);

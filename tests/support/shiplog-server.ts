@@ -160,6 +160,11 @@ function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
     // The tests' own secret, so session cookies made in the test process (tests/support/sign-in.ts) are valid here.
     SHIPLOG_AUTH_SECRET: TEST_AUTH_SECRET,
     SHIPLOG_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Every test and browser reaches this server from 127.0.0.1, one address for a whole run:
+    // the API's limits would count the suite, not a client. tests/http/rate-limits.test.ts
+    // starts a server of its own with them on; sign-in's limits stay as installed.
+    SHIPLOG_API_RATE_LIMIT_PER_ADDRESS: "0",
+    SHIPLOG_API_RATE_LIMIT_PER_TOKEN: "0",
   };
 }
 

@@ -19,6 +19,7 @@ import { findDueDeliveries } from "./find-due-deliveries";
 import { listenForDeliveries } from "./listen-for-deliveries";
 import { logger } from "../../log/logger";
 import { recordWorkerBatch } from "../../observability/record-worker-batch";
+import { traceWorkerBatch } from "../../observability/trace-worker-batch";
 
 export type WorkerOptions = {
   db?: Db;
@@ -161,7 +162,7 @@ async function runSlots(context: WorkerContext, concurrency: number, hooks: Slot
           idle = "drained";
         } else {
           const started = performance.now();
-          const results = await feed.apply(ids);
+          const results = await traceWorkerBatch(ids.length, () => feed.apply(ids));
           recordWorkerBatch(results, (performance.now() - started) / 1000);
           for (const result of results) {
             context.onApplied?.(result);

@@ -57,7 +57,7 @@ export const TRIGGER_EMPTIED_PROJECTIONS = ["service_environment_states"] as con
 
 /**
  * Kept by a rebuild: teams, people with their sessions, role grants and sign-in throttling
- * (rate_limits, sign_in_backoffs), the deliveries themselves (with their idempotency keys),
+ * (rate_limit_counters, sign_in_backoffs), the deliveries themselves (with their idempotency keys),
  * configuration and credentials (webhook and API tokens), the append-only
  * audit log, migration bookkeeping, people's rollback requests, and the GitHub API's cache and
  * redelivery bookkeeping (the range completion job re-derives what it added to commits from
@@ -70,7 +70,7 @@ export const KEPT_TABLES = [
   "accounts",
   "verifications",
   "role_grants",
-  "rate_limits",
+  "rate_limit_counters",
   "sign_in_backoffs",
   "webhook_deliveries",
   "webhook_delivery_keys",

@@ -53,6 +53,20 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("answers 429 with Retry-After on every /api/v1 operation (the rate limits), and on no webhook or probe", () => {
+    type Components = { responses: Record<string, { headers: Record<string, unknown> }>; headers: Record<string, { required?: boolean }> };
+    const { components } = document as unknown as { components: Components };
+    expect(Object.keys(components.responses.TooManyRequests!.headers)).toEqual(["X-Request-Id", "Retry-After"]);
+    expect(components.headers.RetryAfter!.required).toBe(true);
+    for (const [route, item] of Object.entries(document.paths)) {
+      for (const operation of Object.values(item)) {
+        const tooMany = operation.responses["429"];
+        if (route.startsWith("/api/v1/")) expect(tooMany, route).toEqual({ $ref: "#/components/responses/TooManyRequests" });
+        else expect(tooMany, route).toBeUndefined();
+      }
+    }
+  });
+
   it("documents each read endpoint's query parameters from the schema the route parses with", () => {
     const query = (route: string) => document.paths[route]!.get!.parameters.filter((parameter) => parameter.in === "query").map((parameter) => parameter.name);
     expect(query("/api/v1/deployments")).toEqual(["service", "team", "environment", "cluster", "region", "status", "initiatedBy", "from", "to", "q", "limit", "cursor"]);
