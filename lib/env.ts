@@ -285,7 +285,7 @@ function isPrivateKey(pem: string): boolean {
 export type Config = z.infer<typeof configSchema>;
 
 /** Settings whose values never appear in messages or logs. */
-const SECRET_SETTINGS = /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^DATABASE_POOLER_URL$|^ARGOCD_INSTANCES$/;
+const SECRET_SETTINGS = /SECRET|(?<!_PER_)TOKENS?$|PASSWORD|PRIVATE_KEY|^DATABASE_URL$|^DATABASE_REPLICA_URLS$|^DATABASE_POOLER_URL$|^ARGOCD_INSTANCES$/;
 
 /** Whether a setting holds a credential: hidden in messages, and read from a Secret by the Helm chart. */
 export function isSecretSetting(name: string): boolean {
