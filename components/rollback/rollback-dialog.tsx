@@ -107,10 +107,10 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
       aria-labelledby={titleId}
       onClose={onClose}
       onKeyDown={keepFocusInside}
-      className="m-auto max-h-[90vh] w-[min(60rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(60rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
     >
-      <form onSubmit={submit} className="flex max-h-[calc(90vh-2px)] flex-col">
-        <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-6 pt-5 pb-3">
+      <form onSubmit={submit} className="flex max-h-[calc(100dvh-2rem-2px)] flex-col">
+        <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-6 pt-4 pb-2.5">
           <div>
             <h2 id={titleId} className="text-lg font-semibold text-zinc-950">
               Roll back {subject}
@@ -122,7 +122,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
           </button>
         </div>
 
-        <div className="min-h-0 flex-1 space-y-4 overflow-y-auto px-6 py-4">
+        <div className="min-h-0 flex-1 space-y-3 overflow-y-auto px-6 py-3">
           {plan.isPending && askedScope !== null ? (
             <p role="status" className="text-sm text-zinc-700">
               Planning the rollback and asking for a dry run…
@@ -240,13 +240,12 @@ function PlanSummary({ plan }: { plan: RollbackPlan }) {
   const autoSyncNames = plan.autoSyncApplications.length <= 3 ? plan.autoSyncApplications.join(", ") : `${autoSyncOn} of ${plan.applications.length} applications`;
   return (
     <section aria-label="Rollback plan" className="space-y-3">
-      <dl className="grid grid-cols-1 gap-x-6 gap-y-1 rounded border border-zinc-200 bg-zinc-50 px-4 py-2.5 text-sm sm:grid-cols-[auto_1fr]">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-0.5 rounded border border-zinc-200 bg-zinc-50 px-4 py-2 text-sm sm:grid-cols-[auto_1fr]">
         <dt className="font-medium text-zinc-700">From → to</dt>
         <dd>
-          <span className="font-mono">{plan.fromRelease?.version ?? "unknown"}</span> → <span className="font-mono">{plan.target?.version ?? "nothing earlier"}</span>
+          <span className="font-mono">{plan.fromRelease?.version ?? "unknown"}</span> → <span className="font-mono">{plan.target?.version ?? "nothing earlier"}</span>, by{" "}
+          {plan.method ? methodNames[plan.method] : "the method of each application (below)"}
         </dd>
-        <dt className="font-medium text-zinc-700">Method</dt>
-        <dd>{plan.method ? methodNames[plan.method] : "per application (below)"}</dd>
         <dt className="font-medium text-zinc-700">Affected</dt>
         <dd>
           {plan.applications.length} application{plan.applications.length === 1 ? "" : "s"} on {clusters.size} cluster{clusters.size === 1 ? "" : "s"}

@@ -71,15 +71,15 @@ export function RollbackPlanGroups({ plan }: { plan: RollbackPlan }) {
                 </tr>
                 {open ? (
                   <tr>
-                    <td colSpan={5} className="bg-zinc-50/60 px-3 py-1.5">
+                    <td colSpan={5} className="bg-zinc-50/60 px-3 py-1">
                       <ul aria-label={`Applications in ${label}`} className="divide-y divide-zinc-100">
                         {group.applicationIds.map((id) => {
                           const app = byId.get(id)!;
                           return (
-                            <li key={id} className="grid grid-cols-1 gap-x-4 py-1 sm:grid-cols-[minmax(0,1.2fr)_minmax(0,1fr)_minmax(0,1.6fr)]">
+                            <li key={id} className="grid grid-cols-1 gap-x-4 py-0.5 sm:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1.6fr)]">
                               <span>
-                                <span className="font-medium">{app.cluster.name}</span>
-                                <span className="block text-xs text-zinc-600">
+                                <span className="font-medium">{app.cluster.name}</span>{" "}
+                                <span className="text-xs text-zinc-600">
                                   {app.name} · wave {app.wave + 1} · runs <span className="font-mono">{app.currentRelease?.version ?? "unknown"}</span> · {app.health.toLowerCase()}
                                   {app.autoSync ? " · auto-sync on" : ""}
                                 </span>

@@ -105,18 +105,18 @@ describe("an SRE rolls back only the 3 degraded clusters of a 40-cluster release
     await dialog.getByLabel(/^Reason/).fill("2.0.0 is degraded in 3 prod clusters");
     const confirm = dialog.getByRole("button", { name: "Roll back to 1.0.0" });
     expect(await confirm.isEnabled()).toBe(true);
+    await saveScreenshot(page, "targeted-rollback-dialog");
     // Fits: neither the dialog nor any scrolling part of it has more than it shows, and Confirm is inside the 900 px viewport.
     const overflowing = await dialog.evaluate((element) =>
       [element, ...element.querySelectorAll("*")]
         .filter((node) => node === element || ["auto", "scroll"].includes(getComputedStyle(node).overflowY))
         .filter((node) => node.scrollHeight > node.clientHeight + 1)
-        .map((node) => `${node.tagName} ${node.className}`),
+        .map((node) => `${node.tagName} ${node.className}: ${node.scrollHeight} px in ${node.clientHeight} px`),
     );
     expect(overflowing).toEqual([]);
     const box = (await confirm.boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(900);
-    await saveScreenshot(page, "targeted-rollback-dialog");
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The other scopes plan too: one region (10 applications, grouped into one closed row).
