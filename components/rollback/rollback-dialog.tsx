@@ -107,7 +107,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
       aria-labelledby={titleId}
       onClose={onClose}
       onKeyDown={keepFocusInside}
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(60rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(72rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
     >
       <form onSubmit={submit} className="flex max-h-[calc(100dvh-2rem-2px)] flex-col">
         <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-6 pt-4 pb-2.5">

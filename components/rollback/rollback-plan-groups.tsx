@@ -86,10 +86,11 @@ export function RollbackPlanGroups({ plan }: { plan: RollbackPlan }) {
                               </span>
                               <span className="text-xs">
                                 {app.method ? methodNames[app.method] : <Badge tone="bad">none possible</Badge>}
-                                {app.method === "ARGOCD" && app.argoHistoryId !== null ? <span className="block text-zinc-600">history entry {app.argoHistoryId}</span> : null}
+                                {app.method === "ARGOCD" && app.argoHistoryId !== null ? <span className="text-zinc-600"> · history entry {app.argoHistoryId}</span> : null}
                                 {app.method === "GITOPS" && app.gitops ? (
-                                  <span className="block break-all text-zinc-600">
-                                    {app.gitops.repository}/{app.gitops.path}
+                                  <span className="break-all text-zinc-600">
+                                    {" "}
+                                    · {app.gitops.repository}/{app.gitops.path}
                                   </span>
                                 ) : null}
                               </span>

@@ -92,7 +92,7 @@ describe("an SRE rolls back only the 3 degraded clusters of a 40-cluster release
     const dialog = page.getByRole("dialog", { name: "Roll back payments 2.0.0" });
     const plan = dialog.getByRole("region", { name: "Rollback plan" });
     // One degraded application in each of three regions: three groups of one, each dry run passed.
-    await expect.poll(() => plan.getByText("1 passed", { exact: true }).count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => plan.getByText("1 passed", { exact: true }).count(), { timeout: 90_000 }).toBe(3);
     expect(await dialog.getByRole("radio", { name: "Only the degraded or failed: 3 of 40 applications" }).isChecked()).toBe(true);
     expect(await plan.textContent()).toMatch(/3 applications on 3 clusters \(of 40 running 2\.0\.0\), in 2 waves/);
     // Grouped: one row per region, each open (a plan of 3) on its cluster.
@@ -127,7 +127,7 @@ describe("an SRE rolls back only the 3 degraded clusters of a 40-cluster release
     const fitsRegion = await confirm.boundingBox();
     expect(fitsRegion!.y + fitsRegion!.height).toBeLessThanOrEqual(900);
     await dialog.getByRole("radio", { name: "Only the degraded or failed: 3 of 40 applications" }).check();
-    await expect.poll(() => plan.getByText("1 passed", { exact: true }).count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => plan.getByText("1 passed", { exact: true }).count(), { timeout: 90_000 }).toBe(3);
     await expect.poll(() => confirm.isEnabled(), { timeout: 30_000 }).toBe(true);
 
     argo.rollbacks.length = 0;
@@ -145,7 +145,7 @@ describe("an SRE rolls back only the 3 degraded clusters of a 40-cluster release
     expect(argo.rollbacks.every((call) => call.id === 11)).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
-  }, 180_000);
+  }, 300_000);
 });
 
 describe("a viewer", () => {
