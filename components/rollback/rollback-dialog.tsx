@@ -1,18 +1,23 @@
 "use client";
 
-// The rollback dialog: the SRE picks the target (the plan's default is the last release that was
-// healthy there), reads the plan the server made with a dry run (method, applications and
-// clusters by wave, auto-sync, dry-run answers, approval), gives a reason and confirms. A native
-// modal <dialog>: the rest of the page is inert while it is open (focus stays inside) and Escape
-// closes it. One idempotency key per opened dialog, so a double click or a retry is one rollback.
+// The rollback dialog: for a release, the SRE picks what it covers (only the degraded or failed
+// applications, all, an environment, regions or clusters), then the target (the plan's default is
+// the last release that was healthy there), reads the plan the server made with a dry run
+// (grouped per environment and region, each blocking reason once, auto-sync, approval), gives a
+// reason and confirms. The plan scrolls between a fixed header and a fixed footer, so Confirm is
+// on screen whatever the plan's size. A native modal <dialog>: the rest of the page is inert
+// while it is open (focus stays inside) and Escape closes it. One idempotency key per opened
+// dialog, so a double click or a retry is one rollback; the plan's selection digest goes with
+// the request, so applications that turned degraded meanwhile are never rolled back unseen.
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { Badge } from "@/components/ui/badge";
 import type { RollbackPlan, RollbackScope } from "@/lib/rollback/rollback-plan";
 import { RollbackApiError, callRollbackApi } from "./call-rollback-api";
-import { TableHeader } from "@/components/ui/table-header";
+import { RollbackBlockers } from "./rollback-blockers";
+import { RollbackPlanGroups, methodNames } from "./rollback-plan-groups";
+import { RollbackScopePicker, type SelectionDraft, completeSelection } from "./rollback-scope-picker";
 
 type RequestResult = { groupId: string; rollbackIds: number[]; replayed: boolean; state: "REQUESTED" | "APPROVED"; approvalRequired: boolean; url: string };
 
@@ -31,6 +36,10 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
   const [targetReleaseId, setTargetReleaseId] = useState<number | null>(null);
   const [reason, setReason] = useState("");
   const [idempotencyKey] = useState(newIdempotencyKey);
+  // null: the server's default (only the degraded or failed when some are healthy).
+  const [draft, setDraft] = useState<SelectionDraft | null>(null);
+  const selection = draft === null ? undefined : completeSelection(draft);
+  const askedScope: RollbackScope | null = scope.kind === "release" && selection !== undefined ? (selection === null ? null : { ...scope, select: selection }) : scope;
 
   useEffect(() => {
     const element = dialog.current;
@@ -38,23 +47,33 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
   }, []);
 
   const plan = useQuery({
-    queryKey: ["rollback-plan", scope, targetReleaseId],
+    queryKey: ["rollback-plan", askedScope, targetReleaseId],
     queryFn: ({ signal }) =>
-      callRollbackApi<RollbackPlan>("/api/v1/rollbacks/plan", { body: { scope, targetReleaseId: targetReleaseId ?? undefined, dryRun: true }, signal }),
+      callRollbackApi<RollbackPlan>("/api/v1/rollbacks/plan", { body: { scope: askedScope, targetReleaseId: targetReleaseId ?? undefined, dryRun: true }, signal }),
+    // A region or cluster list still empty is not a scope yet: keep showing the last plan, not confirmable.
+    enabled: askedScope !== null,
     placeholderData: keepPreviousData,
     staleTime: 0,
     retry: false,
   });
 
   const request = useMutation({
-    mutationFn: (target: number) =>
-      callRollbackApi<RequestResult>("/api/v1/rollbacks", { body: { scope, targetReleaseId: target, reason }, headers: { "Idempotency-Key": idempotencyKey } }),
+    mutationFn: (planned: RollbackPlan) =>
+      callRollbackApi<RequestResult>("/api/v1/rollbacks", {
+        // The plan's own scope (with the selection the server used) and digest: exactly what was shown.
+        body: { scope: planned.scope, targetReleaseId: planned.target!.id, reason, selectionDigest: planned.selectionDigest },
+        headers: { "Idempotency-Key": idempotencyKey },
+      }),
     onSuccess: (result) => router.push(result.url),
+    onError: (error) => {
+      if (error instanceof RollbackApiError && (error.details as { reason?: string } | undefined)?.reason === "selection_changed") void plan.refetch();
+    },
   });
 
   const current = plan.data;
-  const ready = current !== undefined && !plan.isFetching && current.target !== null;
+  const ready = current !== undefined && askedScope !== null && !plan.isFetching && !plan.isPlaceholderData && current.target !== null;
   const canConfirm = ready && current.executable && reason.trim() !== "" && !request.isPending && !request.isSuccess;
+  const pickedDraft: SelectionDraft | null = draft ?? (current?.scope.kind === "release" ? (current.scope.select ?? null) : null);
 
   // A modal <dialog> makes the page inert, but Tab past its last control would leave for the
   // browser's own UI: wrap around instead, so focus stays in the dialog until it closes.
@@ -77,7 +96,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (canConfirm) request.mutate(current.target!.id);
+    if (canConfirm) request.mutate(current);
   };
 
   const conflictId = request.error instanceof RollbackApiError ? (request.error.details as { rollbackId?: number } | undefined)?.rollbackId : undefined;
@@ -88,89 +107,82 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
       aria-labelledby={titleId}
       onClose={onClose}
       onKeyDown={keepFocusInside}
-      className="m-auto max-h-[90vh] w-[min(60rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(72rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
     >
-      <form onSubmit={submit} className="space-y-5 p-6">
-        <div className="flex items-start justify-between gap-4">
+      <form onSubmit={submit} className="flex max-h-[calc(100dvh-2rem-2px)] flex-col">
+        <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-6 pt-4 pb-2.5">
           <div>
             <h2 id={titleId} className="text-lg font-semibold text-zinc-950">
               Roll back {subject}
             </h2>
-            <p className="mt-1 text-sm text-zinc-600">Nothing changes until you confirm. The plan below comes from Shiplog&apos;s server, with a dry run where the method has one.</p>
+            <p className="mt-0.5 text-sm text-zinc-600">Nothing changes until you confirm. The plan below comes from Shiplog&apos;s server, with a dry run where the method has one.</p>
           </div>
           <button type="button" onClick={() => dialog.current?.close()} className="rounded px-2 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
             Close
           </button>
         </div>
 
-        {plan.isPending ? (
-          <p role="status" className="text-sm text-zinc-700">
-            Planning the rollback and asking for a dry run…
-          </p>
-        ) : plan.isError && !current ? (
-          <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            Could not plan this rollback: {plan.error.message}
-          </p>
-        ) : current ? (
-          <>
-            <div className="space-y-1">
-              <label htmlFor={targetId} className="block text-sm font-medium text-zinc-900">
-                Roll back to
-              </label>
-              {current.candidates.length === 0 ? (
-                <p className="text-sm text-zinc-700">There is no earlier release that ran here, so there is nothing to roll back to.</p>
-              ) : (
-                <select
-                  id={targetId}
-                  value={current.target?.id ?? ""}
-                  onChange={(event) => setTargetReleaseId(Number(event.target.value))}
-                  className="block w-full max-w-xl rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm"
-                >
-                  {current.candidates.map((candidate) => (
-                    <option key={candidate.id} value={candidate.id}>
-                      {candidate.version}
-                      {candidate.isDefault ? " (last healthy here, default)" : ""} · healthy on {candidate.healthyOn} of {current.applications.length}
-                    </option>
-                  ))}
-                </select>
-              )}
-              {plan.isFetching ? (
-                <p role="status" className="text-sm text-zinc-700">
-                  Planning again for the release you picked…
-                </p>
+        <div className="min-h-0 flex-1 space-y-3 overflow-y-auto px-6 py-3">
+          {plan.isPending && askedScope !== null ? (
+            <p role="status" className="text-sm text-zinc-700">
+              Planning the rollback and asking for a dry run…
+            </p>
+          ) : plan.isError && !current ? (
+            <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              Could not plan this rollback: {plan.error.message}
+            </p>
+          ) : current ? (
+            <>
+              {current.scopeChoices && pickedDraft ? (
+                <RollbackScopePicker
+                  choices={current.scopeChoices}
+                  draft={pickedDraft}
+                  onChange={(next) => {
+                    setDraft(next);
+                    // Another set of applications may have another default target.
+                    setTargetReleaseId(null);
+                  }}
+                />
               ) : null}
-              {plan.isError ? (
-                <p role="alert" className="text-sm text-red-800">
-                  Could not plan this target: {plan.error.message}
-                </p>
-              ) : null}
-            </div>
-            <PlanSummary plan={current} />
-            {current.activeRollbacks.length > 0 ? (
-              <p role="alert" className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                Already being rolled back:{" "}
-                {current.activeRollbacks.map((active, index) => (
-                  <span key={active.id}>
-                    {index > 0 ? ", " : ""}
-                    <Link href={`/rollbacks/${active.id}`} className="font-medium underline">
-                      rollback #{active.id}
-                    </Link>{" "}
-                    ({active.state.toLowerCase().replaceAll("_", " ")})
-                  </span>
-                ))}
-                .
-              </p>
-            ) : null}
-            {current.blockers.length > 0 ? (
-              <div role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                <p className="font-medium">This rollback cannot run as planned:</p>
-                <ul className="mt-1 list-disc pl-5">
-                  {current.blockers.map((blocker) => (
-                    <li key={blocker}>{blocker}</li>
-                  ))}
-                </ul>
+              <div className="space-y-1">
+                <label htmlFor={targetId} className="block text-sm font-medium text-zinc-900">
+                  Roll back to
+                </label>
+                {current.candidates.length === 0 ? (
+                  <p className="text-sm text-zinc-700">There is no earlier release that ran here, so there is nothing to roll back to.</p>
+                ) : (
+                  <select
+                    id={targetId}
+                    value={current.target?.id ?? ""}
+                    onChange={(event) => setTargetReleaseId(Number(event.target.value))}
+                    className="block w-full max-w-xl rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm"
+                  >
+                    {current.candidates.map((candidate) => (
+                      <option key={candidate.id} value={candidate.id}>
+                        {candidate.version}
+                        {candidate.isDefault ? " (last healthy here, default)" : ""} · healthy on {candidate.healthyOn} of {current.applications.length}
+                      </option>
+                    ))}
+                  </select>
+                )}
+                {plan.isFetching ? (
+                  <p role="status" className="text-sm text-zinc-700">
+                    Planning again for what you picked…
+                  </p>
+                ) : null}
+                {plan.isError ? (
+                  <p role="alert" className="text-sm text-red-800">
+                    Could not plan this: {plan.error.message}
+                  </p>
+                ) : null}
               </div>
-            ) : null}
+              <PlanSummary plan={current} />
+            </>
+          ) : null}
+        </div>
+
+        {current ? (
+          <div className="space-y-2 border-t border-zinc-200 px-6 pt-3 pb-4">
             <div className="space-y-1">
               <label htmlFor={reasonId} className="block text-sm font-medium text-zinc-900">
                 Reason (required, recorded in the audit log{current.method === "GITOPS" ? " and the pull request" : ""})
@@ -179,7 +191,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
                 id={reasonId}
                 required
                 maxLength={2000}
-                rows={3}
+                rows={2}
                 value={reason}
                 onChange={(event) => setReason(event.target.value)}
                 className="block w-full rounded border border-zinc-300 px-2 py-1.5 text-sm"
@@ -198,7 +210,7 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
                 ) : null}
               </p>
             ) : null}
-            <div className="flex flex-wrap items-center justify-end gap-3 border-t border-zinc-200 pt-4">
+            <div className="flex flex-wrap items-center justify-end gap-3">
               <button type="button" onClick={() => dialog.current?.close()} className="rounded px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
                 Cancel
               </button>
@@ -214,36 +226,36 @@ export function RollbackDialog({ scope, subject, onClose }: { scope: RollbackSco
                     : `Roll back to ${current.target?.version ?? "…"}`}
               </button>
             </div>
-          </>
+          </div>
         ) : null}
       </form>
     </dialog>
   );
 }
 
-const methodNames = { ARGOCD: "Argo CD rollback", GITOPS: "GitOps pull request" } as const;
-
 function PlanSummary({ plan }: { plan: RollbackPlan }) {
   const clusters = new Set(plan.applications.map((app) => app.cluster.name));
-  const autoSyncOn = plan.autoSyncApplications.length > 0;
+  const autoSyncOn = plan.autoSyncApplications.length;
+  const every = autoSyncOn === plan.applications.length;
+  const autoSyncNames = plan.autoSyncApplications.length <= 3 ? plan.autoSyncApplications.join(", ") : `${autoSyncOn} of ${plan.applications.length} applications`;
   return (
     <section aria-label="Rollback plan" className="space-y-3">
-      <dl className="grid grid-cols-1 gap-x-6 gap-y-1.5 rounded border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm sm:grid-cols-[auto_1fr]">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-0.5 rounded border border-zinc-200 bg-zinc-50 px-4 py-2 text-sm sm:grid-cols-[auto_1fr]">
         <dt className="font-medium text-zinc-700">From → to</dt>
         <dd>
-          <span className="font-mono">{plan.fromRelease?.version ?? "unknown"}</span> → <span className="font-mono">{plan.target?.version ?? "nothing earlier"}</span>
+          <span className="font-mono">{plan.fromRelease?.version ?? "unknown"}</span> → <span className="font-mono">{plan.target?.version ?? "nothing earlier"}</span>, by{" "}
+          {plan.method ? methodNames[plan.method] : "the method of each application (below)"}
         </dd>
-        <dt className="font-medium text-zinc-700">Method</dt>
-        <dd>{plan.method ? methodNames[plan.method] : "per application (below)"}</dd>
         <dt className="font-medium text-zinc-700">Affected</dt>
         <dd>
           {plan.applications.length} application{plan.applications.length === 1 ? "" : "s"} on {clusters.size} cluster{clusters.size === 1 ? "" : "s"}
+          {plan.scopeChoices && plan.applications.length < plan.scopeChoices.applications ? ` (of ${plan.scopeChoices.applications} running ${plan.fromRelease?.version ?? "it"})` : ""}
           {plan.waves.length > 1 ? `, in ${plan.waves.length} waves: ${plan.waves[0]!.clusters.join(", ")} first, then the rest once it is healthy (stopping at the first failure)` : ""}
         </dd>
         <dt className="font-medium text-zinc-700">Auto-sync</dt>
         <dd>
-          {autoSyncOn
-            ? `On for ${plan.autoSyncApplications.join(", ")}. Argo CD refuses its own rollback while auto-sync is on, so those go back through a GitOps pull request (auto-sync then applies it).`
+          {autoSyncOn > 0
+            ? `On for ${every && autoSyncOn > 3 ? "all of them" : autoSyncNames}. Argo CD refuses its own rollback while auto-sync is on, so those go back through a GitOps pull request (auto-sync then applies it).`
             : plan.method === "ARGOCD"
               ? "Off everywhere. Argo CD's rollback syncs the old revision; the application then shows out of sync with Git until Git is changed too."
               : "Off everywhere."}
@@ -251,55 +263,23 @@ function PlanSummary({ plan }: { plan: RollbackPlan }) {
         <dt className="font-medium text-zinc-700">Approval</dt>
         <dd>{plan.approvalRequired ? "A second SRE must approve before anything runs (production)." : "Not needed: it starts as soon as you confirm."}</dd>
       </dl>
-      <div className="overflow-x-auto rounded border border-zinc-200">
-        <table className="min-w-full divide-y divide-zinc-200 text-sm">
-          <caption className="sr-only">Applications this rollback changes, with the method and dry run of each</caption>
-          <TableHeader compact columns={["Wave", "Cluster and application", "Runs now", "Method", "Dry run"]} />
-          <tbody className="divide-y divide-zinc-100">
-            {plan.applications.map((app) => (
-              <tr key={app.applicationId}>
-                <td className="px-3 py-2 whitespace-nowrap">{app.wave + 1}</td>
-                <td className="px-3 py-2">
-                  <span className="font-medium">{app.cluster.name}</span>
-                  <span className="block text-xs text-zinc-600">
-                    {app.environment.name} · {app.name}
-                    {app.autoSync ? " · auto-sync on" : ""}
-                  </span>
-                </td>
-                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{app.currentRelease?.version ?? "unknown"}</td>
-                <td className="px-3 py-2">
-                  {app.method ? methodNames[app.method] : <Badge tone="bad">none possible</Badge>}
-                  {app.method === "ARGOCD" && app.argoHistoryId !== null ? <span className="block text-xs text-zinc-600">history entry {app.argoHistoryId}</span> : null}
-                  {app.method === "GITOPS" && app.gitops ? (
-                    <span className="block text-xs break-all text-zinc-600">
-                      {app.gitops.repository}/{app.gitops.path}
-                    </span>
-                  ) : null}
-                  {app.blockers.map((blocker) => (
-                    <span key={blocker} className="block text-xs text-red-800">
-                      {blocker}
-                    </span>
-                  ))}
-                </td>
-                <td className="px-3 py-2">
-                  <DryRun result={app.dryRun} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {plan.activeRollbacks.length > 0 ? (
+        <p role="alert" className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Already being rolled back:{" "}
+          {plan.activeRollbacks.slice(0, 5).map((active, index) => (
+            <span key={active.id}>
+              {index > 0 ? ", " : ""}
+              <Link href={`/rollbacks/${active.id}`} className="font-medium underline">
+                rollback #{active.id}
+              </Link>{" "}
+              ({active.state.toLowerCase().replaceAll("_", " ")})
+            </span>
+          ))}
+          {plan.activeRollbacks.length > 5 ? ` and ${plan.activeRollbacks.length - 5} more` : ""}.
+        </p>
+      ) : null}
+      <RollbackBlockers plan={plan} />
+      <RollbackPlanGroups plan={plan} />
     </section>
-  );
-}
-
-function DryRun({ result }: { result: RollbackPlan["applications"][number]["dryRun"] }) {
-  const badge =
-    result.status === "passed" ? <Badge tone="good">passed</Badge> : result.status === "failed" ? <Badge tone="bad">failed</Badge> : <Badge>{result.status === "not-run" ? "not run" : "not available"}</Badge>;
-  return (
-    <span>
-      {badge}
-      {result.message ? <span className="block text-xs text-zinc-700">{result.message}</span> : null}
-    </span>
   );
 }

@@ -271,10 +271,13 @@ const operations: OperationSpec[] = [
     method: "post", path: "/api/v1/rollbacks/plan", operationId: "planRollback", tag: "rollbacks",
     summary: "Plan a rollback (changes nothing)",
     description:
-      "For an application, a deployment's application or every application running a release: the target (default: the last release that was healthy there) and the candidates, " +
-      "the method per application (Argo CD rollback, or a GitOps pull request where auto-sync is on), clusters and waves, whether a second person must approve, what blocks it, " +
-      "and with `dryRun: true` Argo CD's (or GitHub's) answer to a dry run. Needs the rollback permission (sre) for the service's team; same-origin only.",
-    body: { description: "The scope, optionally the target release and method.", schema: planRollbackInputSchema, maxBytes: 16 * 1024 },
+      "For an application, a deployment's application or the applications running a release that `scope.select` picks (all, the degraded or failed ones: the default when some are healthy, " +
+      "one environment, regions or clusters; `scope` in the answer says which, `scopeChoices` what else it could pick, with counts): the target (default: the last release that was healthy there) and the candidates, " +
+      "the method per application (Argo CD rollback, or a GitOps pull request where auto-sync is on), `groups` per environment and region with counts, clusters and waves, whether a second person must approve, " +
+      "what blocks it (`blockerGroups`: each reason once with the applications it affects), `selectionDigest` to pass to the request, " +
+      "and with `dryRun: true` Argo CD's (or GitHub's) answer to a dry run. At most 1,000 applications per plan. A selection naming an environment, region or cluster the release does not run in, " +
+      "or `degraded-or-failed` when none is, is a 400 with the reason. Needs the rollback permission (sre) for the service's team; same-origin only.",
+    body: { description: "The scope, optionally the target release and method.", schema: planRollbackInputSchema, maxBytes: 64 * 1024 },
     responses: { 200: { description: "The plan.", schema: rollbackPlanSchema }, 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 500: "InternalError", 503: "Unavailable" },
   },
   {
@@ -283,14 +286,15 @@ const operations: OperationSpec[] = [
     description:
       "Plans again on the server (a client's plan is never trusted) and creates one rollback per application, in one group. A reason and an Idempotency-Key header are required: " +
       "the same person and key answer the same rollback (200, `replayed: true`) instead of a second one. One active rollback per application: 409 naming the one that holds it. " +
-      "Without approval needed it starts at once; otherwise it waits in `REQUESTED` for another SRE. Needs the rollback permission for the service's team; same-origin only.",
+      "Without approval needed it starts at once; otherwise it waits in `REQUESTED` for another SRE. With the plan's `selectionDigest`, a scope that now selects other applications " +
+      "(health changed since the plan) is a 409 (`details.reason: selection_changed`) and nothing is made. Needs the rollback permission for the service's team; same-origin only.",
     headers: [{ name: "Idempotency-Key", required: true, description: "8–200 characters, one per rollback dialog; reuse it when retrying." }],
-    body: { description: "Scope, target release, optional method, and the reason.", schema: requestRollbackBodySchema, maxBytes: 16 * 1024 },
+    body: { description: "Scope (pass the plan's, with its selection), target release, optional method, the plan's selectionDigest, and the reason.", schema: requestRollbackBodySchema, maxBytes: 64 * 1024 },
     responses: {
       201: { description: "Requested: the group and its rollback ids; `url` is the rollback's page.", schema: z.object({ groupId: z.string(), rollbackIds: z.array(z.number().int()), replayed: z.boolean(), state: z.enum(["REQUESTED", "APPROVED"]), approvalRequired: z.boolean(), url: z.string() }) },
       200: { description: "The same request made before (same person and Idempotency-Key): the same rollback." },
       400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-      409: { description: "An application is already being rolled back; `details.rollbackId` names the rollback holding it." },
+      409: { description: "An application is already being rolled back (`details.rollbackId` names the rollback holding it), or the scope selects other applications than the plan whose `selectionDigest` was sent (`details.reason: selection_changed`)." },
       500: "InternalError", 503: "Unavailable",
     },
   },

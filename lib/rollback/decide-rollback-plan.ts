@@ -2,6 +2,10 @@
 // (their current release, auto-sync, source, and the releases they ran before), decide the
 // target, the method of each application, the waves, whether approval is needed, and what
 // blocks it, in words an SRE can act on. No I/O: plan-rollback.ts gathers the facts.
+// An application's blockers do not name it, so the same reason on 40 applications is said once
+// with the 40 (group-rollback-plan.ts).
+import { createHash } from "node:crypto";
+import { describeBlockerGroup, groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
 import { parseConfigRepository } from "./parse-config-repository";
 import type {
   MethodOption,
@@ -11,6 +15,7 @@ import type {
   RollbackMethodName,
   RollbackPlan,
   RollbackScope,
+  ScopeChoices,
 } from "./rollback-plan";
 
 export type ReleaseFact = { id: number; version: string; firstSeenAt: Date; commitSha: string | null; image: string | null; imageTag: string | null };
@@ -21,10 +26,12 @@ export type ApplicationFact = {
   namespace: string;
   argoInstance: string;
   project: string;
-  cluster: { id: number; name: string };
-  environment: { name: string; isProduction: boolean };
+  cluster: { id: number; name: string; region: string | null };
+  environment: { name: string; rank: number; isProduction: boolean };
   currentRelease: ReleaseFact | null;
   autoSync: boolean;
+  health: string;
+  lastOperationPhase: string | null;
   repoUrl: string | null;
   path: string | null;
   targetRevision: string | null;
@@ -36,7 +43,10 @@ export type ApplicationFact = {
 export type HistoryFact = { applicationId: number; releaseId: number; lastDeployedAt: Date; healthy: boolean; argoHistoryId: number | null };
 
 export type PlanFacts = {
+  /** For a release, with the selection resolved (select-scoped-applications.ts). */
   scope: RollbackScope;
+  /** For a release: what else the scope could select. */
+  scopeChoices: ScopeChoices | null;
   service: { id: number; name: string; teamId: number | null };
   fromRelease: ReleaseFact | null;
   applications: ApplicationFact[];
@@ -68,8 +78,9 @@ const refOf = (release: ReleaseFact): ReleaseRef => ({
 export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit<RollbackPlan, never> {
   const blockers: string[] = [];
   const applications = [...facts.applications].sort((a, b) => a.cluster.name.localeCompare(b.cluster.name) || a.name.localeCompare(b.name));
+  const these = applications.length === 1 ? applications[0]!.name : `these ${applications.length} applications`;
   if (applications.length === 0) blockers.push("No application runs this release now: there is nothing to roll back.");
-  if (!facts.fromRelease) blockers.push(`Shiplog does not know which release ${applications.map((app) => app.name).join(", ") || "the application"} runs, so it cannot tell what is earlier.`);
+  if (!facts.fromRelease) blockers.push(`Shiplog does not know which release ${applications.length === 0 ? "the application" : these} runs, so it cannot tell what is earlier.`);
 
   const candidates = listCandidates(facts, applications.length);
   const target =
@@ -79,7 +90,7 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
   if (choices.targetReleaseId !== undefined && !target) {
     blockers.push(`Release #${choices.targetReleaseId} is not an earlier release of ${facts.service.name} that ran on these applications.`);
   } else if (!target && facts.fromRelease && applications.length > 0) {
-    blockers.push(`No earlier release of ${facts.service.name} ran on ${applications.map((app) => app.name).join(", ")}: there is nothing to roll back to.`);
+    blockers.push(`No earlier release of ${facts.service.name} ran on ${these}: there is nothing to roll back to.`);
   }
   const targetFact = target ? facts.releases.find((release) => release.id === target.id)! : null;
 
@@ -100,11 +111,11 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
       else appBlockers.push(option.reason!);
     } else {
       method = methods.find((option) => option.available)?.method ?? null;
-      if (!method && targetFact) appBlockers.push(`${app.name} cannot be rolled back: ${methods.map((option) => option.reason).join("; ")}.`);
+      if (!method && targetFact) appBlockers.push(`No rollback method is possible: ${methods.map((option) => option.reason).join("; ")}.`);
     }
-    if (targetFact && app.currentRelease?.id === targetFact.id) appBlockers.push(`${app.name} already runs ${targetFact.version}.`);
+    if (targetFact && app.currentRelease?.id === targetFact.id) appBlockers.push(`Already runs ${targetFact.version}: there is nothing to roll back.`);
     const active = facts.activeRollbacks.find((rollback) => rollback.applicationId === app.id);
-    if (active) appBlockers.push(`${app.name} is already being rolled back (rollback #${active.id}, ${active.state.toLowerCase().replaceAll("_", " ")}).`);
+    if (active) appBlockers.push(`Already being rolled back by another rollback, now ${active.state.toLowerCase().replaceAll("_", " ")}.`);
     return {
       applicationId: app.id,
       name: app.name,
@@ -115,6 +126,7 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
       environment: app.environment,
       currentRelease: app.currentRelease ? refOf(app.currentRelease) : null,
       autoSync: app.autoSync,
+      health: app.health,
       method,
       methods,
       argoHistoryId: historyId,
@@ -124,7 +136,7 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
       dryRun: { status: method === null ? "unavailable" : "not-run", message: null },
     };
   });
-  for (const app of planned) blockers.push(...app.blockers);
+  const blockerGroups = groupBlockers(blockers, planned);
 
   const waves = [...new Set(planned.map((app) => app.wave))].sort().map((wave) => {
     const members = planned.filter((app) => app.wave === wave);
@@ -134,20 +146,35 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
   const production = planned.some((app) => app.environment.isProduction);
   return {
     scope: facts.scope,
+    scopeChoices: facts.scopeChoices,
     service: facts.service,
     fromRelease: facts.fromRelease ? refOf(facts.fromRelease) : null,
     target: target ? { id: target.id, version: target.version, firstSeenAt: target.firstSeenAt, commitSha: target.commitSha } : null,
     candidates,
     applications: planned,
+    groups: groupPlannedApplications(planned),
     waves,
     production,
     approvalRequired: choices.approval === "production" && production,
     autoSyncApplications: planned.filter((app) => app.autoSync).map((app) => app.name),
     method: methodsUsed.size === 1 ? ([...methodsUsed][0] ?? null) : null,
-    executable: blockers.length === 0 && target !== null,
-    blockers: [...new Set(blockers)],
+    executable: blockerGroups.length === 0 && target !== null,
+    blockers: describeBlockers(blockerGroups, planned),
+    blockerGroups,
+    selectionDigest: selectionDigestOf(planned.map((app) => app.applicationId)),
     activeRollbacks: facts.activeRollbacks,
   };
+}
+
+export function describeBlockers(groups: RollbackPlan["blockerGroups"], planned: Pick<PlannedApplication, "applicationId" | "name">[]): string[] {
+  const names = new Map(planned.map((app) => [app.applicationId, app.name]));
+  return groups.map((group) => describeBlockerGroup(group, (id) => names.get(id) ?? `application ${id}`));
+}
+
+/** Short and order-free: the same applications always give the same digest. */
+export function selectionDigestOf(applicationIds: number[]): string {
+  const sorted = [...new Set(applicationIds)].sort((a, b) => a - b);
+  return `sel_${createHash("sha256").update(sorted.join(",")).digest("hex").slice(0, 24)}`;
 }
 
 /** Earlier releases these applications ran successfully, newest first; the default is the newest healthy on all (else on any). */
@@ -195,10 +222,10 @@ function argoMethod(app: ApplicationFact, target: ReleaseFact | null, historyId:
     return unavailable(`Shiplog has no API access to Argo CD instance ${app.argoInstance} (add it to ARGOCD_INSTANCES)`);
   }
   if (app.autoSync) {
-    return unavailable(`Argo CD refuses a rollback while auto-sync is on for ${app.name}: turn auto-sync off, or roll back with a GitOps pull request`);
+    return unavailable("Argo CD refuses a rollback while auto-sync is on: turn auto-sync off, or roll back with a GitOps pull request");
   }
   if (target && historyId === null) {
-    return unavailable(`Argo CD's history of ${app.name} has no entry for ${target.version}`);
+    return unavailable(`Argo CD's history of the application has no entry for ${target.version}`);
   }
   return { method: "ARGOCD", available: true, reason: null };
 }
@@ -206,7 +233,14 @@ function argoMethod(app: ApplicationFact, target: ReleaseFact | null, historyId:
 function gitopsMethod(app: ApplicationFact, target: ReleaseFact | null, gitops: PlannedApplication["gitops"], choices: PlanChoices): MethodOption {
   const unavailable = (reason: string): MethodOption => ({ method: "GITOPS", available: false, reason });
   if (!choices.githubConfigured) return unavailable("GitOps pull requests need GitHub access (GITHUB_TOKEN or a GitHub App)");
-  if (!gitops) return unavailable(`${app.name}'s source (${app.repoUrl ?? "no repository"}${app.path ? `, ${app.path}` : ""}) is not a folder of a GitHub repository`);
+  if (!gitops) {
+    // The repository, not the folder: applications of one config repository share the reason.
+    return unavailable(
+      parseConfigRepository(app.repoUrl)
+        ? `its source has no folder (path) in ${parseConfigRepository(app.repoUrl)}, so it is not a folder of a GitHub repository`
+        : `its source (${app.repoUrl ?? "no repository"}) is not a folder of a GitHub repository`,
+    );
+  }
   if (target && !target.imageTag) return unavailable(`${target.version} has no image tag to set back`);
   return { method: "GITOPS", available: true, reason: null };
 }

@@ -1,26 +1,31 @@
 // Plans a rollback before anything happens: reads the applications in scope (one application,
-// a deployment's application, or every application running a release), the earlier releases
+// a deployment's application, or the applications running a release that the scope selects:
+// select-scoped-applications.ts), the earlier releases
 // they ran, and active rollbacks; decides target, method, waves and approval
 // (decide-rollback-plan.ts); and, when asked, dry-runs it (Argo CD `dryRun: true`, or reading
 // the config file on GitHub and computing the edit).
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
-import { type ApplicationFact, type HistoryFact, type PlanFacts, type ReleaseFact, decideRollbackPlan } from "./decide-rollback-plan";
+import { type ApplicationFact, type HistoryFact, type PlanFacts, type ReleaseFact, decideRollbackPlan, describeBlockers } from "./decide-rollback-plan";
 import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
+import { groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
 import { GitopsChangeError, prepareGitopsChange } from "./prepare-gitops-change";
 import type { RollbackDependencies } from "./rollback-dependencies";
-import { type PlanRollbackInput, type RollbackPlan, type RollbackScope, planRollbackInputSchema, rollbackPlanSchema } from "./rollback-plan";
+import { type PlanRollbackInput, type RollbackPlan, type RollbackScope, type ScopeChoices, planRollbackInputSchema, rollbackPlanSchema } from "./rollback-plan";
 import { ACTIVE_ROLLBACK_STATES } from "./rollback-states";
+import { type ScopeMember, describeScopeChoices, selectScopedApplications } from "./select-scoped-applications";
 
-/** A release across the fleet can run on many applications; beyond this the plan is refused. */
-export const MAX_PLANNED_APPLICATIONS = 500;
+/** One rollback can change this many applications; a larger scope is refused with the way to narrow it. */
+export const MAX_PLANNED_APPLICATIONS = 1_000;
+/** Applications of one release read to offer the scope's choices (a few columns each). */
+export const MAX_RELEASE_APPLICATIONS = 20_000;
 
 const releaseSelect = { id: true, version: true, firstSeenAt: true, commitSha: true, image: true, imageTag: true } as const;
 const applicationInclude = {
   argoInstance: { select: { name: true } },
-  cluster: { select: { id: true, name: true } },
-  environment: { select: { name: true, isProduction: true } },
+  cluster: { select: { id: true, name: true, region: true } },
+  environment: { select: { name: true, rank: true, isProduction: true } },
   currentRelease: { select: releaseSelect },
 } as const;
 
@@ -38,22 +43,29 @@ export async function planRollback(db: DbOrTx, rawInput: PlanRollbackInput, deps
   return rollbackPlanSchema.parse(plan);
 }
 
-export async function readPlanFacts(db: DbOrTx, scope: RollbackScope): Promise<PlanFacts> {
+export async function readPlanFacts(db: DbOrTx, requested: RollbackScope): Promise<PlanFacts> {
+  let scope = requested;
   type Row = Prisma.ApplicationGetPayload<{ include: typeof applicationInclude }>;
   let rows: Row[];
   let fromRelease: ReleaseFact | null;
   let serviceId: number;
+  let scopeChoices: ScopeChoices | null = null;
   if (scope.kind === "release") {
     const release = await db.release.findUnique({ where: { id: scope.releaseId }, select: { ...releaseSelect, serviceId: true } });
     if (!release) throw new AppError("not_found", `Release ${scope.releaseId} does not exist.`);
-    rows = await db.application.findMany({
-      where: { currentReleaseId: release.id, deletedAt: null },
-      include: applicationInclude,
-      take: MAX_PLANNED_APPLICATIONS + 1,
-    });
-    if (rows.length > MAX_PLANNED_APPLICATIONS) {
-      throw new AppError("bad_request", `${release.version} runs on more than ${MAX_PLANNED_APPLICATIONS} applications: roll it back per environment or cluster.`);
+    const members = await readScopeMembers(db, release);
+    const selected = selectScopedApplications(members, scope.select, release.version);
+    if (!selected.ok) throw new AppError("bad_request", selected.reason, { details: { scope } });
+    if (selected.applicationIds.length > MAX_PLANNED_APPLICATIONS) {
+      throw new AppError(
+        "bad_request",
+        `This scope selects ${selected.applicationIds.length} applications running ${release.version}; one rollback changes at most ${MAX_PLANNED_APPLICATIONS}: choose an environment, regions or clusters.`,
+        { details: { scope: { ...scope, select: selected.select } } },
+      );
     }
+    rows = await db.application.findMany({ where: { id: { in: selected.applicationIds } }, include: applicationInclude });
+    scope = { ...scope, select: selected.select };
+    scopeChoices = describeScopeChoices(members, selected.defaulted);
     fromRelease = release;
     serviceId = release.serviceId;
   } else {
@@ -79,6 +91,8 @@ export async function readPlanFacts(db: DbOrTx, scope: RollbackScope): Promise<P
     environment: row.environment,
     currentRelease: row.currentRelease,
     autoSync: row.autoSync,
+    health: row.healthStatus,
+    lastOperationPhase: row.lastOperationPhase,
     repoUrl: row.repoUrl,
     path: row.path,
     targetRevision: row.targetRevision,
@@ -110,7 +124,27 @@ export async function readPlanFacts(db: DbOrTx, scope: RollbackScope): Promise<P
     where: { applicationId: { in: ids }, state: { in: [...ACTIVE_ROLLBACK_STATES] } },
     select: { id: true, applicationId: true, state: true },
   });
-  return { scope, service, fromRelease, applications, history, releases, activeRollbacks };
+  return { scope, scopeChoices, service, fromRelease, applications, history, releases, activeRollbacks };
+}
+
+/** The applications running the release, a few columns each: what a scope selects among. */
+async function readScopeMembers(db: DbOrTx, release: { id: number; version: string }): Promise<ScopeMember[]> {
+  const rows = await db.application.findMany({
+    where: { currentReleaseId: release.id, deletedAt: null },
+    select: {
+      id: true,
+      healthStatus: true,
+      lastOperationPhase: true,
+      cluster: { select: { name: true, region: true } },
+      environment: { select: { name: true, rank: true, isProduction: true } },
+    },
+    orderBy: { id: "asc" },
+    take: MAX_RELEASE_APPLICATIONS + 1,
+  });
+  if (rows.length > MAX_RELEASE_APPLICATIONS) {
+    throw new AppError("bad_request", `${release.version} runs on more than ${MAX_RELEASE_APPLICATIONS} applications: roll back one application or deployment at a time.`);
+  }
+  return rows.map((row) => ({ id: row.id, cluster: row.cluster, environment: row.environment, health: row.healthStatus, lastOperationPhase: row.lastOperationPhase }));
 }
 
 async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDependencies): Promise<void> {
@@ -126,7 +160,8 @@ async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDe
           await client.rollback(app.name, { id: app.argoHistoryId!, dryRun: true, appNamespace: app.namespace, project: app.project });
           app.dryRun = { status: "passed", message: `Argo CD accepted a dry run of history entry ${app.argoHistoryId} (${target.version}).` };
         } catch (error) {
-          app.dryRun = { status: "failed", message: explainArgoCdError(error, app.name) };
+          // Not named: the same refusal on many applications is one blocker (group-rollback-plan.ts).
+          app.dryRun = { status: "failed", message: explainArgoCdError(error, "the application") };
         }
       } else {
         try {
@@ -146,6 +181,9 @@ async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDe
   for (const app of plan.applications) {
     if (app.dryRun.status === "failed" && app.dryRun.message) app.blockers.push(app.dryRun.message);
   }
-  plan.blockers = [...new Set([...plan.blockers, ...plan.applications.flatMap((app) => app.blockers)])];
-  plan.executable = plan.executable && plan.blockers.length === 0;
+  const planWide = plan.blockerGroups.filter((group) => group.applicationIds.length === 0).map((group) => group.reason);
+  plan.blockerGroups = groupBlockers(planWide, plan.applications);
+  plan.blockers = describeBlockers(plan.blockerGroups, plan.applications);
+  plan.groups = groupPlannedApplications(plan.applications);
+  plan.executable = plan.executable && plan.blockerGroups.length === 0;
 }

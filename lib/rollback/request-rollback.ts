@@ -5,7 +5,9 @@
 //    NOTHING, so exactly one wins and the others are told which rollback holds it (409);
 //  - idempotency: the same actor and key find the same rollbacks (a double click or a retried
 //    request creates nothing new);
-//  - a reason is required; production needs a second person's approval when configured.
+//  - a reason is required; production needs a second person's approval when configured;
+//  - with the plan's selectionDigest, a scope that now selects other applications (health
+//    changed since the plan) is refused (409) rather than acted on.
 // The rollbacks, their first transitions and their audit events commit in one transaction.
 import { createHash } from "node:crypto";
 import { auditEventInputSchema } from "../audit/audit-event";
@@ -46,6 +48,15 @@ export async function requestRollback(db: Db, rawInput: RequestRollbackInput, wh
     githubConfigured: deps.github !== null,
     argoInstances: deps.argoInstances,
   });
+  if (input.selectionDigest !== undefined && input.selectionDigest !== plan.selectionDigest) {
+    // Health moved between the plan and the click (say a fourth cluster turned degraded): never act
+    // on applications the person did not see.
+    throw new AppError(
+      "conflict",
+      `The scope now selects other applications than the plan showed (${plan.applications.length} now): plan again and check the list before confirming.`,
+      { details: { reason: "selection_changed", selectionDigest: plan.selectionDigest, applications: plan.applications.length } },
+    );
+  }
   if (plan.activeRollbacks.length > 0) {
     // The same request, made twice at once: the other copy created the group meanwhile.
     const same = await findGroup(db, groupId);

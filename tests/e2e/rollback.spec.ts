@@ -135,7 +135,7 @@ describe("an SRE rolls back a degraded release from its page", () => {
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: `Roll back ${release.service.name} v1.14.0` });
     await dialog.waitFor();
-    await dialog.getByRole("region", { name: "Rollback plan" }).getByText("passed").waitFor({ timeout: 20_000 });
+    await dialog.getByRole("region", { name: "Rollback plan" }).getByText("passed", { exact: true }).first().waitFor({ timeout: 20_000 });
     for (let tab = 0; tab < 12; tab += 1) await page.keyboard.press("Tab");
     expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
     await page.keyboard.press("Escape");
@@ -144,7 +144,7 @@ describe("an SRE rolls back a degraded release from its page", () => {
     await control.click();
     await dialog.waitFor();
     const plan = dialog.getByRole("region", { name: "Rollback plan" });
-    await plan.getByText("passed").waitFor({ timeout: 20_000 });
+    await plan.getByText("passed", { exact: true }).first().waitFor({ timeout: 20_000 });
     const target = dialog.getByLabel("Roll back to");
     expect(await target.locator("option:checked").textContent()).toMatch(/^v1\.13\.0 \(last healthy here, default\)/);
     expect(await target.locator("option").allTextContents()).toEqual([expect.stringMatching(/^v1\.13\.0/), expect.stringMatching(/^v1\.12\.0/)]);
@@ -300,7 +300,7 @@ describe("a production rollback waits for a second SRE", () => {
     await requester.page.getByRole("button", { name: `Roll back ${release.service.name} v2.1.0` }).click();
     const dialog = requester.page.getByRole("dialog");
     const plan = dialog.getByRole("region", { name: "Rollback plan" });
-    await plan.getByText("passed").waitFor({ timeout: 20_000 });
+    await plan.getByText("passed", { exact: true }).first().waitFor({ timeout: 20_000 });
     expect(await plan.textContent()).toMatch(/A second SRE must approve before anything runs \(production\)/);
     await dialog.getByLabel(/^Reason/).fill("v2.1.0 is degraded in prod");
     await dialog.getByRole("button", { name: "Request rollback to v2.0.0 (needs approval)" }).click();

@@ -14,10 +14,12 @@ const app = (id: number, overrides: Partial<ApplicationFact> = {}): ApplicationF
   namespace: "argocd",
   argoInstance: "prod",
   project: "default",
-  cluster: { id, name: `cluster-${id}` },
-  environment: { name: "prod", isProduction: true },
+  cluster: { id, name: `cluster-${id}`, region: "eu-west-1" },
+  environment: { name: "prod", rank: 30, isProduction: true },
   currentRelease: r4,
   autoSync: false,
+  health: "DEGRADED",
+  lastOperationPhase: "SUCCEEDED",
   repoUrl: "https://github.com/acme/deploy.git",
   path: `apps/payments/${id}`,
   targetRevision: "main",
@@ -27,6 +29,7 @@ const app = (id: number, overrides: Partial<ApplicationFact> = {}): ApplicationF
 
 const facts = (overrides: Partial<PlanFacts> = {}): PlanFacts => ({
   scope: { kind: "application", applicationId: 1 },
+  scopeChoices: null,
   service: { id: 7, name: "payments", teamId: 3 },
   fromRelease: r4,
   applications: [app(1)],
@@ -79,7 +82,7 @@ describe("decideRollbackPlan: the method", () => {
   it("auto-sync on: Argo CD's rollback is unavailable and the plan says why; GitOps is chosen", () => {
     const plan = decideRollbackPlan(facts({ applications: [app(1, { autoSync: true })] }), choices());
     const [planned] = plan.applications;
-    expect(planned!.methods[0]).toEqual({ method: "ARGOCD", available: false, reason: expect.stringMatching(/Argo CD refuses a rollback while auto-sync is on for payments-1/) });
+    expect(planned!.methods[0]).toEqual({ method: "ARGOCD", available: false, reason: "Argo CD refuses a rollback while auto-sync is on: turn auto-sync off, or roll back with a GitOps pull request" });
     expect(planned!.method).toBe("GITOPS");
     expect(planned!.gitops).toEqual({ repository: "acme/deploy", path: "apps/payments/1", baseBranch: "main" });
     expect(plan.autoSyncApplications).toEqual(["payments-1"]);
@@ -89,7 +92,7 @@ describe("decideRollbackPlan: the method", () => {
   it("auto-sync on and Argo CD asked for: blocked before anything happens", () => {
     const plan = decideRollbackPlan(facts({ applications: [app(1, { autoSync: true })] }), choices({ method: "ARGOCD" }));
     expect(plan.executable).toBe(false);
-    expect(plan.blockers[0]).toMatch(/auto-sync is on for payments-1: turn auto-sync off, or roll back with a GitOps pull request/);
+    expect(plan.blockers).toEqual(["Argo CD refuses a rollback while auto-sync is on: turn auto-sync off, or roll back with a GitOps pull request (payments-1)."]);
   });
 
   it("no Argo CD history id for the target: GitOps; no GitHub either: blocked with both reasons", () => {
@@ -104,14 +107,15 @@ describe("decideRollbackPlan: the method", () => {
     const plan = decideRollbackPlan(facts({ applications: [app(1, { repoUrl: "https://charts.example.com", path: null })] }), choices({ argoInstances: [] }));
     expect(plan.applications[0]!.methods.map((option) => option.reason)).toEqual([
       expect.stringMatching(/no API access to Argo CD instance prod/),
-      expect.stringMatching(/is not a folder of a GitHub repository/),
+      "its source (https://charts.example.com) is not a folder of a GitHub repository",
     ]);
   });
 
   it("an active rollback of the application blocks another", () => {
     const plan = decideRollbackPlan(facts({ activeRollbacks: [{ id: 9, applicationId: 1, state: "WAITING_FOR_SYNC" }] }), choices());
     expect(plan.executable).toBe(false);
-    expect(plan.blockers).toEqual(["payments-1 is already being rolled back (rollback #9, waiting for sync)."]);
+    expect(plan.blockers).toEqual(["Already being rolled back by another rollback, now waiting for sync (payments-1)."]);
+    expect(plan.blockerGroups).toEqual([{ reason: "Already being rolled back by another rollback, now waiting for sync.", applicationIds: [1] }]);
   });
 });
 
@@ -119,12 +123,12 @@ describe("decideRollbackPlan: approval and waves", () => {
   it("approval is required for production only when configured", () => {
     expect(decideRollbackPlan(facts(), choices({ approval: "production" })).approvalRequired).toBe(true);
     expect(decideRollbackPlan(facts(), choices({ approval: "none" })).approvalRequired).toBe(false);
-    const staging = facts({ applications: [app(1, { environment: { name: "staging", isProduction: false } })] });
+    const staging = facts({ applications: [app(1, { environment: { name: "staging", rank: 20, isProduction: false } })] });
     expect(decideRollbackPlan(staging, choices({ approval: "production" })).approvalRequired).toBe(false);
   });
 
   it("a release on three clusters: one cluster first, then the rest; the default is healthy on all", () => {
-    const apps = [app(1), app(2), app(3, { cluster: { id: 3, name: "a-staging" }, environment: { name: "staging", isProduction: false } })];
+    const apps = [app(1), app(2), app(3, { cluster: { id: 3, name: "a-staging", region: "eu-west-1" }, environment: { name: "staging", rank: 20, isProduction: false } })];
     const history = apps.flatMap((candidate) => [
       { applicationId: candidate.id, releaseId: 2, lastDeployedAt: day(2), healthy: candidate.id !== 2, argoHistoryId: 20 + candidate.id },
       { applicationId: candidate.id, releaseId: 1, lastDeployedAt: day(1), healthy: true, argoHistoryId: 10 + candidate.id },
@@ -138,6 +142,52 @@ describe("decideRollbackPlan: approval and waves", () => {
   });
 
   it("assignWaves: one cluster is a single wave", () => {
-    expect([...assignWaves([app(1), app(2, { cluster: { id: 1, name: "cluster-1" } })]).values()]).toEqual([0, 0]);
+    expect([...assignWaves([app(1), app(2, { cluster: { id: 1, name: "cluster-1", region: "eu-west-1" } })]).values()]).toEqual([0, 0]);
+  });
+});
+
+describe("decideRollbackPlan: a large plan reads grouped", () => {
+  // The issue's case: 42 applications (dev, staging, 40 prod clusters in two regions), auto-sync
+  // on everywhere and no GitHub access, so every one is blocked for the same two reasons.
+  const environments = [
+    { name: "prod", rank: 30, isProduction: true },
+    { name: "dev", rank: 10, isProduction: false },
+    { name: "staging", rank: 20, isProduction: false },
+  ];
+  const apps = Array.from({ length: 42 }, (_, index) => {
+    const id = index + 1;
+    const environment = id === 1 ? environments[1]! : id === 2 ? environments[2]! : environments[0]!;
+    return app(id, { autoSync: true, environment, cluster: { id, name: `cluster-${String(id).padStart(2, "0")}`, region: id % 2 === 0 ? "us-east-1" : "eu-west-1" } });
+  });
+  const history = apps.map((candidate) => ({ applicationId: candidate.id, releaseId: 3, lastDeployedAt: day(3), healthy: true, argoHistoryId: 30 }));
+  const plan = decideRollbackPlan(facts({ scope: { kind: "release", releaseId: 4 }, applications: apps, history, releases: [r3] }), choices({ githubConfigured: false }));
+
+  it("says each blocking reason once, with every application it affects", () => {
+    expect(plan.executable).toBe(false);
+    expect(plan.blockerGroups).toHaveLength(1);
+    expect(plan.blockerGroups[0]!.reason).toBe(
+      "No rollback method is possible: Argo CD refuses a rollback while auto-sync is on: turn auto-sync off, or roll back with a GitOps pull request; GitOps pull requests need GitHub access (GITHUB_TOKEN or a GitHub App).",
+    );
+    expect(plan.blockerGroups[0]!.applicationIds.sort((a, b) => a - b)).toEqual(apps.map((candidate) => candidate.id));
+    expect(plan.blockers).toEqual([expect.stringMatching(/ \(42 applications: payments-1, payments-2, payments-3 and 39 more\)\.$/)]);
+  });
+
+  it("groups the applications per environment (by rank) and region, with counts that add up", () => {
+    expect(plan.groups.map((group) => [group.environment, group.region, group.applications, group.clusters, group.blocked, group.methods.none])).toEqual([
+      ["dev", "eu-west-1", 1, 1, 1, 1],
+      ["staging", "us-east-1", 1, 1, 1, 1],
+      ["prod", "eu-west-1", 20, 20, 20, 20],
+      ["prod", "us-east-1", 20, 20, 20, 20],
+    ]);
+    expect(plan.groups.flatMap((group) => group.applicationIds).sort((a, b) => a - b)).toEqual(apps.map((candidate) => candidate.id));
+    expect(plan.groups[0]!.waves).toEqual([0]);
+    expect(plan.groups[2]!.waves).toEqual([1]);
+  });
+
+  it("the selection digest names the applications, whatever their order", () => {
+    const reversed = decideRollbackPlan(facts({ scope: { kind: "release", releaseId: 4 }, applications: [...apps].reverse(), history, releases: [r3] }), choices({ githubConfigured: false }));
+    expect(reversed.selectionDigest).toBe(plan.selectionDigest);
+    const fewer = decideRollbackPlan(facts({ scope: { kind: "release", releaseId: 4 }, applications: apps.slice(1), history, releases: [r3] }), choices({ githubConfigured: false }));
+    expect(fewer.selectionDigest).not.toBe(plan.selectionDigest);
   });
 });

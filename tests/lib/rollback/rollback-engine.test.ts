@@ -17,6 +17,7 @@ import { getRollback } from "@/lib/rollback/get-rollback";
 import { requestRollback } from "@/lib/rollback/request-rollback";
 import { runDueRollbacks } from "@/lib/rollback/run-due-rollbacks";
 import type { RollbackDependencies } from "@/lib/rollback/rollback-dependencies";
+import type { ReleaseSelection } from "@/lib/rollback/rollback-plan";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
 import { type FakeGithub, fakeRepository, startFakeGithub } from "../../support/fake-github";
 import { at, image, minutes, resetFleet, rollout } from "../../support/snapshot-builder";
@@ -72,19 +73,19 @@ async function record(snapshots: ApplicationSnapshot[]) {
   }
 }
 
-const appOf = (name: string, cluster: string, environment = "prod"): Partial<ApplicationSnapshot> => ({
+const appOf = (name: string, cluster: string, environment = "prod", region?: string): Partial<ApplicationSnapshot> => ({
   name,
-  labels: { "shiplog.io/service": "payments", "shiplog.io/environment": environment, "shiplog.io/team": "core" },
+  labels: { "shiplog.io/service": "payments", "shiplog.io/environment": environment, "shiplog.io/team": "core", ...(region ? { "shiplog.io/region": region } : {}) },
   destination: { name: cluster, namespace: "payments" },
   source: { repoUrl: "https://github.com/acme/deploy.git", path: `apps/payments/${cluster}`, targetRevision: "main" },
 });
 
-/** 1.0.0 healthy (history 11), then 2.0.0 degraded (history 12); auto-sync when `automated`. */
-async function seed(name: string, cluster: string, options: { automated?: boolean; environment?: string } = {}) {
-  const app = appOf(name, cluster, options.environment);
+/** 1.0.0 healthy (history 11), then 2.0.0 degraded (history 12; healthy with `healthy`); auto-sync when `automated`. */
+async function seed(name: string, cluster: string, options: { automated?: boolean; environment?: string; region?: string; healthy?: boolean } = {}) {
+  const app = appOf(name, cluster, options.environment, options.region);
   const initiatedBy = options.automated ? undefined : "dev@acme.dev";
   await record(rollout({ app, startedAt: t0, from: [], to: v1, revision: "r1", historyId: 11, initiatedBy }));
-  await record(rollout({ app, startedAt: at(t0, minutes(60)), from: v1, to: v2, revision: "r2", historyId: 12, initiatedBy, health: ["DEGRADED"] }));
+  await record(rollout({ app, startedAt: at(t0, minutes(60)), from: v1, to: v2, revision: "r2", historyId: 12, initiatedBy, health: [options.healthy ? "HEALTHY" : "DEGRADED"] }));
   argo.applications.set(name, {
     metadata: { name, namespace: "argo-cd" },
     spec: options.automated ? { syncPolicy: { automated: { prune: true } } } : {},
@@ -126,7 +127,7 @@ describe("planRollback", () => {
     github.repositories.set("acme/deploy", fakeRepository({ "apps/payments/eu-1/kustomization.yaml": `images:\n  - name: ${image("payments", "").slice(0, -1)}\n    newTag: 2.0.0\n` }));
     const plan = await planRollback(db, { scope: { kind: "application", applicationId: app.id }, dryRun: true }, deps());
     expect(plan.autoSyncApplications).toEqual(["payments-prod"]);
-    expect(plan.applications[0]!.methods[0]!.reason).toMatch(/Argo CD refuses a rollback while auto-sync is on for payments-prod/);
+    expect(plan.applications[0]!.methods[0]!.reason).toMatch(/^Argo CD refuses a rollback while auto-sync is on/);
     expect(plan.applications[0]).toMatchObject({ method: "GITOPS", dryRun: { status: "passed", message: expect.stringMatching(/from 2\.0\.0 to 1\.0\.0 in acme\/deploy\/apps\/payments\/eu-1\/kustomization\.yaml on main/) } });
     expect(github.repositories.get("acme/deploy")!.commits).toEqual([]);
     expect(argo.rollbacks).toEqual([]);
@@ -136,9 +137,10 @@ describe("planRollback", () => {
     const app = await seed("payments-prod", "eu-1");
     argo.applications.get("payments-prod")!.spec = { syncPolicy: { automated: {} } };
     const plan = await planRollback(db, { scope: { kind: "application", applicationId: app.id }, dryRun: true }, deps());
-    expect(plan.applications[0]!.dryRun).toEqual({ status: "failed", message: "Argo CD refused: auto-sync is enabled on payments-prod. Turn auto-sync off, or roll back with a GitOps pull request." });
+    expect(plan.applications[0]!.dryRun).toEqual({ status: "failed", message: "Argo CD refused: auto-sync is enabled on the application. Turn auto-sync off, or roll back with a GitOps pull request." });
     expect(plan.executable).toBe(false);
-    expect(plan.blockers).toEqual([plan.applications[0]!.dryRun.message]);
+    expect(plan.blockerGroups).toEqual([{ reason: plan.applications[0]!.dryRun.message, applicationIds: [app.id] }]);
+    expect(plan.blockers).toEqual(["Argo CD refused: auto-sync is enabled on the application. Turn auto-sync off, or roll back with a GitOps pull request (payments-prod)."]);
   });
 });
 
@@ -395,4 +397,89 @@ describe("runDueRollbacks", () => {
     expect(view!.transitions.map((transition) => transition.toState)).toEqual(["REQUESTED", "APPROVED", "EXECUTING", "WAITING_FOR_SYNC", "SUCCEEDED"]);
     expect(await getRollback(db, 999)).toBeNull();
   });
+});
+
+describe("a targeted rollback of a release on 40 clusters, 3 of them degraded", () => {
+  const REGIONS = ["eu-west-1", "eu-north-1", "us-east-1", "ap-south-1"];
+  const DEGRADED = new Set([7, 18, 33]);
+  const clusterOf = (index: number) => `gke-${String(index).padStart(2, "0")}`;
+  const nameOf = (index: number) => `payments-${clusterOf(index)}`;
+
+  async function seedFleet() {
+    for (let index = 1; index <= 40; index += 1) {
+      await seed(nameOf(index), clusterOf(index), { region: REGIONS[(index - 1) % 4], healthy: !DEGRADED.has(index) });
+    }
+    return { from: await release("2.0.0"), target: await release("1.0.0") };
+  }
+
+  it("plans only the 3 degraded by default, requests them, and rolls back exactly those 3 in Argo CD", async () => {
+    const { from, target } = await seedFleet();
+    const scope = { kind: "release" as const, releaseId: from.id };
+    const plan = await planRollback(db, { scope, dryRun: true }, deps());
+    expect(plan.scope).toEqual({ ...scope, select: { by: "degraded-or-failed" } });
+    expect(plan.scopeChoices).toMatchObject({ applications: 40, degradedOrFailed: 3, defaulted: true });
+    expect(plan.scopeChoices!.regions.map((region) => [region.region, region.applications, region.degradedOrFailed])).toEqual([
+      ["ap-south-1", 10, 0],
+      ["eu-north-1", 10, 1],
+      ["eu-west-1", 10, 1],
+      ["us-east-1", 10, 1],
+    ]);
+    expect(plan.scopeChoices!.clusters).toHaveLength(40);
+    expect(plan.applications.map((app) => app.name)).toEqual([7, 18, 33].map(nameOf));
+    expect(plan.groups.map((group) => [group.environment, group.region, group.applications, group.dryRun.passed])).toEqual([
+      ["prod", "eu-north-1", 1, 1],
+      ["prod", "eu-west-1", 1, 1],
+      ["prod", "us-east-1", 1, 1],
+    ]);
+    expect(plan.executable).toBe(true);
+    // Dry runs asked for the three only.
+    expect(new Set(argo.rollbacks.map((call) => call.name))).toEqual(new Set([7, 18, 33].map(nameOf)));
+
+    const requested = await requestRollback(
+      db,
+      { scope: plan.scope, targetReleaseId: target.id, reason: "2.0.0 is degraded in 3 clusters", idempotencyKey: "dialog-key-40", selectionDigest: plan.selectionDigest },
+      { actor: "sre@acme.dev" },
+      deps(),
+    );
+    expect(requested.rollbackIds).toHaveLength(3);
+    argo.rollbacks.length = 0;
+    // Wave 0 (one cluster), then once it is healthy, the other two.
+    expect((await runDueRollbacks(db, deps())).executed).toHaveLength(1);
+    const [first] = await db.rollback.findMany({ where: { state: "WAITING_FOR_SYNC" }, include: { application: { include: { cluster: true } } } });
+    await record(rollbackSync(first!.application.name, first!.application.cluster.name));
+    expect((await runDueRollbacks(db, deps())).executed).toHaveLength(2);
+    expect(argo.rollbacks.filter((call) => !call.dryRun).map((call) => call.name).sort()).toEqual([7, 18, 33].map(nameOf));
+    expect(argo.rollbacks.every((call) => call.id === 11)).toBe(true);
+    const made = await db.rollback.findMany({ include: { application: true } });
+    expect(made.map((row) => row.application.name).sort()).toEqual([7, 18, 33].map(nameOf));
+  }, 60_000);
+
+  it("other scopes: a region, an environment, chosen clusters; bad scopes are refused with the reason; a changed selection is refused (409) before anything is made", async () => {
+    const { from, target } = await seedFleet();
+    const planOf = (select: ReleaseSelection | undefined) =>
+      planRollback(db, { scope: { kind: "release", releaseId: from.id, select } }, deps());
+    expect((await planOf({ by: "regions", regions: ["us-east-1"] })).applications.map((app) => app.name)).toEqual([3, 7, 11, 15, 19, 23, 27, 31, 35, 39].map(nameOf));
+    expect((await planOf({ by: "environment", environment: "prod" })).applications).toHaveLength(40);
+    const all = await planOf({ by: "all" });
+    expect(all.applications).toHaveLength(40);
+    expect(all.waves.map((wave) => wave.applicationIds.length)).toEqual([1, 39]);
+    expect(all.target?.version).toBe("1.0.0");
+    const chosen = await planOf({ by: "clusters", clusters: [clusterOf(1), clusterOf(2)] });
+    expect(chosen.applications.map((app) => app.name)).toEqual([1, 2].map(nameOf));
+    await expect(planOf({ by: "regions", regions: ["sa-east-1"] })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^2\.0\.0 does not run in region "sa-east-1"; it runs in /) });
+    await expect(planOf({ by: "environment", environment: "staging" })).rejects.toMatchObject({ code: "bad_request", message: '2.0.0 does not run in environment "staging"; it runs in prod.' });
+    await expect(planOf({ by: "clusters", clusters: [] })).rejects.toThrow(/choose at least one cluster/);
+
+    // The plan showed 3; a fourth turned degraded before the click: refused, nothing made.
+    const plan = await planOf(undefined);
+    await record(rollout({ app: appOf(nameOf(1), clusterOf(1), "prod", REGIONS[0]), startedAt: at(t0, minutes(90)), from: v2, to: v2, revision: "r2b", historyId: 13, initiatedBy: "dev@acme.dev", health: ["DEGRADED"] }));
+    const stale = requestRollback(
+      db,
+      { scope: plan.scope, targetReleaseId: target.id, reason: "bad", idempotencyKey: "dialog-key-stale", selectionDigest: plan.selectionDigest },
+      { actor: "sre@acme.dev" },
+      deps(),
+    );
+    await expect(stale).rejects.toMatchObject({ code: "conflict", status: 409, details: { reason: "selection_changed", applications: 4 } });
+    expect(await db.rollback.count()).toBe(0);
+  }, 60_000);
 });

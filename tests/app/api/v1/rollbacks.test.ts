@@ -161,6 +161,40 @@ describe("POST /api/v1/rollbacks/plan", () => {
   });
 });
 
+describe("POST /api/v1/rollbacks/plan with a release scope", () => {
+  it("answers the selection it used and the choices with counts; a bad selection is a 400 naming what is wrong", async () => {
+    const release = await db.release.findFirstOrThrow({ where: { version: "2.0.0", service: { name: "payments" } } });
+    const answer = await plan(sre, { scope: { kind: "release", releaseId: release.id } });
+    expect(answer.status).toBe(200);
+    // Its only application is degraded: none is healthy, so the default is all of them.
+    expect(answer.body.scope).toEqual({ kind: "release", releaseId: release.id, select: { by: "all" } });
+    expect(answer.body.scopeChoices).toMatchObject({ applications: 1, degradedOrFailed: 1, defaulted: true, environments: [{ name: "prod", applications: 1, degradedOrFailed: 1 }], clusters: [{ name: "eu-1" }] });
+    expect(answer.body.groups).toEqual([expect.objectContaining({ environment: "prod", applications: 1, clusters: 1 })]);
+    expect(answer.body.selectionDigest).toMatch(/^sel_[0-9a-f]{24}$/);
+
+    const region = await plan(sre, { scope: { kind: "release", releaseId: release.id, select: { by: "regions", regions: ["mars-1"] } } });
+    expect(region.status).toBe(400);
+    expect(region.body.error.message).toBe('2.0.0 does not run in region "mars-1"; it runs in (no region: null).');
+    const kind = await plan(sre, { scope: { kind: "release", releaseId: release.id, select: { by: "everything" } } });
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.message).toMatch(/^scope\.select\.by: /);
+    const empty = await plan(sre, { scope: { kind: "release", releaseId: release.id, select: { by: "clusters", clusters: [] } } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toBe("scope.select.clusters: choose at least one cluster");
+    // Scope errors come after authorization: a viewer learns nothing about the release's clusters.
+    expect((await plan(viewer, { scope: { kind: "release", releaseId: release.id, select: { by: "regions", regions: ["mars-1"] } } })).status).toBe(403);
+    expect(argo.rollbacks).toEqual([]);
+  });
+
+  it("a request whose selection digest no longer matches is refused (409) and makes nothing", async () => {
+    const release = await db.release.findFirstOrThrow({ where: { version: "2.0.0", service: { name: "payments" } } });
+    const stale = await request(sre, { scope: { kind: "release", releaseId: release.id, select: { by: "all" } }, targetReleaseId: manual.targetId, reason: "bad", selectionDigest: "sel_000000000000000000000000" });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: "conflict", details: { reason: "selection_changed", applications: 1 } });
+    expect(await db.rollback.count()).toBe(0);
+  });
+});
+
 describe("POST /api/v1/rollbacks", () => {
   it("requests a rollback that starts at once: Argo CD gets a dry run then the rollback; the same Idempotency-Key again is the same rollback", async () => {
     const first = await request(sre, body(manual));

@@ -1,8 +1,9 @@
-// A rollback route's JSON body: at most 16 KB, and a 400 saying so when it is not JSON.
+// A rollback route's JSON body: at most 64 KB (a scope may name up to 2,000 clusters), and a 400
+// saying so when it is not JSON.
 import { refuseNulInBody } from "@/lib/api/plain-text";
 import { AppError } from "@/lib/http/app-error";
 
-const MAX_BYTES = 16 * 1024;
+const MAX_BYTES = 64 * 1024;
 
 export async function readJsonBody(request: Request): Promise<unknown> {
   const text = await request.text();
