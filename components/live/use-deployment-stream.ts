@@ -11,7 +11,8 @@ const REOPEN_MS = 30_000;
 const SAFETY_REFRESH_MS = 60_000;
 
 /**
- * Calls `onChange` when deployments are written: on each `deployments` event of
+ * Calls `onChange` when deployments are written (the timeline refetches its head, the fleet
+ * page re-renders its numbers and matrix): on each `deployments` event of
  * GET /api/v1/deployments/stream, and when the stream (re)opens, since nothing is replayed.
  * While the stream is down it polls every 10 s instead (EventSource reconnects by itself after
  * a network error; after an HTTP error the stream is tried again every 30 s).
