@@ -1,5 +1,6 @@
 "use client";
 
+import { useOptimistic, useTransition } from "react";
 import type { DeploymentStatus } from "@/lib/generated/prisma/enums";
 import { readListFilter, toggleListFilter } from "@/lib/deployments/timeline-filters";
 import { statusLabel } from "./status-badge";
@@ -21,7 +22,16 @@ export function StatusFilter({
   labelClass: string;
   fieldClass: string;
 }) {
-  const chosen = readListFilter(value);
+  // Ticks show at once, while the navigation they started is still on its way; a second tick
+  // before it lands builds on the first.
+  const [shown, setShown] = useOptimistic(value);
+  const [, startTransition] = useTransition();
+  const change = (next: string) =>
+    startTransition(() => {
+      setShown(next);
+      onChange(next);
+    });
+  const chosen = readListFilter(shown);
   const summary = chosen.length === 0 ? "Any" : chosen.map((status) => (statuses.includes(status as DeploymentStatus) ? statusLabel(status as DeploymentStatus) : status)).join(", ");
   return (
     <div className="relative">
@@ -40,13 +50,13 @@ export function StatusFilter({
                 type="checkbox"
                 value={status}
                 checked={chosen.includes(status)}
-                onChange={(event) => onChange(toggleListFilter(value, status, event.target.checked, statuses))}
+                onChange={(event) => change(toggleListFilter(shown, status, event.target.checked, statuses))}
               />
               {statusLabel(status)}
             </label>
           ))}
           {chosen.length > 0 ? (
-            <button type="button" onClick={() => onChange("")} className="text-xs font-medium text-zinc-700 underline hover:text-zinc-950">
+            <button type="button" onClick={() => change("")} className="text-xs font-medium text-zinc-700 underline hover:text-zinc-950">
               Any status
             </button>
           ) : null}
