@@ -34,9 +34,9 @@ describe("page statuses", () => {
       expect(refused.status, path).toBe(403);
       expect(refused.html, path).toContain(title);
       expect(refused.html, path).toContain("403 · Not allowed");
+      // (Not the absence of the notice's text: Next ships the forbidden boundary in every page's payload.)
       const allowed = await get(path, admin.cookie);
       expect(allowed.status, path).toBe(200);
-      expect(allowed.html, path).not.toContain("403 · Not allowed");
     }
   });
 

@@ -39,7 +39,9 @@ export function FleetLiveUpdates() {
   }, [router, queryClient]);
   useEffect(() => () => clearTimeout(waiting.current), []);
 
-  const stream = useDeploymentStream(refresh);
+  // The page was rendered a moment ago: re-rendering it when the stream first opens would double
+  // the cost of every visit for a gap of well under a second (the 60 s safety refresh covers it).
+  const stream = useDeploymentStream(refresh, { refreshOnFirstOpen: false });
   return (
     <p className="flex items-center gap-1.5 text-sm text-zinc-600" data-stream-state={stream}>
       <span aria-hidden="true" className={`inline-block size-2 rounded-full ${stream === "live" ? "bg-emerald-600" : stream === "polling" ? "bg-amber-500" : "bg-zinc-400"}`} />
