@@ -50,6 +50,8 @@ const nextConfig = {
     ];
   },
   reactStrictMode: true,
+  // forbidden() in pages and layouts: admin pages answer 403 with app/forbidden.tsx.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

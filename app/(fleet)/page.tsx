@@ -10,6 +10,7 @@ import { readFleetView } from "@/lib/fleet/fleet-matrix-query";
 import { getFleetOverview, type DegradedApplication, type EnvironmentSummary } from "@/lib/fleet/get-fleet-overview";
 import { FLEET_ROW_INDEX_MAX_AGE_MS, listFleetMatrix } from "@/lib/fleet/list-fleet-matrix";
 import { FleetHeadline } from "./_components/fleet-headline";
+import { FleetLiveUpdates } from "./_components/fleet-live-updates";
 import { FleetMatrixView } from "./_components/fleet-matrix";
 import { FleetTrends } from "./_components/fleet-trends";
 import { FleetTrendsSkeleton } from "./_components/fleet-trends-skeleton";
@@ -34,9 +35,10 @@ export default async function FleetPage({ searchParams }: Props) {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Fleet</h1>
-        <p className="mt-1 text-sm text-zinc-600">
-          Health, sync and versions of every Argo CD application right now, and how often the fleet ships.
-        </p>
+        <div className="mt-1 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+          <p className="text-sm text-zinc-600">Health, sync and versions of every Argo CD application right now, and how often the fleet ships.</p>
+          <FleetLiveUpdates />
+        </div>
       </div>
 
       <FleetHeadline fleet={fleet} />

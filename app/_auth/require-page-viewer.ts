@@ -4,7 +4,7 @@
 // advertise themselves.
 import "server-only";
 import { headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { readViewer } from "@/lib/auth/read-viewer";
 import { type Permission, type Scope, type Viewer, can, canAnywhere } from "@/lib/auth/roles";
@@ -22,5 +22,16 @@ export async function requirePageViewer(permission?: Permission, scope?: Scope):
   // Signed in but without any role: the sign-in page says so (and offers to sign out).
   if (!canAnywhere(viewer, "read")) redirect("/sign-in?error=no_role");
   if (permission && !can(viewer, permission, scope)) notFound();
+  return viewer;
+}
+
+/**
+ * An admin page's gate: anyone signed in without the admin role gets the 403 page
+ * (app/forbidden.tsx, which says which role is needed). Called from the page's layout too, as
+ * the page streams behind loading.tsx and could no longer change its 200.
+ */
+export async function requirePageAdmin(): Promise<Viewer> {
+  const viewer = await requirePageViewer();
+  if (!can(viewer, "admin")) forbidden();
   return viewer;
 }

@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { SettingsNav } from "@/components/admin/settings-nav";
-import { ForbiddenState } from "@/components/ui/forbidden-state";
 import { readSearchParams } from "@/lib/api/read-search-params";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
 import { listAuditEvents, listAuditEventsQuery } from "@/lib/audit/list-audit-events";
-import { can } from "@/lib/auth/roles";
 import { asJson } from "../settings/integrations/_components/as-json";
-import { requirePageViewer } from "../_auth/require-page-viewer";
+import { requirePageAdmin } from "../_auth/require-page-viewer";
 import { AuditFilters } from "./_components/audit-filters";
 import { AuditTable } from "./_components/audit-table";
 
@@ -18,10 +16,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 /** The audit log for admins: filters in the URL, newest first, "load more" a keyset page at a time. */
 export default async function AuditPage({ searchParams }: Props) {
   await connection();
-  const viewer = await requirePageViewer();
-  if (!can(viewer, "admin")) {
-    return <ForbiddenState title="The audit log is for admins">Ask a Shiplog admin for the admin role if you need it.</ForbiddenState>;
-  }
+  await requirePageAdmin();
   const raw = await searchParams;
   const parsed = listAuditEventsQuery.safeParse(filtersOf(raw));
   const query = Object.fromEntries(Object.entries(filtersOf(raw)).filter(([, value]) => typeof value === "string")) as Record<string, string>;

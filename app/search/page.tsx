@@ -51,7 +51,7 @@ export default async function SearchPage({ searchParams }: Props) {
                 <Link href={`/services/${encodeURIComponent(match.name)}`} className="font-medium text-sky-800 hover:underline">
                   {match.name}
                 </Link>
-                <span className="text-zinc-600">{match.team ?? "no team"}</span>
+                <span className="text-zinc-600">{match.team?.name ?? "no team"}</span>
               </li>
             ))}
           </ul>

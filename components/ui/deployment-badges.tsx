@@ -3,12 +3,13 @@ import type { DeploymentStatus, HealthStatus, SyncStatus } from "@/lib/generated
 
 // Badges for a deployment's status and an application's health and sync, in one colour scheme
 // wherever they appear: good is green, trouble red or amber, in-between blue, unknown grey.
+// Degraded is red wherever it appears, as a deployment status or as an application's health.
 
 const deploymentTones: Record<DeploymentStatus, [BadgeTone, string]> = {
   SUCCEEDED: ["good", "Succeeded"],
   RUNNING: ["info", "Running"],
   FAILED: ["bad", "Failed"],
-  DEGRADED: ["warn", "Degraded"],
+  DEGRADED: ["bad", "Degraded"],
   ROLLED_BACK: ["neutral", "Rolled back"],
 };
 

@@ -41,3 +41,25 @@ export const strictQuery = {
   error: (issue: { code?: string; keys?: string[] }) =>
     issue.code === "unrecognized_keys" ? `unknown query parameter${issue.keys!.length > 1 ? "s" : ""}: ${issue.keys!.join(", ")}` : undefined,
 };
+
+/**
+ * One value of an enum or several, comma-separated (`status=FAILED,DEGRADED`): the values in
+ * the order given, each once. A value the enum does not know is refused by name, with the
+ * values it could have been.
+ */
+export function enumListField<const Values extends readonly [string, ...string[]]>(values: Values) {
+  const known: ReadonlySet<string> = new Set(values);
+  const word = `(${values.join("|")})`;
+  return z
+    .string()
+    .regex(new RegExp(`^${word}(,${word})*$`), { error: (issue) => describeListProblem(String(issue.input), known, values) })
+    .transform((text) => [...new Set(text.split(","))] as Values[number][])
+    .meta({ description: `One of ${values.join(", ")}, or several separated by commas.` });
+}
+
+function describeListProblem(text: string, known: ReadonlySet<string>, values: readonly string[]): string {
+  const unknown = text.split(",").find((item) => !known.has(item));
+  const expected = `expected one or more of ${values.join(", ")}, separated by commas`;
+  if (unknown === undefined) return expected;
+  return unknown === "" ? `has an empty item: ${expected}` : `"${unknown}" is not a valid value: ${expected}`;
+}

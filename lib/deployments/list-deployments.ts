@@ -5,7 +5,7 @@
 // `limit + 1` rows; no filter ever sorts the whole history. docs/api.md has the EXPLAINs.
 import { z } from "zod";
 import { keysetCursor, encodeKeysetCursor } from "../api/keyset-cursor";
-import { instantField, limitField, nameField, strictQuery, textField } from "../api/query-fields";
+import { enumListField, instantField, limitField, nameField, strictQuery, textField } from "../api/query-fields";
 import { getDb, readDb, type DbOrTx } from "../db/client";
 import { containsPattern } from "../db/contains-pattern";
 import { Prisma } from "../generated/prisma/client";
@@ -15,6 +15,8 @@ const deploymentKey = z
   .tuple([z.iso.datetime(), z.number().int().positive()])
   .transform(([startedAt, id]) => ({ startedAt: new Date(startedAt), id }));
 
+const deploymentStatuses = Object.values(DeploymentStatus) as [DeploymentStatus, ...DeploymentStatus[]];
+
 export const listDeploymentsQuery = z
   .strictObject(
     {
@@ -23,7 +25,9 @@ export const listDeploymentsQuery = z
       environment: nameField.optional().meta({ description: "Environment name (dev, staging, prod, …)." }),
       cluster: nameField.optional().meta({ description: "Cluster name." }),
       region: nameField.optional().meta({ description: "Cluster region, e.g. eu-west-1." }),
-      status: z.enum(DeploymentStatus).optional().meta({ description: "Deployment status." }),
+      status: enumListField(deploymentStatuses)
+        .optional()
+        .meta({ description: `Deployment status, or several separated by commas (\`FAILED,DEGRADED\`): ${deploymentStatuses.join(", ")}.` }),
       initiatedBy: nameField.optional().meta({ description: "Who started the sync (Argo CD user), exactly; automated syncs have none." }),
       from: instantField.optional().meta({ description: "Started at or after this instant (ISO 8601)." }),
       to: instantField.optional().meta({ description: "Started before this instant (ISO 8601)." }),
@@ -86,7 +90,8 @@ export async function listDeployments(options: ListDeploymentsOptions = {}, db: 
     // One cluster is an equality the (cluster_id, started_at, id) index can range over.
     where.push(ids.clusterIds.length === 1 ? Prisma.sql`d.cluster_id = ${ids.clusterIds[0]}` : Prisma.sql`d.cluster_id = ANY(${ids.clusterIds}::int[])`);
   }
-  if (options.status) where.push(Prisma.sql`d.status = ${options.status}::"DeploymentStatus"`);
+  const statuses = options.status ?? [];
+  if (statuses.length === 1) where.push(Prisma.sql`d.status = ${statuses[0]}::"DeploymentStatus"`);
   if (options.initiatedBy) where.push(Prisma.sql`d.initiated_by = ${options.initiatedBy}`);
   if (options.from) where.push(Prisma.sql`d.started_at >= ${options.from}`);
   if (options.to) where.push(Prisma.sql`d.started_at < ${options.to}`);
@@ -94,14 +99,28 @@ export async function listDeployments(options: ListDeploymentsOptions = {}, db: 
   if (options.cursor) where.push(Prisma.sql`(d.started_at, d.id) < (${options.cursor.startedAt}, ${options.cursor.id})`);
 
   // The page is chosen from `deployments` alone, then joined: the joins touch limit + 1 rows.
+  // Several statuses are one bounded range per status (status = $1 uses the status index in
+  // order; status = ANY($1) would read every match and sort), merged and cut to the page.
+  const page =
+    statuses.length > 1
+      ? Prisma.sql`
+        SELECT d.* FROM unnest(${statuses}::text[]::"DeploymentStatus"[]) AS wanted(status)
+        CROSS JOIN LATERAL (
+          SELECT * FROM deployments d
+          WHERE d.status = wanted.status AND ${Prisma.join(where, " AND ")}
+          ORDER BY d.started_at DESC, d.id DESC
+          LIMIT ${limit + 1}
+        ) d
+        ORDER BY d.started_at DESC, d.id DESC
+        LIMIT ${limit + 1}`
+      : Prisma.sql`
+        SELECT * FROM deployments d
+        WHERE ${Prisma.join(where, " AND ")}
+        ORDER BY d.started_at DESC, d.id DESC
+        LIMIT ${limit + 1}`;
   const rows = await db.$queryRaw<DeploymentSummaryRow[]>`
     SELECT ${deploymentSummaryColumns}
-    FROM (
-      SELECT * FROM deployments d
-      WHERE ${Prisma.join(where, " AND ")}
-      ORDER BY d.started_at DESC, d.id DESC
-      LIMIT ${limit + 1}
-    ) d
+    FROM (${page}) d
     ${deploymentSummaryJoins}
     ORDER BY d.started_at DESC, d.id DESC`;
 

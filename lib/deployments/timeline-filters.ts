@@ -42,10 +42,31 @@ export function timelineSearchParams(filters: TimelineFilters): URLSearchParams 
   return params;
 }
 
-/** `/timeline` with these filters, for links from other pages. */
+/**
+ * `/timeline` with these filters, for links from other pages. Commas stay commas
+ * (`status=FAILED,DEGRADED`): legal in a query string, and what a person would type.
+ */
 export function timelineHref(filters: TimelineFilters): string {
-  const query = timelineSearchParams(filters).toString();
+  const query = timelineSearchParams(filters).toString().replaceAll("%2C", ",");
   return query ? `/timeline?${query}` : "/timeline";
+}
+
+/** The values of a list filter (`status=FAILED,DEGRADED`), each once, blanks dropped. */
+export function readListFilter(value: string | undefined): string[] {
+  return [...new Set((value ?? "").split(",").map((item) => item.trim()).filter(Boolean))];
+}
+
+/**
+ * A list filter with one value turned on or off, written in `order` (the order the form lists
+ * them), so the same choice is always the same URL; "" when nothing is left on.
+ */
+export function toggleListFilter(value: string | undefined, item: string, on: boolean, order: readonly string[]): string {
+  const chosen = new Set(readListFilter(value));
+  if (on) chosen.add(item);
+  else chosen.delete(item);
+  const known = order.filter((candidate) => chosen.has(candidate));
+  const unknown = [...chosen].filter((candidate) => !order.includes(candidate));
+  return [...known, ...unknown].join(",");
 }
 
 /** Sets (or, with an empty value, clears) some filters; the rest stay. */

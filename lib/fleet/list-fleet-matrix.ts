@@ -1,7 +1,8 @@
 // The fleet health matrix, one window of rows at a time: services × environments, grouped by
 // team, environment, cluster or region, searched by name and filtered to degraded, out-of-sync
 // or skewed rows. Built for 5,000 services / 100,000 applications (timings in docs/api.md):
-//   1. the view's row index: per group, its services' ids in name order, as one int array per
+//   1. the view's row index: per group, its services' ids in name order (filtered to degraded:
+//      most degraded applications first, rank-worst-first.ts), as one int array per
 //      group (a few hundred KB at most, never sent to the browser). Without grouping or by team
 //      it reads `services`; grouping by where applications run, or a filter, reads the current
 //      state per service and environment (`service_environment_states`, about services ×
@@ -17,6 +18,7 @@ import { Prisma } from "../generated/prisma/client";
 import { deriveFleetCell, describeEnvironmentSkew, fleetCellSchema, type CellApplications, type FleetCell, type Health } from "./derive-fleet-cell";
 import type { FleetMatrixOptions } from "./fleet-matrix-query";
 import type { FleetGroup, FleetOnly } from "./fleet-view";
+import { type DegradedCount, rankWorstFirst } from "./rank-worst-first";
 
 const count = z.number().int().nonnegative();
 
@@ -220,13 +222,28 @@ async function buildRowIndex(db: DbOrTx, group: FleetGroup, q: string | undefine
     group === "cluster" || group === "region" ? readPlacementGroups(db, group, q, only) : readGroups(db, pairsSql(group, q, only)),
     topologyRead,
   ]);
-  const labelled = groups.map(({ gkey, ids }) => ({ key: gkey, rows: ids.length, serviceIds: ids, ...groupLabel(group, gkey, topology) }));
+  const named = groups.map(({ gkey, ids }) => ({ key: gkey, rows: ids.length, serviceIds: ids, ...groupLabel(group, gkey, topology) }));
+  // Filtered to degraded rows, the worst come first (rank-worst-first.ts).
+  const labelled = only === "degraded" ? rankWorstFirst(group, named, await readDegradedCounts(db)) : named;
   // Groups without a name ("No team", "No region") come last.
   labelled.sort((a, b) => Number(a.key === "") - Number(b.key === "") || a.rank - b.rank || compareText(a.label, b.label) || compareText(a.key, b.key));
   return {
     total: labelled.reduce((sum, header) => sum + header.rows, 0),
     groups: labelled.map(({ key, label, rows, serviceIds }) => ({ key, label, rows, serviceIds })),
   };
+}
+
+/**
+ * Degraded applications per service and place. Degraded applications are few (≈ 1,500 of
+ * 100,000 in the large demo fleet) and `applications` has an index on health, so this reads
+ * only them; the counts are the same applications service_environment_states.degraded counts.
+ */
+async function readDegradedCounts(db: DbOrTx): Promise<DegradedCount[]> {
+  return db.$queryRaw<DegradedCount[]>`
+    SELECT a.service_id AS "serviceId", a.environment_id AS "environmentId", a.cluster_id AS "clusterId", c.region, count(*)::int AS degraded
+    FROM applications a JOIN clusters c ON c.id = a.cluster_id
+    WHERE a.health_status = 'DEGRADED' AND a.deleted_at IS NULL
+    GROUP BY a.service_id, a.environment_id, a.cluster_id, c.region`;
 }
 
 // Names are ranked once (5,000 collated comparisons' worth), so ordering rows sorts integers

@@ -1,6 +1,6 @@
-// This Shiplog's address as the caller reached it, from the request's headers: Shiplog has no
-// setting for its public URL, so the ingestion page shows webhook URLs for the host the
-// operator is looking at. Behind a proxy, X-Forwarded-Host and X-Forwarded-Proto win (the
+// This Shiplog's address as the caller reached it, from the request's headers: what the
+// ingestion page falls back to when SHIPLOG_PUBLIC_URL is unset (resolve-webhook-base-url.ts),
+// so it shows webhook URLs for the host the operator is looking at. Behind a proxy, X-Forwarded-Host and X-Forwarded-Proto win (the
 // first entry when a chain of proxies appended several).
 export function derivePublicBaseUrl(headers: { get(name: string): string | null }): string {
   const first = (value: string | null) => value?.split(",")[0]?.trim() || undefined;

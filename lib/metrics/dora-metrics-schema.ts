@@ -1,6 +1,7 @@
 // The JSON shape of GET /api/v1/metrics/dora (and its OpenAPI description), checked against the
 // DoraMetrics type at compile time so the two cannot drift.
 import { z } from "zod";
+import { doraComparisonSchema } from "./compare-dora-windows";
 import { doraDefinitionsSchema } from "./dora-definitions";
 import type { DoraMetrics } from "./get-dora-metrics";
 
@@ -39,6 +40,7 @@ export const doraMetricsSchema = z
     previousWindow: windowSchema,
     current: totalsSchema,
     previous: totalsSchema,
+    comparison: doraComparisonSchema,
     granularity: z.enum(["day", "week"]),
     series: z.array(
       z.object({

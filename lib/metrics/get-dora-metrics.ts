@@ -1,8 +1,10 @@
 // The four DORA metrics for a scope and window, the previous window for comparison, and a trend:
 // lead time and time to restore as medians (the DORA report's measure) with the means beside them.
 import { readDb, type DbOrTx } from "../db/client";
+import { compareDoraWindows, type DoraComparison } from "./compare-dora-windows";
 import type { DoraDefinitions } from "./dora-definitions";
 import { type DoraWindow, previousDoraWindow, resolveDoraWindow } from "./dora-window";
+import { findDoraHistoryStart } from "./find-dora-history-start";
 import { getDoraDefinitions } from "./get-dora-definitions";
 import { cachedDoraMedians } from "./dora-median-cache";
 import { listDoraDays } from "./list-dora-days";
@@ -17,6 +19,8 @@ export type DoraMetrics = {
   previousWindow: DoraWindow;
   current: DoraTotals;
   previous: DoraTotals;
+  /** Whether each change against `previous` means anything (compare-dora-windows.ts). */
+  comparison: DoraComparison;
   granularity: DoraGranularity;
   series: DoraSeriesPoint[];
 };
@@ -40,15 +44,17 @@ export async function getDoraMetrics(options: GetDoraMetricsOptions, db: DbOrTx 
   // them (the rows the drill-downs list), computed again only when the rollups of this scope and
   // range have changed (dora-median-cache.ts): a fleet-wide median still sorts every sample of
   // the range, hundreds of thousands on a large fleet.
-  const days = await listDoraDays(scope, { from: previousWindow.from, to: window.to }, db);
+  const [days, historyFrom] = await Promise.all([listDoraDays(scope, { from: previousWindow.from, to: window.to }, db), findDoraHistoryStart(scope, db)]);
   const medians = await cachedDoraMedians({ scope, definitions, window, granularity, days }, () => listDoraMedians({ scope, window }, granularity, db));
+  const previous = summarizeDora(days, previousWindow, medians.previous);
   return {
     scope,
     definitions,
     window,
     previousWindow,
     current: summarizeDora(days, window, medians.current),
-    previous: summarizeDora(days, previousWindow, medians.previous),
+    previous,
+    comparison: compareDoraWindows(previousWindow, previous, historyFrom),
     granularity,
     series: buildDoraSeries(days, window, medians.buckets, granularity),
   };

@@ -1,7 +1,7 @@
 // The admin pages in a real browser against `next start`: an admin grants a team role on
 // /settings/users, creates a webhook token on /settings/tokens (shown once, stored as its hash)
 // and revokes it, then finds all three on /audit (checked against the database, filtered in the
-// URL). A viewer gets the 403 notice on /audit and /settings/users, and makes, sees once and
+// URL). A viewer gets a 403 (status and notice) on /audit, /settings/users and /settings/tokens, and makes, sees once and
 // revokes an API token of their own on /settings/api-tokens. Screenshots and axe.
 import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -105,11 +105,18 @@ describe("admin pages", () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
-  it("a viewer gets the 403 notice on /audit, /settings/users and /settings/tokens, with nothing listed", async () => {
+  it("a viewer gets a 403 answer and notice on /audit, /settings/users and /settings/tokens, with nothing listed", async () => {
     const { page, problems } = await browser.openPage({ as: as("viewer") });
-    for (const path of ["/audit", "/settings/users", "/settings/tokens"]) {
-      await page.goto(path);
+    const titles: Record<string, string> = {
+      "/audit": "The audit log is for admins",
+      "/settings/users": "Users and roles are for admins",
+      "/settings/tokens": "Webhook tokens are for admins",
+    };
+    for (const [path, title] of Object.entries(titles)) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(403);
       await page.getByText("403 · Not allowed").waitFor();
+      expect(await page.getByRole("heading", { level: 1 }).innerText(), path).toBe(title);
       expect(await page.locator("table").count(), path).toBe(0);
       // Let the page finish its own requests (the icon) before leaving it.
       await page.waitForLoadState("networkidle");
@@ -120,7 +127,13 @@ describe("admin pages", () => {
     await page.goto("/settings/integrations");
     expect(await page.getByRole("navigation", { name: "Settings" }).getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens"]);
     await page.waitForLoadState("networkidle");
-    expect(problems).toEqual([]);
+    // The three documents' own 403s are the answer under test, not a problem.
+    // (Chromium also logs each as "Failed to load resource".)
+    const own = (problem: string) =>
+      /^HTTP 403: GET http:\/\/[^/]+\/(audit|settings\/users|settings\/tokens)$/.test(problem) ||
+      /^console error: Failed to load resource: the server responded with a status of 403 \(Forbidden\) \(http:\/\/[^/]+\/(audit|settings\/users|settings\/tokens):0\)$/.test(problem);
+    expect(problems.filter((problem) => !own(problem))).toEqual([]);
+    expect(problems).toHaveLength(6);
   }, 60_000);
 
   it("a viewer creates an API token (shown once, stored as its hash), sees it listed and revokes it", async () => {

@@ -203,6 +203,12 @@ describe("searching a service name from the header", () => {
     await list.waitFor();
     const names = await list.getByRole("link").allInnerTexts();
     expect([...names].sort()).toEqual(expected.slice(0, 20).sort());
+    // Each with its team's name, as other pages show teams (not the slug).
+    const teams = new Map(
+      (await getDb().$queryRaw<{ service: string; team: string | null }[]>`SELECT s.name AS service, t.name AS team FROM services s LEFT JOIN teams t ON t.id = s.team_id`).map((row) => [row.service, row.team]),
+    );
+    const shownTeams = await list.locator("li").evaluateAll((items) => items.map((item) => (item.querySelector("span") as HTMLElement).innerText));
+    expect(shownTeams).toEqual(names.map((name) => teams.get(name) ?? "no team"));
     // Names starting with the text come first.
     const startsWith = names.map((name) => name.toLowerCase().startsWith(fragment.text.toLowerCase()));
     expect(startsWith).toEqual([...startsWith].sort((a, b) => Number(b) - Number(a)));

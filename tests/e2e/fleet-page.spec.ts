@@ -237,9 +237,10 @@ async function serviceNames(where: "all" | "degraded"): Promise<string[]> {
     where === "all"
       ? await getDb().$queryRaw<{ name: string }[]>`SELECT name FROM services ORDER BY name`
       : await getDb().$queryRaw<{ name: string }[]>`
-          SELECT name FROM services s
-          WHERE EXISTS (SELECT 1 FROM applications a WHERE a.service_id = s.id AND a.deleted_at IS NULL AND a.health_status = 'DEGRADED')
-          ORDER BY name`;
+          SELECT s.name FROM services s
+          JOIN applications a ON a.service_id = s.id AND a.deleted_at IS NULL AND a.health_status = 'DEGRADED'
+          GROUP BY s.id, s.name
+          ORDER BY count(*) DESC, s.name`; // worst first
   return rows.map((row) => row.name);
 }
 
@@ -303,7 +304,7 @@ describe("the health matrix", () => {
 
     await page.getByRole("group", { name: "Show" }).getByRole("link", { name: "Degraded" }).click();
     await page.waitForURL("/?only=degraded");
-    await page.getByTestId("matrix-count").filter({ hasText: new RegExp(`^${degraded.length} services?$`) }).waitFor();
+    await page.getByTestId("matrix-count").filter({ hasText: new RegExp(`^${degraded.length} services?, most degraded applications first$`) }).waitFor();
     expect((await renderedRows(page)).map((row) => row.service)).toEqual(degraded);
 
     const target = degraded[0]!;
@@ -311,7 +312,7 @@ describe("the health matrix", () => {
     await page.getByRole("searchbox", { name: "Search services by name" }).pressSequentially(fragment, { delay: 30 });
     await page.waitForURL(`/?q=${encodeURIComponent(fragment)}&only=degraded`);
     const expected = degraded.filter((name) => name.toLowerCase().includes(fragment.toLowerCase()));
-    await page.getByTestId("matrix-count").filter({ hasText: new RegExp(`^${expected.length} services?$`) }).waitFor();
+    await page.getByTestId("matrix-count").filter({ hasText: new RegExp(`^${expected.length} services?, most degraded applications first$`) }).waitFor();
     const rows = await renderedRows(page);
     expect(rows.map((row) => row.service)).toEqual(expected);
     expect(rows[0]!.cells.some((cell) => cell?.health === "DEGRADED")).toBe(true);

@@ -118,7 +118,8 @@ describe("drilling into a number", () => {
     const expected = deployments.filter(isFailure);
     const rows = await bodyRows(table);
     expect(rows.map((row) => [row[1], row[2], row[5]])).toEqual(
-      expected.slice(0, 200).map((row) => [row.service, row.environment, row.status.toLowerCase().replace("_", " ")]),
+      // Badges as on every other page: "Failed", "Degraded", "Rolled back".
+      expected.slice(0, 200).map((row) => [row.service, row.environment, { FAILED: "Failed", DEGRADED: "Degraded", ROLLED_BACK: "Rolled back" }[row.status as string] ?? row.status]),
     );
     expect(await page.locator("[data-drilldown-summary]").innerText()).toContain(`${expected.length} deployments counted as failures`);
     // The timeline links carry the timeline's own filter names.

@@ -139,6 +139,39 @@ describe("filtering the timeline to one team's production deployments", () => {
   });
 });
 
+describe("several statuses at once", () => {
+  it("ticks Failed and Degraded into status=FAILED,DEGRADED and shows exactly those deployments", async () => {
+    const { page, problems } = await browser.openPage({ width: 1280, height: 800 });
+    await page.goto("/timeline");
+    await page.evaluate(() => ((window as unknown as { timelineMarker: number }).timelineMarker = 1));
+    await page.locator("summary:has(#filter-status-summary)").click();
+    await page.getByRole("checkbox", { name: "Failed" }).check();
+    await page.waitForURL((url) => url.searchParams.get("status") === "FAILED");
+    // The list stays open for the next tick.
+    await page.getByRole("checkbox", { name: "Degraded" }).check();
+    await page.waitForURL((url) => url.searchParams.get("status") === "FAILED,DEGRADED");
+    expect(new URL(page.url()).search).toBe("?status=FAILED,DEGRADED");
+    expect(await page.locator("#filter-status-summary").innerText()).toBe("Failed, Degraded");
+
+    const expected = (
+      await getDb().$queryRaw<{ id: number }[]>`
+        SELECT id FROM deployments WHERE status IN ('FAILED', 'DEGRADED') ORDER BY started_at DESC, id DESC LIMIT 50`
+    ).map((row) => row.id);
+    expect(expected.length).toBeGreaterThan(1);
+    await expect.poll(async () => (await shownIds(page))[0], { timeout: 10_000 }).toBe(expected[0]);
+    const ids = await settledIds(page);
+    expect(sorted(ids)).toEqual(sorted(expected.slice(0, ids.length)));
+    expect(await page.evaluate(() => (window as unknown as { timelineMarker?: number }).timelineMarker)).toBe(1);
+    // The same query string is an API query.
+    const api = await page.request.get("/api/v1/deployments?status=FAILED,DEGRADED&limit=50");
+    expect(api.status()).toBe(200);
+    expect(((await api.json()) as { items: { id: number }[] }).items.map((item) => item.id)).toEqual(expected);
+    await saveScreenshot(page, "timeline-several-statuses");
+    expect(realProblems(problems)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
+
 describe("filters that cannot be used or match nothing", () => {
   it("says what is wrong with a bad filter value, as the API does", async () => {
     const { page, problems } = await browser.openPage();

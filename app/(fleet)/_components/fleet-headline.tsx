@@ -1,5 +1,6 @@
 import { StatCard } from "@/components/ui/stat-card";
 import type { FleetOverview } from "@/lib/fleet/get-fleet-overview";
+import { fleetViewSearch } from "@/lib/fleet/fleet-view";
 
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 const numberFormat = new Intl.NumberFormat("en-US");
@@ -12,8 +13,9 @@ export function FleetHeadline({ fleet }: { fleet: FleetOverview }) {
       <StatCard label="Applications" value={fleet.applications} />
       <StatCard label="Services" value={fleet.services} />
       <StatCard label="Teams" value={fleet.teams} />
-      <StatCard label="Degraded" value={fleet.degraded} tone="bad" hint="applications now" />
-      <StatCard label="Out of sync" value={fleet.outOfSync} tone="warn" hint="applications now" />
+      {/* Each links to the matrix filtered to it (worst first when degraded). */}
+      <StatCard label="Degraded" value={fleet.degraded} tone="bad" hint="applications now" href={`/${fleetViewSearch({ only: "degraded" })}#fleet-matrix`} />
+      <StatCard label="Out of sync" value={fleet.outOfSync} tone="warn" hint="applications now" href={`/${fleetViewSearch({ only: "out-of-sync" })}#fleet-matrix`} />
       <StatCard label="Deployments" value={fleet.deploymentsLast24h} hint="last 24 hours" />
       <StatCard label="Deployments" value={fleet.deploymentsLast7d} hint="last 7 days" />
       {/* Same box as StatCard, for a percentage; links to the DORA page that explains it. */}

@@ -86,6 +86,7 @@ export function FleetMatrixView({ view, firstPage, pageSize }: FleetMatrixProps)
           {pending ? "Updating… " : ""}
           {numberFormat.format(firstPage.total)} {firstPage.total === 1 ? singular : plural}
           {view.group !== "none" ? ` in ${firstPage.groups.length} ${groupNoun[view.group][firstPage.groups.length === 1 ? 0 : 1]}` : ""}
+          {view.only === "degraded" ? ", most degraded applications first" : ""}
         </p>
       </div>
 

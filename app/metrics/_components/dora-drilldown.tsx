@@ -3,7 +3,8 @@
 // timeline, the releases and the commits.
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
+import { DeploymentStatusBadge } from "@/components/ui/deployment-badges";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, type Column } from "@/components/ui/table";
@@ -12,10 +13,14 @@ import { type DoraDeployment, listDoraDeployments } from "@/lib/metrics/list-dor
 import { type DoraIncident, listDoraIncidents } from "@/lib/metrics/list-dora-incidents";
 import { type LeadTimeCommit, listLeadTimeCommits } from "@/lib/metrics/list-lead-time-commits";
 import type { DoraRequest } from "@/lib/metrics/resolve-dora-request";
+import { DeploymentStatus } from "@/lib/generated/prisma/enums";
 
 const LIMIT = 200;
 
-const statusTone: Record<string, BadgeTone> = { SUCCEEDED: "good", FAILED: "bad", DEGRADED: "warn", ROLLED_BACK: "warn", RUNNING: "info" };
+/** The failed deployment's status in the badge every page uses; a status Shiplog does not know shows as it is. */
+function StatusCell({ status }: { status: string }) {
+  return status in DeploymentStatus ? <DeploymentStatusBadge status={status as DeploymentStatus} /> : <Badge>{status}</Badge>;
+}
 
 export type Drilldown = "deployments" | "failures" | "lead-time" | "restore";
 
@@ -115,7 +120,7 @@ const deploymentColumns: Column<DoraDeployment>[] = [
   { header: "Environment", cell: (row) => row.environment },
   { header: "Cluster", cell: (row) => row.cluster },
   { header: "Release", cell: (row) => (row.releaseId !== null ? <Link href={`/releases/${row.releaseId}`} className="text-blue-700 hover:underline">{row.release}</Link> : "—") },
-  { header: "Status", cell: (row) => <Badge tone={statusTone[row.status] ?? "neutral"}>{row.status.toLowerCase().replace("_", " ")}</Badge> },
+  { header: "Status", cell: (row) => <StatusCell status={row.status} /> },
   { header: "Counts as failure", cell: (row) => (row.isFailure ? "yes" : "no") },
 ];
 
@@ -135,8 +140,8 @@ const incidentColumns: Column<DoraIncident>[] = [
   { header: "Service", cell: (row) => row.service },
   { header: "Environment", cell: (row) => row.environment },
   { header: "Cluster", cell: (row) => row.cluster },
-  { header: "Failure", cell: (row) => <Badge tone={statusTone[row.status] ?? "neutral"}>{row.status.toLowerCase().replace("_", " ")}</Badge> },
-  { header: "Restored", cell: (row) => (row.restoredAt ? <RelativeTime date={row.restoredAt} /> : <Badge tone="bad">open</Badge>) },
+  { header: "Failure", cell: (row) => <StatusCell status={row.status} /> },
+  { header: "Restored", cell: (row) => (row.restoredAt ? <RelativeTime date={row.restoredAt} /> : <Badge tone="bad">Open</Badge>) },
   { header: "Restored by", cell: (row) => (row.restoredBy === "rollback" ? "rolling back" : row.restoredBy === "roll-forward" ? "rolling forward" : "—") },
   { header: "Time to restore", align: "right", cell: (row) => formatDuration(row.restoreSeconds) },
 ];

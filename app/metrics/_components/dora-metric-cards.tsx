@@ -1,5 +1,5 @@
 // The four DORA numbers, each a link that opens its drill-down, with the previous window's value
-// and the change. Lead time and time to restore show the median (the DORA report's measure) with
+// and the change, or why the previous window is too thin to compare with (compare-dora-windows.ts). Lead time and time to restore show the median (the DORA report's measure) with
 // the mean beside it; the comparison is between medians. Lower is better for all but deployment
 // frequency, and the colour says so.
 import Link from "next/link";
@@ -16,11 +16,13 @@ type Card = {
   mean?: string;
   previous: string;
   change: number | null;
+  /** Why the previous window is too thin to compare with; null when the change is shown. */
+  notComparable: string | null;
   higherIsBetter: boolean;
 };
 
 export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hrefFor: (drill: string) => string }) {
-  const { current, previous } = metrics;
+  const { current, previous, comparison } = metrics;
   const cards: Card[] = [
     {
       drill: "deployments",
@@ -29,6 +31,7 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
       detail: `${current.deployments} production deployments`,
       previous: formatPerDay(previous.deploymentsPerDay),
       change: relativeChange(current.deploymentsPerDay, previous.deploymentsPerDay),
+      notComparable: comparison.deploymentFrequency.reason,
       higherIsBetter: true,
     },
     {
@@ -39,6 +42,7 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
       mean: formatDuration(current.leadTimeSeconds),
       previous: formatDuration(previous.leadTimeMedianSeconds),
       change: relativeChange(current.leadTimeMedianSeconds, previous.leadTimeMedianSeconds),
+      notComparable: comparison.leadTime.reason,
       higherIsBetter: false,
     },
     {
@@ -48,6 +52,7 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
       detail: `${current.failures} of ${current.deployments} deployments failed`,
       previous: formatRate(previous.changeFailureRate),
       change: relativeChange(current.changeFailureRate, previous.changeFailureRate),
+      notComparable: comparison.changeFailureRate.reason,
       higherIsBetter: false,
     },
     {
@@ -58,6 +63,7 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
       mean: formatDuration(current.restoreSeconds),
       previous: formatDuration(previous.restoreMedianSeconds),
       change: relativeChange(current.restoreMedianSeconds, previous.restoreMedianSeconds),
+      notComparable: comparison.timeToRestore.reason,
       higherIsBetter: false,
     },
   ];
@@ -84,7 +90,11 @@ export function DoraMetricCards({ metrics, hrefFor }: { metrics: DoraMetrics; hr
             </dd>
             <dd className="mt-1 text-xs text-zinc-600">
               Previous {metrics.window.days} days: <span className="tabular-nums">{card.previous}</span>
-              {change ? (
+              {card.notComparable !== null ? (
+                <span className="ml-1 text-zinc-700" data-not-comparable>
+                  (too little data to compare: {card.notComparable})
+                </span>
+              ) : change ? (
                 <span className={`ml-1 font-medium ${better === null ? "text-zinc-700" : better ? "text-emerald-700" : "text-red-700"}`}>({change})</span>
               ) : null}
             </dd>

@@ -5,7 +5,8 @@ import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { can } from "@/lib/auth/roles";
 import { z } from "zod";
 import { strictQuery } from "@/lib/api/query-fields";
-import { derivePublicBaseUrl } from "@/lib/http/derive-public-base-url";
+import { config } from "@/lib/env";
+import { resolveWebhookBaseUrl } from "@/lib/http/resolve-webhook-base-url";
 import { getIngestionHealth } from "@/lib/ingest/status/get-ingestion-health";
 import { getIntegrationSettings, type IntegrationSettings } from "@/lib/ingest/status/get-integration-settings";
 import { deliverySourceField, listDeliveries } from "@/lib/ingest/status/list-deliveries";
@@ -29,7 +30,7 @@ export default async function IntegrationsPage({ searchParams }: Props) {
   const viewer = await requirePageViewer();
   const parsed = pageQuery.safeParse(await searchParams);
   const source = parsed.success ? parsed.data.source : undefined;
-  const baseUrl = derivePublicBaseUrl(await headers());
+  const { url: baseUrl, from: baseUrlFrom } = resolveWebhookBaseUrl(config().SHIPLOG_PUBLIC_URL, await headers());
   const [health, failed, settings] = await Promise.all([getIngestionHealth(), listDeliveries({ source }), getIntegrationSettings()]);
   const setup = renderIntegrationSetup({ baseUrl });
 
@@ -39,8 +40,18 @@ export default async function IntegrationsPage({ searchParams }: Props) {
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Ingestion</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">
           Where Argo CD, GitHub and CI send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
-          <code className="font-mono">{baseUrl}</code>, the address this page was opened at: Shiplog has no public-URL setting, so open
-          this page through the address senders will use (behind a proxy, X-Forwarded-Host and X-Forwarded-Proto count).
+          <code className="font-mono">{baseUrl}</code>
+          {baseUrlFrom === "SHIPLOG_PUBLIC_URL" ? (
+            <>
+              , from <code className="font-mono">SHIPLOG_PUBLIC_URL</code>.
+            </>
+          ) : (
+            <>
+              , the address this page was opened at, because <code className="font-mono">SHIPLOG_PUBLIC_URL</code> is not set: set it to the
+              address senders reach Shiplog at, or open this page through that address (behind a proxy, X-Forwarded-Host and
+              X-Forwarded-Proto count).
+            </>
+          )}
         </p>
       </div>
 

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { ForbiddenState } from "@/components/ui/forbidden-state";
-import { can } from "@/lib/auth/roles";
 import { listWebhookTokenViews } from "@/lib/webhook-tokens/list-webhook-token-views";
-import { requirePageViewer } from "../../_auth/require-page-viewer";
+import { requirePageAdmin } from "../../_auth/require-page-viewer";
 import { asJson } from "../integrations/_components/as-json";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { TokensTable } from "./_components/tokens-table";
@@ -14,10 +12,7 @@ export const metadata: Metadata = { title: "Webhook tokens" };
 /** Bearer tokens for Argo CD and CI: listed by name (never the token), created (shown once), revoked. */
 export default async function TokensPage() {
   await connection();
-  const viewer = await requirePageViewer();
-  if (!can(viewer, "admin")) {
-    return <ForbiddenState title="Webhook tokens are for admins">Ask a Shiplog admin for the admin role if you need it.</ForbiddenState>;
-  }
+  await requirePageAdmin();
   const tokens = await listWebhookTokenViews();
   return (
     <div className="space-y-6">

@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { ForbiddenState } from "@/components/ui/forbidden-state";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
-import { can } from "@/lib/auth/roles";
 import { listGrantableTeams } from "@/lib/users/list-grantable-teams";
 import { listUsers, listUsersQuery } from "@/lib/users/list-users";
-import { requirePageViewer } from "../../_auth/require-page-viewer";
+import { requirePageAdmin } from "../../_auth/require-page-viewer";
 import { asJson } from "../integrations/_components/as-json";
 import { UserSearch } from "./_components/user-search";
 import { UsersTable } from "./_components/users-table";
@@ -18,10 +16,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 /** People, their grants (role, team or fleet-wide, manual or from the identity provider), grant, revoke, sign out. */
 export default async function UsersPage({ searchParams }: Props) {
   await connection();
-  const viewer = await requirePageViewer();
-  if (!can(viewer, "admin")) {
-    return <ForbiddenState title="Users and roles are for admins">Ask a Shiplog admin for the admin role if you need it.</ForbiddenState>;
-  }
+  const viewer = await requirePageAdmin();
   const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = listUsersQuery.safeParse(raw);
   const [page, teams] = await Promise.all([parsed.success ? listUsers(parsed.data) : null, listGrantableTeams()]);

@@ -12,7 +12,7 @@ import {
   type TimelineFilters,
   withTimelineFilters,
 } from "@/lib/deployments/timeline-filters";
-import { statusLabel } from "./status-badge";
+import { StatusFilter } from "./status-filter";
 
 const fieldClass =
   "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-700";
@@ -28,7 +28,9 @@ const chipClass =
 export function TimelineFilterForm({ filters, options }: { filters: TimelineFilters; options: TimelineFilterOptions }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const formKey = timelineHref(filters);
+  // Remounting resets the text fields to the URL's values; a status tick leaves the status
+  // list open for the next one.
+  const formKey = timelineHref({ ...filters, status: undefined });
 
   const go = (next: TimelineFilters) => startTransition(() => router.push(timelineHref(next), { scroll: false }));
   const set = (name: TimelineFilterName, value: string) => go(withTimelineFilters(filters, { [name]: value }));
@@ -80,7 +82,7 @@ export function TimelineFilterForm({ filters, options }: { filters: TimelineFilt
       <div className="grid grid-cols-4 gap-3 lg:grid-cols-8">
         {select("team", "Team", options.teams.map((team) => ({ value: team.slug, label: team.name === team.slug ? team.slug : `${team.name} (${team.slug})` })))}
         {select("environment", "Environment", options.environments.map((name) => ({ value: name, label: name })))}
-        {select("status", "Status", options.statuses.map((status) => ({ value: status, label: statusLabel(status) })))}
+        <StatusFilter value={filters.status} statuses={options.statuses} onChange={(next) => set("status", next)} labelClass={labelClass} fieldClass={fieldClass} />
         {select("region", "Region", options.regions.map((name) => ({ value: name, label: name })))}
         {text("service", "Service", "exact name")}
         {text("cluster", "Cluster", "exact name")}

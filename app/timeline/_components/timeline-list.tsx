@@ -8,7 +8,7 @@ import { groupRollouts } from "@/lib/deployments/group-rollouts";
 import type { TimelinePage } from "@/lib/deployments/timeline-deployment";
 import { hasTimelineFilters, timelineSearchParams, type TimelineFilters } from "@/lib/deployments/timeline-filters";
 import { DeploymentRow, RolloutRow } from "./timeline-rows";
-import { useDeploymentStream } from "./use-deployment-stream";
+import { useDeploymentStream } from "@/components/live/use-deployment-stream";
 import { useTimeline } from "./use-timeline";
 import { TableHeader } from "@/components/ui/table-header";
 

@@ -93,7 +93,7 @@ async function chooseFilters(context: BenchContext): Promise<ListDeploymentsOpti
     ...services.map((service) => ({ service })),
     ...environments.map((environment) => ({ environment })),
     ...clusters.map((cluster) => ({ cluster })),
-    ...statuses.map((status) => ({ status: status as DeploymentStatus })),
+    ...statuses.map((status) => ({ status: [status as DeploymentStatus] })),
     ...initiators.map((initiatedBy) => ({ initiatedBy })),
     // The last day, and a week a month back (a range the page must seek into).
     { from: before(1) },

@@ -3,10 +3,12 @@ import { listDeploymentsQuery } from "../../../lib/deployments/list-deployments"
 import {
   hasTimelineFilters,
   quickRangeFilters,
+  readListFilter,
   readTimelineFilters,
   TIMELINE_FILTER_NAMES,
   timelineHref,
   timelineSearchParams,
+  toggleListFilter,
   withTimelineFilters,
 } from "../../../lib/deployments/timeline-filters";
 
@@ -45,6 +47,27 @@ describe("timeline filters in the URL", () => {
     expect(timelineHref({ team: "payments", status: "FAILED" })).toBe("/timeline?team=payments&status=FAILED");
     expect(hasTimelineFilters({})).toBe(false);
     expect(hasTimelineFilters({ to: "2026-11-01" })).toBe(true);
+  });
+
+  it("spells several statuses with plain commas, a query string the API accepts", () => {
+    const href = timelineHref({ team: "payments", status: "FAILED,DEGRADED" });
+    expect(href).toBe("/timeline?team=payments&status=FAILED,DEGRADED");
+    const filters = readTimelineFilters(new URLSearchParams(href.split("?")[1]));
+    expect(filters).toEqual({ team: "payments", status: "FAILED,DEGRADED" });
+    expect(listDeploymentsQuery.parse(filters).status).toEqual(["FAILED", "DEGRADED"]);
+  });
+
+  it("turns one status of a list on or off, in the form's order, each once", () => {
+    const order = ["RUNNING", "SUCCEEDED", "FAILED", "DEGRADED", "ROLLED_BACK"];
+    expect(readListFilter(undefined)).toEqual([]);
+    expect(readListFilter("FAILED, DEGRADED,,FAILED")).toEqual(["FAILED", "DEGRADED"]);
+    expect(toggleListFilter(undefined, "DEGRADED", true, order)).toBe("DEGRADED");
+    expect(toggleListFilter("DEGRADED", "FAILED", true, order)).toBe("FAILED,DEGRADED");
+    expect(toggleListFilter("FAILED,DEGRADED", "FAILED", true, order)).toBe("FAILED,DEGRADED");
+    expect(toggleListFilter("FAILED,DEGRADED", "FAILED", false, order)).toBe("DEGRADED");
+    expect(toggleListFilter("DEGRADED", "DEGRADED", false, order)).toBe("");
+    // A value typed into the URL that the form does not list is kept, after the known ones.
+    expect(toggleListFilter("BOGUS", "FAILED", true, order)).toBe("FAILED,BOGUS");
   });
 
   it("changes some filters and clears others with an empty value", () => {

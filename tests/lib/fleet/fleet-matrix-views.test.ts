@@ -78,6 +78,18 @@ function expectedKeys(applications: LiveApplication[], group: FleetGroup, only: 
   return keys.sort();
 }
 
+/** The live degraded applications a row covers (its service, in its environment, cluster or region). */
+function degradedCount(applications: LiveApplication[], group: FleetGroup, key: string | null, serviceName: string): number {
+  const service = services.find((candidate) => candidate.name === serviceName)!;
+  return applications.filter((application) => {
+    if (application.service_id !== service.id || application.health_status !== "DEGRADED") return false;
+    if (group === "environment") return String(application.environment_id) === key;
+    if (group === "cluster") return String(application.cluster_id) === key;
+    if (group === "region") return (clusters.find((cluster) => cluster.id === application.cluster_id)!.region ?? "") === key;
+    return true;
+  }).length;
+}
+
 const application = fc.record({
   service: fc.nat({ max: 3 }),
   environment: fc.nat({ max: 2 }),
@@ -88,32 +100,40 @@ const application = fc.record({
   deleted: fc.boolean(),
 });
 
+type Placement = { service: number; environment: number; cluster: number; release: number | null; health: string; sync: string; deleted: boolean };
+
+/** Replaces every application with these placements; the live ones as the views should see them. */
+async function placeApplications(placements: Placement[]): Promise<LiveApplication[]> {
+  await client.query("TRUNCATE applications CASCADE");
+  for (const p of placements) {
+    const service = services[p.service]!;
+    await client.query(
+      `INSERT INTO applications (argo_instance_id, namespace, name, service_id, environment_id, cluster_id, current_release_id, health_status, sync_status, deleted_at, updated_at)
+       VALUES ($1, 'argocd', $2, $3, $4, $5, $6, $7::"HealthStatus", $8::"SyncStatus", $9, now())`,
+      [
+        argoInstanceId,
+        `app-${++appNumber}`,
+        service.id,
+        environmentIds[p.environment],
+        clusters[p.cluster]!.id,
+        p.release === null ? null : releaseIds.get(service.id)![p.release],
+        p.health,
+        p.sync,
+        p.deleted ? new Date() : null,
+      ],
+    );
+  }
+  const { rows } = await client.query<LiveApplication>(
+    `SELECT service_id, environment_id, cluster_id, health_status::text, sync_status::text, current_release_id FROM applications WHERE deleted_at IS NULL`,
+  );
+  return rows;
+}
+
 describe("fleet matrix views", () => {
   it("show exactly the rows the live applications imply, for every grouping and filter", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(application, { maxLength: 30 }), async (placements) => {
-        await client.query("TRUNCATE applications CASCADE");
-        for (const p of placements) {
-          const service = services[p.service]!;
-          await client.query(
-            `INSERT INTO applications (argo_instance_id, namespace, name, service_id, environment_id, cluster_id, current_release_id, health_status, sync_status, deleted_at, updated_at)
-             VALUES ($1, 'argocd', $2, $3, $4, $5, $6, $7::"HealthStatus", $8::"SyncStatus", $9, now())`,
-            [
-              argoInstanceId,
-              `app-${++appNumber}`,
-              service.id,
-              environmentIds[p.environment],
-              clusters[p.cluster]!.id,
-              p.release === null ? null : releaseIds.get(service.id)![p.release],
-              p.health,
-              p.sync,
-              p.deleted ? new Date() : null,
-            ],
-          );
-        }
-        const { rows: live } = await client.query<LiveApplication>(
-          `SELECT service_id, environment_id, cluster_id, health_status::text, sync_status::text, current_release_id FROM applications WHERE deleted_at IS NULL`,
-        );
+        const live = await placeApplications(placements);
         for (const group of FLEET_GROUPS) {
           for (const only of [undefined, ...FLEET_ONLY]) {
             const matrix = await listFleetMatrix({ group, only, limit: 200 });
@@ -124,5 +144,29 @@ describe("fleet matrix views", () => {
       }),
       { numRuns: 25, seed: 20261125 },
     );
+  }, 300_000);
+
+  it("filtered to degraded, list the rows with the most degraded applications first, then by name", async () => {
+    // Mostly degraded applications, so services differ in how many they have.
+    const troubled = application.map((p) => ({ ...p, health: p.deleted ? p.health : p.service % 2 === 0 || p.cluster < 2 ? "DEGRADED" : p.health }));
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(troubled, { minLength: 5, maxLength: 30 }), async (placements) => {
+        const live = await placeApplications(placements);
+        for (const group of FLEET_GROUPS) {
+          const matrix = await listFleetMatrix({ group, only: "degraded", limit: 200 });
+          const order = matrix.rows.map((row) => ({ group: row.group, service: row.service, degraded: degradedCount(live, group, row.group, row.service) }));
+          order.forEach((row, i) => {
+            const next = order[i + 1];
+            if (!next || next.group !== row.group) return;
+            if (row.degraded !== next.degraded) compared += 1;
+            expect(row.degraded > next.degraded || (row.degraded === next.degraded && row.service < next.service), JSON.stringify({ group, row, next })).toBe(true);
+          });
+        }
+      }),
+      { numRuns: 20, seed: 20261207 },
+    );
+    // The order was decided by counts often enough to mean something.
+    expect(compared).toBeGreaterThan(20);
   }, 300_000);
 });

@@ -200,11 +200,36 @@ describe("medians and means on the reference fleet", () => {
     ]);
   });
 
+  it("says which changes the previous window is too thin for, worked out by hand", async () => {
+    // History begins 05-07 (P0's failed sync at 01:00), the previous window's first day: covered
+    // 3 of 3. It holds 9 production deployments (≥ 5: frequency and failure rate compare), L0's
+    // 3 commits and P's 4 restored incidents (< 5: lead time and time to restore do not).
+    const metrics = (await getDoraMetrics({ from: window.from, to: at("05-12 00:00") }))!;
+    expect(metrics.comparison).toEqual({
+      historyFrom: at("05-07 00:00"),
+      coveredDays: 3,
+      deploymentFrequency: { comparable: true, reason: null },
+      changeFailureRate: { comparable: true, reason: null },
+      leadTime: { comparable: false, reason: "only 3 commits reached production in the previous 3 days (fewer than 5)" },
+      timeToRestore: { comparable: false, reason: "only 4 restored incidents in the previous 3 days (fewer than 5)" },
+    });
+    // 05-09 … 05-12: the previous window 05-05 … 05-08 has history on 05-07 and 05-08 only, 2 of 4 days.
+    const earlier = (await getDoraMetrics({ from: at("05-09 00:00"), to: at("05-12 00:00") }))!;
+    expect(earlier.previousWindow).toEqual({ from: at("05-05 00:00"), to: at("05-09 00:00"), days: 4 });
+    expect(earlier.comparison.coveredDays).toBe(2);
+    expect(earlier.comparison.deploymentFrequency).toEqual({ comparable: false, reason: "production deployments are recorded only from 2026-05-07: 2 of the previous 4 days" });
+    // Before any history at all: 04-01 … 04-03, whose previous window 03-29 … 03-31 ends before 04-01.
+    const before = (await getDoraMetrics({ from: at("04-01 00:00"), to: at("04-03 00:00") }))!;
+    expect(before.comparison.coveredDays).toBe(0);
+    expect(before.comparison.changeFailureRate).toEqual({ comparable: false, reason: "no production deployments recorded before 2026-04-01" });
+  });
+
   it("GET /api/v1/metrics/dora answers the same numbers", async () => {
     const answer = await callRoute(getDoraRoute, "/api/v1/metrics/dora?from=2026-05-10&to=2026-05-12&per=day");
     expect(answer.status).toBe(200);
     expect(answer.body.current).toEqual(current);
     expect(answer.body.previous).toEqual(previous);
+    expect(answer.body.comparison).toMatchObject({ historyFrom: "2026-05-07T00:00:00.000Z", coveredDays: 3, deploymentFrequency: { comparable: true }, leadTime: { comparable: false } });
     expect(answer.body.series.map((point: { leadTimeMedianSeconds: number | null }) => point.leadTimeMedianSeconds)).toEqual([2 * HOUR, 10 * HOUR, null]);
   });
 

@@ -14,7 +14,7 @@ beforeAll(async () => {
 describe("findServicesByName", () => {
   it("puts the exact name first, then names starting with the text, then names containing it", async () => {
     expect(await findServicesByName("checkout")).toEqual([
-      { name: "checkout", team: "payments", exact: true },
+      { name: "checkout", team: { slug: "payments", name: "Payments" }, exact: true },
       { name: "checkout-api", team: null, exact: false },
       { name: "checkout-worker", team: null, exact: false },
       { name: "legacy-checkout", team: null, exact: false },
@@ -22,13 +22,13 @@ describe("findServicesByName", () => {
   });
 
   it("matches the exact name whatever its case, and trims the text", async () => {
-    expect((await findServicesByName("  PAYMENTS-API "))[0]).toEqual({ name: "payments-api", team: "payments", exact: true });
+    expect((await findServicesByName("  PAYMENTS-API "))[0]).toEqual({ name: "payments-api", team: { slug: "payments", name: "Payments" }, exact: true });
   });
 
   it("lists containing names without an exact one, bounded by the limit", async () => {
     expect(await findServicesByName("api")).toEqual([
       { name: "checkout-api", team: null, exact: false },
-      { name: "payments-api", team: "payments", exact: false },
+      { name: "payments-api", team: { slug: "payments", name: "Payments" }, exact: false },
     ]);
     expect(await findServicesByName("check", { limit: 2 })).toHaveLength(2);
   });

@@ -11,12 +11,13 @@ const REOPEN_MS = 30_000;
 const SAFETY_REFRESH_MS = 60_000;
 
 /**
- * Calls `onChange` when deployments are written: on each `deployments` event of
+ * Calls `onChange` when deployments are written (the timeline refetches its head, the fleet
+ * page re-renders its numbers and matrix): on each `deployments` event of
  * GET /api/v1/deployments/stream, and when the stream (re)opens, since nothing is replayed.
  * While the stream is down it polls every 10 s instead (EventSource reconnects by itself after
  * a network error; after an HTTP error the stream is tried again every 30 s).
  */
-export function useDeploymentStream(onChange: () => unknown): StreamState {
+export function useDeploymentStream(onChange: () => unknown, { refreshOnFirstOpen = true }: { refreshOnFirstOpen?: boolean } = {}): StreamState {
   const [state, setState] = useState<StreamState>("connecting");
   const callback = useRef(onChange);
   useEffect(() => {
@@ -44,6 +45,7 @@ export function useDeploymentStream(onChange: () => unknown): StreamState {
       };
     }
     let source: EventSource | undefined;
+    let opened = false;
     let reopen: ReturnType<typeof setTimeout> | undefined;
     const connect = () => {
       source = new EventSource("/api/v1/deployments/stream");
@@ -51,8 +53,10 @@ export function useDeploymentStream(onChange: () => unknown): StreamState {
         stopPolling();
         setState("live");
         // Nothing is replayed: what was written since the page was rendered (or while the
-        // stream was down) is in the head now.
-        changed();
+        // stream was down) is in the head now. A page that would rather not render twice on
+        // every open skips the first (the safety refresh below still covers that moment).
+        if (opened || refreshOnFirstOpen) changed();
+        opened = true;
       });
       source.addEventListener("deployments", changed);
       source.addEventListener("error", () => {
@@ -68,7 +72,7 @@ export function useDeploymentStream(onChange: () => unknown): StreamState {
       stopPolling();
       clearInterval(safety);
     };
-  }, []);
+  }, [refreshOnFirstOpen]);
 
   return state;
 }
