@@ -39,8 +39,8 @@ RUN --mount=type=cache,target=/src/.next/cache,sharing=locked \
 FROM ${NODE_IMAGE} AS runtime
 # A user of its own, by number so that Kubernetes' runAsNonRoot can check it. The application's
 # files stay root's and read-only to it; only Next's cache folder is its.
-RUN groupadd --system --gid 10001 shiplog \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin shiplog
+RUN groupadd --gid 10001 shiplog \
+ && useradd --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin shiplog
 WORKDIR /app
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \

@@ -44,7 +44,7 @@ describe.skipIf(unavailable !== null)("the container image", () => {
     const [size, baseSize] = [await imageSize(tag), await imageSize(base.name)];
     log(`built ${tag} in ${build.seconds.toFixed(0)} s: ${(size / MiB).toFixed(0)} MiB, of which ${((size - baseSize) / MiB).toFixed(0)} MiB on top of the base`);
     database = await createDatabase(inject("serverUrl"), { prefix: "shiplog_image" });
-  }, 900_000);
+  }, 1_800_000);
 
   afterAll(async () => {
     for (const command of running) await command.stop();
