@@ -175,9 +175,14 @@ describe.skipIf(unavailable !== null)("the container image", () => {
       await client.end();
     }
 
-    // Both exit on SIGTERM (buildah passes it on or ends the container).
-    await web.stop();
-    await worker.stop();
+    // SIGTERM to each container's own process, as Kubernetes sends it: `shiplog` exec'd node, so
+    // the worker finishes what it holds and says so, and Next closes its server (exit 143, its way).
+    const [webPid, workerPid] = [await processListeningOn(webPort), await processListeningOn(workerPort)];
+    process.kill(workerPid, "SIGTERM");
+    process.kill(webPid, "SIGTERM");
+    await Promise.all([web.exited, worker.exited]);
+    expect(worker.output()).toContain("SIGTERM: finishing the deliveries in flight");
+    expect(worker.output()).toMatch(/"component":"worker","msg":"stopped"/);
     expect(await fetch(`${baseUrl}/api/health`).then(() => "answering", () => "gone")).toBe("gone");
   }, 300_000);
 });
