@@ -28,7 +28,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const unavailable = imageTestUnavailable();
 if (unavailable) console.log(`tests/image/container-image.test.ts skipped: ${unavailable}`);
 
-const MiB = 1024 * 1024;
+const MB = 1e6;
 const log = (line: string) => console.log(`[image test] ${line}`);
 
 describe.skipIf(unavailable !== null)("the container image", () => {
@@ -42,7 +42,7 @@ describe.skipIf(unavailable !== null)("the container image", () => {
     log(base.built ? `built the base ${base.name} in ${base.seconds.toFixed(0)} s` : `reusing the base ${base.name}`);
     const build = await buildImage({ context: root, baseImage: base.name, tag, logFile: path.join(root, "test-results/image-build.log") });
     const [size, baseSize] = [await imageSize(tag), await imageSize(base.name)];
-    log(`built ${tag} in ${build.seconds.toFixed(0)} s: ${(size / MiB).toFixed(0)} MiB, of which ${((size - baseSize) / MiB).toFixed(0)} MiB on top of the base`);
+    log(`built ${tag} in ${build.seconds.toFixed(0)} s: ${(size / MB).toFixed(0)} MB, of which ${((size - baseSize) / MB).toFixed(0)} MB on top of the base`);
     database = await createDatabase(inject("serverUrl"), { prefix: "shiplog_image" });
   }, 1_800_000);
 

@@ -178,12 +178,13 @@ export async function buildImage(options: { context: string; baseImage: string; 
   return { seconds: (performance.now() - started) / 1000 };
 }
 
-/** The image's size as stored (uncompressed layers), in bytes. */
+/** The image's size as buildah reports it (uncompressed layers, decimal units), in bytes. */
 export async function imageSize(name: string): Promise<number> {
-  const images = JSON.parse(await buildah(["images", "--json", name])) as Array<{ size?: number; Size?: number }>;
-  const size = images[0]?.size ?? images[0]?.Size;
-  if (typeof size !== "number") throw new Error(`buildah images --json ${name} gave no size`);
-  return size;
+  const images = JSON.parse(await buildah(["images", "--json", name])) as Array<{ size?: string }>;
+  const match = /^([\d.]+)\s*(B|kB|MB|GB)$/.exec(images[0]?.size ?? "");
+  if (!match) throw new Error(`buildah images --json ${name} gave no size (got ${JSON.stringify(images[0]?.size)})`);
+  const units = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 } as const;
+  return Number(match[1]) * units[match[2] as keyof typeof units];
 }
 
 export type ImageConfig = { user: string; entrypoint: string[]; cmd: string[]; workingDir: string; env: string[]; exposedPorts: string[] };
