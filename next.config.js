@@ -3,6 +3,10 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The container image (Dockerfile) builds with SHIPLOG_NEXT_OUTPUT=standalone: .next/standalone
+  // then holds server.js and only the node_modules files the server loads. `npm start` and the
+  // tests run `next start`, which warns on a standalone build, so the default build stays as it was.
+  output: process.env.SHIPLOG_NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // Node packages that must be required at run time rather than bundled: the pg driver
   // adapter, and the embedded PostgreSQL whose binaries are resolved from node_modules.
   // (`pg` and `@prisma/client` are already on Next's built-in list; named here for clarity.)
