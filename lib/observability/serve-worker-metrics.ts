@@ -3,6 +3,7 @@
 // and GET /healthz, 200 while the process runs, for a liveness probe. node:http, because the
 // worker has no web server and needs no more than these two paths.
 import { createServer, type Server } from "node:http";
+import { listen } from "../http/listen";
 import { logger } from "../log/logger";
 import { authorizeScrape } from "./authorize-scrape";
 import { renderMetrics } from "./render-metrics";
@@ -30,15 +31,7 @@ export async function serveWorkerMetrics(options: { port: number; host?: string;
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const port = await listen(server, options.port, options.host);
   log.info(`serving /metrics and /healthz on port ${port}`);
   return {
     port,

@@ -8,6 +8,7 @@
 // path is a 404 that says what is served here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { listen } from "../../http/listen";
 import { logger } from "../../log/logger";
 import { authorizeScrape } from "../../observability/authorize-scrape";
 import { renderMetrics } from "../../observability/render-metrics";
@@ -35,15 +36,7 @@ export async function serveWebhooks(options: { port: number; host?: string; metr
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     else socket.destroy(error);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const port = await listen(server, options.port, options.host);
   log.info(`accepting webhooks on port ${port}: POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build`);
   return { port, close: () => close(server) };
 }
