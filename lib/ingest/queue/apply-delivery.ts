@@ -17,7 +17,9 @@
 // bad delivery is retried or quarantined exactly as before and never takes the others down. A
 // deadlock between two batches reruns the batch whole (up to three times) before that.
 // Side effects the batch's deliveries share (NOTIFY of written deployments, rollback progress)
-// are done once for the batch, before it commits (handlers/delivery-effects.ts). The batch's Argo
+// are done once for the batch, before it commits (handlers/delivery-effects.ts), and the fleet
+// summary of the services and environments it changed is recounted once, last, so its rows stay
+// locked for the end of the batch only (lib/fleet/defer-fleet-state.ts). The batch's Argo
 // CD notifications are recorded together, set-based (process-delivery.ts: processDeliveries),
 // which writes exactly what applying them one at a time writes.
 // Status updates name the row by id AND received_at, the partition key of webhook_deliveries, so
@@ -26,6 +28,7 @@ import type { Db, DbOrTx } from "../../db/client";
 import { isDataException } from "../../db/is-data-exception";
 import { isDatabaseUnavailable } from "../../db/is-database-unavailable";
 import { isWriteConflict } from "../../db/is-write-conflict";
+import { deferFleetState, refreshDeferredFleetState } from "../../fleet/defer-fleet-state";
 import type { FleetDirectory } from "../../fleet/fleet-directory";
 import type { DeliverySource } from "../../generated/prisma/enums";
 import { afterFailure, type RetryPolicy } from "./delivery-retry-policy";
@@ -130,6 +133,7 @@ async function applyBatch(
         if (!gate?.open) return [{ kind: "PAUSED" } as const];
       }
       const locked = await lockDeliveries(tx, ids);
+      await deferFleetState(tx);
       const results: ApplyResult[] = [];
       const effects = new DeliveryEffects();
       for (const delivery of locked) {
@@ -143,6 +147,7 @@ async function applyBatch(
         results.push(outcome.status === "IGNORED" ? { kind: "IGNORED", delivery, reason: outcome.reason } : { kind: "PROCESSED", delivery });
       }
       await effects.flush(tx);
+      await refreshDeferredFleetState(tx);
       if (locked.length > 0) {
         await tx.$executeRaw`
           UPDATE webhook_deliveries AS d SET status = u.status::"DeliveryStatus", attempts = d.attempts + 1, last_error = NULL,

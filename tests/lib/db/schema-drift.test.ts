@@ -37,6 +37,8 @@ const BEYOND_PRISMA: BeyondPrisma = {
     "refresh_service_environment_states",
     "service_environment_states_applications_changed",
     "service_environment_states_applications_truncated",
+    // 20261207172000_deferred_fleet_state_refresh: the worker's batches recount once, at their end.
+    "refresh_deferred_service_environment_states",
     // 20261124211500_partition_webhook_deliveries: the idempotency keys across partitions.
     "webhook_deliveries_claim_key",
     "webhook_deliveries_release_keys",

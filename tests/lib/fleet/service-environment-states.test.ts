@@ -1,7 +1,8 @@
 // service_environment_states is kept by statement triggers on applications (migration
 // fleet_current_state). Whatever writes applications — one row, many rows in one statement, a
 // soft delete, a move to another service or environment, a TRUNCATE, two transactions at once
-// — the table must equal the same numbers aggregated from the live applications directly.
+// — the table must equal the same numbers aggregated from the live applications directly, also
+// when a transaction defers the recounts to its end (lib/fleet/defer-fleet-state.ts).
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -280,5 +281,49 @@ describe("service_environment_states", () => {
     const { live } = await readStates();
     expect(live[0]).toMatchObject({ degraded: 1, out_of_sync: 1, degraded_cluster_ids: [clusterIds[0]], out_of_sync_cluster_ids: [clusterIds[1]] });
     expect(live[0]!.min_release_id).not.toBe(live[0]!.max_release_id);
+  });
+
+  it("equals the same aggregate when a transaction defers its recounts to its end, as the worker's batches do", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 0, maxLength: 6 }), fc.array(change, { minLength: 1, maxLength: 20 }), async (before, steps) => {
+        await client.query("TRUNCATE applications CASCADE");
+        for (const step of before) await apply(step);
+        const committed = await readStates();
+        await client.query("BEGIN");
+        try {
+          await client.query(`SELECT set_config('shiplog.defer_fleet_state', 'on', true)`);
+          for (const step of steps) await apply(step);
+          // Nothing recounted yet: the rows are as the last commit left them.
+          const deferred = await readStates();
+          expect(deferred.live).toEqual(committed.live);
+          await client.query(`SELECT refresh_deferred_service_environment_states()`);
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK");
+          throw error;
+        }
+        await expectStatesMatchApplications();
+      }),
+      { numRuns: 30, seed: 20261207 },
+    );
+  }, 300_000);
+
+  it("recounts at once again after the deferred refresh, and forgets keys a rolled-back savepoint collected", async () => {
+    await client.query("TRUNCATE applications CASCADE");
+    await apply({ kind: "insert", applications: [{ service: 0, environment: 0, cluster: 0, release: 0, health: "HEALTHY", sync: "SYNCED" }] });
+    await client.query("BEGIN");
+    await client.query(`SELECT set_config('shiplog.defer_fleet_state', 'on', true)`);
+    await client.query("SAVEPOINT s");
+    await apply({ kind: "health", service: 0, health: "DEGRADED" });
+    await client.query("ROLLBACK TO SAVEPOINT s");
+    await apply({ kind: "insert", applications: [{ service: 2, environment: 1, cluster: 1, release: null, health: "MISSING", sync: "OUT_OF_SYNC" }] });
+    await client.query(`SELECT refresh_deferred_service_environment_states()`);
+    await apply({ kind: "health", service: 0, health: "PROGRESSING" });
+    // Not deferred any more: this change is counted before the commit.
+    expect((await readStates()).live.find((row) => row.service_id === serviceIds[0])).toMatchObject({ progressing: 1, healthy: 0 });
+    await client.query("COMMIT");
+    await expectStatesMatchApplications();
+    const { rows } = await client.query<{ value: string }>(`SELECT current_setting('shiplog.deferred_service_ids', true) AS value`);
+    expect(rows[0]!.value ?? "").toBe("");
   });
 });
