@@ -2,19 +2,13 @@
 // worker` and `shiplog migrate` (Dockerfile). Next's standalone output (.next/standalone) holds
 // the web server and only the node_modules files it loads; the worker and the migrator are
 // TypeScript scripts that `npm run` starts through tsx, which the image does not carry. So each
-// is bundled into one ES module (our code compiled, every package left as an import) and traced
-// with @vercel/nft, and the package files it loads are copied beside the web server's.
+// is bundled into one ES module (scripts/bundle-commands.ts, the bundles `npm run worker` runs too)
+// and traced with @vercel/nft, and the package files it loads are copied beside the web server's.
 // Default outDir: .next/standalone, after `SHIPLOG_NEXT_OUTPUT=standalone npm run build`.
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { nodeFileTrace } from "@vercel/nft";
-import { build } from "esbuild";
-
-/** The image's commands (deploy/image/shiplog) and the script each one runs. */
-export const imageCommands = { worker: "scripts/worker.ts", accept: "scripts/accept.ts", migrate: "scripts/migrate.ts" } as const;
-
-/** What `npm run worker` passes to node: `server-only` resolves to its empty module, as in Next's server bundles. */
-const conditions = ["react-server", "node", "import"];
+import { bundleCommands, type CommandName, commandConditions, commandEntries } from "./bundle-commands";
 
 const root = path.resolve(import.meta.dirname, "..");
 const outDir = path.resolve(root, process.argv[2] ?? ".next/standalone");
@@ -26,29 +20,13 @@ async function main(): Promise<void> {
     throw new Error(`${outDir}/server.js is missing: build first with SHIPLOG_NEXT_OUTPUT=standalone npm run build`);
   }
 
-  const bundles = Object.entries(imageCommands).map(([name, entry]) => ({ entry, file: path.join(root, ".next/image-commands", `${name}.mjs`) }));
-  await build({
-    absWorkingDir: root,
-    entryPoints: Object.fromEntries(Object.entries(imageCommands).map(([name, entry]) => [name, entry])),
-    outdir: path.join(root, ".next/image-commands"),
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    // Packages keep their own files and resolution (Prisma's query compiler, pg, pino); nft copies them.
-    packages: "external",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions,
-    // A package written as CommonJS that our code imports still finds `require`.
-    banner: { js: 'import { createRequire as __shiplogCreateRequire } from "node:module"; const require = __shiplogCreateRequire(import.meta.url);' },
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  // The image's commands (deploy/image/shiplog): all of them.
+  const bundles = [...(await bundleCommands(Object.keys(commandEntries) as CommandName[])).values()];
 
   // Trace from the project root, so the files land at the same relative paths as Next's trace.
   const traced = await nodeFileTrace(
-    bundles.map((bundle) => bundle.file),
-    { base: root, processCwd: root, conditions },
+    bundles,
+    { base: root, processCwd: root, conditions: commandConditions },
   );
   // pg's optional native driver and its Cloudflare Workers socket are never loaded on Node.
   const warnings = [...traced.warnings].filter((warning) => !/Failed to resolve dependency "(node:|pg-native"|cloudflare:sockets")/.test(warning.message));
@@ -56,7 +34,7 @@ async function main(): Promise<void> {
 
   let copied = 0;
   for (const file of traced.fileList) {
-    if (file.startsWith(".next/image-commands/")) continue;
+    if (file.startsWith(".next/commands/")) continue;
     // The migrator reads prisma/migrations from the working directory, like the readiness check.
     if (!file.startsWith("node_modules/") && !file.startsWith("prisma/migrations/")) throw new Error(`the ${path.basename(file)} trace reached ${file}, outside node_modules: bundle it instead`);
     const target = path.join(outDir, file);
@@ -69,8 +47,8 @@ async function main(): Promise<void> {
     copied += 1;
   }
   await mkdir(path.join(outDir, "commands"), { recursive: true });
-  for (const bundle of bundles) await copyFile(bundle.file, path.join(outDir, "commands", path.basename(bundle.file)));
-  console.log(`image commands: ${bundles.map((bundle) => `commands/${path.basename(bundle.file)}`).join(", ")} in ${path.relative(root, outDir)}; ${copied} package files added to its node_modules`);
+  for (const bundle of bundles) await copyFile(bundle, path.join(outDir, "commands", path.basename(bundle)));
+  console.log(`image commands: ${bundles.map((bundle) => `commands/${path.basename(bundle)}`).join(", ")} in ${path.relative(root, outDir)}; ${copied} package files added to its node_modules`);
 }
 
 async function exists(file: string): Promise<boolean> {

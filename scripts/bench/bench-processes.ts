@@ -1,9 +1,12 @@
-// The processes a bench run starts besides `next start`: the ingestion worker and the baseline
-// server, each a `node --import tsx` child stopped with SIGTERM (then SIGKILL) at the end; and
+// The processes a bench run starts besides `next start`: the ingestion worker and the accept
+// server, run from their bundles as `npm run worker` and `npm run accept` run them
+// (scripts/bundle-commands.ts), and the baseline server, a `node --import tsx` child; each is
+// stopped with SIGTERM (then SIGKILL) at the end; and
 // the resident memory of a process tree, since `next start` serves from a child it forks.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { commandNodeArgs } from "../bundle-commands";
 import { BASELINE_READY_PREFIX } from "./baseline-server";
 import type { ShiplogProcess } from "./scenario";
 import { processTree } from "./process-tree";
@@ -55,15 +58,15 @@ function track(child: ChildProcess, name: string): BenchChild {
   };
 }
 
-/** `scripts/worker.ts` as its own process, with the web server's settings. */
-export function startWorker(root: string, env: NodeJS.ProcessEnv): BenchChild {
-  const child = spawn(process.execPath, [...tsxArgs, path.join(root, "scripts/worker.ts")], { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+/** `npm run worker` as its own process, with the web server's settings. */
+export async function startWorker(root: string, env: NodeJS.ProcessEnv): Promise<BenchChild> {
+  const child = spawn(process.execPath, await commandNodeArgs("worker"), { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
   return track(child, "the worker");
 }
 
-/** `scripts/accept.ts`, the dedicated accept server, on `port`; resolves with its URL once /api/health answers. */
+/** `npm run accept`, the dedicated accept server, on `port`; resolves with its URL once /api/health answers. */
 export async function startAcceptServer(root: string, env: NodeJS.ProcessEnv, port: number): Promise<BenchChild & { url: string }> {
-  const child = spawn(process.execPath, [...tsxArgs, path.join(root, "scripts/accept.ts")], { cwd: root, env: { ...env, SHIPLOG_ACCEPT_PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, await commandNodeArgs("accept"), { cwd: root, env: { ...env, SHIPLOG_ACCEPT_PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
   const tracked = track(child, "the accept server");
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

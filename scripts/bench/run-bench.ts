@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     log(`Shiplog (next start) answering on ${shiplogUrl} after ${seconds(step)}`);
 
     step = performance.now();
-    const worker = startWorker(root, env);
+    const worker = await startWorker(root, env);
     cleanups.push({ what: "the worker", run: () => worker.stop(15_000), child: true });
     const baseline = await startBaselineServer(root, env);
     cleanups.push({ what: "the baseline server", run: () => baseline.stop(5_000), child: true });

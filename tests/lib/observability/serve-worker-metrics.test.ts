@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { databaseUrl } from "@/lib/env";
 import { freePortOnLoopback } from "@/lib/ops/free-port";
 import { serveWorkerMetrics } from "@/lib/observability/serve-worker-metrics";
+import { commandNodeArgs } from "../../../scripts/bundle-commands";
 import { insertDelivery } from "../../support/deliveries";
 
 const TOKEN = "worker-metrics-token-0123456789";
@@ -55,7 +56,8 @@ describe("serveWorkerMetrics", () => {
 describe("npm run worker with SHIPLOG_WORKER_METRICS_PORT", () => {
   it("serves /healthz and /metrics, counting the deliveries it applied", { timeout: 60_000 }, async () => {
     const port = await freePortOnLoopback();
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts", "--concurrency", "1"], {
+    // As `npm run worker` runs it: the bundle, with plain node.
+    const child = spawn(process.execPath, [...(await commandNodeArgs("worker")), "--concurrency", "1"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl(), SHIPLOG_WORKER_METRICS_PORT: String(port), SHIPLOG_METRICS_TOKEN: TOKEN, ARGOCD_INSTANCES: "", LOG_LEVEL: "warn", LOG_FORMAT: "json" },
       stdio: ["ignore", "pipe", "pipe"],

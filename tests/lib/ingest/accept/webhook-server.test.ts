@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseUrl } from "@/lib/env";
 import { freePortOnLoopback } from "@/lib/ops/free-port";
+import { commandNodeArgs } from "../../../../scripts/bundle-commands";
 import { argocdApplication, argocdBody, bearerRequest, githubFixtures, githubRequest, storedDeliveries, warmDatabase } from "../../../support/webhooks";
 
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "github-secret-new");
@@ -191,9 +192,11 @@ describe("what else the accept server answers", () => {
 });
 
 describe("npm run accept", () => {
-  it("listens on SHIPLOG_ACCEPT_PORT, stores a webhook and exits 0 on SIGTERM", { timeout: 60_000 }, async () => {
+  it("listens on SHIPLOG_ACCEPT_PORT, stores a webhook and exits 0 on SIGTERM, sent to npm itself", { timeout: 90_000 }, async () => {
     const port = await freePortOnLoopback();
-    const child = runAccept(port);
+    // The real script: package.json bundles the server, then execs node on the bundle, so npm's
+    // SIGTERM reaches the server rather than a shell between them.
+    const child = await runAccept(port, "npm");
     await until(async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status === 200, () => child.output());
     const response = await fetch(`http://127.0.0.1:${port}/api/webhooks/argocd`, {
       method: "POST",
@@ -210,7 +213,7 @@ describe("npm run accept", () => {
     await new Promise<void>((resolve) => blocker.listen(0, resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const child = runAccept(port);
+      const child = await runAccept(port);
       expect(await child.exited).toBe(1);
       expect(child.output()).toContain(`Port ${port} is taken: set SHIPLOG_ACCEPT_PORT`);
     } finally {
@@ -219,8 +222,10 @@ describe("npm run accept", () => {
   });
 });
 
-function runAccept(port: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/accept.ts"], {
+/** Runs `npm run accept`, or what it runs: the server's bundle, with plain node. */
+async function runAccept(port: number, through: "npm" | "bundle" = "bundle") {
+  const [command, args] = through === "npm" ? ["npm", ["run", "--silent", "accept"]] : [process.execPath, await commandNodeArgs("accept")];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl(), SHIPLOG_ACCEPT_PORT: String(port), ARGOCD_WEBHOOK_TOKENS: "argocd-token-new", LOG_LEVEL: "warn", LOG_FORMAT: "json" },
     stdio: ["ignore", "pipe", "pipe"],
