@@ -47,8 +47,8 @@ export async function readReleaseRolloutCells(keys: readonly RolloutKey[], { db 
   if (keys.length === 0) return [];
   const releaseIds = keys.map((key) => key.releaseId);
   const environments = keys.map((key) => key.environment);
-  // Removed applications count only where they ran the release: a cluster torn down before the
-  // release reached it was never part of its rollout.
+  // Removed applications count only where they ran the release (as moved on: they run nothing
+  // now); a cluster torn down before the release reached it was never part of its rollout.
   const rows = await db.$queryRaw<CellRow[]>`
     WITH rollouts AS (
       SELECT DISTINCT k.release_id, e.id AS environment_id, r.service_id
@@ -67,7 +67,7 @@ export async function readReleaseRolloutCells(keys: readonly RolloutKey[], { db 
     ),
     facts AS (
       SELECT k.release_id, a.environment_id, a.cluster_id,
-        coalesce(a.current_release_id = k.release_id, false) AS on_release,
+        (a.deleted_at IS NULL AND a.current_release_id IS NOT DISTINCT FROM k.release_id) AS on_release,
         a.health_status::text AS health, x.last_status, x.first_started_at, x.last_finished_at,
         x.application_id IS NOT NULL AND x.last_finished_at IS NULL AS unfinished
       FROM rollouts k
