@@ -8,6 +8,7 @@ export type ImageRef = { ref: string; repository: string };
 
 export function parseImageRef(ref: string): ImageRef | null {
   const at = ref.indexOf("@");
+  if (at === 0) return null;
   if (at > 0) return at < ref.length - 1 ? { ref, repository: ref.slice(0, at).replace(/:[^:/]*$/, "") } : null;
   const colon = ref.lastIndexOf(":");
   if (colon <= 0 || colon === ref.length - 1 || ref.indexOf("/", colon) !== -1) return null;
