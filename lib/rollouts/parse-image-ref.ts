@@ -1,7 +1,6 @@
 // An image reference as the image rollout view takes it (`registry.acme.dev/platform/envoy:1.31.2`,
 // `…/envoy@sha256:…`): the repository, and the tag or digest that names one version of it.
 // A registry port (`localhost:5000/base`) is part of the repository, not a tag.
-import { z } from "zod";
 import { plainText } from "../api/plain-text";
 
 export type ImageRef = { ref: string; repository: string };

@@ -29,7 +29,6 @@ export function RolloutEnvironments({ counts, environments, now, showReached }: 
 
 function EnvironmentWaves({ environment, now, showReached }: { environment: RolloutEnvironment; now: Date; showReached: boolean }) {
   const waves = environment.regions.flatMap((region) => region.waves.map((wave, index) => ({ ...wave, firstOfRegion: index === 0, regionCounts: region.counts })));
-  const number = (pick: (counts: RolloutCounts) => number) => (wave: RolloutWave) => <Count value={pick(wave.counts)} />;
   const columns: Column<(typeof waves)[number]>[] = [
     {
       header: "Region",
@@ -47,13 +46,13 @@ function EnvironmentWaves({ environment, now, showReached }: { environment: Roll
     ...(showReached
       ? [{ header: "Reached", cell: (wave: RolloutWave) => (wave.firstReachedAt ? <RelativeTime date={wave.firstReachedAt} now={now} /> : <Badge>not yet</Badge>) }]
       : []),
-    { header: "Applications", align: "right", cell: number((counts) => counts.applications) },
-    { header: "Healthy", align: "right", cell: number((counts) => counts.healthy) },
+    { header: "Applications", align: "right", cell: (wave) => <Count value={wave.counts.applications} /> },
+    { header: "Healthy", align: "right", cell: (wave) => <Count value={wave.counts.healthy} /> },
     { header: "Degraded", align: "right", cell: (wave) => <Count value={wave.counts.degraded} className="text-red-700" /> },
     { header: "Progressing", align: "right", cell: (wave) => <Count value={wave.counts.progressing} className="text-amber-700" /> },
     { header: "Failed", align: "right", cell: (wave) => <Count value={wave.counts.failed} className="text-red-700" /> },
-    { header: "Moved on", align: "right", cell: number((counts) => counts.movedOn) },
-    { header: "Not yet", align: "right", cell: number((counts) => counts.notYetReached) },
+    { header: "Moved on", align: "right", cell: (wave) => <Count value={wave.counts.movedOn} /> },
+    { header: "Not yet", align: "right", cell: (wave) => <Count value={wave.counts.notYetReached} /> },
   ];
   const totals = environment.counts;
   const headingId = `rollout-environment-${environment.name}`;
