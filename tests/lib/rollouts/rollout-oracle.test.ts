@@ -29,7 +29,12 @@ const ENVOY = "registry.acme.dev/platform/envoy";
 let r1: number;
 let r2: number;
 /** Deployment ids by label. */
-const d: Record<string, number> = {};
+const d = new Map<string, number>();
+function dep(label: string): number {
+  const id = d.get(label);
+  if (id === undefined) throw new Error(`no deployment labelled ${label}`);
+  return id;
+}
 
 beforeAll(async () => {
   const db = getDb();
@@ -84,7 +89,7 @@ beforeAll(async () => {
         phase: status === "RUNNING" ? "RUNNING" : status === "FAILED" ? "FAILED" : "SUCCEEDED", ...extra,
       },
     });
-    d[label] = row.id;
+    d.set(label, row.id);
   };
   // 1.0.0 everywhere, long ago.
   await deploy("r1-dev", "checkout-dev-a", r1, -300, "SUCCEEDED");
@@ -144,11 +149,11 @@ describe("rollout counts from the database", () => {
   it("gives the timeline one row per release and environment, with the hand-counted numbers, on a page that ends inside a rollout", async () => {
     const firstPage = await loadTimeline(3, 1);
     // 150 (1.1.0 prod), 140 (1.0.0 prod rollback), 135 (search): the prod rollout's other three deployments are on later pages.
-    expect(firstPage.items.map((item) => item.id)).toEqual([d["r2-us-2"], d["r1-us-1-rollback"], d["s1-c"]]);
+    expect(firstPage.items.map((item) => item.id)).toEqual([dep("r2-us-2"), dep("r1-us-1-rollback"), dep("s1-c")]);
     expect(firstPage.entries.map(shape)).toEqual([
-      { rollout: `${r2}:prod`, counts: expected.r2Prod, members: [d["r2-us-2"]] },
-      { rollout: `${r1}:prod`, counts: expected.r1Prod, members: [d["r1-us-1-rollback"]] },
-      { row: d["s1-c"] },
+      { rollout: `${r2}:prod`, counts: expected.r2Prod, members: [dep("r2-us-2")] },
+      { rollout: `${r1}:prod`, counts: expected.r1Prod, members: [dep("r1-us-1-rollback")] },
+      { row: dep("s1-c") },
     ]);
     const rollout = firstPage.rollouts.get(`${r2}:prod`)!;
     expect(rollout.startedAt).toBe(at(120).toISOString());
@@ -156,21 +161,21 @@ describe("rollout counts from the database", () => {
 
     const all = await loadTimeline(200);
     expect(all.entries.map(shape)).toEqual([
-      { rollout: `${r2}:prod`, counts: expected.r2Prod, members: [d["r2-us-2"], d["r2-us-1"], d["r2-eu-2"], d["r2-eu-1"]] },
+      { rollout: `${r2}:prod`, counts: expected.r2Prod, members: [dep("r2-us-2"), dep("r2-us-1"), dep("r2-eu-2"), dep("r2-eu-1")] },
       {
         rollout: `${r1}:prod`,
         counts: expected.r1Prod,
-        members: [d["r1-us-1-rollback"], d["r1-checkout-prod-us-3-old"], d["r1-checkout-prod-us-3"], d["r1-checkout-prod-us-2"], d["r1-checkout-prod-us-1"], d["r1-checkout-prod-eu-2"], d["r1-checkout-prod-eu-1"]],
+        members: [dep("r1-us-1-rollback"), dep("r1-checkout-prod-us-3-old"), dep("r1-checkout-prod-us-3"), dep("r1-checkout-prod-us-2"), dep("r1-checkout-prod-us-1"), dep("r1-checkout-prod-eu-2"), dep("r1-checkout-prod-eu-1")],
       },
-      { row: d["s1-c"] },
-      { row: d["s1-b"] },
-      { row: d["s1-a"] },
+      { row: dep("s1-c") },
+      { row: dep("s1-b") },
+      { row: dep("s1-a") },
       // Staging is its own rollout, not merged with prod's.
-      { rollout: `${r2}:staging`, counts: expected.r2Staging, members: [d["r2-staging-b"], d["r2-staging-a"]] },
+      { rollout: `${r2}:staging`, counts: expected.r2Staging, members: [dep("r2-staging-b"), dep("r2-staging-a")] },
       // Dev has one application: a plain row.
-      { row: d["r2-dev"] },
-      { rollout: `${r1}:staging`, counts: expected.r1Staging, members: [d["r1-staging-b"], d["r1-staging-a"]] },
-      { row: d["r1-dev"] },
+      { row: dep("r2-dev") },
+      { rollout: `${r1}:staging`, counts: expected.r1Staging, members: [dep("r1-staging-b"), dep("r1-staging-a")] },
+      { row: dep("r1-dev") },
     ]);
     const staging = all.rollouts.get(`${r2}:staging`)!;
     expect([staging.startedAt, staging.finishedAt]).toEqual([at(60).toISOString(), at(64).toISOString()]);
