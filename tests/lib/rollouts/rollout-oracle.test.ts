@@ -142,7 +142,8 @@ async function loadTimeline(limit: number, pages = Number.POSITIVE_INFINITY) {
 }
 
 /** An entry as compared: a plain row by its id, a rollout row by its key, counts and members. */
-const shape = (entry: TimelineEntry) =>
+type Shape = { row: number } | { rollout: string; counts: RolloutCounts; members: number[] };
+const shape = (entry: TimelineEntry): Shape =>
   entry.kind === "deployment" ? { row: entry.deployment.id } : { rollout: entry.key, counts: entry.rollout.counts, members: entry.deployments.map((member) => member.id) };
 
 describe("rollout counts from the database", () => {
@@ -190,7 +191,7 @@ describe("rollout counts from the database", () => {
         const loaded = new Set(partial.items.map((item) => item.id));
         // The full timeline's rows, cut to the deployments loaded: rows keep their place, counts and kind.
         const cut = full
-          .map((entry) => ("row" in entry ? entry : { ...entry, members: entry.members.filter((id) => loaded.has(id)) }))
+          .map((entry): Shape => ("row" in entry ? entry : { ...entry, members: entry.members.filter((id) => loaded.has(id)) }))
           .filter((entry) => ("row" in entry ? loaded.has(entry.row) : entry.members.length > 0));
         expect(partial.entries.map(shape)).toEqual(cut);
         if (partial.complete) expect(partial.entries.map(shape)).toEqual(full);
