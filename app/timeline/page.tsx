@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { requirePageViewer } from "@/app/_auth/require-page-viewer";
-import { listDeployments, listDeploymentsQuery } from "@/lib/deployments/list-deployments";
+import { listDeploymentsQuery } from "@/lib/deployments/list-deployments";
 import { listTimelineFilterOptions } from "@/lib/deployments/list-timeline-filter-options";
 import { toTimelinePage } from "@/lib/deployments/timeline-deployment";
 import { readTimelineFilters, timelineSearchParams } from "@/lib/deployments/timeline-filters";
 import { describeZodIssues } from "@/lib/http/with-error-handling";
+import { listTimelinePage } from "@/lib/rollouts/list-timeline-page";
 import { BadFilters } from "./_components/bad-filters";
 import { TimelineFilterForm } from "./_components/timeline-filter-form";
 import { TimelineList } from "./_components/timeline-list";
@@ -24,7 +25,7 @@ export default async function TimelinePage({ searchParams }: Props) {
   const parsed = listDeploymentsQuery.safeParse(withoutBlanks(raw));
   const [options, firstPage] = await Promise.all([
     listTimelineFilterOptions(),
-    parsed.success ? listDeployments({ ...parsed.data, limit: 50, cursor: undefined }) : undefined,
+    parsed.success ? listTimelinePage({ ...parsed.data, limit: 50, cursor: undefined }) : undefined,
   ]);
 
   return (
@@ -32,8 +33,8 @@ export default async function TimelinePage({ searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Release timeline</h1>
         <p className="mt-1 text-sm text-zinc-600">
-          Every deployment across the fleet, newest first. A release rolling out to several clusters is one row; new deployments
-          appear as they happen.
+          Every deployment across the fleet, newest first. A release rolling out to several applications of one environment is
+          one row, counted across the whole fleet; new deployments appear as they happen.
         </p>
       </div>
       <TimelineFilterForm filters={filters} options={options} />

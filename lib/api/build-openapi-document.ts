@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { applicationPageSchema, listApplicationsQuery } from "../applications/list-applications";
 import { deploymentDetailSchema, getDeploymentParams } from "../deployments/get-deployment";
-import { deploymentPageSchema, listDeploymentsQuery } from "../deployments/list-deployments";
+import { listDeploymentsQuery } from "../deployments/list-deployments";
 import { fleetMatrixQuery } from "../fleet/fleet-matrix-query";
 import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
@@ -35,6 +35,9 @@ import { listRollbacksQuery, rollbackPageSchema } from "../rollback/list-rollbac
 import { requestRollbackBodySchema } from "../rollback/request-rollback-body";
 import { planRollbackInputSchema, rollbackPlanSchema } from "../rollback/rollback-plan";
 import { getReleaseParams, releaseDetailSchema } from "../releases/get-release";
+import { getImageRolloutQuery, imageRolloutSchema } from "../rollouts/get-image-rollout";
+import { getReleaseRolloutParams, getReleaseRolloutQuery, releaseRolloutSchema } from "../rollouts/get-release-rollout";
+import { timelinePageSchema } from "../rollouts/list-timeline-page";
 import { getServiceParams, serviceDetailSchema } from "../services/get-service";
 import { listServicesQuery, servicePageSchema } from "../services/list-services";
 import { commitLookupSchema, commitShaParams, searchCommitsQuery } from "../trace/commit-lookup-schema";
@@ -177,9 +180,11 @@ const operations: OperationSpec[] = [
   {
     method: "get", path: "/api/v1/deployments", operationId: "listDeployments", tag: "deployments",
     summary: "The deployment timeline, newest first",
-    description: "Ordered by start time and id, both descending. Filters combine with AND.",
+    description:
+      "Ordered by start time and id, both descending. Filters combine with AND. `rollouts` holds every rollout (one release in one " +
+      "environment) the page's deployments belong to, with its counts in the whole fleet, whatever the filters and page size.",
     query: listDeploymentsQuery,
-    responses: { 200: { description: "One page of deployments.", schema: deploymentPageSchema }, ...readErrors },
+    responses: { 200: { description: "One page of deployments and their rollouts.", schema: timelinePageSchema }, ...readErrors },
   },
   {
     method: "get", path: "/api/v1/deployments/stream", operationId: "streamDeploymentChanges", tag: "deployments",
@@ -208,6 +213,25 @@ const operations: OperationSpec[] = [
     description: "Its commits, pull requests, tickets and authors, where it runs now, and its rollout per application.",
     params: getReleaseParams,
     responses: { 200: { description: "The release.", schema: releaseDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/rollouts/releases/{id}", operationId: "getReleaseRollout", tag: "rollouts",
+    summary: "A release moving across environments, regions and clusters",
+    description:
+      "Per environment (rank order), region and cluster (a wave, in the order the release reached them): how many applications run it, " +
+      "are healthy, degraded, progressing, failed, moved on or not yet reached. 404 for an unknown release or environment name.",
+    params: getReleaseRolloutParams,
+    query: getReleaseRolloutQuery,
+    responses: { 200: { description: "The rollout.", schema: releaseRolloutSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/rollouts/image", operationId: "getImageRollout", tag: "rollouts",
+    summary: "An image tag (a shared base image, a sidecar) moving across the fleet",
+    description:
+      "Every live application running the image's repository at any tag is in scope; those on `ref` run it, the others are not yet reached. " +
+      "Per environment, region and cluster. 404 for an unknown environment name.",
+    query: getImageRolloutQuery,
+    responses: { 200: { description: "The rollout.", schema: imageRolloutSchema }, ...readErrors, 404: "NotFound" },
   },
   {
     method: "get", path: "/api/v1/releases/{id}/compare/{otherId}", operationId: "compareReleases", tag: "releases",
@@ -668,7 +692,7 @@ export function buildOpenApiDocument(): JsonSchema {
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
-      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "commits" }, { name: "metrics" },
+      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "rollouts" }, { name: "commits" }, { name: "metrics" },
       { name: "rollbacks" }, { name: "tokens" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     // Every operation needs a session or an API token unless it says otherwise (probes, this document, webhooks, creating a token).

@@ -1,8 +1,9 @@
 // Live updates for an open timeline: a freshly read first page (the "head", same filters) is
 // merged into the pages already loaded. New deployments go to the top, changed ones (a sync
 // that finished, a rollback link) are replaced where they are, and each loaded page keeps its
-// rows and its cursor, so "load more" continues exactly where it did.
-import type { TimelineDeployment, TimelinePage } from "./timeline-deployment";
+// rows and its cursor, so "load more" continues exactly where it did. The head's rollout counts
+// replace those the loaded pages hold for the same rollouts, as its rows replace theirs.
+import type { TimelineDeployment, TimelinePage, TimelineRollout } from "./timeline-deployment";
 
 export type MergedTimeline = {
   pages: TimelinePage[];
@@ -30,13 +31,19 @@ export function mergeTimelineHead(pages: TimelinePage[], head: TimelinePage): Me
   }
   if (pages.length === 0) return { pages: [head], added, reset: false };
 
-  const replaced = pages.map((page) => ({ ...page, items: page.items.map((item) => fresh.get(item.id) ?? item) }));
+  const freshRollouts = new Map(head.rollouts.map((rollout) => [rolloutId(rollout), rollout]));
+  const replaced = pages.map((page) => ({
+    ...page,
+    items: page.items.map((item) => fresh.get(item.id) ?? item),
+    rollouts: page.rollouts.map((rollout) => freshRollouts.get(rolloutId(rollout)) ?? rollout),
+  }));
   const newcomers = head.items.filter((item) => !loaded.has(item.id));
   const firstPage = replaced[0]!;
   // Newcomers older than the loaded first row (a late notification) still belong on the first
   // page, in timeline order; its cursor (its last row) is unchanged when they sort above it.
   const merged = [...newcomers, ...firstPage.items].sort(compareTimeline);
-  replaced[0] = { ...firstPage, items: merged };
+  const known = new Set(firstPage.rollouts.map(rolloutId));
+  replaced[0] = { ...firstPage, items: merged, rollouts: [...firstPage.rollouts, ...head.rollouts.filter((rollout) => !known.has(rolloutId(rollout)))] };
   return { pages: replaced, added, reset: false };
 }
 
@@ -44,4 +51,8 @@ export function mergeTimelineHead(pages: TimelinePage[], head: TimelinePage): Me
 export function compareTimeline(a: TimelineDeployment, b: TimelineDeployment): number {
   const byTime = Date.parse(b.startedAt) - Date.parse(a.startedAt);
   return byTime !== 0 ? byTime : b.id - a.id;
+}
+
+function rolloutId(rollout: TimelineRollout): string {
+  return `${rollout.release.id}:${rollout.environment}`;
 }

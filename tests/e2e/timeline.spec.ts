@@ -97,24 +97,35 @@ describe("filtering the timeline to one team's production deployments", () => {
     await saveScreenshot(page, "timeline-load-more");
   });
 
-  it("expands a rollout to its deployments, with its progress as the database has it", async () => {
+  it("expands a rollout to its deployments, with its counts in the whole fleet as the database has them", async () => {
     const { page } = checked;
     const rollout = page.locator("tbody tr[data-rollout]").first();
     await rollout.waitFor();
     const ids = (await rollout.getAttribute("data-deployment-ids"))!.split(",").map(Number);
-    expect(ids.length).toBeGreaterThan(1);
+    const releaseId = Number(await rollout.getAttribute("data-rollout"));
+    const environment = (await rollout.getAttribute("data-rollout-environment"))!;
 
-    const latest = await getDb().$queryRaw<{ status: string }[]>`
-      SELECT DISTINCT ON (application_id) status::text FROM deployments WHERE id = ANY(${ids}::int[])
-      ORDER BY application_id, started_at DESC`;
-    const healthy = latest.filter((row) => row.status === "SUCCEEDED").length;
-    expect(await rollout.innerText()).toContain(`${healthy} of ${latest.length}`);
+    // A rollout is one release in one environment: every loaded member belongs to it, and its
+    // counts cover every application of the service there, loaded or not.
+    const members = await getDb().$queryRaw<{ release_id: number; environment: string }[]>`
+      SELECT DISTINCT d.release_id, e.name AS environment FROM deployments d JOIN environments e ON e.id = d.environment_id WHERE d.id = ANY(${ids}::int[])`;
+    expect(members).toEqual([{ release_id: releaseId, environment }]);
+    const [fleet] = await getDb().$queryRaw<{ applications: number; healthy: number }[]>`
+      SELECT count(*)::int AS applications,
+        count(*) FILTER (WHERE a.deleted_at IS NULL AND a.current_release_id = r.id AND a.health_status = 'HEALTHY')::int AS healthy
+      FROM releases r JOIN applications a ON a.service_id = r.service_id
+      JOIN environments e ON e.id = a.environment_id AND e.name = ${environment}
+      WHERE r.id = ${releaseId}
+        AND (a.deleted_at IS NULL OR EXISTS (SELECT 1 FROM deployments d WHERE d.application_id = a.id AND d.release_id = r.id))`;
+    expect(fleet!.applications).toBeGreaterThan(1);
+    expect(await rollout.innerText()).toMatch(new RegExp(`${fleet!.healthy} of ${fleet!.applications} (clusters|applications) healthy`));
+    expect(await rollout.getByRole("link", { name: "Rollout" }).getAttribute("href")).toBe(`/rollouts/releases/${releaseId}?environment=${encodeURIComponent(environment)}`);
 
     const toggle = rollout.getByRole("button", { name: /^Expand rollout of/ });
     await toggle.click();
     await expect.poll(() => rollout.getByRole("button", { name: /^Collapse rollout of/ }).getAttribute("aria-expanded")).toBe("true");
-    const members = await page.locator("tbody tr[data-nested]").evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.deploymentId)));
-    expect(members).toEqual(ids);
+    const nested = await page.locator("tbody tr[data-nested]").evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.deploymentId)));
+    expect(nested).toEqual(ids);
     await saveScreenshot(page, "timeline-rollout-expanded");
   });
 

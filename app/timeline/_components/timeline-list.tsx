@@ -4,8 +4,8 @@ import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { deploymentDuration } from "@/lib/deployments/deployment-duration";
-import { groupRollouts } from "@/lib/deployments/group-rollouts";
-import type { TimelinePage } from "@/lib/deployments/timeline-deployment";
+import type { TimelinePage, TimelineRollout } from "@/lib/deployments/timeline-deployment";
+import { groupTimelineRollouts, rolloutKey } from "@/lib/rollouts/group-timeline-rollouts";
 import { hasTimelineFilters, timelineSearchParams, type TimelineFilters } from "@/lib/deployments/timeline-filters";
 import { DeploymentRow, RolloutRow } from "./timeline-rows";
 import { useDeploymentStream } from "@/components/live/use-deployment-stream";
@@ -27,7 +27,13 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
     const seen = new Set<number>();
     return pages.flatMap((page) => page.items).filter((item) => !seen.has(item.id) && seen.add(item.id));
   }, [pages]);
-  const entries = useMemo(() => groupRollouts(items, { moreToLoad: timeline.hasNextPage }), [items, timeline.hasNextPage]);
+  const rollouts = useMemo(() => {
+    // Every page answers the counts of its rollouts; the first page's are the freshest (live updates replace them).
+    const byKey = new Map<string, TimelineRollout>();
+    for (const page of [...pages].reverse()) for (const rollout of page.rollouts) byKey.set(rolloutKey(rollout.release.id, rollout.environment), rollout);
+    return byKey;
+  }, [pages]);
+  const entries = useMemo(() => groupTimelineRollouts(items, rollouts), [items, rollouts]);
 
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError } = timeline;

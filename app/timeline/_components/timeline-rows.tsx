@@ -4,7 +4,8 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { deploymentDuration, formatDuration } from "@/lib/deployments/deployment-duration";
-import { describeRolloutProgress, rolloutStatus, type TimelineEntry } from "@/lib/deployments/group-rollouts";
+import { describeRolloutCounts, rolloutStatus, type TimelineEntry } from "@/lib/rollouts/group-timeline-rollouts";
+import { releaseRolloutHref } from "@/lib/rollouts/build-rollout-href";
 import type { TimelineDeployment } from "@/lib/deployments/timeline-deployment";
 import { StatusBadge } from "./status-badge";
 
@@ -62,17 +63,20 @@ export function DeploymentRow({ deployment, isNew, duration, nested = false }: {
   );
 }
 
-/** A release going out to several applications: one row with its progress, expanding to each deployment. */
+/** A rollout (one release in one environment): one row with its fleet-wide counts, expanding to its loaded deployments. */
 export function RolloutRow({ rollout, expanded, onToggle, newIds }: { rollout: Rollout; expanded: boolean; onToggle: () => void; newIds: ReadonlySet<number> }) {
   const newest = rollout.deployments[0]!;
-  const environments = [...new Set(rollout.deployments.map((deployment) => deployment.environment))];
-  const clusters = [...new Set(rollout.deployments.map((deployment) => deployment.cluster))];
+  const { counts, release, environment } = rollout.rollout;
+  const regions = [...new Set(rollout.deployments.map((deployment) => deployment.region).filter((region): region is string => region !== null))];
   const people = [...new Set(rollout.deployments.map((deployment) => deployment.initiatedBy).filter((who): who is string => who !== null))];
   const anyNew = rollout.deployments.some((deployment) => newIds.has(deployment.id));
+  const progress = describeRolloutCounts(counts);
+  const shown = rollout.deployments.length;
   return (
     <>
       <tr
-        data-rollout={rollout.release.id}
+        data-rollout={release.id}
+        data-rollout-environment={environment}
         data-deployment-ids={rollout.deployments.map((deployment) => deployment.id).join(",")}
         className={anyNew ? "bg-sky-50" : "hover:bg-zinc-50"}
       >
@@ -82,7 +86,7 @@ export function RolloutRow({ rollout, expanded, onToggle, newIds }: { rollout: R
               type="button"
               onClick={onToggle}
               aria-expanded={expanded}
-              aria-label={`${expanded ? "Collapse" : "Expand"} rollout of ${newest.service.name} ${rollout.release.version}: ${describeRolloutProgress(rollout.progress)}`}
+              aria-label={`${expanded ? "Collapse" : "Expand"} rollout of ${newest.service.name} ${release.version} in ${environment}: ${progress}`}
               className="rounded px-1 text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-sky-700"
             >
               <span aria-hidden="true">{expanded ? "▾" : "▸"}</span>
@@ -93,25 +97,37 @@ export function RolloutRow({ rollout, expanded, onToggle, newIds }: { rollout: R
             {anyNew ? <NewMark /> : null}
           </span>
           <span className="mt-0.5 block pl-7 text-xs text-zinc-700">
-            Rollout: {describeRolloutProgress(rollout.progress)}
-            {rollout.mayContinue ? " (more may follow below)" : ""}
+            <Link href={releaseRolloutHref(release.id, environment)} prefetch={false} className={link}>
+              Rollout
+            </Link>
+            : {progress}
+            {shown > 1 ? ` · ${shown} deployments loaded` : ""}
           </span>
         </td>
-        <td className={cell}>{environments.join(", ")}</td>
-        <td className={cell}>{clusters.length === 1 ? clusters[0] : `${clusters.length} clusters`}</td>
+        <td className={cell}>{environment}</td>
         <td className={cell}>
-          <Link href={`/releases/${rollout.release.id}`} prefetch={false} className={`font-mono ${link}`}>
-            {rollout.release.version}
+          {counts.clusters === 1 ? newest.cluster : `${counts.clusters} clusters`}
+          {regions.length === 1 ? <span className="block text-xs text-zinc-600">{regions[0]}</span> : null}
+        </td>
+        <td className={cell}>
+          <Link href={`/releases/${release.id}`} prefetch={false} className={`font-mono ${link}`}>
+            {release.version}
           </Link>
         </td>
         <td className={cell}>
-          <StatusBadge status={rolloutStatus(rollout.progress)} />
+          <StatusBadge status={rolloutStatus(counts)} />
         </td>
         <td className={cell}>{people.length === 0 ? <span className="text-zinc-600">automated</span> : people.length === 1 ? people[0] : `${people.length} people`}</td>
         <td className={cell}>
           <RelativeTime date={newest.startedAt} />
         </td>
-        <td className={`${cell} text-right tabular-nums`}>{rolloutDuration(rollout.deployments) ?? <span className="text-zinc-600">running</span>}</td>
+        <td className={`${cell} text-right tabular-nums`}>
+          {rollout.rollout.startedAt && rollout.rollout.finishedAt ? (
+            formatDuration(Date.parse(rollout.rollout.finishedAt) - Date.parse(rollout.rollout.startedAt))
+          ) : (
+            <span className="text-zinc-600">running</span>
+          )}
+        </td>
       </tr>
       {expanded
         ? rollout.deployments.map((deployment) => (
@@ -126,12 +142,4 @@ export function RolloutRow({ rollout, expanded, onToggle, newIds }: { rollout: R
         : null}
     </>
   );
-}
-
-/** From the first start to the last finish; null while any member still runs. */
-function rolloutDuration(deployments: TimelineDeployment[]): string | null {
-  if (deployments.some((deployment) => !deployment.finishedAt)) return null;
-  const start = Math.min(...deployments.map((deployment) => Date.parse(deployment.startedAt)));
-  const end = Math.max(...deployments.map((deployment) => Date.parse(deployment.finishedAt!)));
-  return formatDuration(end - start);
 }

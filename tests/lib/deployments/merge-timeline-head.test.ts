@@ -24,7 +24,7 @@ function row(id: number, minute: number, status: TimelineDeployment["status"] = 
   };
 }
 
-const page = (rows: TimelineDeployment[], nextCursor: string | null = null): TimelinePage => ({ items: rows, nextCursor });
+const page = (rows: TimelineDeployment[], nextCursor: string | null = null, rollouts: TimelinePage["rollouts"] = []): TimelinePage => ({ items: rows, nextCursor, rollouts });
 const ids = (pages: TimelinePage[]) => pages.map((p) => p.items.map((item) => item.id));
 
 describe("mergeTimelineHead", () => {
@@ -62,5 +62,14 @@ describe("mergeTimelineHead", () => {
     const merged = mergeTimelineHead([page([])], page([row(1, 1)]));
     expect(ids(merged.pages)).toEqual([[1]]);
     expect(merged.added).toEqual([1]);
+  });
+
+  it("replaces the loaded pages' counts of a rollout with the head's, and adds the head's new rollouts to the first page", () => {
+    const counts = (healthy: number) => ({ applications: 3, clusters: 3, running: healthy, healthy, degraded: 0, progressing: 0, failed: 0, movedOn: 0, notYetReached: 3 - healthy });
+    const rollout = (releaseId: number, healthy: number) => ({ release: { id: releaseId, version: `v${releaseId}` }, environment: "prod", counts: counts(healthy), startedAt: null, finishedAt: null });
+    const pages = [page([row(5, 50)], "c1", [rollout(1, 1)]), page([row(2, 20)], null, [rollout(1, 1), rollout(2, 3)])];
+    const merged = mergeTimelineHead(pages, page([row(6, 60), row(5, 50)], "h", [rollout(3, 0), rollout(1, 2)]));
+    expect(merged.pages[0]!.rollouts.map((r) => [r.release.id, r.counts.healthy])).toEqual([[1, 2], [3, 0]]);
+    expect(merged.pages[1]!.rollouts.map((r) => [r.release.id, r.counts.healthy])).toEqual([[1, 2], [2, 3]]);
   });
 });

@@ -8,6 +8,7 @@ import type { ReleaseDetail, RolloutEntry } from "@/lib/releases/get-release";
 import { RolloutRow } from "./deployment-event-log";
 import { TableHeader } from "@/components/ui/table-header";
 import { ExternalLink } from "@/components/ui/external-link";
+import { releaseRolloutHref } from "@/lib/rollouts/build-rollout-href";
 
 /** Rows shown per environment before the rest fold away behind "show all". */
 const ROWS_SHOWN = 40;
@@ -29,9 +30,15 @@ export function ReleaseRollout({ release, now, canRollback = false }: { release:
         <p className="mt-1 text-sm text-zinc-600">
           Deployed to {reached} of {release.rolloutApplicationCount} applications of {release.service.name}; running on {running} now.{" "}
           {release.deploymentCount > 0 ? (
-            <Link href={`/timeline?service=${encodeURIComponent(release.service.name)}`} className="font-medium text-sky-800 underline">
-              See in timeline
-            </Link>
+            <>
+              <Link href={releaseRolloutHref(release.id)} className="font-medium text-sky-800 underline">
+                Rollout per region and wave
+              </Link>
+              {" · "}
+              <Link href={`/timeline?service=${encodeURIComponent(release.service.name)}`} className="font-medium text-sky-800 underline">
+                See in timeline
+              </Link>
+            </>
           ) : null}
         </p>
         {release.rollout.length < release.rolloutApplicationCount || listed < release.deploymentCount ? (
