@@ -13,6 +13,7 @@ import { DoraDefinitionsForm } from "./_components/dora-definitions-form";
 import { DoraDrilldown } from "./_components/dora-drilldown";
 import { DoraMetricCards } from "./_components/dora-metric-cards";
 import { DoraTrends } from "./_components/dora-trends";
+import { MetricsTabs } from "./_components/metrics-tabs";
 
 export const metadata: Metadata = { title: "DORA metrics" };
 
@@ -42,12 +43,15 @@ export default async function MetricsPage({ searchParams }: Props) {
     />
   );
   const header = (
-    <div>
-      <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">DORA metrics</h1>
-      <p className="mt-1 text-sm text-zinc-600">
-        Deployment frequency, lead time for changes, change failure rate and time to restore service, from production deployments.
-        Choose a number to see the deployments and commits behind it.
-      </p>
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">DORA metrics</h1>
+        <p className="mt-1 text-sm text-zinc-600">
+          Deployment frequency, lead time for changes, change failure rate and time to restore service, from production deployments.
+          Choose a number to see the deployments and commits behind it.
+        </p>
+      </div>
+      <MetricsTabs current="scope" query={windowQuery(raw)} />
     </div>
   );
 
@@ -154,6 +158,17 @@ export default async function MetricsPage({ searchParams }: Props) {
       </section>
     </div>
   );
+}
+
+/** The window of this view (days, from, to, per) for the other view's link. */
+function windowQuery(raw: Record<string, string | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const key of ["days", "from", "to", "per"]) {
+    const value = first(raw[key]);
+    if (value) search.set(key, value);
+  }
+  const query = search.toString();
+  return query ? `?${query}` : "";
 }
 
 function first(value: string | string[] | undefined): string | null {

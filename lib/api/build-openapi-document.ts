@@ -11,7 +11,8 @@ import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
 import { doraDefinitionsSchema } from "../metrics/dora-definitions";
 import { doraDefinitionsUpdateSchema, doraMetricsSchema } from "../metrics/dora-metrics-schema";
-import { doraDeploymentsQuery, doraDrilldownQuery, doraMetricsQuery } from "../metrics/dora-query";
+import { doraDeploymentsQuery, doraDrilldownQuery, doraMetricsQuery, doraTeamsQuery } from "../metrics/dora-query";
+import { doraTeamComparisonSchema } from "../metrics/dora-team-comparison-schema";
 import { doraDeploymentListSchema } from "../metrics/list-dora-deployments";
 import { doraIncidentListSchema } from "../metrics/list-dora-incidents";
 import { leadTimeCommitListSchema } from "../metrics/list-lead-time-commits";
@@ -330,6 +331,13 @@ const operations: OperationSpec[] = [
     description: "Deployment frequency, lead time for changes, change failure rate and time to restore for the fleet, a team or a service, over a window of whole UTC days, with the previous window and a trend per day (per week beyond 31 days). Lead time and time to restore come as medians (`leadTimeMedianSeconds`, `restoreMedianSeconds`: the headline, computed over the rows the lead-time and incidents drill-downs list) and means (`leadTimeSeconds`, `restoreSeconds`). Counts and means are read from the DORA rollups; definitions in docs/metrics.md.",
     query: doraMetricsQuery,
     responses: { 200: { description: "The metrics.", schema: doraMetricsSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/metrics/teams", operationId: "compareDoraTeams", tag: "metrics",
+    summary: "The four DORA metrics of every team, side by side",
+    description: "For each team, over one window of whole UTC days: the same `current` numbers as `GET /api/v1/metrics/dora?team=<slug>`, the performance level of each key by the 2023 Accelerate State of DevOps Report (elite, high, medium, low; null without data; thresholds in docs/metrics.md) and production deployments per trend bucket. Read from the per-team DORA rollups and sample tables in three statements, whatever the number of teams. `sort` orders by name or by one key, best first (`order=desc`: worst first); teams without a value stay last.",
+    query: doraTeamsQuery,
+    responses: { 200: { description: "The teams.", schema: doraTeamComparisonSchema }, ...readErrors },
   },
   {
     method: "get", path: "/api/v1/metrics/dora/deployments", operationId: "listDoraDeployments", tag: "metrics",

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { limitField, nameField, strictQuery } from "../api/query-fields";
 import { MAX_WINDOW_DAYS } from "./dora-window";
+import { doraTeamSortFields } from "./sort-dora-teams";
 
 const dayField = z.iso.date({ error: "must be a date like 2026-11-01" }).transform((text) => new Date(`${text}T00:00:00Z`));
 
@@ -53,6 +54,12 @@ export const doraDeploymentsQuery = z
   )
   .superRefine(checkWindow);
 export type DoraDeploymentsQuery = z.output<typeof doraDeploymentsQuery>;
+
+const { team: _team, service: _service, ...doraWindowFields } = doraScopeFields;
+
+/** GET /api/v1/metrics/teams and /metrics/teams: a window, the trend's buckets and the order. */
+export const doraTeamsQuery = z.strictObject({ ...doraWindowFields, per: perField, ...doraTeamSortFields }, strictQuery).superRefine(checkWindow);
+export type DoraTeamsQuery = z.output<typeof doraTeamsQuery>;
 
 /** The page's parameters: the metrics query plus which drill-down is open. */
 export const DRILLDOWNS = ["deployments", "failures", "lead-time", "restore"] as const;
