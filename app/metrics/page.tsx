@@ -108,8 +108,13 @@ export default async function MetricsPage({ searchParams }: Props) {
           {query.drill ? `Behind the ${DRILL_TITLES[query.drill]}` : "Behind the numbers"}
         </h2>
         {query.drill ? (
-          <Suspense key={`${query.drill}-${JSON.stringify(linkParams)}`} fallback={<p className="text-sm text-zinc-600">Loading…</p>}>
-            <DoraDrilldown drill={query.drill} request={{ scope: metrics.scope, window, definitions }} productionEnvironments={productionEnvironments} />
+          <Suspense key={`${query.drill}-${query.group}-${query.cursor}-${JSON.stringify(linkParams)}`} fallback={<p className="text-sm text-zinc-600">Loading…</p>}>
+            <DoraDrilldown
+              drill={query.drill}
+              request={{ scope: metrics.scope, window, definitions }}
+              productionEnvironments={productionEnvironments}
+              paging={{ group: query.group, cursor: query.cursor, hrefFor: (changes) => `${buildMetricsHref({ ...linkParams, drill: query.drill, group: query.group, cursor: query.cursor, ...changes })}#drilldown` }}
+            />
           </Suspense>
         ) : (
           <p className="text-sm text-zinc-600">Choose one of the four numbers above to list the deployments, commits or incidents it was computed from (the same rows its median and mean are taken over).</p>
