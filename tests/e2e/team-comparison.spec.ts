@@ -68,7 +68,7 @@ describe("comparing the teams", () => {
     expect(await sparkline.locator("rect").count()).toBeGreaterThan(0);
     expect(await page.locator("[data-report]").innerText()).toContain("2023 Accelerate State of DevOps Report");
     await saveScreenshot(page, "metrics-teams");
-  });
+  }, 90_000);
 
   it("sorts by change failure rate, best first, then worst first", async () => {
     const { page } = teamsPage;
@@ -87,7 +87,7 @@ describe("comparing the teams", () => {
     expect((await cellTexts(page, "DORA metrics per team")).map((cells) => cells[0])).toEqual(worst.map((row) => row.team.name));
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(teamsPage.problems).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe("a drill-down of many rows", () => {
@@ -127,7 +127,7 @@ describe("a drill-down of many rows", () => {
     await saveScreenshot(page, "metrics-drilldown-grouped");
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe("the fleet page's deployment chart, below the fold", () => {
@@ -146,10 +146,10 @@ describe("the fleet page's deployment chart, below the fold", () => {
 
     // Printing draws the full chart, still without scrolling.
     await page.emulateMedia({ media: "print" });
-    await plot.locator("svg.recharts-surface .recharts-bar-rectangle").first().waitFor();
+    await plot.locator("svg.recharts-surface .recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
     expect(await barHeights("svg.recharts-surface .recharts-bar-rectangle path")).toBeGreaterThan(0);
     const pdf = await page.pdf({ format: "A4", printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     expect(problems).toEqual([]);
-  });
+  }, 90_000);
 });
