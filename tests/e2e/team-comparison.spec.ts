@@ -114,6 +114,7 @@ describe("a drill-down of many rows", () => {
 
     await page.getByRole("link", { name: "By team" }).click();
     await page.waitForURL((url) => url.searchParams.get("group") === "team" && !url.searchParams.has("cursor"));
+    await page.getByRole("table", { name: "Production deployments per team" }).waitFor();
     const groups = await cellTexts(page, "Production deployments per team");
     const counted = await getDb().$queryRaw<{ name: string; n: number }[]>`
       SELECT coalesce(t.name, 'No team') AS name, count(*)::int AS n
