@@ -13,6 +13,7 @@ import { DoraDefinitionsForm } from "./_components/dora-definitions-form";
 import { DoraDrilldown } from "./_components/dora-drilldown";
 import { DoraMetricCards } from "./_components/dora-metric-cards";
 import { DoraTrends } from "./_components/dora-trends";
+import { MetricsTabs } from "./_components/metrics-tabs";
 
 export const metadata: Metadata = { title: "DORA metrics" };
 
@@ -42,12 +43,15 @@ export default async function MetricsPage({ searchParams }: Props) {
     />
   );
   const header = (
-    <div>
-      <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">DORA metrics</h1>
-      <p className="mt-1 text-sm text-zinc-600">
-        Deployment frequency, lead time for changes, change failure rate and time to restore service, from production deployments.
-        Choose a number to see the deployments and commits behind it.
-      </p>
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">DORA metrics</h1>
+        <p className="mt-1 text-sm text-zinc-600">
+          Deployment frequency, lead time for changes, change failure rate and time to restore service, from production deployments.
+          Choose a number to see the deployments and commits behind it.
+        </p>
+      </div>
+      <MetricsTabs current="scope" query={windowQuery(raw)} />
     </div>
   );
 
@@ -104,8 +108,13 @@ export default async function MetricsPage({ searchParams }: Props) {
           {query.drill ? `Behind the ${DRILL_TITLES[query.drill]}` : "Behind the numbers"}
         </h2>
         {query.drill ? (
-          <Suspense key={`${query.drill}-${JSON.stringify(linkParams)}`} fallback={<p className="text-sm text-zinc-600">Loading…</p>}>
-            <DoraDrilldown drill={query.drill} request={{ scope: metrics.scope, window, definitions }} productionEnvironments={productionEnvironments} />
+          <Suspense key={`${query.drill}-${query.group}-${query.cursor}-${JSON.stringify(linkParams)}`} fallback={<p className="text-sm text-zinc-600">Loading…</p>}>
+            <DoraDrilldown
+              drill={query.drill}
+              request={{ scope: metrics.scope, window, definitions }}
+              productionEnvironments={productionEnvironments}
+              paging={{ group: query.group, cursor: query.cursor, hrefFor: (changes) => `${buildMetricsHref({ ...linkParams, drill: query.drill, group: query.group, cursor: query.cursor, ...changes })}#drilldown` }}
+            />
           </Suspense>
         ) : (
           <p className="text-sm text-zinc-600">Choose one of the four numbers above to list the deployments, commits or incidents it was computed from (the same rows its median and mean are taken over).</p>
@@ -154,6 +163,17 @@ export default async function MetricsPage({ searchParams }: Props) {
       </section>
     </div>
   );
+}
+
+/** The window of this view (days, from, to, per) for the other view's link. */
+function windowQuery(raw: Record<string, string | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const key of ["days", "from", "to", "per"]) {
+    const value = first(raw[key]);
+    if (value) search.set(key, value);
+  }
+  const query = search.toString();
+  return query ? `?${query}` : "";
 }
 
 function first(value: string | string[] | undefined): string | null {

@@ -5,6 +5,8 @@ export type Column<Row> = {
   cell: (row: Row) => ReactNode;
   /** Numbers align right so their digits line up. */
   align?: "left" | "right";
+  /** The column the rows are sorted by (aria-sort on its header). */
+  sorted?: "ascending" | "descending";
 };
 
 export type TableProps<Row> = {
@@ -30,6 +32,7 @@ export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProp
               <th
                 key={index}
                 scope="col"
+                aria-sort={column.sorted}
                 className={`px-4 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${alignClass(column.align)}`}
               >
                 {column.header}

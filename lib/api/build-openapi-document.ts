@@ -11,7 +11,8 @@ import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
 import { doraDefinitionsSchema } from "../metrics/dora-definitions";
 import { doraDefinitionsUpdateSchema, doraMetricsSchema } from "../metrics/dora-metrics-schema";
-import { doraDeploymentsQuery, doraDrilldownQuery, doraMetricsQuery } from "../metrics/dora-query";
+import { doraDeploymentsQuery, doraIncidentsQuery, doraLeadTimeQuery, doraMetricsQuery, doraTeamsQuery } from "../metrics/dora-query";
+import { doraTeamComparisonSchema } from "../metrics/dora-team-comparison-schema";
 import { doraDeploymentListSchema } from "../metrics/list-dora-deployments";
 import { doraIncidentListSchema } from "../metrics/list-dora-incidents";
 import { leadTimeCommitListSchema } from "../metrics/list-lead-time-commits";
@@ -356,24 +357,31 @@ const operations: OperationSpec[] = [
     responses: { 200: { description: "The metrics.", schema: doraMetricsSchema }, ...readErrors, 404: "NotFound" },
   },
   {
+    method: "get", path: "/api/v1/metrics/teams", operationId: "compareDoraTeams", tag: "metrics",
+    summary: "The four DORA metrics of every team, side by side",
+    description: "For each team, over one window of whole UTC days: the same `current` numbers as `GET /api/v1/metrics/dora?team=<slug>`, the performance level of each key by the 2023 Accelerate State of DevOps Report (elite, high, medium, low; null without data; thresholds in docs/metrics.md) and production deployments per trend bucket. Read from the per-team DORA rollups and sample tables in three statements, whatever the number of teams. `sort` orders by name or by one key, best first (`order=desc`: worst first); teams without a value stay last.",
+    query: doraTeamsQuery,
+    responses: { 200: { description: "The teams.", schema: doraTeamComparisonSchema }, ...readErrors },
+  },
+  {
     method: "get", path: "/api/v1/metrics/dora/deployments", operationId: "listDoraDeployments", tag: "metrics",
     summary: "The production deployments behind deployment frequency and change failure rate",
-    description: "Newest first; `failed=true` lists only those counted as failures. `total` is the count the metric used.",
+    description: "Newest first, a keyset page at a time (`cursor`: the previous page's `nextCursor`); `failed=true` lists only those counted as failures. `total` is the count the metric used; with `group=team` or `group=service`, `groups` counts the whole list's rows per team or service (largest first, at most 100).",
     query: doraDeploymentsQuery,
     responses: { 200: { description: "The deployments.", schema: doraDeploymentListSchema }, ...readErrors, 404: "NotFound" },
   },
   {
     method: "get", path: "/api/v1/metrics/dora/lead-time", operationId: "listLeadTimeCommits", tag: "metrics",
     summary: "The commits behind lead time for changes",
-    description: "Each commit whose release first reached production in the window: when lead time started, when it reached production, and the lead time. These are the samples `leadTimeMedianSeconds` and `leadTimeSeconds` are taken over.",
-    query: doraDrilldownQuery,
+    description: "Each commit whose release first reached production in the window: when lead time started, when it reached production, and the lead time. These are the samples `leadTimeMedianSeconds` and `leadTimeSeconds` are taken over. Latest to reach production first, a keyset page at a time (`cursor`); `group` counts them per team or service.",
+    query: doraLeadTimeQuery,
     responses: { 200: { description: "The commits.", schema: leadTimeCommitListSchema }, ...readErrors, 404: "NotFound" },
   },
   {
     method: "get", path: "/api/v1/metrics/dora/incidents", operationId: "listDoraIncidents", tag: "metrics",
     summary: "The incidents behind time to restore service",
-    description: "Each production incident that started in the window (failed deployment → next succeeded deployment of the application, whether it rolled forward or back), open ones included. The restored ones are the samples `restoreMedianSeconds` and `restoreSeconds` are taken over.",
-    query: doraDrilldownQuery,
+    description: "Each production incident that started in the window (failed deployment → next succeeded deployment of the application, whether it rolled forward or back), open ones included. The restored ones are the samples `restoreMedianSeconds` and `restoreSeconds` are taken over. Newest first, a keyset page at a time (`cursor`); `group` counts them per team or service.",
+    query: doraIncidentsQuery,
     responses: { 200: { description: "The incidents.", schema: doraIncidentListSchema }, ...readErrors, 404: "NotFound" },
   },
   {

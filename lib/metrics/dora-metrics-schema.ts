@@ -5,13 +5,13 @@ import { doraComparisonSchema } from "./compare-dora-windows";
 import { doraDefinitionsSchema } from "./dora-definitions";
 import type { DoraMetrics } from "./get-dora-metrics";
 
-const windowSchema = z.object({
+export const doraWindowSchema = z.object({
   from: z.date().meta({ description: "UTC midnight of the first day." }),
   to: z.date().meta({ description: "UTC midnight after the last day (exclusive)." }),
   days: z.number().int(),
 });
 
-const totalsSchema = z
+export const doraTotalsSchema = z
   .object({
     deployments: z.number().int().meta({ description: "Production deployments started in the window." }),
     deploymentsPerDay: z.number(),
@@ -36,10 +36,10 @@ export const doraMetricsSchema = z
   .object({
     scope: z.object({ teamId: z.number().int().nullable(), serviceId: z.number().int().nullable(), team: z.string().nullable(), service: z.string().nullable() }),
     definitions: doraDefinitionsSchema,
-    window: windowSchema,
-    previousWindow: windowSchema,
-    current: totalsSchema,
-    previous: totalsSchema,
+    window: doraWindowSchema,
+    previousWindow: doraWindowSchema,
+    current: doraTotalsSchema,
+    previous: doraTotalsSchema,
     comparison: doraComparisonSchema,
     granularity: z.enum(["day", "week"]),
     series: z.array(

@@ -1,8 +1,11 @@
 // The query string of /metrics and the DORA API: scope (team, service) and window (days, or
 // from/to as whole UTC days). Zod turns a bad value into a 400 naming it (or a message on the page).
 import { z } from "zod";
+import { keysetCursor } from "../api/keyset-cursor";
 import { limitField, nameField, strictQuery } from "../api/query-fields";
 import { MAX_WINDOW_DAYS } from "./dora-window";
+import { DRILLDOWN_GROUPINGS } from "./list-dora-drilldown-groups";
+import { doraTeamSortFields } from "./sort-dora-teams";
 
 const dayField = z.iso.date({ error: "must be a date like 2026-11-01" }).transform((text) => new Date(`${text}T00:00:00Z`));
 
@@ -37,16 +40,34 @@ const perField = z
 export const doraMetricsQuery = z.strictObject({ ...doraScopeFields, per: perField }, strictQuery).superRefine(checkWindow);
 export type DoraMetricsQuery = z.output<typeof doraMetricsQuery>;
 
-export const doraDrilldownQuery = z
-  .strictObject({ ...doraScopeFields, limit: limitField(100, 500) }, strictQuery)
-  .superRefine(checkWindow);
-export type DoraDrilldownQuery = z.output<typeof doraDrilldownQuery>;
+const instantKey = z.iso.datetime().transform((text) => new Date(text));
+const idKey = z.number().int().positive();
+
+/** Keyset cursors of the drill-downs, each the sort key of a page's last row (newest first). */
+export const doraDeploymentCursor = keysetCursor(z.tuple([instantKey, idKey]).transform(([startedAt, id]) => ({ startedAt, id })));
+export type DoraDeploymentCursor = z.output<typeof doraDeploymentCursor>;
+export const leadTimeCommitCursor = keysetCursor(
+  z.tuple([instantKey, z.string().min(1).max(200), idKey]).transform(([reachedAt, sha, releaseId]) => ({ reachedAt, sha, releaseId })),
+);
+export type LeadTimeCommitCursor = z.output<typeof leadTimeCommitCursor>;
+export const doraIncidentCursor = keysetCursor(z.tuple([instantKey, idKey]).transform(([startedAt, failedDeploymentId]) => ({ startedAt, failedDeploymentId })));
+export type DoraIncidentCursor = z.output<typeof doraIncidentCursor>;
+
+const groupField = z
+  .enum(DRILLDOWN_GROUPINGS, { error: `must be one of ${DRILLDOWN_GROUPINGS.join(", ")}` })
+  .optional()
+  .meta({ description: "Also count the whole list's rows per team or per service (`groups` in the answer)." });
+
+const drilldownFields = { ...doraScopeFields, limit: limitField(100, 500), group: groupField };
+
+export const doraLeadTimeQuery = z.strictObject({ ...drilldownFields, cursor: leadTimeCommitCursor.optional() }, strictQuery).superRefine(checkWindow);
+export const doraIncidentsQuery = z.strictObject({ ...drilldownFields, cursor: doraIncidentCursor.optional() }, strictQuery).superRefine(checkWindow);
 
 export const doraDeploymentsQuery = z
   .strictObject(
     {
-      ...doraScopeFields,
-      limit: limitField(100, 500),
+      ...drilldownFields,
+      cursor: doraDeploymentCursor.optional(),
       failed: z.enum(["true", "false"], { error: "must be true or false" }).optional().meta({ description: "true: only the deployments counted as failures." }),
     },
     strictQuery,
@@ -54,9 +75,25 @@ export const doraDeploymentsQuery = z
   .superRefine(checkWindow);
 export type DoraDeploymentsQuery = z.output<typeof doraDeploymentsQuery>;
 
+const { team: _team, service: _service, ...doraWindowFields } = doraScopeFields;
+
+/** GET /api/v1/metrics/teams and /metrics/teams: a window, the trend's buckets and the order. */
+export const doraTeamsQuery = z.strictObject({ ...doraWindowFields, per: perField, ...doraTeamSortFields }, strictQuery).superRefine(checkWindow);
+export type DoraTeamsQuery = z.output<typeof doraTeamsQuery>;
+
 /** The page's parameters: the metrics query plus which drill-down is open. */
 export const DRILLDOWNS = ["deployments", "failures", "lead-time", "restore"] as const;
 export const metricsPageQuery = z
-  .strictObject({ ...doraScopeFields, per: perField, drill: z.enum(DRILLDOWNS, { error: `must be one of ${DRILLDOWNS.join(", ")}` }).optional() }, strictQuery)
+  .strictObject(
+    {
+      ...doraScopeFields,
+      per: perField,
+      drill: z.enum(DRILLDOWNS, { error: `must be one of ${DRILLDOWNS.join(", ")}` }).optional(),
+      group: groupField,
+      // Decoded by the drill-down with its own cursor schema: each list has its own sort key.
+      cursor: z.string().max(1000).optional(),
+    },
+    strictQuery,
+  )
   .superRefine(checkWindow);
 export type MetricsPageQuery = z.output<typeof metricsPageQuery>;

@@ -46,6 +46,8 @@ export function DoraControls({ teams, team, service, days, from, to, per }: Dora
       from: windowChoice === "custom" ? String(form.get("from") ?? "") : null,
       to: windowChoice === "custom" ? String(form.get("to") ?? "") : null,
       per: String(form.get("per") ?? ""),
+      // A drill-down page belongs to the scope and window it was read in: start the new one from the newest.
+      cursor: null,
     });
   }
 

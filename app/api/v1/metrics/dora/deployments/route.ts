@@ -10,8 +10,8 @@ import { resolveDoraRequest } from "@/lib/metrics/resolve-dora-request";
 
 export const GET = withErrorHandling(async (request) => {
   await requireReader(request);
-  const { limit, failed, ...options } = readSearchParams(doraDeploymentsQuery, request);
+  const { limit, failed, cursor, group, ...options } = readSearchParams(doraDeploymentsQuery, request);
   const resolved = await resolveDoraRequest(options);
   if (!resolved) throw new AppError("not_found", "No such team or service.");
-  return jsonResponse(await listDoraDeployments(resolved, { failedOnly: failed === "true", limit }));
+  return jsonResponse(await listDoraDeployments(resolved, { failedOnly: failed === "true", limit, cursor, group }));
 });

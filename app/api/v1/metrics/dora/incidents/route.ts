@@ -4,14 +4,14 @@ import { readSearchParams } from "@/lib/api/read-search-params";
 import { AppError } from "@/lib/http/app-error";
 import { requireReader } from "@/lib/auth/require-viewer";
 import { withErrorHandling } from "@/lib/http/with-error-handling";
-import { doraDrilldownQuery } from "@/lib/metrics/dora-query";
+import { doraIncidentsQuery } from "@/lib/metrics/dora-query";
 import { listDoraIncidents } from "@/lib/metrics/list-dora-incidents";
 import { resolveDoraRequest } from "@/lib/metrics/resolve-dora-request";
 
 export const GET = withErrorHandling(async (request) => {
   await requireReader(request);
-  const { limit, ...options } = readSearchParams(doraDrilldownQuery, request);
+  const { limit, cursor, group, ...options } = readSearchParams(doraIncidentsQuery, request);
   const resolved = await resolveDoraRequest(options);
   if (!resolved) throw new AppError("not_found", "No such team or service.");
-  return jsonResponse(await listDoraIncidents(resolved, { limit }));
+  return jsonResponse(await listDoraIncidents(resolved, { limit, cursor, group }));
 });
