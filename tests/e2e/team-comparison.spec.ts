@@ -35,8 +35,8 @@ let teamsPage: CheckedPage;
 beforeAll(async () => {
   teamsPage = await browser.openPage({ width: 1280, height: 900 });
   await teamsPage.page.goto(`/metrics/teams?from=${from}&to=${to}`);
-  await teamsPage.page.getByRole("table", { name: "DORA metrics per team" }).waitFor();
-});
+  await teamsPage.page.getByRole("table", { name: "DORA metrics per team" }).waitFor({ timeout: 90_000 });
+}, 120_000);
 
 describe("comparing the teams", () => {
   it("shows for every team the numbers and levels its own DORA answer gives", async () => {
