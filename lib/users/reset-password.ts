@@ -4,21 +4,12 @@
 // the per-account sign-in backoff is cleared, and a `password.reset` audit event is written in the
 // same transaction. A person without a local account (single sign-on only) gets one.
 import { hashPassword } from "better-auth/crypto";
-import { z } from "zod";
 import type { AuditContext } from "../audit/audit-context";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import { backoffKey } from "../auth/claim-sign-in-attempt";
 import { type Db, getDb } from "../db/client";
 import { AppError } from "../http/app-error";
-
-/** Better Auth's limits for local passwords (lib/auth/get-auth.ts sets the minimum; 128 is its maximum). */
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 128;
-
-export const newPasswordSchema = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
-  .max(MAX_PASSWORD_LENGTH, { message: `must be at most ${MAX_PASSWORD_LENGTH} characters` });
+import { newPasswordSchema } from "./new-password";
 
 export type PasswordReset = { userId: string; email: string; sessionsEnded: number; accountCreated: boolean };
 
