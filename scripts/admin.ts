@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     console.log(`Set the password of ${reset.email} from stdin; ${ended}.`);
     return;
   }
-  console.error(`New one-time password for ${reset.email} (${ended}); shown only now, change it at /account after signing in:`);
+  console.error(`New one-time password for ${reset.email} (${ended}); shown only now, change it at /settings/account after signing in:`);
   console.log(password);
 }
 

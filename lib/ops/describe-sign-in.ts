@@ -21,6 +21,6 @@ export function describeSignIn(settings: Pick<Config, "PORT" | "SHIPLOG_PUBLIC_U
     `  email:    ${admin.email}`,
     admin.password === null
       ? "  password: the one in SHIPLOG_ADMIN_PASSWORD"
-      : `  password: ${admin.password}   (one-time: shown only now; change it at /account after signing in)`,
+      : `  password: ${admin.password}   (one-time: shown only now; change it at /settings/account after signing in)`,
   ];
 }

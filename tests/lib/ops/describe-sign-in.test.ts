@@ -13,7 +13,7 @@ describe("describeSignIn", () => {
     expect(lines.slice(-3)).toEqual([
       "  address:  http://localhost:3100/sign-in",
       "  email:    admin@shiplog.local",
-      "  password: pw-abcdefghijklmnopqrstu   (one-time: shown only now; change it at /account after signing in)",
+      "  password: pw-abcdefghijklmnopqrstu   (one-time: shown only now; change it at /settings/account after signing in)",
     ]);
   });
 
