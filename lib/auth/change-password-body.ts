@@ -11,7 +11,7 @@ export const changePasswordBody = z
   })
   .strict()
   .refine((body) => body.currentPassword !== body.newPassword, { message: "The new password must differ from the current one.", path: ["newPassword"] })
-  .meta({ id: "ChangePasswordBody", description: "The current password, the new one (12 to 128 characters) and whether to sign out every other session." });
+  .meta({ description: "The current password, the new one (12 to 128 characters) and whether to sign out every other session." });
 
 export const changedPasswordSchema = z
   .object({ otherSessionsEnded: z.boolean() })
