@@ -2,7 +2,7 @@
 
 import { useCombobox } from "downshift";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { SearchSuggestions, Suggestion } from "@/lib/search/suggest-search";
 import { searchBoxTarget } from "@/lib/trace/route-search-query";
 
@@ -29,6 +29,9 @@ export function SearchBox() {
   const [inputValue, setInputValue] = useState("");
   const [suggestions, setSuggestions] = useState<{ query: string; items: Suggestion[] }>({ query: "", items: [] });
 
+  /** Cancels the suggestion request waiting or under way: leaving for a page needs none. */
+  const cancelPending = useRef<() => void>(() => undefined);
+
   const query = inputValue.trim();
   useEffect(() => {
     if (query === "") return;
@@ -44,10 +47,12 @@ export function SearchBox() {
         if ((error as Error).name !== "AbortError") setSuggestions({ query, items: [] });
       }
     }, DEBOUNCE_MS);
-    return () => {
+    const cancel = () => {
       clearTimeout(timer);
       aborter.abort();
     };
+    cancelPending.current = cancel;
+    return cancel;
   }, [query]);
 
   // `/` focuses the box, as on GitHub, unless someone is typing somewhere else.
@@ -80,6 +85,7 @@ export function SearchBox() {
     },
     onSelectedItemChange: ({ selectedItem }) => {
       if (!selectedItem) return;
+      cancelPending.current();
       setInputValue("");
       document.getElementById(inputId)?.blur();
       router.push(selectedItem.href);
@@ -88,6 +94,7 @@ export function SearchBox() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    cancelPending.current();
     const route = searchBoxTarget(inputValue);
     if (route.kind === "go") {
       setMessage(null);

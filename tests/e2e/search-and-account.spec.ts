@@ -12,7 +12,7 @@ const browser = useBrowser();
 const BOX = { name: "Search services, commits, pull requests and tickets" } as const;
 
 describe("the header's search box", () => {
-  it("suggests services while typing; ArrowDown and Enter open the highlighted one; / focuses it", async () => {
+  it("suggests services while typing; ArrowDown and Enter open the highlighted one; / focuses it", { timeout: 120_000 }, async () => {
     // A fragment several seeded services share, and the second of them in the box's order.
     const names = (await getDb().service.findMany({ select: { name: true }, orderBy: { name: "asc" } })).map((service) => service.name);
     const fragment = names.map((name) => name.slice(0, 3)).find((prefix, _index, all) => all.filter((other) => other === prefix).length >= 2) ?? names[0]!.slice(0, 2);
@@ -63,7 +63,7 @@ describe("the header's search box", () => {
 });
 
 describe("the account page", () => {
-  it("changes one's password, explaining a mismatch first; the new password then signs in", async () => {
+  it("changes one's password, explaining a mismatch first; the new password then signs in", { timeout: 120_000 }, async () => {
     const user = await signIn([{ role: "engineer", teamId: null }], { name: "Pat Password" });
     const { page, problems } = await browser.openPage({ as: user });
     await page.goto("/");
