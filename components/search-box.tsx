@@ -73,12 +73,17 @@ export function SearchBox() {
 
   // Only the answer for what is in the box now: an older answer would offer the wrong things.
   const items = query !== "" && suggestions.query === query ? suggestions.items : [];
-  const { isOpen, highlightedIndex, getMenuProps, getInputProps, getItemProps, getLabelProps } = useCombobox<Suggestion>({
+  const { isOpen, highlightedIndex, closeMenu, getMenuProps, getInputProps, getItemProps, getLabelProps } = useCombobox<Suggestion>({
     items,
     inputId,
     inputValue,
     selectedItem: null,
     itemToString: (item) => item?.label ?? "",
+    // Choosing a suggestion opens its page and empties the box, rather than leaving the label in it.
+    stateReducer: (_state, { type, changes }) =>
+      changes.selectedItem && (type === useCombobox.stateChangeTypes.InputKeyDownEnter || type === useCombobox.stateChangeTypes.ItemClick)
+        ? { ...changes, inputValue: "" }
+        : changes,
     onInputValueChange: ({ inputValue: value }) => {
       setInputValue(value);
       setMessage(null);
@@ -86,7 +91,6 @@ export function SearchBox() {
     onSelectedItemChange: ({ selectedItem }) => {
       if (!selectedItem) return;
       cancelPending.current();
-      setInputValue("");
       document.getElementById(inputId)?.blur();
       router.push(selectedItem.href);
     },
@@ -118,6 +122,13 @@ export function SearchBox() {
           placeholder: "Service, SHA, owner/repo#123 or PAY-123",
           "aria-describedby": message ? `${hintId} ${messageId}` : hintId,
           "aria-invalid": message ? true : undefined,
+          onKeyDown: (event) => {
+            // Enter without a highlighted suggestion searches for the text (the form's submit), which
+            // downshift would otherwise swallow while its menu is open.
+            if (event.key !== "Enter" || highlightedIndex >= 0) return;
+            (event.nativeEvent as KeyboardEvent & { preventDownshiftDefault?: boolean }).preventDownshiftDefault = true;
+            closeMenu();
+          },
         })}
         className="w-72 rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-3 text-sm text-zinc-900 placeholder:text-zinc-500"
       />

@@ -53,10 +53,17 @@ describe("the header's search box", () => {
     await page.waitForURL((url) => url.pathname === `/services/${encodeURIComponent(expected[1]!)}`, { timeout: 15_000 });
     await page.getByRole("heading", { level: 1, name: expected[1]! }).waitFor({ timeout: 15_000 });
 
-    // In a text field, `/` is just a character.
-    await box.fill("");
+    // Choosing a suggestion empties the box; in a text field, `/` is just a character.
+    expect(await box.inputValue()).toBe("");
     await box.pressSequentially("a/b");
     expect(await box.inputValue()).toBe("a/b");
+
+    // Enter with suggestions open but none highlighted searches for the text, as before suggestions.
+    await box.fill(fragment);
+    await listbox.waitFor({ timeout: 10_000 });
+    await box.press("Enter");
+    // /search lists the matches (or, were the fragment a service's whole name, sends to its page).
+    await page.waitForURL((url) => (url.pathname === "/search" && url.searchParams.get("q") === fragment) || url.pathname === `/services/${encodeURIComponent(fragment)}`, { timeout: 15_000 });
     expect(problems).toEqual([]);
     await page.context().close();
   });
