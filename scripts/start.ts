@@ -1,6 +1,7 @@
 // `npm start`: one command from a fresh clone to a running Shiplog.
 //   settings → PORT free? → PostgreSQL (embedded, or DATABASE_URL checked) → migrations
-//   → demo fleet into an empty database → `next build` if stale → `next start` → URL printed.
+//   → demo fleet into an empty database → `next build` if stale → `next start` → the sign-in address (and a first
+//   start's administrator and one-time password) printed as the last lines.
 // Ctrl-C / SIGTERM stops the web server, then PostgreSQL, and exits 0. An embedded PostgreSQL
 // that exits on its own is restarted (EMBEDDED_POSTGRES_RESTARTS); once it cannot be, or the web
 // server exits, the launcher stops the rest and exits 1 so a supervisor can restart it. Every
@@ -19,7 +20,8 @@ import { type Config, ConfigError, config, useAuthSecret, useDatabaseUrl } from 
 import { buildIfStale } from "../lib/ops/build-if-stale";
 import { describeWebhookEndpoints } from "../lib/ops/describe-webhook-endpoints";
 import { ensureAuthSecret } from "../lib/ops/ensure-auth-secret";
-import { ensureFirstAdmin } from "../lib/ops/ensure-first-admin";
+import { describeSignIn } from "../lib/ops/describe-sign-in";
+import { type FirstAdmin, ensureFirstAdmin } from "../lib/ops/ensure-first-admin";
 import { ensurePortFree } from "../lib/ops/ensure-port-free";
 import { startDatabase } from "../lib/ops/start-database";
 import { describeExit, startWebServer } from "../lib/ops/start-web-server";
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
   const authSecret = await ensureAuthSecret(settings);
   if (authSecret.source === "generated") log(`generated SHIPLOG_AUTH_SECRET and kept it in ${authSecret.file}`);
   useAuthSecret(authSecret.secret);
-  await createFirstAdmin(database.url, { ...settings, SHIPLOG_AUTH_SECRET: authSecret.secret });
+  const admin = await createFirstAdmin(database.url, { ...settings, SHIPLOG_AUTH_SECRET: authSecret.secret });
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -127,8 +129,9 @@ async function main(): Promise<void> {
     await db.$disconnect();
   }
 
+  // The last lines of the start: nothing Shiplog prints comes after them until it stops.
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  log(`ready in ${seconds} s. Open http://localhost:${settings.PORT} in your browser. Ctrl-C stops Shiplog.`);
+  for (const line of describeSignIn(settings, admin, seconds)) log(line);
 
   const exited = await web.exited;
   if (exiting) return;
@@ -136,24 +139,22 @@ async function main(): Promise<void> {
   await exit(1);
 }
 
-/** Fills an empty database with the demo fleet; a database with data is left alone. */
-/** The first start creates an administrator; a generated password is shown here, once. */
-async function createFirstAdmin(url: string, settings: Config): Promise<void> {
+/**
+ * The first start creates an administrator. Its credentials are printed at the very end of the
+ * start (describeSignIn), after the build's output; here only that it was made.
+ */
+async function createFirstAdmin(url: string, settings: Config): Promise<FirstAdmin> {
   const db = createDb(url);
   try {
     const admin = await ensureFirstAdmin(db, settings);
-    if (!admin.created) return;
-    if (admin.password === null) {
-      log(`created the administrator ${admin.email} with the password from SHIPLOG_ADMIN_PASSWORD`);
-    } else {
-      log(`created the administrator ${admin.email}; one-time password (shown only now; keep it somewhere safe):`);
-      log(`    ${admin.password}`);
-    }
+    if (admin.created) log(`created the administrator ${admin.email}; how to sign in is printed once Shiplog is ready`);
+    return admin;
   } finally {
     await db.$disconnect();
   }
 }
 
+/** Fills an empty database with the demo fleet; a database with data is left alone. */
 async function seedDemoFleet(url: string, services: number): Promise<void> {
   const db = createDb(url);
   try {

@@ -5,12 +5,9 @@
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 // Creating and revoking are audited like the admin page's (token.created / token.revoked), with
 // the operating-system account as the actor: `cli:<user>@<host>`.
-import { readFile } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { z } from "zod";
 import { closeDb, getDb } from "../lib/db/client";
-import { config, useDatabaseUrl } from "../lib/env";
 import { AppError } from "../lib/http/app-error";
 import { describeZodIssues } from "../lib/http/with-error-handling";
 import type { BearerSource } from "../lib/ingest/accept/authenticate-bearer";
@@ -18,7 +15,8 @@ import type { AuditContext } from "../lib/audit/audit-context";
 import { listWebhookTokens } from "../lib/webhook-tokens/list-webhook-tokens";
 import { createAuditedWebhookToken } from "../lib/webhook-tokens/create-audited-webhook-token";
 import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-webhook-token";
-import { embeddedDatabaseName } from "../lib/ops/start-database";
+import { useRunningDatabase } from "../lib/ops/use-running-database";
+import { StartupError } from "../lib/startup-error";
 
 const usage = "usage: webhook-token.ts create|revoke <argocd|build> <name> | list";
 
@@ -28,16 +26,6 @@ function sourceOf(raw: string | undefined): BearerSource {
   if (raw === "argocd") return "ARGOCD";
   if (raw === "build") return "BUILD";
   throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
-}
-
-async function useRunningDatabase(): Promise<void> {
-  const settings = config();
-  if (settings.DATABASE_URL) return;
-  // The embedded server of `npm start`: its password file and port.
-  const password = (await readFile(path.resolve(settings.SHIPLOG_DATA_DIR, "postgres-password"), "utf8").catch(() => {
-    throw new UsageError(`DATABASE_URL is unset and no embedded PostgreSQL was found in ${settings.SHIPLOG_DATA_DIR}: run \`npm start\` first or set DATABASE_URL.`);
-  })).trim();
-  useDatabaseUrl(`postgresql://shiplog:${encodeURIComponent(password)}@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/${embeddedDatabaseName}`);
 }
 
 async function main(): Promise<void> {
@@ -69,7 +57,7 @@ async function main(): Promise<void> {
 main()
   .catch((error: unknown) => {
     if (error instanceof z.ZodError) console.error(`invalid name: ${describeZodIssues(error.issues)}`);
-    else console.error(error instanceof UsageError || error instanceof AppError ? error.message : error);
+    else console.error(error instanceof UsageError || error instanceof AppError || error instanceof StartupError ? error.message : error);
     process.exitCode = 1;
   })
   .finally(() => closeDb());

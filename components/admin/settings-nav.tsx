@@ -1,4 +1,4 @@
-// The settings pages' own navigation: ingestion and one's API tokens for everyone, and for admins
+// The settings pages' own navigation: ingestion, one's API tokens and account for everyone, and for admins
 // the people, webhook tokens and audit pages (which the top bar does not list, to keep it short).
 import { readPageViewer } from "@/app/_auth/require-page-viewer";
 import { NavLink } from "@/components/ui/nav-link";
@@ -10,6 +10,7 @@ export async function SettingsNav() {
   const links = [
     { href: "/settings/integrations", label: "Ingestion" },
     { href: "/settings/api-tokens", label: "API tokens" },
+    { href: "/settings/account", label: "Your account" },
     ...(can(viewer, "admin")
       ? [
           { href: "/settings/users", label: "Users and roles" },

@@ -29,6 +29,8 @@ import { compareReleasesParams, releaseComparisonSchema } from "../releases/comp
 import { auditEventPageSchema, listAuditEventsQuery } from "../audit/list-audit-events";
 import { listUsersQuery } from "../users/list-users";
 import { grantRoleBody, reasonBody, userGrantParams, userIdParams, userPageSchema } from "../users/user-view";
+import { searchSuggestionsSchema, suggestSearchQuery } from "../search/suggest-search";
+import { changedPasswordSchema, changePasswordBody } from "../auth/change-password-body";
 import { apiTokenIdParams, apiTokenListSchema, apiTokenViewSchema, createApiTokenBody, createdApiTokenSchema, revokeApiTokenBody } from "../api-tokens/api-token-view";
 import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenIdParams, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
 import { rollbackGroupSchema, rollbackIdParams } from "../rollback/get-rollback-group";
@@ -450,6 +452,7 @@ const operations: OperationSpec[] = [
   // ------------------------------------------------------------ administration (admin role, same-origin, audited)
   ...adminOperations(),
   ...apiTokenOperations(),
+  ...accountOperations(),
 ];
 
 function adminOperations(): OperationSpec[] {
@@ -548,6 +551,42 @@ function apiTokenOperations(): OperationSpec[] {
       params: apiTokenIdParams,
       body: { description: "Optionally `{ reason }`; an empty body is fine.", schema: revokeApiTokenBody, maxBytes: 16 * 1024 },
       responses: { 200: { description: "The revoked token.", schema: apiTokenViewSchema }, ...errors, 404: "NotFound", 409: { description: "Already revoked." } },
+    },
+  ];
+}
+
+function accountOperations(): OperationSpec[] {
+  return [
+    {
+      method: "get", path: "/api/v1/search/suggestions", operationId: "suggestSearch", tag: "search",
+      summary: "Search suggestions",
+      description:
+        "What the header's search box offers while typing: up to 6 services whose name matches (exact, then starting with, then containing the text), " +
+        "up to 3 recent releases (of the best-matching service; of `<service> <version>` or `<service>@<version>` by version prefix; or whose commit SHA " +
+        "starts with 4+ hex characters) and up to 3 recent commits whose SHA starts so. Any role.",
+      query: suggestSearchQuery,
+      responses: { 200: { description: "Services, then releases, then commits.", schema: searchSuggestionsSchema }, ...readErrors, 403: "Forbidden" },
+    },
+    {
+      method: "post", path: "/api/v1/account/password", operationId: "changePassword", tag: "account",
+      summary: "Change your password",
+      description:
+        "Checks the current password and sets the new one (12 to 128 characters) on your local account; with `revokeOtherSessions`, every other " +
+        "session ends and this answer sets a fresh session cookie. Needs a signed-in session (an API token gets 403). Throttled like sign-in: a " +
+        "wrong current password counts against the account's backoff and SHIPLOG_SIGN_IN_RATE_LIMIT_PER_ADDRESS (429 with Retry-After). " +
+        "Audited as `password.changed`. 409 for an account that signs in only through single sign-on.",
+      security: [{ sessionCookie: [] }],
+      body: { description: "Current and new password, and whether to end other sessions.", schema: changePasswordBody, maxBytes: 16 * 1024 },
+      responses: {
+        200: { description: "Changed.", schema: changedPasswordSchema },
+        400: { description: "The current password is not right, or the new one is too short, too long or the same." },
+        401: "Unauthorized",
+        403: "Forbidden",
+        409: { description: "The account has no Shiplog password (single sign-on only)." },
+        429: "TooManyRequests",
+        500: "InternalError",
+        503: "Unavailable",
+      },
     },
   ];
 }
@@ -701,7 +740,7 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     tags: [
       { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "rollouts" }, { name: "commits" }, { name: "metrics" },
-      { name: "rollbacks" }, { name: "tokens" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
+      { name: "rollbacks" }, { name: "tokens" }, { name: "search" }, { name: "account" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     // Every operation needs a session or an API token unless it says otherwise (probes, this document, webhooks, creating a token).
     security: [{ sessionCookie: [] }, { bearerAuth: [] }],

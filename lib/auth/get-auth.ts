@@ -10,6 +10,7 @@ import { type Config, config } from "../env";
 import { authSecret } from "./auth-secret";
 import { githubProvider } from "./github-sign-in";
 import { oidcProvider } from "./oidc-sign-in";
+import { MIN_PASSWORD_LENGTH } from "../users/new-password";
 import { COOKIE_PREFIX } from "./session-cookie";
 import { signInGroups } from "./sign-in-groups";
 import { CLIENT_ADDRESS_HEADER } from "./throttle-sign-in";
@@ -38,7 +39,7 @@ export function createAuth(db: Db, settings: Config = config()) {
       enabled: settings.SHIPLOG_LOCAL_SIGN_IN !== false,
       // Local accounts are made by an administrator (and the first start), never by a visitor.
       disableSignUp: true,
-      minPasswordLength: 12,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
     },
     session: {
       expiresIn: 60 * 60 * 24 * 7,
@@ -54,6 +55,9 @@ export function createAuth(db: Db, settings: Config = config()) {
     // Off: per-address limits are Shiplog's own (lib/auth/throttle-sign-in.ts, lib/rate-limits),
     // counted in PostgreSQL with the API's, so there is one mechanism and one set of settings.
     rateLimit: { enabled: false },
+    // Changing one's password goes through POST /api/v1/account/password (change-own-password.ts),
+    // which throttles it like sign-in and audits it; Better Auth's own route would skip both.
+    disabledPaths: ["/change-password"],
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       cookiePrefix: COOKIE_PREFIX,

@@ -69,7 +69,8 @@ async function bodyRows(table: Locator): Promise<string[][]> {
 }
 
 async function search(page: Page, text: string): Promise<void> {
-  const box = page.getByRole("searchbox", { name: "Search services, commits, pull requests and tickets" });
+  // A combobox since it suggests while typing (search-suggestions.spec.ts); Enter without a highlighted suggestion searches.
+  const box = page.getByRole("combobox", { name: "Search services, commits, pull requests and tickets" });
   await box.fill(text);
   await box.press("Enter");
 }

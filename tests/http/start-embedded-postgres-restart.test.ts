@@ -2,7 +2,8 @@
 // The launcher starts it again on the same data, and the web server it started, untouched, is
 // ready again; Ctrl-C then stops everything at once (it used to wait 30 s for a killed server's
 // postmaster.pid). With EMBEDDED_POSTGRES_RESTARTS=0 it stops instead, exit code 1, naming the
-// setting, for a supervisor to restart. Needs the production build, hence the e2e project.
+// setting, for a supervisor to restart. The first start's last lines say how to sign in, and the
+// printed password works. Needs the production build, hence the e2e project.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -49,7 +50,8 @@ async function startShiplog(env: Record<string, string>): Promise<Launcher> {
     }),
   );
   const launcher = { child, port, output: () => output, exited };
-  await until(() => (output.includes("ready in") ? true : undefined), 120_000, launcher, "npm start being ready");
+  // The start's last line: the first administrator's password on a first start, else where to open Shiplog.
+  await until(() => (/\[shiplog\] ( {2}password: .*|Open .* in your browser\.)\n/.test(output) ? true : undefined), 120_000, launcher, "npm start being ready");
   return launcher;
 }
 
@@ -81,6 +83,22 @@ describe("npm start when its embedded PostgreSQL is killed", () => {
   it("starts it again, the web server is ready again by itself, and Ctrl-C then stops at once", { timeout: 240_000 }, async () => {
     const shiplog = await startShiplog({});
     expect(await readyStatus(shiplog.port)).toBe(200);
+    // A first start (a fresh data folder): its last lines say how to sign in (issue 16), and they work.
+    // The launcher's own lines: the web server shares the terminal and may log after them.
+    const lastLines = shiplog.output().trimEnd().split("\n").filter((line) => line.startsWith("[shiplog]")).slice(-4);
+    expect(lastLines.slice(0, 3)).toEqual([
+      "[shiplog] Sign in as the administrator created by this first start:",
+      `[shiplog]   address:  http://localhost:${shiplog.port}/sign-in`,
+      "[shiplog]   email:    admin@shiplog.local",
+    ]);
+    const password = /^\[shiplog\] {3}password: (\S+) {3}\(one-time/.exec(lastLines[3] ?? "")?.[1];
+    expect(password, lastLines.join("\n")).toMatch(/^[\w-]{24}$/);
+    const signedIn = await fetch(`http://localhost:${shiplog.port}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: `http://localhost:${shiplog.port}` },
+      body: JSON.stringify({ email: "admin@shiplog.local", password }),
+    });
+    expect(signedIn.status).toBe(200);
     const killed = await killPostgres();
     const killedAt = Date.now();
 

@@ -7,9 +7,10 @@
 // Better Auth's sign-in endpoints are exempt, and the test checks they are the only exemptions.
 // Then every row again with each role's API token (Authorization: Bearer, no cookie, no Origin, as
 // curl sends it): a token gets exactly what a session of its role gets, on every route, except
-// that a token cannot create tokens; every GET under /api/v1 answers a role's token as it answers
+// that a token cannot create tokens or change a password; every GET under /api/v1 answers a role's token as it answers
 // the role's session.
 import { readdir, readFile } from "node:fs/promises";
+import { hashPassword } from "better-auth/crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordApplicationSnapshot } from "@/lib/applications/record-application-snapshot";
@@ -81,6 +82,8 @@ async function settleRollbacks() {
   }
   throw new Error("a rollback is still starting after 5 s");
 }
+const KNOWN_PASSWORD = "matrix-known-password";
+let knownPasswordHash: string | undefined;
 const rollbackBody = () => ({ scope: { kind: "application", applicationId: payments.id }, targetReleaseId: payments.targetId, reason: "matrix: 2.0.0 is degraded" });
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -143,6 +146,16 @@ const EXPECTATIONS: Record<string, Expectation> = {
         data: { kind: "personal", name: "doomed", tokenHash: `hash-${next()}`, hint: "shiplog_pat_xxxx", role: "viewer", userId: owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
       });
       return { url: `/api/v1/tokens/${token.id}`, params: { id: String(token.id) } };
+    },
+  },
+  "POST /api/v1/account/password": {
+    // Everyone signed in changes their own; each call starts from the same known password.
+    allowed: ROLE_NAMES.filter((role) => role !== "anonymous"),
+    success: 200,
+    prepare: async () => {
+      knownPasswordHash ??= await hashPassword(KNOWN_PASSWORD);
+      await db.account.updateMany({ where: { providerId: "credential", userId: { in: Object.values(users).map((user) => user.userId) } }, data: { password: knownPasswordHash } });
+      return { url: "/api/v1/account/password", body: { currentPassword: KNOWN_PASSWORD, newPassword: `matrix-new-password-${next()}` } };
     },
   },
   "POST /api/v1/rollbacks/plan": {
@@ -338,14 +351,15 @@ describe("the authorization matrix", () => {
     expect(await db.rollback.count({ where: { state: { not: "REQUESTED" } } })).toBe(0);
   }, 120_000);
 
-  it("answers each role's API token as it answers the role's session (a token cannot create tokens), and audits each use", async () => {
+  it("answers each role's API token as it answers the role's session (a token cannot create tokens or change a password), and audits each use", async () => {
     const seen: string[] = [];
     const usesBefore = await db.auditEvent.count({ where: { action: "api-token.used" } });
     let resolved = 0;
     for (const [key, expectation] of Object.entries(EXPECTATIONS)) {
       for (const role of ROLE_NAMES) {
         const sessionWant = role === "anonymous" ? 401 : expectation.allowed.includes(role) ? expectation.success : 403;
-        const want = key === "POST /api/v1/tokens" && role !== "anonymous" ? 403 : sessionWant;
+        // A token can neither create tokens nor change its owner's password.
+        const want = (key === "POST /api/v1/tokens" || key === "POST /api/v1/account/password") && role !== "anonymous" ? 403 : sessionWant;
         const answer = await tokenCall(key, role, await expectation.prepare());
         await expectation.settle?.();
         if (role !== "anonymous") resolved += 1;
