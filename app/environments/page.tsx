@@ -49,7 +49,7 @@ export default async function EnvironmentsPage({ searchParams }: Props) {
         </p>
       </div>
 
-      <dl className="grid max-w-xl grid-cols-2 gap-4">
+      <dl aria-label="Waiting totals" className="grid max-w-xl grid-cols-2 gap-4">
         <StatCard label="Environments behind" value={page.total} tone="warn" />
         <StatCard label="Services waiting" value={page.services} tone="warn" />
       </dl>
