@@ -90,22 +90,18 @@ export async function listWaitingPromotions(options: ListWaitingPromotionsOption
     : Prisma.empty;
 
   const rows = await db.$queryRaw<Row[]>`
-    WITH env_releases AS MATERIALIZED (
-      SELECT st.service_id, e.name AS environment, e.rank, e.is_production, r.id, r.first_seen_at
+    WITH per_env AS MATERIALIZED (
+      SELECT st.service_id, e.name AS environment, e.rank, e.is_production, x.oldest_id, x.oldest_at, x.newest_id, x.newest_at
       FROM service_environment_states st
       JOIN services s ON s.id = st.service_id
       JOIN environments e ON e.id = st.environment_id
-      CROSS JOIN LATERAL (SELECT DISTINCT id FROM unnest(st.cluster_min_release_ids || st.cluster_max_release_ids) AS id WHERE id IS NOT NULL) ids
-      JOIN releases r ON r.id = ids.id
-      WHERE st.applications > 0 ${team}
-    ), per_env AS (
-      SELECT service_id, environment, rank, is_production,
-        (array_agg(id ORDER BY first_seen_at, id))[1] AS oldest_id,
-        min(first_seen_at) AS oldest_at,
-        (array_agg(id ORDER BY first_seen_at DESC, id DESC))[1] AS newest_id,
-        max(first_seen_at) AS newest_at
-      FROM env_releases
-      GROUP BY service_id, environment, rank, is_production
+      CROSS JOIN LATERAL (
+        SELECT (array_agg(r.id ORDER BY r.first_seen_at, r.id))[1] AS oldest_id, min(r.first_seen_at) AS oldest_at,
+          (array_agg(r.id ORDER BY r.first_seen_at DESC, r.id DESC))[1] AS newest_id, max(r.first_seen_at) AS newest_at
+        FROM releases r
+        WHERE r.id = ANY(st.cluster_min_release_ids || st.cluster_max_release_ids)
+      ) x
+      WHERE st.applications > 0 AND x.oldest_id IS NOT NULL ${team}
     ), rank_best AS (
       SELECT DISTINCT ON (service_id, rank) service_id, rank, environment, newest_id, newest_at
       FROM per_env
@@ -127,23 +123,28 @@ export async function listWaitingPromotions(options: ListWaitingPromotionsOption
         LIMIT 1
       ) first_after
       WHERE c.source_id IS NOT NULL AND (c.source_at, c.source_id) > (t.oldest_at, t.oldest_id)
+    ), page AS (
+      -- The page's rows first, then their names and releases by primary key: the planner cannot
+      -- know how few environments are behind, and joined first it hashes all of releases.
+      SELECT * FROM behind w
+      ${after}
+      ORDER BY w.waiting_since, w.service_name, w.environment
+      LIMIT ${limit + 1}
     )
-    SELECT totals.total, totals.services, page.*
+    SELECT totals.total, totals.services, shown.*
     FROM (SELECT count(*)::int AS total, count(DISTINCT service_id)::int AS services FROM behind) totals
     LEFT JOIN LATERAL (
       SELECT w.service_id, w.service_name, s.team_id, t.slug AS team_slug, t.name AS team_name, s.repository,
         w.environment, w.is_production, w.source_environment, w.waiting_since,
         o.id AS running_id, o.version AS running_version, o.first_seen_at AS running_first_seen_at, o.commit_sha AS running_commit_sha,
         n.id AS source_id, n.version AS source_version, n.first_seen_at AS source_first_seen_at, n.commit_sha AS source_commit_sha
-      FROM behind w
-      JOIN services s ON s.id = w.service_id
-      LEFT JOIN teams t ON t.id = s.team_id
-      JOIN releases o ON o.id = w.oldest_id
-      JOIN releases n ON n.id = w.source_id
-      ${after}
-      ORDER BY w.waiting_since, w.service_name, w.environment
-      LIMIT ${limit + 1}
-    ) page ON TRUE`;
+      FROM page w
+      CROSS JOIN LATERAL (SELECT * FROM services WHERE id = w.service_id) s
+      LEFT JOIN LATERAL (SELECT * FROM teams WHERE id = s.team_id) t ON TRUE
+      CROSS JOIN LATERAL (SELECT * FROM releases WHERE id = w.oldest_id) o
+      CROSS JOIN LATERAL (SELECT * FROM releases WHERE id = w.source_id) n
+    ) shown ON TRUE
+    ORDER BY shown.waiting_since, shown.service_name, shown.environment`;
 
   const total = rows[0]?.total ?? 0;
   const services = rows[0]?.services ?? 0;
