@@ -48,13 +48,16 @@ export function ServiceEnvironments({
   );
 }
 
-/** The environments in rank order, what each runs, and for each one behind, the lag with its links. */
+/**
+ * The environments in rank order, what each runs, and for each one behind, the lag with its links.
+ * Its title is not a heading: the section's level-3 headings are the environments, one each.
+ */
 function PromotionPath({ view, now, canPromote }: { view: EnvironmentsView; now: Date; canPromote: boolean }) {
   return (
     <section aria-labelledby="promotion-path-heading" className="rounded-lg border border-zinc-200 bg-white px-4 py-3 shadow-xs">
-      <h3 id="promotion-path-heading" className="text-base font-semibold text-zinc-950">
+      <p id="promotion-path-heading" className="text-base font-semibold text-zinc-950">
         Promotion path
-      </h3>
+      </p>
       <ol className="mt-2 divide-y divide-zinc-100" aria-label="Environments in promotion order">
         {view.environments.map((environment) => (
           <li key={environment.name} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2" data-environment={environment.name}>
