@@ -75,6 +75,8 @@ describe("the environments view", () => {
     await rows.nth(0).getByRole("link", { name: "ledger", exact: true }).click();
     await page.waitForURL(`${url}/services/ledger`);
     const path = page.getByRole("list", { name: "Environments in promotion order" });
+    // The page streams in behind its loading state.
+    await path.getByRole("listitem").nth(2).waitFor();
     const items = (await path.getByRole("listitem").allInnerTexts()).map((item) => item.replace(/\s+/g, " ").trim());
     expect(items[0]).toBe("dev r5");
     expect(items[1]).toMatch(/^staging r4 behind dev \(r5\) 1 release · 2 commits · 1 pull request · 1 ticket; oldest change waiting .+ Compare r5 to staging on GitHub \(r5 to staging\) Promote r5 to staging$/);
