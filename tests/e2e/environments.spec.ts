@@ -87,7 +87,8 @@ describe("the environments view", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "environments-service-path");
     expect(problems).toEqual([]);
-  });
+    // Three page loads, a form and two accessibility scans: over the default 30 s on a busy 2-core machine.
+  }, 120_000);
 
   it("a viewer sees the same lists without Promote", async () => {
     const { page, problems } = await browser.openPage({ as: viewer });
@@ -99,5 +100,5 @@ describe("the environments view", () => {
     await page.getByRole("list", { name: "Environments in promotion order" }).waitFor();
     expect(await page.getByRole("link", { name: /^Promote/ }).count()).toBe(0);
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 });
