@@ -39,7 +39,8 @@ export function LagLinks({ compare, promotion, canPromote, subject }: { compare:
         on GitHub<span className="sr-only"> ({subject})</span>
       </ExternalLink>
       {canPromote ? (
-        <Link href={promotion.path} className="rounded border border-sky-300 bg-sky-50 px-2 py-0.5 font-medium text-sky-800 no-underline hover:bg-sky-100">
+        // Not prefetched: a form for a deliberate action, one per row of a long list.
+        <Link href={promotion.path} prefetch={false} className="rounded border border-sky-300 bg-sky-50 px-2 py-0.5 font-medium text-sky-800 no-underline hover:bg-sky-100">
           Promote<span className="sr-only"> {subject}</span>
         </Link>
       ) : null}
