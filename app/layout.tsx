@@ -31,6 +31,7 @@ export const metadata: Metadata = {
 const navigation = [
   { href: "/", label: "Fleet" },
   { href: "/timeline", label: "Timeline" },
+  { href: "/environments", label: "Environments" },
   { href: "/metrics", label: "DORA" },
   { href: "/rollbacks", label: "Rollbacks" },
   { href: "/settings/integrations", label: "Ingestion" },

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { applicationPageSchema, listApplicationsQuery } from "../applications/list-applications";
 import { deploymentDetailSchema, getDeploymentParams } from "../deployments/get-deployment";
 import { listDeploymentsQuery } from "../deployments/list-deployments";
+import { serviceEnvironmentsSchema } from "../environments/get-service-environments";
+import { listWaitingPromotionsQuery, waitingPromotionPageSchema } from "../environments/list-waiting-promotions";
 import { fleetMatrixQuery } from "../fleet/fleet-matrix-query";
 import { fleetMatrixSchema } from "../fleet/list-fleet-matrix";
 import type { AppErrorCode } from "../http/app-error";
@@ -163,6 +165,25 @@ const operations: OperationSpec[] = [
     description: "Owner, repository, what runs in each environment and cluster now, its latest releases and deployments.",
     params: getServiceParams,
     responses: { 200: { description: "The service.", schema: serviceDetailSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/services/{name}/environments", operationId: "getServiceEnvironments", tag: "environments",
+    summary: "One service's environments and how far each lags",
+    description:
+      "Environments in rank order; per environment the releases it runs (with the clusters and regions running each), the environment before it, " +
+      "whether it is behind (the one before runs a newer release than its oldest) and the lag: releases, commits, pull requests and tickets between, " +
+      "and when the oldest waiting change appeared. Compare links and the promotion that would catch it up. See docs/environments.md.",
+    params: getServiceParams,
+    responses: { 200: { description: "The service's environments.", schema: serviceEnvironmentsSchema }, ...readErrors, 404: "NotFound" },
+  },
+  {
+    method: "get", path: "/api/v1/environments/waiting", operationId: "listWaitingPromotions", tag: "environments",
+    summary: "Environments waiting for promotion, fleet-wide",
+    description:
+      "One row per service and environment that is behind the environment before it, oldest waiting change first, keyset-paged. " +
+      "`total` and `services` count the whole filter, not the page.",
+    query: listWaitingPromotionsQuery,
+    responses: { 200: { description: "One page of environments behind, with the totals.", schema: waitingPromotionPageSchema }, ...readErrors },
   },
   {
     method: "get", path: "/api/v1/fleet/matrix", operationId: "getFleetMatrix", tag: "fleet",
@@ -739,7 +760,7 @@ export function buildOpenApiDocument(): JsonSchema {
         "Lists are keyset-paged: pass `nextCursor` back as `cursor` until it is null. Dates are ISO 8601 strings, ids numbers. See docs/api.md.",
     },
     tags: [
-      { name: "fleet" }, { name: "services" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "rollouts" }, { name: "commits" }, { name: "metrics" },
+      { name: "fleet" }, { name: "services" }, { name: "environments" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "rollouts" }, { name: "commits" }, { name: "metrics" },
       { name: "rollbacks" }, { name: "tokens" }, { name: "search" }, { name: "account" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     // Every operation needs a session or an API token unless it says otherwise (probes, this document, webhooks, creating a token).

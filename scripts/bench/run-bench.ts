@@ -38,7 +38,7 @@ const scenariosDir = path.join(root, "scripts/bench/scenarios");
  * Reads before writes (the storm and its drain would otherwise sit in the tables the reads time),
  * the browser after the HTTP reads, memory last so its peaks cover the whole run.
  */
-const SCENARIO_ORDER = ["fleet-matrix", "timeline", "release", "commit", "dora", "live-update", "browser-fleet", "webhook-accept", "processing", "rollout"];
+const SCENARIO_ORDER = ["fleet-matrix", "timeline", "release", "environments", "commit", "dora", "live-update", "browser-fleet", "webhook-accept", "processing", "rollout"];
 
 const BENCH_AUTH_SECRET = "shiplog-bench-secret-not-for-production-0123456789";
 const webhooks = { githubSecret: "bench-github-secret", argocdToken: "bench-argocd-token", buildToken: "bench-build-token" };

@@ -7,6 +7,7 @@ import { cache, Suspense } from "react";
 import { DoraSummary } from "@/components/metrics/dora-summary";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { getServiceEnvironments } from "@/lib/environments/get-service-environments";
 import { findServiceTeamId } from "@/lib/rollback/find-service-team-id";
 import { getService, getServiceParams } from "@/lib/services/get-service";
 import { DeploymentHistory } from "./_components/deployment-history";
@@ -37,8 +38,9 @@ export default async function ServicePage({ params }: Props) {
   const service = await loadService((await params).name);
   if (!service) notFound();
   const now = new Date();
-  // Roll back controls only for people allowed to roll back this service; the routes check again.
-  const canRollback = can(viewer, "rollback", { teamId: await findServiceTeamId(getDb(), service.id) });
+  // Roll back and Promote controls only for people allowed to roll back this service; the routes check again.
+  const [environments, teamId] = await Promise.all([getServiceEnvironments(service.name), findServiceTeamId(getDb(), service.id)]);
+  const canRollback = can(viewer, "rollback", { teamId });
   const timelineHref = `/timeline?service=${encodeURIComponent(service.name)}`;
 
   return (
@@ -88,7 +90,7 @@ export default async function ServicePage({ params }: Props) {
         <h2 id="running-heading" className="text-lg font-semibold text-zinc-950">
           What runs where
         </h2>
-        <ServiceEnvironments service={service} now={now} canRollback={canRollback} />
+        <ServiceEnvironments service={service} view={environments} now={now} canRollback={canRollback} />
       </section>
 
       <section aria-labelledby="dora-heading" className="space-y-3">
