@@ -140,6 +140,8 @@ export const configSchema = z.object({
   GITHUB_WEBHOOK_SECRET: commaList,
   ARGOCD_WEBHOOK_TOKENS: commaList,
   BUILD_WEBHOOK_TOKENS: commaList,
+  /** Bearer token(s) of any deployer's deployment events (POST /api/webhooks/deployments). */
+  DEPLOYER_WEBHOOK_TOKENS: commaList,
   /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: webUrl.default("https://api.github.com"),

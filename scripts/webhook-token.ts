@@ -1,6 +1,6 @@
 // Manages the database webhook tokens of Argo CD and CI senders (docs/webhooks.md):
-//   npm run webhook-token -- create <argocd|build> <name>
-//   npm run webhook-token -- revoke <argocd|build> <name>
+//   npm run webhook-token -- create <argocd|build|deployer> <name>
+//   npm run webhook-token -- revoke <argocd|build|deployer> <name>
 //   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 // Creating and revoking are audited like the admin page's (token.created / token.revoked), with
@@ -18,13 +18,14 @@ import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-
 import { useRunningDatabase } from "../lib/ops/use-running-database";
 import { StartupError } from "../lib/startup-error";
 
-const usage = "usage: webhook-token.ts create|revoke <argocd|build> <name> | list";
+const usage = "usage: webhook-token.ts create|revoke <argocd|build|deployer> <name> | list";
 
 class UsageError extends Error {}
 
 function sourceOf(raw: string | undefined): BearerSource {
   if (raw === "argocd") return "ARGOCD";
   if (raw === "build") return "BUILD";
+  if (raw === "deployer") return "DEPLOYER";
   throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
 }
 

@@ -21,6 +21,7 @@ import { leadTimeCommitListSchema } from "../metrics/list-lead-time-commits";
 import type { AcceptOutcome } from "../ingest/accept/accept-delivery";
 import { argocdNotificationSchema } from "../ingest/accept/argocd-notification";
 import { buildReportSchema } from "../ingest/accept/build-report";
+import { deploymentEventSchema } from "../ingest/accept/deployment-event";
 import { ingestionHealthSchema } from "../ingest/status/get-ingestion-health";
 import { failedDeliveryPageSchema, listDeliveriesQuery } from "../ingest/status/list-deliveries";
 import { deliveryIdParams, replayedDeliverySchema, replayFailedQuery } from "../ingest/replay/request-delivery-replay";
@@ -470,6 +471,18 @@ const operations: OperationSpec[] = [
     body: { description: "The build report.", schema: buildReportSchema, maxBytes: BODY_LIMITS.BUILD },
     responses: { ...webhookResponses, 409: "Conflict" },
   },
+  {
+    method: "post", path: "/api/webhooks/deployments", operationId: "receiveDeploymentEvent", tag: "webhooks",
+    summary: "Deployment event from any deployer",
+    description:
+      "A deployment by a deployer Shiplog has no other view of (serverless, Terraform, a mobile release, a database migration), " +
+      "reported when it starts and when it ends; it becomes a deployment of the service's application for its environment and target " +
+      "(docs/webhooks.md#any-deployer). `schemaVersion` is `v1`; `finishedAt` is required unless `status` is `started`.",
+    security: [{ webhookBearer: [] }],
+    headers: [{ name: "Idempotency-Key", required: false, description: "The sender's key for this event; retries repeat it. Without it, derived from the event." }],
+    body: { description: "The deployment event, version v1.", schema: deploymentEventSchema, maxBytes: BODY_LIMITS.DEPLOYER },
+    responses: { ...webhookResponses, 409: "Conflict" },
+  },
   // ------------------------------------------------------------ administration (admin role, same-origin, audited)
   ...adminOperations(),
   ...apiTokenOperations(),
@@ -798,7 +811,7 @@ export function buildOpenApiDocument(): JsonSchema {
         webhookBearer: {
           type: "http",
           scheme: "bearer",
-          description: "A token from ARGOCD_WEBHOOK_TOKENS / BUILD_WEBHOOK_TOKENS or scripts/webhook-token.ts, valid for its own endpoint only.",
+          description: "A token from ARGOCD_WEBHOOK_TOKENS / BUILD_WEBHOOK_TOKENS / DEPLOYER_WEBHOOK_TOKENS or scripts/webhook-token.ts, valid for its own endpoint only.",
         },
       },
     },

@@ -1,6 +1,7 @@
 // An application's current state is the newest observation of it. Observations that arrive
 // late never overwrite newer ones; equal times resolve by content, so any order converges.
 import type { ApplicationSnapshot } from "../argocd/application-snapshot";
+import type { ApplicationSource } from "../argocd/application-sources";
 import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
 
 export type ApplicationState = {
@@ -14,6 +15,8 @@ export type ApplicationState = {
   manifestGeneratePaths: string | null;
   chart: string | null;
   targetRevision: string | null;
+  /** Every source of a multi-source application, with its synced revision; [] for one source. */
+  sources: ApplicationSource[];
   destinationNamespace: string | null;
   project: string;
   lastOperationPhase: OperationPhase | null;
@@ -33,6 +36,7 @@ export function applicationStateOf(snapshot: ApplicationSnapshot): ApplicationSt
     manifestGeneratePaths: snapshot.manifestGeneratePaths ?? null,
     chart: snapshot.source.chart ?? null,
     targetRevision: snapshot.source.targetRevision ?? null,
+    sources: snapshot.sources ?? [],
     destinationNamespace: snapshot.destination.namespace ?? null,
     project: snapshot.project,
     lastOperationPhase: snapshot.operation?.phase ?? null,
@@ -46,6 +50,7 @@ function contentKey(state: ApplicationState): string {
   return JSON.stringify([
     state.healthStatus, state.syncStatus, state.syncedRevision, state.images, state.lastOperationPhase, state.lastOperationAt,
     state.autoSync, state.repoUrl, state.path, state.manifestGeneratePaths, state.chart, state.targetRevision, state.destinationNamespace, state.project,
+    state.sources,
   ]);
 }
 

@@ -3,6 +3,7 @@
 // and rollback links between consecutive deployments. The ingestion worker and the demo fleet
 // both call this; run it inside a transaction.
 import type { ApplicationSnapshot } from "../argocd/application-snapshot";
+import { applicationSourcesSchema } from "../argocd/application-sources";
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import type { DeploymentStatus } from "../generated/prisma/enums";
@@ -138,9 +139,10 @@ export type SnapshotRow = ApplicationStateRow & DeploymentRowRaw & { application
 export async function readSnapshotRows(db: DbOrTx, targets: SnapshotTarget[]): Promise<Map<number, SnapshotRow>> {
   const rows = await db.$queryRaw<SnapshotRow[]>`
     SELECT a.id AS application_id, a.sync_status, a.health_status, a.synced_revision, a.images, a.auto_sync, a.repo_url, a.path,
-           a.manifest_generate_paths, a.chart, a.target_revision, a.destination_namespace, a.project, a.last_operation_phase,
+           a.manifest_generate_paths, a.chart, a.target_revision, a.sources, a.destination_namespace, a.project, a.last_operation_phase,
            a.last_operation_at, a.observed_at,
-           d.id AS d_id, d.phase AS d_phase, d.finished_at AS d_finished_at, d.revision AS d_revision, d.images AS d_images,
+           d.id AS d_id, d.phase AS d_phase, d.finished_at AS d_finished_at, d.revision AS d_revision, d.revisions AS d_revisions,
+           d.images AS d_images,
            d.initiated_by AS d_initiated_by, d.automated AS d_automated, d.argo_history_id AS d_argo_history_id,
            d.message AS d_message, d.last_health AS d_last_health, d.last_health_at AS d_last_health_at,
            d.healthy_at AS d_healthy_at, d.degraded_at AS d_degraded_at, d.observed_at AS d_observed_at,
@@ -169,6 +171,7 @@ export type DeploymentRowRaw = {
   d_phase: DeploymentFacts["phase"];
   d_finished_at: Date | null;
   d_revision: string | null;
+  d_revisions: string[] | null;
   d_images: string[];
   d_initiated_by: string | null;
   d_automated: boolean;
@@ -260,6 +263,7 @@ export async function writeDeployments(db: DbOrTx, plans: DeploymentPlan[]): Pro
     phase: facts.phase,
     finished_at: facts.finishedAt,
     revision: facts.revision,
+    revisions: facts.revisions ?? [],
     images: facts.images,
     initiated_by: facts.initiatedBy,
     automated: facts.automated,
@@ -278,22 +282,22 @@ export async function writeDeployments(db: DbOrTx, plans: DeploymentPlan[]): Pro
     WITH input AS (
       SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
         application_id int, operation_key text, started_at timestamptz, service_id int, team_id int, environment_id int,
-        cluster_id int, release_id int, phase text, finished_at timestamptz, revision text, images text[], initiated_by text,
-        automated boolean, argo_history_id int, message text, last_health text, last_health_at timestamptz,
+        cluster_id int, release_id int, phase text, finished_at timestamptz, revision text, revisions text[], images text[],
+        initiated_by text, automated boolean, argo_history_id int, message text, last_health text, last_health_at timestamptz,
         healthy_at timestamptz, degraded_at timestamptz, observed_at timestamptz, status text, is_rollback boolean
       )) WITH ORDINALITY
     ), deployment AS (
       INSERT INTO deployments (application_id, operation_key, started_at, source, service_id, team_id, environment_id, cluster_id,
-        release_id, phase, finished_at, revision, images, initiated_by, automated, argo_history_id, message,
+        release_id, phase, finished_at, revision, revisions, images, initiated_by, automated, argo_history_id, message,
         last_health, last_health_at, healthy_at, degraded_at, observed_at, status, is_rollback, updated_at)
       SELECT application_id, operation_key, started_at, 'ARGOCD', service_id, team_id, environment_id, cluster_id,
-        release_id, phase::"OperationPhase", finished_at, revision, images, initiated_by, automated, argo_history_id, message,
+        release_id, phase::"OperationPhase", finished_at, revision, revisions, images, initiated_by, automated, argo_history_id, message,
         last_health::"HealthStatus", last_health_at, healthy_at, degraded_at, observed_at, status::"DeploymentStatus", is_rollback, now()
       FROM input ORDER BY ordinality
       ON CONFLICT (application_id, operation_key) DO UPDATE SET
         service_id = EXCLUDED.service_id, team_id = EXCLUDED.team_id, environment_id = EXCLUDED.environment_id,
         cluster_id = EXCLUDED.cluster_id, release_id = EXCLUDED.release_id, phase = EXCLUDED.phase,
-        finished_at = EXCLUDED.finished_at, revision = EXCLUDED.revision, images = EXCLUDED.images,
+        finished_at = EXCLUDED.finished_at, revision = EXCLUDED.revision, revisions = EXCLUDED.revisions, images = EXCLUDED.images,
         initiated_by = EXCLUDED.initiated_by, automated = EXCLUDED.automated, argo_history_id = EXCLUDED.argo_history_id,
         message = EXCLUDED.message, last_health = EXCLUDED.last_health, last_health_at = EXCLUDED.last_health_at,
         healthy_at = EXCLUDED.healthy_at, degraded_at = EXCLUDED.degraded_at, observed_at = EXCLUDED.observed_at,
@@ -412,6 +416,7 @@ export async function writeApplicationStates(db: DbOrTx, plans: ApplicationState
     manifest_generate_paths: state.manifestGeneratePaths,
     chart: state.chart,
     target_revision: state.targetRevision,
+    sources: state.sources,
     destination_namespace: state.destinationNamespace,
     project: state.project,
     last_operation_phase: state.lastOperationPhase,
@@ -424,14 +429,14 @@ export async function writeApplicationStates(db: DbOrTx, plans: ApplicationState
       sync_status = u.sync_status::"SyncStatus", health_status = u.health_status::"HealthStatus",
       synced_revision = u.synced_revision, images = u.images, auto_sync = u.auto_sync,
       repo_url = u.repo_url, path = u.path, manifest_generate_paths = u.manifest_generate_paths, chart = u.chart,
-      target_revision = u.target_revision, destination_namespace = u.destination_namespace, project = u.project,
+      target_revision = u.target_revision, sources = u.sources, destination_namespace = u.destination_namespace, project = u.project,
       last_operation_phase = u.last_operation_phase::"OperationPhase", last_operation_at = u.last_operation_at,
       observed_at = u.observed_at, deleted_at = NULL, updated_at = now(),
       current_release_id = u.release_id,
       ${derivedFromDeployments(Prisma.sql`a.id`, Prisma.sql`u.release_id`, Prisma.sql`u.observed_at`)}
     FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
       application_id int, sync_status text, health_status text, synced_revision text, images text[], auto_sync boolean,
-      repo_url text, path text, manifest_generate_paths text, chart text, target_revision text, destination_namespace text,
+      repo_url text, path text, manifest_generate_paths text, chart text, target_revision text, sources jsonb, destination_namespace text,
       project text, last_operation_phase text, last_operation_at timestamptz, observed_at timestamptz, release_id int)) AS u
     WHERE a.id = u.application_id`;
 }
@@ -477,6 +482,7 @@ export type ApplicationStateRow = {
   manifest_generate_paths: string | null;
   chart: string | null;
   target_revision: string | null;
+  sources: unknown;
   destination_namespace: string | null;
   project: string;
   last_operation_phase: ApplicationState["lastOperationPhase"];
@@ -496,6 +502,8 @@ export function stateFromRow(row: ApplicationStateRow): ApplicationState {
     manifestGeneratePaths: row.manifest_generate_paths,
     chart: row.chart,
     targetRevision: row.target_revision,
+    // JSON read back through its schema; a column written before multi-source support reads [].
+    sources: applicationSourcesSchema.catch([]).parse(row.sources),
     destinationNamespace: row.destination_namespace,
     project: row.project,
     lastOperationPhase: row.last_operation_phase,
@@ -511,6 +519,7 @@ function factsFromRow(operationKey: string, row: DeploymentRowRaw): DeploymentFa
     phase: row.d_phase,
     finishedAt: row.d_finished_at,
     revision: row.d_revision,
+    revisions: row.d_revisions ?? [],
     images: row.d_images,
     initiatedBy: row.d_initiated_by,
     automated: row.d_automated,

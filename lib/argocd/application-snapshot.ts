@@ -2,6 +2,7 @@
 // `{{toJson .app}}` renders it, reduced to the fields the fleet model is built from.
 // lib/argocd/parse-application.ts builds it from the JSON; the demo fleet builds it directly.
 import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
+import type { ApplicationSource } from "./application-sources";
 
 export type ApplicationSnapshot = {
   /** The Argo CD instance that reported it (notification body `instance`, or the poller's name). */
@@ -14,6 +15,8 @@ export type ApplicationSnapshot = {
   applicationSet?: string;
   project: string;
   source: { repoUrl?: string; path?: string; chart?: string; targetRevision?: string };
+  /** Every source of a multi-source application (spec.sources) with its synced revision; absent or [] for one source. */
+  sources?: ApplicationSource[];
   /** The `argocd.argoproj.io/manifest-generate-paths` annotation: the directories a monorepo application is built from. */
   manifestGeneratePaths?: string;
   destination: { server?: string; name?: string; namespace?: string };
@@ -36,6 +39,8 @@ export type SyncOperation = {
   finishedAt?: Date;
   /** syncResult.revision, else the revision the operation asked for. */
   revision?: string;
+  /** A multi-source application's revision of each source (syncResult.revisions, else those asked for). */
+  revisions?: string[];
   /** Username for a manual sync; undefined when automated. */
   initiatedBy?: string;
   automated: boolean;

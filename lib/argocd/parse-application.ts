@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
 import type { ApplicationSnapshot, SyncOperation } from "./application-snapshot";
 import { MANIFEST_GENERATE_PATHS } from "../fleet/application-paths";
+import { applicationSourcesOf } from "./application-sources";
 
 // Kubernetes serialises metav1.Time as RFC 3339 ("2024-03-05T07:33:04Z").
 const time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
@@ -19,6 +20,8 @@ const sourceSchema = z.object({
   path: optionalText,
   chart: optionalText,
   targetRevision: optionalText,
+  ref: optionalText,
+  name: optionalText,
 });
 
 const historyEntrySchema = z.object({
@@ -133,6 +136,8 @@ export function parseApplication(app: unknown, instance: string): ApplicationSna
       chart: source?.chart ?? undefined,
       targetRevision: source?.targetRevision ?? undefined,
     },
+    // Every source, when there are several (spec.sources): their repositories, charts and synced revisions.
+    sources: spec.source || !spec.sources?.length ? undefined : applicationSourcesOf(spec.sources, status.sync?.revisions),
     destination: {
       server: spec.destination?.server ?? undefined,
       name: spec.destination?.name ?? undefined,
@@ -174,6 +179,7 @@ function operationOf(state: z.infer<typeof operationStateSchema>): SyncOperation
       state.operation?.sync?.revision ??
       state.operation?.sync?.revisions?.[0] ??
       undefined,
+    revisions: state.syncResult?.revisions ?? state.operation?.sync?.revisions ?? undefined,
     initiatedBy: initiatedBy?.automated ? undefined : (initiatedBy?.username ?? undefined),
     automated: initiatedBy?.automated === true,
     message: state.message ?? undefined,

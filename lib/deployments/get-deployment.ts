@@ -4,6 +4,7 @@
 // Every read is by primary key or within the one application's deployments.
 import { z } from "zod";
 import { idField } from "../api/query-fields";
+import { applicationSourceSchema, applicationSourcesSchema } from "../argocd/application-sources";
 import { readDb, type DbOrTx } from "../db/client";
 import { DeploymentSource, DeploymentStatus, HealthStatus, RollbackMethod, RollbackState } from "../generated/prisma/enums";
 import { deploymentSummaryColumns, deploymentSummaryJoins, deploymentSummarySchema, toDeploymentSummary, type DeploymentSummaryRow } from "./list-deployments";
@@ -21,7 +22,15 @@ const deploymentRefSchema = z
 
 export const deploymentDetailSchema = deploymentSummarySchema
   .extend({
-    application: z.object({ id: z.number().int(), name: z.string(), namespace: z.string(), argoInstance: z.string() }),
+    application: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      namespace: z.string(),
+      argoInstance: z.string(),
+      sources: z
+        .array(applicationSourceSchema)
+        .meta({ description: "Every source of a multi-source Argo CD application (spec.sources), with the revision each is synced to now; [] for one source." }),
+    }),
     environmentIsProduction: z.boolean(),
     release: z
       .object({
@@ -35,6 +44,9 @@ export const deploymentDetailSchema = deploymentSummarySchema
       .nullable(),
     source: z.enum(DeploymentSource),
     revision: z.string().nullable().meta({ description: "The Git revision Argo CD synced (the config repository's)." }),
+    revisions: z
+      .array(z.string())
+      .meta({ description: "A multi-source application's revision of each source this sync applied, in spec.sources order; [] for one source." }),
     images: z.array(z.string()),
     argoHistoryId: z.number().int().nullable(),
     message: z.string().nullable(),
@@ -66,7 +78,7 @@ export async function getDeployment(id: number, db: DbOrTx = readDb()): Promise<
   const [row] = await db.$queryRaw<(DeploymentSummaryRow & DetailRow)[]>`
     SELECT ${deploymentSummaryColumns},
       a.namespace, ai.name AS argo_instance, e.is_production, r.commit_sha, r.image, r.image_tag, r.image_digest,
-      d.source::text AS source, d.revision, d.images, d.argo_history_id, d.message, d.last_health::text AS last_health, d.degraded_at
+      a.sources AS application_sources, d.source::text AS source, d.revision, COALESCE(d.revisions, '{}') AS revisions, d.images, d.argo_history_id, d.message, d.last_health::text AS last_health, d.degraded_at
     FROM deployments d
     ${deploymentSummaryJoins}
     JOIN argo_instances ai ON ai.id = a.argo_instance_id
@@ -97,7 +109,14 @@ export async function getDeployment(id: number, db: DbOrTx = readDb()): Promise<
 
   return {
     ...toDeploymentSummary(row),
-    application: { id: row.application_id, name: row.application_name, namespace: row.namespace, argoInstance: row.argo_instance },
+    application: {
+      id: row.application_id,
+      name: row.application_name,
+      namespace: row.namespace,
+      argoInstance: row.argo_instance,
+      // JSON read back through its schema.
+      sources: applicationSourcesSchema.parse(row.application_sources),
+    },
     environmentIsProduction: row.is_production,
     release:
       row.release_id === null
@@ -105,6 +124,7 @@ export async function getDeployment(id: number, db: DbOrTx = readDb()): Promise<
         : { id: row.release_id, version: row.release_version!, commitSha: row.commit_sha, image: row.image, imageTag: row.image_tag, imageDigest: row.image_digest },
     source: row.source,
     revision: row.revision,
+    revisions: row.revisions,
     images: row.images,
     argoHistoryId: row.argo_history_id,
     message: row.message,
@@ -133,8 +153,10 @@ type DetailRow = {
   image: string | null;
   image_tag: string | null;
   image_digest: string | null;
+  application_sources: unknown;
   source: DeploymentSource;
   revision: string | null;
+  revisions: string[];
   images: string[];
   argo_history_id: number | null;
   message: string | null;

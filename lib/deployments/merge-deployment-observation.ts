@@ -11,6 +11,8 @@ export type DeploymentFacts = {
   phase: OperationPhase;
   finishedAt: Date | null;
   revision: string | null;
+  /** A multi-source application's revision of each source; absent (or []) for one source. */
+  revisions?: string[];
   images: string[];
   initiatedBy: string | null;
   automated: boolean;
@@ -55,6 +57,7 @@ export function deploymentFactsOf(snapshot: ApplicationSnapshot): DeploymentFact
     phase: operation.phase,
     finishedAt: operation.finishedAt ?? null,
     revision: operation.revision ?? snapshot.sync.revision ?? null,
+    ...(operation.revisions?.length ? { revisions: operation.revisions } : {}),
     images: [...snapshot.images].sort(),
     initiatedBy: operation.initiatedBy ?? null,
     automated: operation.automated,
@@ -79,7 +82,7 @@ function laterWins(current: DeploymentFacts, incoming: DeploymentFacts): boolean
 }
 
 function latestFields(facts: DeploymentFacts): string {
-  return JSON.stringify([facts.images, facts.lastHealth, facts.revision, facts.message, facts.initiatedBy]);
+  return JSON.stringify([facts.images, facts.lastHealth, facts.revision, facts.message, facts.initiatedBy, facts.revisions ?? []]);
 }
 
 export function mergeDeploymentFacts(current: DeploymentFacts | null, incoming: DeploymentFacts): DeploymentFacts {
@@ -95,6 +98,7 @@ export function mergeDeploymentFacts(current: DeploymentFacts | null, incoming: 
     // Later-wins fields take the newer observation whole (null included): per-field fallbacks
     // would make the result depend on arrival order.
     revision: newer.revision,
+    ...(newer.revisions?.length ? { revisions: newer.revisions } : {}),
     images: newer.images,
     initiatedBy: newer.initiatedBy,
     automated: current.automated || incoming.automated,

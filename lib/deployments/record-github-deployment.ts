@@ -333,8 +333,9 @@ function eventsOf(observation: GithubDeploymentObservation): { kind: string; at:
  * by arrival): the newest one is the last operation; the newest succeeded one is what runs
  * (revision, release), since the first success of the unbroken run of successes of that release
  * leading up to it, as for Argo CD (a redeploy of the same commit does not restart the clock).
+ * Deployment events of other deployers (record-deployer-deployment.ts) use it too.
  */
-async function refreshGithubApplication(db: DbOrTx, applicationId: number): Promise<void> {
+export async function refreshGithubApplication(db: DbOrTx, applicationId: number): Promise<void> {
   await db.$executeRaw`
     WITH newest AS (
       SELECT id, phase, started_at, finished_at FROM deployments WHERE application_id = ${applicationId}

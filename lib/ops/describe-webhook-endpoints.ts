@@ -9,7 +9,7 @@ import { createWebhookToken } from "../webhook-tokens/create-webhook-token";
 
 export async function describeWebhookEndpoints(
   db: DbOrTx,
-  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS">,
+  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS">,
   options: { embedded: boolean },
 ): Promise<string[]> {
   const base = `http://localhost:${settings.PORT}/api/webhooks`;
@@ -17,6 +17,7 @@ export async function describeWebhookEndpoints(
   const bearer: [BearerSource, string, readonly string[]][] = [
     ["ARGOCD", "argocd", settings.ARGOCD_WEBHOOK_TOKENS],
     ["BUILD", "build", settings.BUILD_WEBHOOK_TOKENS],
+    ["DEPLOYER", "deployments", settings.DEPLOYER_WEBHOOK_TOKENS],
   ];
   for (const [source, path, configured] of bearer) {
     const stored = await db.webhookToken.findMany({ where: { source, revokedAt: null }, select: { name: true } });

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import { type Db, getDb } from "../db/client";
 import { type CreatedWebhookToken, createWebhookToken } from "./create-webhook-token";
 
-export async function createAuditedWebhookToken(source: "ARGOCD" | "BUILD", name: string, audit: AuditContext, db: Db = getDb()): Promise<CreatedWebhookToken> {
+export async function createAuditedWebhookToken(source: "ARGOCD" | "BUILD" | "DEPLOYER", name: string, audit: AuditContext, db: Db = getDb()): Promise<CreatedWebhookToken> {
   return db.$transaction(async (tx) => {
     const created = await createWebhookToken(tx, source, name);
     await recordAuditEvent(tx, {

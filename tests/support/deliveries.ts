@@ -51,6 +51,7 @@ function orderingKeyOf(source: DeliverySource, body: string): string | null {
   const json = JSON.parse(body) as Json;
   if (source === "ARGOCD") return `${json.instance}/${json.app.metadata.namespace}/${json.app.metadata.name}`;
   if (source === "BUILD") return json.repository ?? null;
+  if (source === "DEPLOYER") return json.service ?? null;
   return json.repository?.full_name ?? null;
 }
 

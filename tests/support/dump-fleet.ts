@@ -7,7 +7,7 @@ const QUERIES: Record<string, string> = {
   services: `SELECT s.name, t.slug AS team, s.repository, s.paths, s.tier, s.labels FROM services s LEFT JOIN teams t ON t.id = s.team_id`,
   applications: `
     SELECT i.name AS instance, a.namespace, a.name, a.uid, s.name AS service, e.name AS environment, c.server AS cluster,
-      a.project, a.repo_url, a.path, a.chart, a.target_revision, a.destination_namespace, a.auto_sync, a.labels,
+      a.project, a.repo_url, a.path, a.chart, a.target_revision, a.sources, a.destination_namespace, a.auto_sync, a.labels,
       a.sync_status, a.health_status, a.synced_revision, a.images, r.version AS current_release, a.current_release_since,
       ld.operation_key AS last_deployment, a.last_operation_phase, a.last_operation_at, a.observed_at, a.deleted_at
     FROM applications a JOIN argo_instances i ON i.id = a.argo_instance_id JOIN services s ON s.id = a.service_id
@@ -30,7 +30,7 @@ const QUERIES: Record<string, string> = {
   builds: `SELECT repository, commit_sha, image, tag, digest, source, built_at FROM builds`,
   deployments: `
     SELECT a.name AS application, d.operation_key, s.name AS service, t.slug AS team, e.name AS environment, c.server AS cluster,
-      r.version AS release, d.source, d.revision, d.images, d.argo_history_id, d.initiated_by, d.automated, d.phase, d.last_health,
+      r.version AS release, d.source, d.revision, d.revisions, d.images, d.argo_history_id, d.initiated_by, d.automated, d.phase, d.last_health,
       d.last_health_at, d.observed_at, d.status, d.message, d.started_at, d.finished_at, d.healthy_at, d.degraded_at,
       d.is_rollback, rb.operation_key AS rolled_back_by
     FROM deployments d JOIN applications a ON a.id = d.application_id JOIN services s ON s.id = d.service_id

@@ -61,7 +61,7 @@ export function githubRequest(body: string | Buffer, options: GithubOptions = {}
   return new Request("http://shiplog.test/api/webhooks/github", { method: "POST", headers, body: new Uint8Array(Buffer.from(body)) });
 }
 
-export function bearerRequest(source: "argocd" | "build", body: string | Buffer, token: string | null, headers: Record<string, string> = {}): Request {
+export function bearerRequest(source: "argocd" | "build" | "deployments", body: string | Buffer, token: string | null, headers: Record<string, string> = {}): Request {
   const all = new Headers({ "content-type": "application/json", "user-agent": "argocd-notifications-controller", ...headers });
   if (token !== null) all.set("authorization", `Bearer ${token}`);
   return new Request(`http://shiplog.test/api/webhooks/${source}`, { method: "POST", headers: all, body: new Uint8Array(Buffer.from(body)) });

@@ -39,7 +39,7 @@ export default async function IntegrationsPage({ searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Ingestion</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">
-          Where Argo CD, GitHub and CI send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
+          Where Argo CD, GitHub, CI and other deployers send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
           <code className="font-mono">{baseUrl}</code>
           {baseUrlFrom === "SHIPLOG_PUBLIC_URL" ? (
             <>
@@ -123,6 +123,24 @@ export default async function IntegrationsPage({ searchParams }: Props) {
             Run it after pushing the image, with the token in <code className="font-mono">SHIPLOG_BUILD_TOKEN</code>. Fields and answers: docs/webhooks.md.
           </p>
         </Integration>
+
+        <Integration
+          title="Deployment events (any deployer)"
+          id="setup-deployer"
+          credential={<BearerCredential integration={settings.deployer} source="deployer" />}
+        >
+          <p className="text-sm text-zinc-600">
+            For what neither Argo CD nor GitHub deploys (serverless functions, Terraform, mobile releases, database migrations): the deploy job
+            sends a versioned event when it starts and when it ends, with the token in <code className="font-mono">SHIPLOG_DEPLOYER_TOKEN</code>.
+            Fields and answers: docs/webhooks.md.
+          </p>
+          <dl className="space-y-2">
+            <SetupValue label="Event URL" value={setup.deployer.url} />
+          </dl>
+          <SetupSnippet title="Deployment event (curl)" text={setup.deployer.curl} language="sh" />
+          <SetupSnippet title="GitHub Actions steps" text={setup.deployer.githubActions} language="yaml" />
+          <SetupSnippet title="GitLab CI job" text={setup.deployer.gitlabCi} language="yaml" />
+        </Integration>
       </section>
     </div>
   );
@@ -151,7 +169,7 @@ function Status({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   );
 }
 
-function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" }) {
+function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" | "deployer" }) {
   if (!integration.accepting) {
     return (
       <Status ok={false}>

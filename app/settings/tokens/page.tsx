@@ -19,10 +19,11 @@ export default async function TokensPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Webhook tokens</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">
-          Argo CD Notifications and CI present one of these as <code className="font-mono">Authorization: Bearer …</code> (set-up on the{" "}
+          Argo CD Notifications, CI and deploy jobs sending deployment events present one of these as <code className="font-mono">Authorization: Bearer …</code> (set-up on the{" "}
           <Link href="/settings/integrations">ingestion page</Link>). A token is shown once, when it is created; Shiplog keeps only its SHA-256.
-          Revoking one refuses the next delivery that presents it. Tokens in <code className="font-mono">ARGOCD_WEBHOOK_TOKENS</code> and{" "}
-          <code className="font-mono">BUILD_WEBHOOK_TOKENS</code> are configuration and not listed here.
+          Revoking one refuses the next delivery that presents it. Tokens in <code className="font-mono">ARGOCD_WEBHOOK_TOKENS</code>,{" "}
+          <code className="font-mono">BUILD_WEBHOOK_TOKENS</code> and <code className="font-mono">DEPLOYER_WEBHOOK_TOKENS</code> are
+          configuration and not listed here.
         </p>
       </div>
       <CreateTokenForm />

@@ -1,4 +1,4 @@
-// Bearer-token authentication for senders that cannot sign (Argo CD Notifications, CI).
+// Bearer-token authentication for senders that cannot sign (Argo CD Notifications, CI, deployers).
 // A token is valid when it is one of the setting's comma-separated tokens or a live token of
 // that source in webhook_tokens; both lists may hold several, so rotation can overlap.
 import type { DbOrTx } from "../../db/client";
@@ -7,7 +7,7 @@ import { AppError } from "../../http/app-error";
 import { hashWebhookToken, sameTokenHash } from "../../webhook-tokens/hash-webhook-token";
 import { withDatabaseDeadline } from "./with-database-deadline";
 
-export type BearerSource = Extract<DeliverySource, "ARGOCD" | "BUILD">;
+export type BearerSource = Extract<DeliverySource, "ARGOCD" | "BUILD" | "DEPLOYER">;
 
 /** Which credential let a delivery in: a setting entry (`ARGOCD_WEBHOOK_TOKENS[1]`) or `token:<name>`. */
 export type Credential = { label: string };
@@ -15,7 +15,10 @@ export type Credential = { label: string };
 export const TOKEN_SETTING: Record<BearerSource, string> = {
   ARGOCD: "ARGOCD_WEBHOOK_TOKENS",
   BUILD: "BUILD_WEBHOOK_TOKENS",
+  DEPLOYER: "DEPLOYER_WEBHOOK_TOKENS",
 };
+
+const SOURCE_NAME: Record<BearerSource, string> = { ARGOCD: "Argo CD", BUILD: "Build", DEPLOYER: "Deployment" };
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
 
@@ -41,7 +44,7 @@ export async function authenticateBearer(
   if (configuredTokens.length === 0 && stored.length === 0) {
     throw new AppError(
       "not_configured",
-      `${source === "ARGOCD" ? "Argo CD" : "Build"} webhooks are not configured on this Shiplog: set ${TOKEN_SETTING[source]} ` +
+      `${SOURCE_NAME[source]} webhooks are not configured on this Shiplog: set ${TOKEN_SETTING[source]} ` +
         `or create a token (npm run webhook-token -- create ${source.toLowerCase()} <name>).`,
     );
   }

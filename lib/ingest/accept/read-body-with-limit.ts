@@ -10,6 +10,7 @@ export const BODY_LIMITS = {
   GITHUB: 25 * MiB,
   ARGOCD: 2 * MiB,
   BUILD: 2 * MiB,
+  DEPLOYER: 256 * 1024,
 } as const;
 
 /** Answers 413 before reading when Content-Length already says the body is too large. */

@@ -1,4 +1,4 @@
-// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build}
+// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build,deployments}
 // (docs/webhooks.md). Next serves them (app/api/webhooks/*/route.ts) and so does the dedicated
 // accept server (webhook-server.ts, `npm run accept`), from this one definition.
 // Each authenticates, reads and checks the body, stores it once through the accept path's own
@@ -12,11 +12,12 @@ import { countDeliveries } from "./count-deliveries";
 import { deliveryPool } from "./delivery-pool";
 import { parseArgocdDelivery } from "./parse-argocd-delivery";
 import { parseBuildDelivery } from "./parse-build-delivery";
+import { parseDeployerDelivery } from "./parse-deployer-delivery";
 import { parseGithubDelivery } from "./parse-github-delivery";
 import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "./read-body-with-limit";
 import { requireGithubSignature, requireGithubSignatureHeader } from "./verify-github-signature";
 
-export type WebhookRoute = "github" | "argocd" | "build";
+export type WebhookRoute = "github" | "argocd" | "build" | "deployments";
 
 /** GitHub: the HMAC signature is checked before anything of the body is parsed. */
 const github = countDeliveries(
@@ -56,4 +57,16 @@ const build = countDeliveries(
   }),
 );
 
-export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build };
+/** Any deployer's deployment events: a bearer token, then the versioned event validated whole. */
+const deployments = countDeliveries(
+  "DEPLOYER",
+  withErrorHandling(async (request) => {
+    rejectDeclaredOversize(request, BODY_LIMITS.DEPLOYER);
+    const credential = await authenticateBearer(getDb(), request, "DEPLOYER", config().DEPLOYER_WEBHOOK_TOKENS);
+    const body = await readBodyWithLimit(request, BODY_LIMITS.DEPLOYER);
+    const delivery = parseDeployerDelivery(request, body, credential);
+    return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
+  }),
+);
+
+export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build, deployments };

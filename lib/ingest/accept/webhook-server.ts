@@ -17,7 +17,7 @@ import { WEBHOOK_ROUTES, type WebhookRoute } from "./webhook-routes";
 
 export type WebhookServer = { port: number; close: () => Promise<void> };
 
-const WEBHOOK_PATH = /^\/api\/webhooks\/(github|argocd|build)\/?$/;
+const WEBHOOK_PATH = /^\/api\/webhooks\/(github|argocd|build|deployments)\/?$/;
 /** In-flight requests get this long to finish once the server is asked to stop. */
 const CLOSE_GRACE_MS = 10_000;
 
@@ -37,7 +37,7 @@ export async function serveWebhooks(options: { port: number; host?: string; metr
     else socket.destroy(error);
   });
   const port = await listen(server, options.port, options.host);
-  log.info(`accepting webhooks on port ${port}: POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build`);
+  log.info(`accepting webhooks on port ${port}: POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build, /api/webhooks/deployments`);
   return { port, close: () => close(server) };
 }
 

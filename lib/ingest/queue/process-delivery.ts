@@ -8,6 +8,7 @@
 import type { DeliveryEffects } from "../handlers/delivery-effects";
 import { handleArgocdEvent, handleArgocdEvents } from "../handlers/argocd-event";
 import { handleBuildReport } from "../handlers/build-report";
+import { handleDeploymentEvent } from "../handlers/deployment-event";
 import {
   type DeliveryHandler,
   type HandlerContext,
@@ -54,6 +55,9 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
       break;
     case "BUILD":
       handler = event === "build" ? handleBuildReport : undefined;
+      break;
+    case "DEPLOYER":
+      handler = event === "deployment" ? handleDeploymentEvent : undefined;
       break;
   }
   if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);

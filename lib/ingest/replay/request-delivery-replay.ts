@@ -24,7 +24,7 @@ export const deliveryIdParams = z.object({
 
 /** POST /api/v1/deliveries/replay: which source's failed deliveries to replay (all when absent). */
 export const replayFailedQuery = z.strictObject(
-  { source: deliverySourceField.optional().meta({ description: "Only this webhook source: argocd, github or build." }) },
+  { source: deliverySourceField.optional().meta({ description: "Only this webhook source: argocd, github, build or deployer." }) },
   strictQuery,
 );
 
@@ -34,7 +34,7 @@ export const replayBody = z.strictObject({ reason: z.string().max(2000).optional
 export const replayedDeliverySchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "GITHUB", "BUILD"]),
+    source: z.enum(["ARGOCD", "GITHUB", "BUILD", "DEPLOYER"]),
     deliveryId: z.string(),
     event: z.string(),
     previousStatus: z.enum(["PENDING", "PROCESSED", "IGNORED", "FAILED", "QUARANTINED"]),

@@ -18,6 +18,7 @@ export type BearerIntegration = {
 export type IntegrationSettings = {
   argocd: BearerIntegration & { instances: { name: string; url: string }[]; pollIntervalSeconds: number };
   build: BearerIntegration;
+  deployer: BearerIntegration;
   github: {
     setting: "GITHUB_WEBHOOK_SECRET";
     configuredSecrets: number;
@@ -34,14 +35,14 @@ export type IntegrationSettings = {
 
 type Settings = Pick<
   Config,
-  | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "GITHUB_WEBHOOK_SECRET" | "GITHUB_TOKEN" | "GITHUB_API_URL" | "GITHUB_APP_ID"
+  | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITHUB_WEBHOOK_SECRET" | "GITHUB_TOKEN" | "GITHUB_API_URL" | "GITHUB_APP_ID"
   | "GITHUB_APP_INSTALLATION_ID" | "GITHUB_WEBHOOK_HOOKS" | "GITHUB_RANGES_INTERVAL_SECONDS" | "GITHUB_REDELIVERY_INTERVAL_SECONDS"
   | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS"
 >;
 
 export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Settings = config()): Promise<IntegrationSettings> {
   const stored = await db.webhookToken.findMany({ where: { revokedAt: null }, select: { source: true, name: true }, orderBy: { name: "asc" } });
-  const bearer = (source: "ARGOCD" | "BUILD", configured: readonly string[]): BearerIntegration => {
+  const bearer = (source: "ARGOCD" | "BUILD" | "DEPLOYER", configured: readonly string[]): BearerIntegration => {
     const storedTokens = stored.filter((token) => token.source === source).map((token) => token.name);
     return { setting: TOKEN_SETTING[source], configuredTokens: configured.length, storedTokens, accepting: configured.length + storedTokens.length > 0 };
   };
@@ -64,6 +65,7 @@ export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Set
       pollIntervalSeconds: settings.ARGOCD_POLL_INTERVAL_SECONDS,
     },
     build: bearer("BUILD", settings.BUILD_WEBHOOK_TOKENS),
+    deployer: bearer("DEPLOYER", settings.DEPLOYER_WEBHOOK_TOKENS),
     github: {
       setting: "GITHUB_WEBHOOK_SECRET",
       configuredSecrets: settings.GITHUB_WEBHOOK_SECRET.length,

@@ -13,9 +13,9 @@ import { DeliverySource } from "../../generated/prisma/enums";
 /** A last_error is a message, not a log: longer ones are cut. */
 export const MAX_LISTED_ERROR_LENGTH = 1000;
 
-/** The sources as they appear in URLs (the webhook paths): argocd, github, build. */
+/** The sources as they appear in URLs (the webhook paths): argocd, github, build, deployer. */
 export const deliverySourceField = z
-  .enum(["argocd", "github", "build"], { error: "must be one of argocd, github, build" })
+  .enum(["argocd", "github", "build", "deployer"], { error: "must be one of argocd, github, build, deployer" })
   .transform((name) => name.toUpperCase() as DeliverySource);
 
 /** `failed`: both kinds below; `retrying`: failed and waiting for the worker's next attempt; `quarantined`: set aside. */
@@ -29,7 +29,7 @@ export const listDeliveriesQuery = z.strictObject(
       .enum(["failed", "retrying", "quarantined"], { error: "must be one of failed, retrying, quarantined" })
       .default("failed")
       .meta({ description: "`failed` (default): retrying or quarantined; `retrying`: waiting for the worker's next attempt; `quarantined`: set aside after its last attempt." }),
-    source: deliverySourceField.optional().meta({ description: "Only this webhook source: argocd, github or build." }),
+    source: deliverySourceField.optional().meta({ description: "Only this webhook source: argocd, github, build or deployer." }),
     limit: limitField(25, 200),
     cursor: keysetCursor(deliveryKey).optional(),
   },

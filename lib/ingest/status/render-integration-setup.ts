@@ -1,6 +1,7 @@
 // The copy-pasteable set-up the ingestion page shows for each sender, rendered for this
 // Shiplog's public URL: the Argo CD Notifications Secret and ConfigMap of docs/setup-argocd.md,
-// the GitHub webhook form of docs/setup-github.md, and the CI build report of docs/webhooks.md.
+// the GitHub webhook form of docs/setup-github.md, the CI build report and any deployer's
+// deployment event (curl, a GitHub Actions step, a GitLab CI job) of docs/webhooks.md.
 // Credentials are placeholders: Shiplog stores tokens only as hashes and never shows a secret.
 // Pure, so the snippets are unit-tested (tests/lib/ingest/status/render-integration-setup.test.ts).
 
@@ -38,6 +39,7 @@ export type IntegrationSetup = {
   argocd: { url: string; secretYaml: string; configMapYaml: string; curl: string };
   github: { payloadUrl: string; contentType: string; events: readonly string[] };
   build: { url: string; curl: string };
+  deployer: { url: string; curl: string; githubActions: string; gitlabCi: string };
 };
 
 /**
@@ -73,6 +75,82 @@ export function renderIntegrationSetup({ baseUrl, instance = "prod-eu" }: { base
         `EOF`,
       ].join("\n"),
     },
+    deployer: deployerSetup(`${base}/api/webhooks/deployments`),
+  };
+}
+
+/**
+ * The deployment event (lib/ingest/accept/deployment-event.ts) as a deploy job sends it: once
+ * when it starts and once when it ends, both with the same deploymentId. The Idempotency-Key is
+ * left to Shiplog (derived from the event), so the start and the end are two deliveries.
+ */
+function deployerSetup(url: string): IntegrationSetup["deployer"] {
+  const body = (sha: string, id: string, extra: string) =>
+    `{"schemaVersion":"v1","deploymentId":"${id}","service":"checkout","environment":"production",` +
+    `"target":{"region":"eu-west-1","function":"checkout-api"},"version":"1.4.2","commitSha":"${sha}",${extra}}`;
+  const post = (indent: string, token: string, json: string) =>
+    [
+      `${indent}curl -sS --fail-with-body --retry 5 --retry-all-errors ${url} \\`,
+      `${indent}  -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \\`,
+      `${indent}  --data-binary "${json.replaceAll('"', '\\"')}"`,
+    ].join("\n");
+  return {
+    url,
+    curl: [
+      `curl -sS --fail-with-body ${url} \\`,
+      `  -H "Authorization: Bearer $SHIPLOG_DEPLOYER_TOKEN" -H "Content-Type: application/json" \\`,
+      `  --data-binary @- <<EOF`,
+      body("$(git rev-parse HEAD)", "deploy-4711", '"status":"succeeded","startedAt":"2026-03-05T07:30:00Z","finishedAt":"2026-03-05T07:32:10Z","by":"$USER"'),
+      `EOF`,
+    ].join("\n"),
+    githubActions: [
+      "# In the deploy job, around your deploy step; SHIPLOG_DEPLOYER_TOKEN is a repository secret.",
+      "- name: Tell Shiplog the deployment started",
+      "  id: shiplog",
+      "  env:",
+      "    SHIPLOG_DEPLOYER_TOKEN: ${{ secrets.SHIPLOG_DEPLOYER_TOKEN }}",
+      "  run: |",
+      "    STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+      '    echo "started=$STARTED" >> "$GITHUB_OUTPUT"',
+      post("    ", "$SHIPLOG_DEPLOYER_TOKEN", body("$GITHUB_SHA", "$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT", '"status":"started","startedAt":"$STARTED","by":"$GITHUB_ACTOR"')),
+      "# … your deploy steps …",
+      "- name: Tell Shiplog how it ended",
+      "  if: always()",
+      "  env:",
+      "    SHIPLOG_DEPLOYER_TOKEN: ${{ secrets.SHIPLOG_DEPLOYER_TOKEN }}",
+      "    STATUS: ${{ job.status == 'success' && 'succeeded' || 'failed' }}",
+      "    STARTED: ${{ steps.shiplog.outputs.started }}",
+      "  run: |",
+      post(
+        "    ",
+        "$SHIPLOG_DEPLOYER_TOKEN",
+        body(
+          "$GITHUB_SHA",
+          "$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT",
+          '"status":"$STATUS","startedAt":"$STARTED","finishedAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","by":"$GITHUB_ACTOR"',
+        ),
+      ),
+    ].join("\n"),
+    gitlabCi: [
+      "# .gitlab-ci.yml: SHIPLOG_DEPLOYER_TOKEN is a masked CI/CD variable.",
+      "deploy:",
+      "  stage: deploy",
+      "  script:",
+      "    - ./deploy.sh",
+      "  after_script:",
+      '    - if [ "$CI_JOB_STATUS" = success ]; then STATUS=succeeded; else STATUS=failed; fi',
+      // after_script runs in a new shell, so the start time is the job's own (CI_JOB_STARTED_AT).
+      "    - |",
+      post(
+        "      ",
+        "$SHIPLOG_DEPLOYER_TOKEN",
+        body(
+          "$CI_COMMIT_SHA",
+          "$CI_JOB_ID",
+          '"status":"$STATUS","startedAt":"$CI_JOB_STARTED_AT","finishedAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","by":"$GITLAB_USER_LOGIN"',
+        ),
+      ),
+    ].join("\n"),
   };
 }
 

@@ -3,7 +3,7 @@ import { getDb } from "../../../lib/db/client";
 import { hashWebhookToken } from "../../../lib/webhook-tokens/hash-webhook-token";
 import { describeWebhookEndpoints } from "../../../lib/ops/describe-webhook-endpoints";
 
-const settings = { PORT: 3000, DATABASE_URL: undefined, GITHUB_WEBHOOK_SECRET: [], ARGOCD_WEBHOOK_TOKENS: [], BUILD_WEBHOOK_TOKENS: [] };
+const settings = { PORT: 3000, DATABASE_URL: undefined, GITHUB_WEBHOOK_SECRET: [], ARGOCD_WEBHOOK_TOKENS: [], BUILD_WEBHOOK_TOKENS: [], DEPLOYER_WEBHOOK_TOKENS: [] };
 
 describe("describeWebhookEndpoints", () => {
   beforeEach(async () => {
@@ -13,9 +13,9 @@ describe("describeWebhookEndpoints", () => {
   it("gives the embedded demo working tokens once, and names them afterwards", async () => {
     const first = (await describeWebhookEndpoints(getDb(), settings, { embedded: true })).join("\n");
     const tokens = [...first.matchAll(/Bearer (shiplog_\w+_[\w-]+)/g)].map((match) => match[1]!);
-    expect(tokens).toHaveLength(2);
+    expect(tokens).toHaveLength(3);
     const stored = await getDb().webhookToken.findMany({ orderBy: { source: "asc" } });
-    expect(stored.map((token) => [token.source, token.name])).toEqual([["ARGOCD", "demo"], ["BUILD", "demo"]]);
+    expect(stored.map((token) => [token.source, token.name])).toEqual([["ARGOCD", "demo"], ["BUILD", "demo"], ["DEPLOYER", "demo"]]);
     expect(stored.map((token) => token.tokenHash).sort()).toEqual(tokens.map(hashWebhookToken).sort());
     expect(first).toContain("http://localhost:3000/api/webhooks/argocd");
     expect(first).toMatch(/github .*set GITHUB_WEBHOOK_SECRET/);
@@ -23,13 +23,14 @@ describe("describeWebhookEndpoints", () => {
     const second = (await describeWebhookEndpoints(getDb(), settings, { embedded: true })).join("\n");
     expect(second).not.toMatch(/shiplog_\w+_/);
     expect(second).toContain('stored tokens "demo"');
-    expect(await getDb().webhookToken.count()).toBe(2);
+    expect(await getDb().webhookToken.count()).toBe(3);
   });
 
   it("creates nothing for an external database, and says which setting is missing", async () => {
     const lines = (await describeWebhookEndpoints(getDb(), settings, { embedded: false })).join("\n");
     expect(lines).toMatch(/argocd .*set ARGOCD_WEBHOOK_TOKENS/);
     expect(lines).toMatch(/build .*set BUILD_WEBHOOK_TOKENS/);
+    expect(lines).toMatch(/deployments .*set DEPLOYER_WEBHOOK_TOKENS/);
     expect(await getDb().webhookToken.count()).toBe(0);
   });
 

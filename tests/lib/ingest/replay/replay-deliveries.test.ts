@@ -76,7 +76,27 @@ async function storeHistory(): Promise<void> {
   merged.pull_request.merged_at = merged.pull_request.closed_at;
   merged.pull_request.merge_commit_sha = sha(3);
 
-  const stream: { source: "ARGOCD" | "GITHUB" | "BUILD"; event: string; body: Json }[] = [
+  // velero's CLI, which no Argo CD deploys: shipped to a bucket per region by a deployer.
+  const cli = (region: string, id: string, version: string, commit: number, start: number, status: string) => ({
+    source: "DEPLOYER" as const,
+    event: "deployment",
+    body: {
+      schemaVersion: "v1",
+      deploymentId: id,
+      service: "velero-cli",
+      environment: "production",
+      target: { region, function: "cli-download" },
+      repository: "foo/velero",
+      version,
+      commitSha: sha(commit),
+      status,
+      startedAt: iso(start),
+      ...(status === "started" ? {} : { finishedAt: iso(start + 30) }),
+      by: "release-bot",
+    },
+  });
+
+  const stream: { source: "ARGOCD" | "GITHUB" | "BUILD" | "DEPLOYER"; event: string; body: Json }[] = [
     { source: "GITHUB", event: "ping", body: await githubFixture("ping/payload.json") },
     ...[0, 1, 2].map((index) => ({ source: "GITHUB" as const, event: "push", body: push(index) })),
     { source: "BUILD", event: "build", body: build("v1.13.0", 2) },
@@ -84,7 +104,10 @@ async function storeHistory(): Promise<void> {
       { source: "ARGOCD" as const, event: "on-sync-running", body: argocdNotification(veleroApp(cluster, "v1.13.0", 600 + index * 60, "running", 30)) },
       { source: "ARGOCD" as const, event: "on-deployed", body: argocdNotification(veleroApp(cluster, "v1.13.0", 600 + index * 60, "healthy", 30)) },
     ]),
+    cli("eu-west-1", "cli-1", "v1.13.0", 2, 900, "succeeded"),
+    cli("us-east-1", "cli-2", "v1.13.0", 2, 960, "started"),
     ...[3, 4, 5].map((index) => ({ source: "GITHUB" as const, event: "push", body: push(index) })),
+    cli("us-east-1", "cli-2", "v1.13.0", 2, 960, "succeeded"),
     { source: "GITHUB", event: "pull_request", body: merged },
     { source: "BUILD", event: "build", body: build("v1.14.0", 5) },
     { source: "GITHUB", event: "registry_package", body: await githubFixture("registry_package/published.docker.payload.json") },
@@ -98,6 +121,8 @@ async function storeHistory(): Promise<void> {
     // A rollback on one cluster.
     { source: "ARGOCD", event: "on-deployed", body: argocdNotification(veleroApp(clusters[0]!, "v1.13.0", 7200, "healthy", 32)) },
     { source: "GITHUB", event: "release", body: await githubFixture("release/published.payload.json") },
+    cli("eu-west-1", "cli-3", "v1.14.0", 5, 7300, "rolled_back"),
+    cli("us-east-1", "cli-4", "v1.14.0", 5, 7320, "succeeded"),
   ];
   const base = Date.now() - 60_000;
   for (const [index, delivery] of stream.entries()) await insertDelivery({ ...delivery, receivedAt: new Date(base + index * 10) });
@@ -117,6 +142,9 @@ describe("rebuildProjections", () => {
     expect(before.release_commits!.length).toBeGreaterThan(2);
     expect(before.deployments!.some((row) => JSON.parse(row).is_rollback)).toBe(true);
     expect(before.pull_request_commits).toHaveLength(1);
+    // And the deployer's: its deployments, one rolled back.
+    const deployerRows = before.deployments!.map((row) => JSON.parse(row)).filter((row) => row.source === "DEPLOYER");
+    expect(deployerRows.map((row) => row.status).sort()).toEqual(["ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
 
     // People and their team-scoped roles are not projections: a rebuild keeps them.
     const team = await db.team.findFirstOrThrow();

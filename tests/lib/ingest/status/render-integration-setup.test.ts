@@ -1,9 +1,11 @@
 // The set-up snippets the ingestion page offers for copying: valid YAML whose ConfigMap is the
 // documented one (docs/setup-argocd.md), for this Shiplog's URL and the instance typed in.
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { deploymentEventSchema } from "../../../../lib/ingest/accept/deployment-event";
 import { ARGOCD_SECRET_KEY, ARGOCD_TRIGGERS, GITHUB_EVENTS, renderIntegrationSetup } from "../../../../lib/ingest/status/render-integration-setup";
 
 type ConfigMap = { kind: string; metadata: { name: string }; data: Record<string, string> };
@@ -75,5 +77,52 @@ describe("renderIntegrationSetup", () => {
     expect(setup.github.events).toEqual(GITHUB_EVENTS);
     expect(setup.github.events).toContain("push");
     expect(setup.github.events).toContain("pull_request");
+  });
+});
+
+// The deployment-event snippets are run, not just read: bash runs each with a stand-in `curl`
+// that prints what it would send, and every body must be an event the endpoint accepts.
+describe("renderIntegrationSetup: the deployment event snippets", () => {
+  const { deployer } = renderIntegrationSetup({ baseUrl: "https://shiplog.example.com" });
+  const SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+  const STAND_INS = [
+    // Prints the body each call would post: the argument after --data-binary, or stdin for @-.
+    `curl() { local previous=""; for argument in "$@"; do if [ "$previous" = --data-binary ]; then if [ "$argument" = @- ]; then cat; else printf '%s' "$argument"; fi; echo; fi; previous="$argument"; done; }`,
+    `git() { echo ${SHA}; }`,
+  ].join("\n");
+
+  function bodiesSent(script: string, env: Record<string, string>): unknown[] {
+    const output = execFileSync("bash", ["-euo", "pipefail", "-c", `${STAND_INS}\n${script}`], {
+      env: { NODE_ENV: "test", PATH: process.env.PATH ?? "/usr/bin:/bin", USER: "alice", SHIPLOG_DEPLOYER_TOKEN: "t", ...env },
+      encoding: "utf8",
+    });
+    return output.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+  }
+
+  it("curl: sends a valid v1 event", () => {
+    const [event] = bodiesSent(deployer.curl, {});
+    expect(deploymentEventSchema.parse(event)).toMatchObject({ schemaVersion: "v1", commitSha: SHA, status: "succeeded", by: "alice" });
+  });
+
+  it("GitHub Actions: the two steps send the start and the end of one deployment", () => {
+    const steps = parseYaml(deployer.githubActions) as { name: string; env: Record<string, string>; run: string }[];
+    expect(steps.map((step) => step.name)).toEqual(["Tell Shiplog the deployment started", "Tell Shiplog how it ended"]);
+    const github = { GITHUB_SHA: SHA, GITHUB_RUN_ID: "4711", GITHUB_RUN_ATTEMPT: "1", GITHUB_ACTOR: "octocat", GITHUB_OUTPUT: "/dev/null" };
+    // What Actions puts in for the ${{ }} expressions of each step's env.
+    const expressions = (env: Record<string, string>) =>
+      Object.fromEntries(Object.entries(env).map(([name, value]) => [name, { STATUS: "succeeded", STARTED: "2026-03-05T07:30:00Z" }[name] ?? (value.startsWith("${{") ? "t" : value)]));
+    const [started] = bodiesSent(steps[0]!.run, { ...github, ...expressions(steps[0]!.env) });
+    const [ended] = bodiesSent(steps[1]!.run, { ...github, ...expressions(steps[1]!.env) });
+    expect(deploymentEventSchema.parse(started)).toMatchObject({ status: "started", deploymentId: "4711-1", commitSha: SHA, by: "octocat" });
+    expect(deploymentEventSchema.parse(ended)).toMatchObject({ status: "succeeded", deploymentId: "4711-1", startedAt: "2026-03-05T07:30:00Z" });
+  });
+
+  it("GitLab CI: after_script reports the job's outcome", () => {
+    const job = (parseYaml(deployer.gitlabCi) as { deploy: { after_script: string[] } }).deploy;
+    const gitlab = { CI_COMMIT_SHA: SHA, CI_JOB_ID: "99", CI_JOB_STARTED_AT: "2026-03-05T07:30:00Z", GITLAB_USER_LOGIN: "alice" };
+    for (const [jobStatus, status] of [["success", "succeeded"], ["failed", "failed"]] as const) {
+      const [event] = bodiesSent(job.after_script.join("\n"), { ...gitlab, CI_JOB_STATUS: jobStatus });
+      expect(deploymentEventSchema.parse(event)).toMatchObject({ status, deploymentId: "99", commitSha: SHA });
+    }
   });
 });
