@@ -140,6 +140,8 @@ export const configSchema = z.object({
   GITHUB_WEBHOOK_SECRET: commaList,
   ARGOCD_WEBHOOK_TOKENS: commaList,
   BUILD_WEBHOOK_TOKENS: commaList,
+  /** GitLab webhooks' secret tokens (X-Gitlab-Token); two during a rotation (docs/setup-gitlab.md). */
+  GITLAB_WEBHOOK_SECRET: commaList,
   /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: webUrl.default("https://api.github.com"),

@@ -1,6 +1,6 @@
-// Manages the database webhook tokens of Argo CD and CI senders (docs/webhooks.md):
-//   npm run webhook-token -- create <argocd|build> <name>
-//   npm run webhook-token -- revoke <argocd|build> <name>
+// Manages the database webhook tokens of Argo CD, CI and GitLab senders (docs/webhooks.md):
+//   npm run webhook-token -- create <argocd|build|gitlab> <name>
+//   npm run webhook-token -- revoke <argocd|build|gitlab> <name>
 //   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 // Creating and revoking are audited like the admin page's (token.created / token.revoked), with
@@ -13,20 +13,21 @@ import { closeDb, getDb } from "../lib/db/client";
 import { config, useDatabaseUrl } from "../lib/env";
 import { AppError } from "../lib/http/app-error";
 import { describeZodIssues } from "../lib/http/with-error-handling";
-import type { BearerSource } from "../lib/ingest/accept/authenticate-bearer";
+import type { WebhookTokenSource } from "../lib/ingest/accept/authenticate-bearer";
 import type { AuditContext } from "../lib/audit/audit-context";
 import { listWebhookTokens } from "../lib/webhook-tokens/list-webhook-tokens";
 import { createAuditedWebhookToken } from "../lib/webhook-tokens/create-audited-webhook-token";
 import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-webhook-token";
 import { embeddedDatabaseName } from "../lib/ops/start-database";
 
-const usage = "usage: webhook-token.ts create|revoke <argocd|build> <name> | list";
+const usage = "usage: webhook-token.ts create|revoke <argocd|build|gitlab> <name> | list";
 
 class UsageError extends Error {}
 
-function sourceOf(raw: string | undefined): BearerSource {
+function sourceOf(raw: string | undefined): WebhookTokenSource {
   if (raw === "argocd") return "ARGOCD";
   if (raw === "build") return "BUILD";
+  if (raw === "gitlab") return "GITLAB";
   throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
 }
 

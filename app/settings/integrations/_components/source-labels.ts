@@ -1,5 +1,5 @@
 import type { DeliverySource } from "@/lib/generated/prisma/enums";
 
 /** How the page names each webhook source, and its name in URLs (?source=). */
-export const SOURCE_LABELS: Record<DeliverySource, string> = { ARGOCD: "Argo CD", GITHUB: "GitHub", BUILD: "CI build reports" };
-export const SOURCE_PARAMS: Record<DeliverySource, "argocd" | "github" | "build"> = { ARGOCD: "argocd", GITHUB: "github", BUILD: "build" };
+export const SOURCE_LABELS: Record<DeliverySource, string> = { ARGOCD: "Argo CD", GITHUB: "GitHub", BUILD: "CI build reports", GITLAB: "GitLab" };
+export const SOURCE_PARAMS: Record<DeliverySource, "argocd" | "github" | "build" | "gitlab"> = { ARGOCD: "argocd", GITHUB: "github", BUILD: "build", GITLAB: "gitlab" };

@@ -5,7 +5,7 @@ import { type FormEvent, useState, useTransition } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { adminRequest } from "../../users/_components/admin-request";
 
-type Created = { id: number; source: "ARGOCD" | "BUILD"; name: string; token: string };
+type Created = { id: number; source: "ARGOCD" | "BUILD" | "GITLAB"; name: string; token: string };
 
 /** Creates a token and shows it this once, with a copy button; leaving the page forgets it. */
 export function CreateTokenForm() {
@@ -42,6 +42,7 @@ export function CreateTokenForm() {
           <select name="source" defaultValue="argocd" className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-zinc-900">
             <option value="argocd">Argo CD</option>
             <option value="build">CI build reports</option>
+            <option value="gitlab">GitLab (X-Gitlab-Token)</option>
           </select>
         </label>
         <label className="flex flex-col gap-1">
