@@ -10,7 +10,7 @@ import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { rebuildProjections } from "@/lib/ingest/replay/replay-deliveries";
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
-import { deliveries, quietLog, resetAll } from "../../../support/deliveries";
+import { deliveries, insertDelivery, quietLog, resetAll } from "../../../support/deliveries";
 import { dumpFleet } from "../../../support/dump-fleet";
 import { GITLAB_EVENTS, type GitlabExample, gitlabExample, gitlabExampleText, gitlabRequest } from "../../../support/gitlab-examples";
 import { callRoute } from "../../../support/read-api";
@@ -144,6 +144,20 @@ describe("merge request", () => {
     await drain();
     const links = await db.pullRequestCommit.findMany({ include: { commit: true } });
     expect(links.map((link) => link.commit.sha)).toEqual([FIRST]);
+  });
+});
+
+describe("build evidence from GitLab CI (a build report naming the project)", () => {
+  it("links the image to the GitLab commit the push recorded", async () => {
+    await deliver(gitlabExampleText("push"), "Push Hook");
+    await insertDelivery({
+      source: "BUILD",
+      event: "build",
+      body: { service: "diaspora", repository: DIASPORA, commitSha: SECOND, image: "registry.example.com/mike/diaspora", tag: "da156088", builtAt: "2012-01-04T08:00:00Z" },
+    });
+    const summary = await drain();
+    expect(summary.failed + summary.quarantined).toBe(0);
+    expect(await db.build.findMany()).toMatchObject([{ repository: DIASPORA, commitSha: SECOND, image: "registry.example.com/mike/diaspora", tag: "da156088" }]);
   });
 });
 
