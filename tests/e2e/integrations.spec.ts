@@ -41,7 +41,7 @@ async function figures(scope: Locator): Promise<Record<string, string>> {
   );
 }
 
-async function failedNow(source: "ARGOCD" | "GITHUB" | "BUILD"): Promise<{ day: number; quarantined: number }> {
+async function failedNow(source: "ARGOCD" | "GITHUB" | "BUILD" | "GITLAB"): Promise<{ day: number; quarantined: number }> {
   const [row] = await db.$queryRaw<{ day: number; quarantined: number }[]>`
     SELECT count(*) FILTER (WHERE status IN ('FAILED', 'QUARANTINED') AND received_at >= now() - interval '24 hours')::int AS day,
       count(*) FILTER (WHERE status = 'QUARANTINED')::int AS quarantined
