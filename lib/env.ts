@@ -142,6 +142,8 @@ export const configSchema = z.object({
   BUILD_WEBHOOK_TOKENS: commaList,
   /** Bearer token(s) of any deployer's deployment events (POST /api/webhooks/deployments). */
   DEPLOYER_WEBHOOK_TOKENS: commaList,
+  /** GitLab webhooks' secret tokens (X-Gitlab-Token); two during a rotation (docs/setup-gitlab.md). */
+  GITLAB_WEBHOOK_SECRET: commaList,
   /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: webUrl.default("https://api.github.com"),

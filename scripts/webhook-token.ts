@@ -1,6 +1,6 @@
-// Manages the database webhook tokens of Argo CD and CI senders (docs/webhooks.md):
-//   npm run webhook-token -- create <argocd|build|deployer> <name>
-//   npm run webhook-token -- revoke <argocd|build|deployer> <name>
+// Manages the database webhook tokens of Argo CD, CI, deployer and GitLab senders (docs/webhooks.md):
+//   npm run webhook-token -- create <argocd|build|deployer|gitlab> <name>
+//   npm run webhook-token -- revoke <argocd|build|deployer|gitlab> <name>
 //   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 // Creating and revoking are audited like the admin page's (token.created / token.revoked), with
@@ -10,7 +10,7 @@ import { z } from "zod";
 import { closeDb, getDb } from "../lib/db/client";
 import { AppError } from "../lib/http/app-error";
 import { describeZodIssues } from "../lib/http/with-error-handling";
-import type { BearerSource } from "../lib/ingest/accept/authenticate-bearer";
+import type { WebhookTokenSource } from "../lib/ingest/accept/authenticate-bearer";
 import type { AuditContext } from "../lib/audit/audit-context";
 import { listWebhookTokens } from "../lib/webhook-tokens/list-webhook-tokens";
 import { createAuditedWebhookToken } from "../lib/webhook-tokens/create-audited-webhook-token";
@@ -18,14 +18,15 @@ import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-
 import { useRunningDatabase } from "../lib/ops/use-running-database";
 import { StartupError } from "../lib/startup-error";
 
-const usage = "usage: webhook-token.ts create|revoke <argocd|build|deployer> <name> | list";
+const usage = "usage: webhook-token.ts create|revoke <argocd|build|deployer|gitlab> <name> | list";
 
 class UsageError extends Error {}
 
-function sourceOf(raw: string | undefined): BearerSource {
+function sourceOf(raw: string | undefined): WebhookTokenSource {
   if (raw === "argocd") return "ARGOCD";
   if (raw === "build") return "BUILD";
   if (raw === "deployer") return "DEPLOYER";
+  if (raw === "gitlab") return "GITLAB";
   throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
 }
 

@@ -463,6 +463,21 @@ const operations: OperationSpec[] = [
     responses: webhookResponses,
   },
   {
+    method: "post", path: "/api/webhooks/gitlab", operationId: "receiveGitlabWebhook", tag: "webhooks",
+    summary: "GitLab webhook",
+    description:
+      "Any GitLab project or group webhook event, stored for processing (docs/setup-gitlab.md). Authenticated by X-Gitlab-Token: " +
+      "one of GITLAB_WEBHOOK_SECRET's entries or a stored GitLab webhook token, checked before the body is read.",
+    headers: [
+      { name: "X-Gitlab-Token", required: true, description: "The webhook's secret token." },
+      { name: "X-Gitlab-Event", required: true, description: "The event name (Push Hook, Merge Request Hook, …)." },
+      { name: "X-Gitlab-Event-UUID", required: false, description: "GitLab's id of the event; the idempotency key when Idempotency-Key is absent." },
+      { name: "Idempotency-Key", required: false, description: "GitLab's key for the event, the same on every retry (GitLab 17.4+); preferred. One of the two is required." },
+    ],
+    body: { description: "The GitLab event payload.", schema: { type: "object" }, maxBytes: BODY_LIMITS.GITLAB },
+    responses: webhookResponses,
+  },
+  {
     method: "post", path: "/api/webhooks/build", operationId: "receiveBuildReport", tag: "webhooks",
     summary: "CI build report",
     description: "An image was built from a commit (docs/webhooks.md).",

@@ -9,7 +9,7 @@ import { createWebhookToken } from "../webhook-tokens/create-webhook-token";
 
 export async function describeWebhookEndpoints(
   db: DbOrTx,
-  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS">,
+  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITLAB_WEBHOOK_SECRET">,
   options: { embedded: boolean },
 ): Promise<string[]> {
   const base = `http://localhost:${settings.PORT}/api/webhooks`;
@@ -42,7 +42,15 @@ export async function describeWebhookEndpoints(
         ? "signed with GITHUB_WEBHOOK_SECRET (X-Hub-Signature-256)"
         : "not accepting yet: set GITHUB_WEBHOOK_SECRET (the webhook's secret in GitHub)"
     }`,
-    "  set-up guides: docs/setup-argocd.md, docs/webhooks.md",
+  );
+  const gitlabTokens = await db.webhookToken.count({ where: { source: "GITLAB", revokedAt: null } });
+  lines.push(
+    `  POST ${base}/gitlab  ${
+      settings.GITLAB_WEBHOOK_SECRET.length + gitlabTokens > 0
+        ? "X-Gitlab-Token: one of GITLAB_WEBHOOK_SECRET or a stored GitLab token"
+        : "not accepting yet: set GITLAB_WEBHOOK_SECRET (the webhook's secret token in GitLab)"
+    }`,
+    "  set-up guides: docs/setup-argocd.md, docs/setup-gitlab.md, docs/webhooks.md",
   );
   return lines;
 }

@@ -18,10 +18,12 @@ export type PullRequestInput = {
   openedAt: Date;
   mergedAt?: Date | null;
   closedAt?: Date | null;
+  /** Ticket keys the source found itself (GitLab issue references), kept with the extracted ones. */
+  extraTicketKeys?: string[];
 };
 
 export async function recordPullRequest(db: DbOrTx, input: PullRequestInput): Promise<{ id: number }> {
-  const ticketKeys = extractTicketKeys(input.title, input.body, input.headRef);
+  const ticketKeys = [...new Set([...extractTicketKeys(input.title, input.body, input.headRef), ...(input.extraTicketKeys ?? [])])].sort();
   // GitHub sets merge_commit_sha on open pull requests too (a test merge); only a merge's counts.
   const mergeCommitSha = input.state === "MERGED" ? (input.mergeCommitSha ?? null) : null;
   // Upsert and link to the merge commit (when stored) in one statement.

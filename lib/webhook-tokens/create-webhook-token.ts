@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../http/app-error";
-import type { BearerSource } from "../ingest/accept/authenticate-bearer";
+import type { WebhookTokenSource } from "../ingest/accept/authenticate-bearer";
 import { hashWebhookToken } from "./hash-webhook-token";
 
 export const webhookTokenName = z
@@ -14,9 +14,9 @@ export const webhookTokenName = z
   .max(100)
   .regex(/^[\w.@:-]+$/, "use letters, digits and . _ - @ : only");
 
-export type CreatedWebhookToken = { id: number; source: BearerSource; name: string; token: string };
+export type CreatedWebhookToken = { id: number; source: WebhookTokenSource; name: string; token: string };
 
-export async function createWebhookToken(db: DbOrTx, source: BearerSource, name: string): Promise<CreatedWebhookToken> {
+export async function createWebhookToken(db: DbOrTx, source: WebhookTokenSource, name: string): Promise<CreatedWebhookToken> {
   const tokenName = webhookTokenName.parse(name);
   // A recognisable prefix lets secret scanners find leaked tokens.
   const token = `shiplog_${source.toLowerCase()}_${randomBytes(32).toString("base64url")}`;

@@ -7,25 +7,25 @@ import { idField } from "../api/query-fields";
 export const webhookTokenIdParams = z.object({ id: idField.meta({ description: "The token's id." }) });
 
 export const webhookTokenSourceField = z
-  .enum(["argocd", "build", "deployer"], { error: "must be argocd, build or deployer (GitHub signs its webhooks with a secret instead)" })
-  .transform((name) => name.toUpperCase() as "ARGOCD" | "BUILD" | "DEPLOYER");
+  .enum(["argocd", "build", "deployer", "gitlab"], { error: "must be argocd, build, deployer or gitlab (GitHub signs its webhooks with a secret instead)" })
+  .transform((name) => name.toUpperCase() as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB");
 
 export const webhookTokenViewSchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER"]),
+    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB"]),
     name: z.string(),
     createdAt: z.date(),
     revokedAt: z.date().nullable().meta({ description: "When it stopped being accepted; null while it is live." }),
   })
-  .meta({ id: "WebhookToken", description: "A bearer token Argo CD, CI or a deployer presents; the token itself is never shown again." });
+  .meta({ id: "WebhookToken", description: "A token Argo CD, CI or a deployer presents as a bearer token, or GitLab as X-Gitlab-Token; the token itself is never shown again." });
 
 export type WebhookTokenView = z.output<typeof webhookTokenViewSchema>;
 
 export const createdWebhookTokenSchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER"]),
+    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB"]),
     name: z.string(),
     token: z.string().meta({ description: "The bearer token. Shown this once; Shiplog keeps only its SHA-256." }),
   })

@@ -41,7 +41,7 @@ async function figures(scope: Locator): Promise<Record<string, string>> {
   );
 }
 
-async function failedNow(source: "ARGOCD" | "GITHUB" | "BUILD"): Promise<{ day: number; quarantined: number }> {
+async function failedNow(source: "ARGOCD" | "GITHUB" | "BUILD" | "GITLAB"): Promise<{ day: number; quarantined: number }> {
   const [row] = await db.$queryRaw<{ day: number; quarantined: number }[]>`
     SELECT count(*) FILTER (WHERE status IN ('FAILED', 'QUARANTINED') AND received_at >= now() - interval '24 hours')::int AS day,
       count(*) FILTER (WHERE status = 'QUARANTINED')::int AS quarantined
@@ -113,7 +113,7 @@ describe("the ingestion page", () => {
   });
 
   it("shows each source's failures and quarantine as the database counts them", async () => {
-    for (const [source, label] of [["ARGOCD", "Argo CD"], ["GITHUB", "GitHub"], ["BUILD", "CI build reports"]] as const) {
+    for (const [source, label] of [["ARGOCD", "Argo CD"], ["GITHUB", "GitHub"], ["BUILD", "CI build reports"], ["GITLAB", "GitLab"]] as const) {
       const shown = await figures(view.page.getByRole("region", { name: `${label} deliveries` }));
       const counted = await failedNow(source);
       expect(shown["Failed, last day"], source).toBe(String(counted.day));
@@ -136,6 +136,20 @@ describe("the ingestion page", () => {
     expect(yaml).toContain(`url: ${baseUrl}/api/webhooks/argocd`);
     expect(yaml).not.toContain("e2e-argocd-token");
     await saveScreenshot(page, "integrations-copied");
+  });
+
+  it("sets up GitLab: its webhook URL to copy, the setting or token to use, the same hook through GitLab's API", async () => {
+    const { page } = view;
+    const gitlab = page.getByRole("region", { name: "GitLab", exact: true });
+    await gitlab.getByRole("button", { name: "Copy URL", exact: true }).click();
+    await gitlab.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${baseUrl}/api/webhooks/gitlab`);
+    const text = await gitlab.innerText();
+    // The e2e server configures no GitLab secret: the page says what to set.
+    expect(text).toContain("Not accepting yet: set GITLAB_WEBHOOK_SECRET");
+    expect(text).toContain("npm run webhook-token -- create gitlab <name>");
+    expect(text).toContain(`--data-urlencode "url=${baseUrl}/api/webhooks/gitlab"`);
+    expect(text).toContain("Merge request events");
   });
 
   it("never shows a webhook credential", async () => {
@@ -199,8 +213,8 @@ describe("the ingestion page", () => {
     await page.waitForURL("**/settings/integrations?source=build*");
     await page.getByRole("link", { name: "CI build reports", exact: true }).and(page.locator("[aria-current=page]")).waitFor();
 
-    await page.goto("/settings/integrations?source=gitlab");
-    await page.getByRole("alert").filter({ hasText: "source: must be one of argocd, github, build" }).waitFor();
+    await page.goto("/settings/integrations?source=bitbucket");
+    await page.getByRole("alert").filter({ hasText: "source: must be one of argocd, github, build, gitlab" }).waitFor();
     expect(problems).toEqual([]);
   });
 });

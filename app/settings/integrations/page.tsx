@@ -39,7 +39,7 @@ export default async function IntegrationsPage({ searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Ingestion</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">
-          Where Argo CD, GitHub, CI and other deployers send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
+          Where Argo CD, GitHub, GitLab, CI and other deployers send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
           <code className="font-mono">{baseUrl}</code>
           {baseUrlFrom === "SHIPLOG_PUBLIC_URL" ? (
             <>
@@ -114,6 +114,26 @@ export default async function IntegrationsPage({ searchParams }: Props) {
           <GithubApi settings={settings} />
         </Integration>
 
+        <Integration title="GitLab" id="setup-gitlab" credential={<BearerCredential integration={settings.gitlab} source="gitlab" />}>
+          <p className="text-sm text-zinc-600">
+            In the project&apos;s or group&apos;s <strong>Settings → Webhooks → Add new webhook</strong> (gitlab.com or self-managed):
+          </p>
+          <dl className="space-y-2">
+            <SetupValue label="URL" value={setup.gitlab.url} />
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+              <dt className="w-32 shrink-0 font-medium text-zinc-700">Secret token</dt>
+              <dd className="text-zinc-800">
+                one of the values of <code className="font-mono">{settings.gitlab.setting}</code>, or a stored GitLab token (never shown here)
+              </dd>
+            </div>
+            <SetupValue label="Triggers" value={setup.gitlab.triggers.join(", ")} />
+          </dl>
+          <SetupSnippet title="The same webhook through GitLab's API (curl)" text={setup.gitlab.curl} language="sh" />
+          <p className="text-sm text-zinc-600">
+            GitLab&apos;s <strong>Test → Push events</strong> should show 202. What each event becomes: docs/setup-gitlab.md.
+          </p>
+        </Integration>
+
         <Integration title="CI build reports" id="setup-build" credential={<BearerCredential integration={settings.build} source="build" />}>
           <dl className="space-y-2">
             <SetupValue label="Report URL" value={setup.build.url} />
@@ -169,7 +189,7 @@ function Status({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   );
 }
 
-function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" | "deployer" }) {
+function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" | "deployer" | "gitlab" }) {
   if (!integration.accepting) {
     return (
       <Status ok={false}>
@@ -182,7 +202,7 @@ function BearerCredential({ integration, source }: { integration: IntegrationSet
     ...(integration.configuredTokens > 0 ? [`${integration.configuredTokens} token(s) in ${integration.setting}`] : []),
     ...(integration.storedTokens.length > 0 ? [`stored token(s) ${integration.storedTokens.map((name) => `"${name}"`).join(", ")}`] : []),
   ];
-  return <Status ok>Accepting: Authorization: Bearer, {parts.join("; ")}</Status>;
+  return <Status ok>Accepting: {source === "gitlab" ? "X-Gitlab-Token" : "Authorization: Bearer"}, {parts.join("; ")}</Status>;
 }
 
 function GithubCredential({ settings }: { settings: IntegrationSettings }) {

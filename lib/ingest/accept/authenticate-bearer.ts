@@ -9,6 +9,9 @@ import { withDatabaseDeadline } from "./with-database-deadline";
 
 export type BearerSource = Extract<DeliverySource, "ARGOCD" | "BUILD" | "DEPLOYER">;
 
+/** Sources with database tokens (webhook_tokens): the bearer ones, and GitLab's X-Gitlab-Token. */
+export type WebhookTokenSource = BearerSource | Extract<DeliverySource, "GITLAB">;
+
 /** Which credential let a delivery in: a setting entry (`ARGOCD_WEBHOOK_TOKENS[1]`) or `token:<name>`. */
 export type Credential = { label: string };
 

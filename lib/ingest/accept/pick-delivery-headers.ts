@@ -1,9 +1,9 @@
 // The request headers kept with a stored delivery: what processing or an operator may need
-// later, by allowlist, so credentials (Authorization, cookies) and proxy noise never reach
-// the database. The credential that let the delivery in is recorded by its label, never its value.
+// later, by allowlist, so credentials (Authorization, cookies, X-Gitlab-Token) and proxy noise
+// never reach the database. The credential that let the delivery in is recorded by its label, never its value.
 import type { Credential } from "./authenticate-bearer";
 
-const KEPT = [/^content-type$/, /^user-agent$/, /^idempotency-key$/, /^x-request-id$/, /^x-github-/, /^x-hub-signature-256$/];
+const KEPT = [/^content-type$/, /^user-agent$/, /^idempotency-key$/, /^x-request-id$/, /^x-github-/, /^x-hub-signature-256$/, /^x-gitlab-(?!token$)/];
 
 export const AUTHENTICATED_BY_HEADER = "x-shiplog-authenticated-by";
 

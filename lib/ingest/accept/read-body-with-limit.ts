@@ -11,6 +11,8 @@ export const BODY_LIMITS = {
   ARGOCD: 2 * MiB,
   BUILD: 2 * MiB,
   DEPLOYER: 256 * 1024,
+  // GitLab's default maximum webhook payload is 25 MB too (max_webhook_payload_size).
+  GITLAB: 25 * MiB,
 } as const;
 
 /** Answers 413 before reading when Content-Length already says the body is too large. */

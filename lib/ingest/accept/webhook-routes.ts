@@ -1,4 +1,4 @@
-// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build,deployments}
+// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build,deployments,gitlab}
 // (docs/webhooks.md). Next serves them (app/api/webhooks/*/route.ts) and so does the dedicated
 // accept server (webhook-server.ts, `npm run accept`), from this one definition.
 // Each authenticates, reads and checks the body, stores it once through the accept path's own
@@ -8,16 +8,18 @@ import { config } from "../../env";
 import { type RouteHandler, withErrorHandling } from "../../http/with-error-handling";
 import { acceptDelivery, deliveryResponse } from "./accept-delivery";
 import { authenticateBearer } from "./authenticate-bearer";
+import { authenticateGitlabToken } from "./authenticate-gitlab-token";
 import { countDeliveries } from "./count-deliveries";
 import { deliveryPool } from "./delivery-pool";
 import { parseArgocdDelivery } from "./parse-argocd-delivery";
 import { parseBuildDelivery } from "./parse-build-delivery";
 import { parseDeployerDelivery } from "./parse-deployer-delivery";
 import { parseGithubDelivery } from "./parse-github-delivery";
+import { parseGitlabDelivery } from "./parse-gitlab-delivery";
 import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "./read-body-with-limit";
 import { requireGithubSignature, requireGithubSignatureHeader } from "./verify-github-signature";
 
-export type WebhookRoute = "github" | "argocd" | "build" | "deployments";
+export type WebhookRoute = "github" | "argocd" | "build" | "deployments" | "gitlab";
 
 /** GitHub: the HMAC signature is checked before anything of the body is parsed. */
 const github = countDeliveries(
@@ -69,4 +71,16 @@ const deployments = countDeliveries(
   }),
 );
 
-export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build, deployments };
+/** GitLab: X-Gitlab-Token checked before a byte of the body is read (docs/setup-gitlab.md). */
+const gitlab = countDeliveries(
+  "GITLAB",
+  withErrorHandling(async (request) => {
+    rejectDeclaredOversize(request, BODY_LIMITS.GITLAB);
+    const credential = await authenticateGitlabToken(getDb(), request, config().GITLAB_WEBHOOK_SECRET);
+    const body = await readBodyWithLimit(request, BODY_LIMITS.GITLAB);
+    const delivery = parseGitlabDelivery(request, body, credential);
+    return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
+  }),
+);
+
+export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build, deployments, gitlab };

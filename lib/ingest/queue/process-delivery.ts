@@ -26,6 +26,9 @@ import { handleGithubPullRequest } from "../handlers/github-pull-request";
 import { handleGithubPush } from "../handlers/github-push";
 import { handleGithubRelease } from "../handlers/github-release";
 import { handleGithubWorkflowRun } from "../handlers/github-workflow-run";
+import { handleGitlabMergeRequest } from "../handlers/gitlab-merge-request";
+import { handleGitlabPush } from "../handlers/gitlab-push";
+import { unmodelledGitlabEvent } from "../handlers/gitlab-unmodelled";
 
 /** GitHub events by X-GitHub-Event. */
 const GITHUB_HANDLERS: Record<string, DeliveryHandler> = {
@@ -39,6 +42,18 @@ const GITHUB_HANDLERS: Record<string, DeliveryHandler> = {
   workflow_run: handleGithubWorkflowRun,
   registry_package: handleGithubPackage,
   package: handleGithubPackage,
+};
+
+/** GitLab events by X-Gitlab-Event (docs/setup-gitlab.md). */
+const GITLAB_HANDLERS: Record<string, DeliveryHandler> = {
+  "Push Hook": handleGitlabPush,
+  // Tag pushes add no commits (as GitHub's); the handler says so.
+  "Tag Push Hook": handleGitlabPush,
+  "Merge Request Hook": handleGitlabMergeRequest,
+  "Pipeline Hook": unmodelledGitlabEvent("GitLab pipelines name no image they built: no build evidence (stored for replay)"),
+  "Job Hook": unmodelledGitlabEvent("GitLab jobs name no image they built: no build evidence (stored for replay)"),
+  "Release Hook": unmodelledGitlabEvent("GitLab releases name a tag; tags are not modelled yet (stored for replay)"),
+  "Deployment Hook": unmodelledGitlabEvent("GitLab deployments are not a deployment source yet (stored for replay)"),
 };
 
 export async function processDelivery(context: HandlerContext): Promise<HandlerOutcome> {
@@ -58,6 +73,9 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
       break;
     case "DEPLOYER":
       handler = event === "deployment" ? handleDeploymentEvent : undefined;
+      break;
+    case "GITLAB":
+      handler = Object.hasOwn(GITLAB_HANDLERS, event) ? GITLAB_HANDLERS[event] : undefined;
       break;
   }
   if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);

@@ -5,6 +5,7 @@
 import { type DbOrTx, getDb } from "../../db/client";
 import { type Config, config } from "../../env";
 import { TOKEN_SETTING } from "../accept/authenticate-bearer";
+import { GITLAB_TOKEN_SETTING } from "../accept/authenticate-gitlab-token";
 
 export type BearerIntegration = {
   setting: string;
@@ -19,6 +20,8 @@ export type IntegrationSettings = {
   argocd: BearerIntegration & { instances: { name: string; url: string }[]; pollIntervalSeconds: number };
   build: BearerIntegration;
   deployer: BearerIntegration;
+  /** Secret tokens (X-Gitlab-Token) in GITLAB_WEBHOOK_SECRET and stored GitLab tokens. */
+  gitlab: BearerIntegration;
   github: {
     setting: "GITHUB_WEBHOOK_SECRET";
     configuredSecrets: number;
@@ -37,14 +40,14 @@ type Settings = Pick<
   Config,
   | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITHUB_WEBHOOK_SECRET" | "GITHUB_TOKEN" | "GITHUB_API_URL" | "GITHUB_APP_ID"
   | "GITHUB_APP_INSTALLATION_ID" | "GITHUB_WEBHOOK_HOOKS" | "GITHUB_RANGES_INTERVAL_SECONDS" | "GITHUB_REDELIVERY_INTERVAL_SECONDS"
-  | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS"
+  | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS" | "GITLAB_WEBHOOK_SECRET"
 >;
 
 export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Settings = config()): Promise<IntegrationSettings> {
   const stored = await db.webhookToken.findMany({ where: { revokedAt: null }, select: { source: true, name: true }, orderBy: { name: "asc" } });
-  const bearer = (source: "ARGOCD" | "BUILD" | "DEPLOYER", configured: readonly string[]): BearerIntegration => {
+  const bearer = (source: "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB", configured: readonly string[]): BearerIntegration => {
     const storedTokens = stored.filter((token) => token.source === source).map((token) => token.name);
-    return { setting: TOKEN_SETTING[source], configuredTokens: configured.length, storedTokens, accepting: configured.length + storedTokens.length > 0 };
+    return { setting: source === "GITLAB" ? GITLAB_TOKEN_SETTING : TOKEN_SETTING[source], configuredTokens: configured.length, storedTokens, accepting: configured.length + storedTokens.length > 0 };
   };
   const api: IntegrationSettings["github"]["api"] =
     settings.GITHUB_TOKEN !== undefined
@@ -66,6 +69,7 @@ export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Set
     },
     build: bearer("BUILD", settings.BUILD_WEBHOOK_TOKENS),
     deployer: bearer("DEPLOYER", settings.DEPLOYER_WEBHOOK_TOKENS),
+    gitlab: bearer("GITLAB", settings.GITLAB_WEBHOOK_SECRET),
     github: {
       setting: "GITHUB_WEBHOOK_SECRET",
       configuredSecrets: settings.GITHUB_WEBHOOK_SECRET.length,

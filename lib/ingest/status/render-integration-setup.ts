@@ -1,7 +1,8 @@
 // The copy-pasteable set-up the ingestion page shows for each sender, rendered for this
 // Shiplog's public URL: the Argo CD Notifications Secret and ConfigMap of docs/setup-argocd.md,
 // the GitHub webhook form of docs/setup-github.md, the CI build report and any deployer's
-// deployment event (curl, a GitHub Actions step, a GitLab CI job) of docs/webhooks.md.
+// deployment event (curl, a GitHub Actions step, a GitLab CI job) of docs/webhooks.md, and the
+// GitLab webhook of docs/setup-gitlab.md.
 // Credentials are placeholders: Shiplog stores tokens only as hashes and never shows a secret.
 // Pure, so the snippets are unit-tested (tests/lib/ingest/status/render-integration-setup.test.ts).
 
@@ -32,6 +33,9 @@ export const GITHUB_EVENTS = [
   "workflow_run", "registry_package", "package",
 ] as const;
 
+/** The GitLab webhook triggers to tick (docs/setup-gitlab.md): the events Shiplog stores. */
+export const GITLAB_TRIGGERS = ["Push events", "Tag push events", "Merge request events", "Pipeline events", "Job events", "Deployment events", "Releases events"] as const;
+
 /** Where the Argo CD token goes in the Secret, and how the ConfigMap refers to it. */
 export const ARGOCD_SECRET_KEY = "shiplog-token";
 
@@ -40,6 +44,7 @@ export type IntegrationSetup = {
   github: { payloadUrl: string; contentType: string; events: readonly string[] };
   build: { url: string; curl: string };
   deployer: { url: string; curl: string; githubActions: string; gitlabCi: string };
+  gitlab: { url: string; triggers: readonly string[]; curl: string };
 };
 
 /**
@@ -50,6 +55,7 @@ export function renderIntegrationSetup({ baseUrl, instance = "prod-eu" }: { base
   const base = baseUrl.replace(/\/+$/, "");
   const argocdUrl = `${base}/api/webhooks/argocd`;
   const buildUrl = `${base}/api/webhooks/build`;
+  const gitlabUrl = `${base}/api/webhooks/gitlab`;
   return {
     argocd: {
       url: argocdUrl,
@@ -73,6 +79,18 @@ export function renderIntegrationSetup({ baseUrl, instance = "prod-eu" }: { base
         ` "image":"ghcr.io/acme/api","tag":"1.4.2","digest":"$IMAGE_DIGEST",`,
         ` "builtAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)"}`,
         `EOF`,
+      ].join("\n"),
+    },
+    gitlab: {
+      url: gitlabUrl,
+      triggers: GITLAB_TRIGGERS,
+      // A project webhook, created through GitLab's API (the same as Settings → Webhooks).
+      curl: [
+        `curl -sS --fail-with-body "$GITLAB_URL/api/v4/projects/$PROJECT_ID/hooks" \\`,
+        `  -H "PRIVATE-TOKEN: $GITLAB_ADMIN_TOKEN" \\`,
+        `  --data-urlencode "url=${gitlabUrl}" --data-urlencode "token=$SHIPLOG_GITLAB_SECRET" \\`,
+        `  -d push_events=true -d tag_push_events=true -d merge_requests_events=true -d pipeline_events=true \\`,
+        `  -d job_events=true -d deployment_events=true -d releases_events=true -d enable_ssl_verification=true`,
       ].join("\n"),
     },
     deployer: deployerSetup(`${base}/api/webhooks/deployments`),

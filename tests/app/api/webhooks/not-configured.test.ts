@@ -6,16 +6,19 @@ import { getDb } from "../../../../lib/db/client";
 import { createWebhookToken } from "../../../../lib/webhook-tokens/create-webhook-token";
 import { revokeWebhookToken } from "../../../../lib/webhook-tokens/revoke-webhook-token";
 import { captureLogs } from "../../../support/capture-logs";
+import { gitlabRequest } from "../../../support/gitlab-examples";
 import { argocdApplication, argocdBody, bearerRequest, countDeliveries, githubRequest, warmDatabase } from "../../../support/webhooks";
 
 vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");
 vi.stubEnv("BUILD_WEBHOOK_TOKENS", "");
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "");
+vi.stubEnv("GITLAB_WEBHOOK_SECRET", "");
 afterAll(() => void vi.unstubAllEnvs());
 
 const argocd = await import("../../../../app/api/webhooks/argocd/route");
 const github = await import("../../../../app/api/webhooks/github/route");
 const build = await import("../../../../app/api/webhooks/build/route");
+const gitlab = await import("../../../../app/api/webhooks/gitlab/route");
 
 let payload: string;
 beforeAll(async () => {
@@ -31,6 +34,7 @@ describe("with no credential configured", () => {
     ["argocd without a token", () => argocd.POST(bearerRequest("argocd", payload, null), undefined), /ARGOCD_WEBHOOK_TOKENS/],
     ["build", () => build.POST(bearerRequest("build", "{}", "anything"), undefined), /BUILD_WEBHOOK_TOKENS/],
     ["github", () => github.POST(githubRequest("{}", { secret: "anything" }), undefined), /GITHUB_WEBHOOK_SECRET/],
+    ["gitlab", () => gitlab.POST(gitlabRequest("{}", { token: "anything" }), undefined), /GITLAB_WEBHOOK_SECRET/],
   ] as const)("%s answers 503 naming the setting, and stores nothing", async (_, send, setting) => {
     onTestFinished(captureLogs().restore);
     const response = await send();

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { deploymentEventSchema } from "../../../../lib/ingest/accept/deployment-event";
-import { ARGOCD_SECRET_KEY, ARGOCD_TRIGGERS, GITHUB_EVENTS, renderIntegrationSetup } from "../../../../lib/ingest/status/render-integration-setup";
+import { ARGOCD_SECRET_KEY, ARGOCD_TRIGGERS, GITHUB_EVENTS, GITLAB_TRIGGERS, renderIntegrationSetup } from "../../../../lib/ingest/status/render-integration-setup";
 
 type ConfigMap = { kind: string; metadata: { name: string }; data: Record<string, string> };
 
@@ -77,6 +77,17 @@ describe("renderIntegrationSetup", () => {
     expect(setup.github.events).toEqual(GITHUB_EVENTS);
     expect(setup.github.events).toContain("push");
     expect(setup.github.events).toContain("pull_request");
+  });
+
+  it("gives GitLab's webhook URL, the triggers docs/setup-gitlab.md names, and the same hook as a GitLab API call", async () => {
+    expect(setup.gitlab.url).toBe("https://shiplog.example.com/api/webhooks/gitlab");
+    const guide = await readFile(path.resolve(import.meta.dirname, "../../../../docs/setup-gitlab.md"), "utf8");
+    for (const trigger of GITLAB_TRIGGERS) expect(guide).toContain(trigger);
+    expect(setup.gitlab.curl).toContain('"$GITLAB_URL/api/v4/projects/$PROJECT_ID/hooks"');
+    expect(setup.gitlab.curl).toContain('--data-urlencode "url=https://shiplog.example.com/api/webhooks/gitlab"');
+    // One API flag per trigger ticked in the form, none other.
+    expect(setup.gitlab.curl.match(/-d \w+_events=true/g)).toHaveLength(GITLAB_TRIGGERS.length);
+    expect(setup.gitlab.curl).not.toMatch(/token=[^$]/);
   });
 });
 

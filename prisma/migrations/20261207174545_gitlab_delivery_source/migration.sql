@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "DeliverySource" ADD VALUE 'GITLAB';
