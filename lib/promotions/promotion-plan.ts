@@ -44,6 +44,12 @@ export const requestPromotionInputSchema = planPromotionInputSchema.omit({ dryRu
 });
 export type RequestPromotionInput = z.input<typeof requestPromotionInputSchema>;
 
+/** Body of POST /api/v1/promotions: a plan with `dryRun: true`, else the promotion (the Idempotency-Key comes as a header). */
+export const promotionBodySchema = planPromotionInputSchema.extend({
+  selectionDigest: z.string().trim().min(1).max(100).optional(),
+  reason: z.string().trim().max(2000).default(""),
+});
+
 export const plannedPromotionApplicationSchema = z.object({
   applicationId: z.number().int(),
   name: z.string(),

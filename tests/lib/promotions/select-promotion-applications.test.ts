@@ -2,6 +2,7 @@
 // definition of each selection (fast-check), plus the reasons a scope is refused.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { PromotionSelection } from "@/lib/promotions/promotion-plan";
 import { type PromotionMember, selectPromotionApplications } from "@/lib/promotions/select-promotion-applications";
 
 const runs = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 72 : 20));
@@ -23,12 +24,8 @@ describe("selectPromotionApplications", () => {
       fc.property(fleet, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1000 }), (members, kind, seed) => {
         const regions = [...new Set(members.map((member) => member.cluster.region))];
         const clusters = [...new Set(members.map((member) => member.cluster.name))];
-        const select =
-          kind === 0
-            ? ({ by: "all" } as const)
-            : kind === 1
-              ? ({ by: "regions", regions: [regions[seed % regions.length]!] } as const)
-              : ({ by: "clusters", clusters: [clusters[seed % clusters.length]!] } as const);
+        const select: PromotionSelection =
+          kind === 0 ? { by: "all" } : kind === 1 ? { by: "regions", regions: [regions[seed % regions.length]!] } : { by: "clusters", clusters: [clusters[seed % clusters.length]!] };
         const inScope = members.filter((member) =>
           select.by === "all" ? true : select.by === "regions" ? select.regions.includes(member.cluster.region) : select.clusters.includes(member.cluster.name),
         );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { referencedCommitSha } from "@/lib/commits/reference-trailer";
 import { buildRollbackCommitMessage } from "@/lib/rollback/build-rollback-commit-message";
-import { parseConfigRepository } from "@/lib/rollback/parse-config-repository";
-import { setImageTag } from "@/lib/rollback/set-image-tag";
+import { parseConfigRepository } from "@/lib/gitops/parse-config-repository";
+import { setImageTag } from "@/lib/gitops/set-image-tag";
 
 describe("setImageTag", () => {
   it("kustomization: sets newTag of the matching images entry, keeps comments and other entries", () => {
