@@ -33,6 +33,7 @@ const navigation = [
   { href: "/timeline", label: "Timeline" },
   { href: "/metrics", label: "DORA" },
   { href: "/rollbacks", label: "Rollbacks" },
+  { href: "/promotions", label: "Promotions" },
   { href: "/settings/integrations", label: "Ingestion" },
 ];
 
