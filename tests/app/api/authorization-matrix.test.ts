@@ -103,6 +103,11 @@ async function promotionIn(state: "AWAITING_APPROVAL" | "RUNNING" | "PAUSED") {
   if (requested.status !== 201) throw new Error(`requesting the promotion failed: ${requested.status} ${JSON.stringify(requested.body)}`);
   const id = String(requested.body.promotionId);
   await db.promotion.update({ where: { id: Number(id) }, data: { state } });
+  if (state !== "AWAITING_APPROVAL") {
+    // As if its first wave had started: its change made, waiting for Argo CD.
+    await db.promotionWave.updateMany({ where: { promotionId: Number(id), index: 0 }, data: { state: "RUNNING", startedAt: new Date() } });
+    await db.promotionApplication.updateMany({ where: { promotionId: Number(id) }, data: { state: "WAITING", changedAt: new Date() } });
+  }
   return id;
 }
 const promotionBody = () => ({ releaseId: payments.targetId, environment: "prod", reason: "matrix: 1.0.0 to prod" });
