@@ -143,7 +143,7 @@ describe("an SRE promotes a release from test to prod in waves", () => {
     await saveScreenshot(page, "promotion-succeeded");
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 240_000);
 });
 
 describe("a viewer", () => {
@@ -163,5 +163,5 @@ describe("a viewer", () => {
     expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(/^Permission "promote" needs the sre role/);
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });
