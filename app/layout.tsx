@@ -34,6 +34,7 @@ const navigation = [
   { href: "/environments", label: "Environments" },
   { href: "/metrics", label: "DORA" },
   { href: "/rollbacks", label: "Rollbacks" },
+  { href: "/promotions", label: "Promotions" },
   { href: "/settings/integrations", label: "Ingestion" },
 ];
 

@@ -192,6 +192,22 @@ export const configSchema = z.object({
   SHIPLOG_ROLLBACK_AUTO_MERGE: flag,
   /** Minutes a rollback may stay executing or waiting for Argo CD's healthy sync before it is marked failed. */
   SHIPLOG_ROLLBACK_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** Promotions into a production environment wait for a second person's approval (`production`), or none do (`none`). */
+  SHIPLOG_PROMOTION_APPROVAL: z.enum(["production", "none"]).default("none"),
+  /** Merge a promotion's GitOps pull requests as soon as they are opened (else a person merges each). */
+  SHIPLOG_PROMOTION_AUTO_MERGE: flag,
+  /** Roll a wave back (lib/rollback) when it turns Degraded or its sync fails. */
+  SHIPLOG_PROMOTION_AUTO_ROLLBACK: flag,
+  /** Clusters in a promotion's first (canary) wave; 0: no canary wave. */
+  SHIPLOG_PROMOTION_CANARY_CLUSTERS: z.coerce.number().int().min(0).max(50).default(1),
+  /** Clusters per wave after the canary; 0: one wave per region. */
+  SHIPLOG_PROMOTION_WAVE_SIZE: z.coerce.number().int().min(0).max(1000).default(0),
+  /** Regions promoted first, in this order (comma-separated); the others follow by name. */
+  SHIPLOG_PROMOTION_REGION_ORDER: commaList,
+  /** Minutes every application of a wave must stay Synced and Healthy before the next wave starts. */
+  SHIPLOG_PROMOTION_SOAK_MINUTES: z.coerce.number().min(0).max(1440).default(10),
+  /** Minutes a wave may take to run the release Synced and Healthy (pull requests merged included) before the promotion stops. */
+  SHIPLOG_PROMOTION_WAVE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 
   // Sign-in (docs/auth.md).
   /** Signs session cookies and encrypts OAuth state; `npm start` generates and keeps one in SHIPLOG_DATA_DIR when unset. */

@@ -58,6 +58,7 @@ const { runWorker } = await import("../lib/ingest/queue/worker");
 const { runDoraRefresher } = await import("../lib/metrics/run-dora-refresher");
 const { serveWorkerMetrics } = await import("../lib/observability/serve-worker-metrics");
 const { startRollbackRunner } = await import("../lib/rollback/start-rollback-runner");
+const { startPromotionRunner } = await import("../lib/promotions/start-promotion-runner");
 const { relinkReleasesAfterUpgrade } = await import("../lib/trace/relink-releases-after-upgrade");
 
 const controller = new AbortController();
@@ -83,6 +84,7 @@ await Promise.all([
   runDoraRefresher({ signal: controller.signal }),
   // Next rollback waves and time limits, as the inline worker does (web processes run with SHIPLOG_INLINE_WORKER=false).
   startRollbackRunner({ signal: controller.signal }),
+  startPromotionRunner({ signal: controller.signal }),
 ]);
 await metricsServer?.close();
 await closeDb();

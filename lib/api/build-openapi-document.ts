@@ -36,6 +36,9 @@ import { searchSuggestionsSchema, suggestSearchQuery } from "../search/suggest-s
 import { changedPasswordSchema, changePasswordBody } from "../auth/change-password-body";
 import { apiTokenIdParams, apiTokenListSchema, apiTokenViewSchema, createApiTokenBody, createdApiTokenSchema, revokeApiTokenBody } from "../api-tokens/api-token-view";
 import { createdWebhookTokenSchema, createWebhookTokenBody, revokeWebhookTokenBody, webhookTokenIdParams, webhookTokenListSchema, webhookTokenViewSchema } from "../webhook-tokens/webhook-token-view";
+import { promotionIdParams } from "../promotions/get-promotion";
+import { listPromotionsQuery, promotionPageSchema } from "../promotions/list-promotions";
+import { promotionBodySchema, promotionPlanSchema, promotionViewSchema } from "../promotions/promotion-plan";
 import { rollbackGroupSchema, rollbackIdParams } from "../rollback/get-rollback-group";
 import { listRollbacksQuery, rollbackPageSchema } from "../rollback/list-rollbacks";
 import { requestRollbackBodySchema } from "../rollback/request-rollback-body";
@@ -370,6 +373,87 @@ const operations: OperationSpec[] = [
       200: { description: "The rollback group after approval.", schema: rollbackGroupSchema },
       400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
       409: { description: "Not waiting for approval (already approved, running or finished)." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "post", path: "/api/v1/promotions", operationId: "promote", tag: "promotions",
+    summary: "Plan (dryRun) or start a promotion",
+    description:
+      "Moves a release into one environment of its service, wave by wave (docs/promotions.md). With `dryRun: true`: the plan and nothing else — the applications the scope (`select`: all, regions, clusters) picks in the target environment, " +
+      "the method per application (a GitOps pull request setting the image tag, or an Argo CD sync to the config revision the release ran with, for applications without auto-sync), the waves (canary, then region by region; " +
+      "`waves` overrides wave size, order, canary and soak), approval, blockers, `selectionDigest`, and GitHub's or Argo CD's answer to a dry run. Without: plans again on the server and creates the promotion; " +
+      "an Idempotency-Key header is required (the same person and key answer the same promotion, 200). One active promotion per service and environment: 409 naming it. With the plan's `selectionDigest`, a scope that now " +
+      "selects other applications is a 409 (`details.reason: selection_changed`). Needs the promote permission (sre) for the service's team; same-origin only.",
+    headers: [{ name: "Idempotency-Key", required: false, description: "Required unless `dryRun`: 8–200 characters, one per promote dialog; reuse it when retrying." }],
+    body: { description: "Release, target environment, scope, wave overrides, dryRun, and for a promotion the plan's selectionDigest and a reason.", schema: promotionBodySchema, maxBytes: 64 * 1024 },
+    responses: {
+      200: { description: "With dryRun: the plan. Otherwise the same request made before (same person and Idempotency-Key).", schema: promotionPlanSchema },
+      201: { description: "Started (or waiting for approval); `url` is the promotion's page.", schema: z.object({ promotionId: z.number().int(), replayed: z.boolean(), state: z.string(), approvalRequired: z.boolean(), url: z.string() }) },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "A promotion of this service into this environment is active (`details.promotionId`), or the scope selects other applications than the plan (`details.reason: selection_changed`)." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "get", path: "/api/v1/promotions", operationId: "listPromotions", tag: "promotions",
+    summary: "Promotions, newest first",
+    description: "Filter by state (`active`, `finished`, or one state) and service; with counts of applications, succeeded and failed.",
+    query: listPromotionsQuery,
+    responses: { 200: { description: "One page of promotions.", schema: promotionPageSchema }, ...readErrors, 401: "Unauthorized" },
+  },
+  {
+    method: "get", path: "/api/v1/promotions/{id}", operationId: "getPromotion", tag: "promotions",
+    summary: "One promotion, wave by wave",
+    description: "Waves (state, soak clock, clusters), their applications (state, Argo CD health and sync now, the pull request or Argo CD operation each got, an automatic rollback), and every step with who and when.",
+    params: promotionIdParams,
+    responses: { 200: { description: "The promotion.", schema: promotionViewSchema }, ...readErrors, 401: "Unauthorized", 404: "NotFound" },
+  },
+  {
+    method: "post", path: "/api/v1/promotions/{id}/approve", operationId: "approvePromotion", tag: "promotions",
+    summary: "Approve a promotion waiting for approval",
+    description: "A second person approves (the requester never can: 403); its first wave starts. Needs the approve-promotion permission (sre) for the service's team; same-origin only.",
+    params: promotionIdParams,
+    responses: {
+      200: { description: "The promotion afterwards.", schema: promotionViewSchema },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "Not waiting for approval." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "post", path: "/api/v1/promotions/{id}/pause", operationId: "pausePromotion", tag: "promotions",
+    summary: "Pause a running promotion",
+    description: "No new application or wave starts; what is in flight is still tracked. Needs the promote permission (sre) for the service's team; same-origin only.",
+    params: promotionIdParams,
+    responses: {
+      200: { description: "The promotion afterwards.", schema: promotionViewSchema },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "Not running." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "post", path: "/api/v1/promotions/{id}/resume", operationId: "resumePromotion", tag: "promotions",
+    summary: "Resume a paused promotion",
+    description: "The current wave continues; its soak and time limit start again. Needs the promote permission (sre) for the service's team; same-origin only.",
+    params: promotionIdParams,
+    responses: {
+      200: { description: "The promotion afterwards.", schema: promotionViewSchema },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "Not paused." },
+      500: "InternalError", 503: "Unavailable",
+    },
+  },
+  {
+    method: "post", path: "/api/v1/promotions/{id}/abort", operationId: "abortPromotion", tag: "promotions",
+    summary: "Abort a promotion",
+    description: "Nothing more starts; pull requests already opened stay open for a person to close. Needs the promote permission (sre) for the service's team; same-origin only.",
+    params: promotionIdParams,
+    responses: {
+      200: { description: "The promotion afterwards.", schema: promotionViewSchema },
+      400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+      409: { description: "Already finished." },
       500: "InternalError", 503: "Unavailable",
     },
   },
@@ -789,7 +873,7 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     tags: [
       { name: "fleet" }, { name: "services" }, { name: "environments" }, { name: "applications" }, { name: "deployments" }, { name: "releases" }, { name: "rollouts" }, { name: "commits" }, { name: "metrics" },
-      { name: "rollbacks" }, { name: "tokens" }, { name: "search" }, { name: "account" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
+      { name: "rollbacks" }, { name: "promotions" }, { name: "tokens" }, { name: "search" }, { name: "account" }, { name: "ingestion" }, { name: "webhooks" }, { name: "probes" }, { name: "meta" },
     ],
     // Every operation needs a session or an API token unless it says otherwise (probes, this document, webhooks, creating a token).
     security: [{ sessionCookie: [] }, { bearerAuth: [] }],

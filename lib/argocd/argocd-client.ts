@@ -116,6 +116,19 @@ export class ArgoCdClient {
     return z.record(z.string(), z.unknown()).parse(await this.request("POST", `/api/v1/applications/${encodeURIComponent(name)}/rollback`, body));
   }
 
+  /**
+   * POST /api/v1/applications/{name}/sync (ApplicationSyncRequest) to one revision of its source.
+   * With dryRun nothing is applied. Argo CD refuses a revision other than the one auto-sync
+   * follows ("Cannot sync to …: auto-sync currently set to …").
+   */
+  async sync(
+    name: string,
+    request: { revision: string; dryRun?: boolean; prune?: boolean; appNamespace?: string; project?: string },
+  ): Promise<Record<string, unknown>> {
+    const body = { name, revision: request.revision, dryRun: request.dryRun ?? false, prune: request.prune ?? false, appNamespace: request.appNamespace, project: request.project };
+    return z.record(z.string(), z.unknown()).parse(await this.request("POST", `/api/v1/applications/${encodeURIComponent(name)}/sync`, body));
+  }
+
   private async request(method: string, path: string, payload?: unknown): Promise<unknown> {
     return this.readAnswer(method, await this.send(method, path, payload, { answerMs: this.timeoutMs, bodyMs: this.timeoutMs }));
   }

@@ -18,7 +18,7 @@ export type ViewerToken = { id: number; kind: "personal" | "service"; name: stri
  */
 export type Viewer = { id: string; email: string; name: string; grants: Grant[]; token?: ViewerToken };
 
-export const PERMISSIONS = ["read", "replay", "rollback", "approve-rollback", "admin"] as const;
+export const PERMISSIONS = ["read", "replay", "rollback", "approve-rollback", "promote", "approve-promotion", "admin"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** The least role that carries each permission. */
@@ -27,6 +27,8 @@ export const REQUIRED_ROLE: Record<Permission, Role> = {
   replay: "engineer",
   rollback: "sre",
   "approve-rollback": "sre",
+  promote: "sre",
+  "approve-promotion": "sre",
   admin: "admin",
 };
 

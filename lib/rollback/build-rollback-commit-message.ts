@@ -1,6 +1,8 @@
 // The config-repository commit of a GitOps rollback: what it does and why, a link back to
 // Shiplog, and Argo CD's Argocd-reference-commit-* trailers naming the code commit it puts back
 // (so Argo CD and Shiplog's own trace link the config commit to that code commit).
+import { type ReferencedCommit, oneLine, referenceCommitTrailers } from "../gitops/reference-commit-trailers";
+
 export type RollbackCommitFacts = {
   rollbackId: number;
   service: string;
@@ -11,7 +13,7 @@ export type RollbackCommitFacts = {
   reason: string;
   url: string | null;
   /** The code commit of the target release, when known. */
-  commit: { sha: string; repository: string | null; message: string | null; authorName: string | null; committedAt: Date | null } | null;
+  commit: ReferencedCommit | null;
 };
 
 export function buildRollbackCommitMessage(facts: RollbackCommitFacts): { title: string; message: string; body: string } {
@@ -24,17 +26,7 @@ export function buildRollbackCommitMessage(facts: RollbackCommitFacts): { title:
     "",
     link,
   ].join("\n");
-  const trailers: string[] = [];
-  if (facts.commit) {
-    const { sha, repository, message, authorName, committedAt } = facts.commit;
-    if (authorName) trailers.push(`Argocd-reference-commit-author: ${oneLine(authorName)}`);
-    trailers.push(`Argocd-reference-commit-sha: ${sha}`);
-    if (message) trailers.push(`Argocd-reference-commit-subject: ${oneLine(message.split("\n")[0] ?? "")}`);
-    if (committedAt) trailers.push(`Argocd-reference-commit-date: ${committedAt.toISOString()}`);
-    if (repository) trailers.push(`Argocd-reference-commit-repourl: https://github.com/${repository}`);
-  }
+  const trailers = referenceCommitTrailers(facts.commit);
   const message = [title, "", body, ...(trailers.length ? ["", ...trailers] : [])].join("\n");
   return { title, message, body };
 }
-
-const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();

@@ -6,7 +6,7 @@
 // with the 40 (group-rollback-plan.ts).
 import { createHash } from "node:crypto";
 import { describeBlockerGroup, groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
-import { parseConfigRepository } from "./parse-config-repository";
+import { parseConfigRepository } from "../gitops/parse-config-repository";
 import type {
   MethodOption,
   PlannedApplication,

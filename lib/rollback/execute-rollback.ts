@@ -8,9 +8,10 @@ import type { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
 import { advanceRollbacks } from "./advance-rollbacks";
 import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
-import { openGitopsPullRequest } from "./open-gitops-pull-request";
-import { parseConfigRepository } from "./parse-config-repository";
-import { GitopsChangeError } from "./prepare-gitops-change";
+import { openGitopsPullRequest } from "../gitops/open-gitops-pull-request";
+import { buildRollbackCommitMessage } from "./build-rollback-commit-message";
+import { parseConfigRepository } from "../gitops/parse-config-repository";
+import { GitopsChangeError } from "../gitops/prepare-gitops-change";
 import type { RollbackDependencies } from "./rollback-dependencies";
 import type { RollbackActor } from "./rollback-plan";
 import { stopRollbackGroup } from "./stop-rollback-group";
@@ -107,16 +108,22 @@ async function perform(db: Db, member: Member, deps: RollbackDependencies): Prom
       image: member.toRelease.image ?? app.service.name,
       tag: member.toRelease.imageTag ?? member.toRelease.version,
       autoMerge: deps.settings.autoMerge,
-      commit: {
-        rollbackId: member.id,
-        service: app.service.name,
-        application: app.name,
-        cluster: app.cluster.name,
-        version: member.toRelease.version,
-        requestedBy: member.requestedBy,
-        reason: member.reason,
-        url: deps.rollbackUrl(member.id),
-        commit,
+      branch: `shiplog/rollback-${member.id}`,
+      text: (change) => {
+        const text = buildRollbackCommitMessage({
+          rollbackId: member.id,
+          service: app.service.name,
+          application: app.name,
+          cluster: app.cluster.name,
+          version: member.toRelease.version,
+          requestedBy: member.requestedBy,
+          reason: member.reason,
+          url: deps.rollbackUrl(member.id),
+          commit,
+        });
+        const image = member.toRelease.image ?? app.service.name;
+        const tag = member.toRelease.imageTag ?? member.toRelease.version;
+        return { ...text, body: `${text.body}\n\nSets the image tag of \`${image}\` in \`${change.filePath}\` from \`${change.previousTag ?? "(none)"}\` back to \`${tag}\`.` };
       },
     });
     return {

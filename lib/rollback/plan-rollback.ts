@@ -10,7 +10,7 @@ import { AppError } from "../http/app-error";
 import { type ApplicationFact, type HistoryFact, type PlanFacts, type ReleaseFact, decideRollbackPlan, describeBlockers } from "./decide-rollback-plan";
 import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
 import { groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
-import { GitopsChangeError, prepareGitopsChange } from "./prepare-gitops-change";
+import { GitopsChangeError, prepareGitopsChange } from "../gitops/prepare-gitops-change";
 import type { RollbackDependencies } from "./rollback-dependencies";
 import { type PlanRollbackInput, type RollbackPlan, type RollbackScope, type ScopeChoices, planRollbackInputSchema, rollbackPlanSchema } from "./rollback-plan";
 import { ACTIVE_ROLLBACK_STATES } from "./rollback-states";

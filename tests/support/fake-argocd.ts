@@ -14,11 +14,15 @@ export type FakeArgoCd = {
   rollbacks: { name: string; id: number; dryRun: boolean; prune: boolean; appNamespace: string | undefined }[];
   /** Called after a real (not dry-run) rollback was accepted, e.g. to send the notifications that follow. */
   onRollback: ((name: string, id: number) => void) | undefined;
+  /** Syncs asked for (POST /api/v1/applications/{name}/sync), dry runs included. */
+  syncs: { name: string; revision: string; dryRun: boolean; appNamespace: string | undefined }[];
+  /** Called after a real (not dry-run) sync was accepted. */
+  onSync: ((name: string, revision: string) => void) | undefined;
   close: () => Promise<void>;
 };
 
 export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<FakeArgoCd> {
-  const fake: Omit<FakeArgoCd, "url" | "close"> = { token, applications: new Map(), requests: [], failWith: undefined, rollbacks: [], onRollback: undefined };
+  const fake: Omit<FakeArgoCd, "url" | "close"> = { token, applications: new Map(), requests: [], failWith: undefined, rollbacks: [], onRollback: undefined, syncs: [], onSync: undefined };
   const runtimeError = (status: number, message: string, code: number) => JSON.stringify({ error: message, code, message });
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -63,6 +67,21 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
       if (body.dryRun !== true) fake.onRollback?.(name, id);
       return send(200, JSON.stringify(app));
     }
+    // ApplicationService_Sync to a revision: refused while auto-sync follows another revision.
+    const sync = /^\/api\/v1\/applications\/([^/]+)\/sync$/.exec(url.pathname);
+    if (request.method === "POST" && sync) {
+      const name = decodeURIComponent(sync[1]!);
+      const body = (text ? JSON.parse(text) : {}) as { revision?: string; dryRun?: boolean; appNamespace?: string };
+      const app = fake.applications.get(name);
+      if (!app) return send(404, runtimeError(404, `applications.argoproj.io "${name}" not found`, 5));
+      const spec = app.spec as { syncPolicy?: { automated?: unknown }; source?: { targetRevision?: string } } | undefined;
+      if (spec?.syncPolicy?.automated && body.revision && body.revision !== (spec.source?.targetRevision ?? "HEAD")) {
+        return send(400, runtimeError(400, `Cannot sync to ${body.revision}: auto-sync currently set to ${spec.source?.targetRevision ?? "HEAD"}`, 9));
+      }
+      fake.syncs.push({ name, revision: body.revision ?? "", dryRun: body.dryRun === true, appNamespace: body.appNamespace });
+      if (body.dryRun !== true) fake.onSync?.(name, body.revision ?? "");
+      return send(200, JSON.stringify(app));
+    }
     return send(404, runtimeError(404, "Not Found", 5));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -81,6 +100,12 @@ export async function startFakeArgoCd(token = "fake-argocd-token"): Promise<Fake
     },
     set onRollback(value) {
       fake.onRollback = value;
+    },
+    get onSync() {
+      return fake.onSync;
+    },
+    set onSync(value) {
+      fake.onSync = value;
     },
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { connection } from "next/server";
 import { requirePageViewer } from "@/app/_auth/require-page-viewer";
+import { PromoteLink } from "@/components/promotions/promote-link";
 import { idField } from "@/lib/api/query-fields";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
@@ -49,11 +50,16 @@ export default async function ReleasePage({ params, searchParams }: Props) {
   if (!release) notFound();
   const now = new Date();
   // Roll back controls only for people allowed to roll back this service; the routes check again.
-  const canRollback = can(viewer, "rollback", { teamId: await findServiceTeamId(getDb(), release.service.id) });
+  const teamId = await findServiceTeamId(getDb(), release.service.id);
+  const canRollback = can(viewer, "rollback", { teamId });
+  const canPromote = can(viewer, "promote", { teamId });
 
   return (
     <div className="space-y-10">
-      <ReleaseHeader release={release} now={now} />
+      <div className="space-y-3">
+        <ReleaseHeader release={release} now={now} />
+        {canPromote ? <PromoteLink service={release.service.name} releaseId={release.id} /> : null}
+      </div>
       {canRollback ? <RollbackReleasePanel release={release} /> : null}
       <ReleaseRollout release={release} now={now} canRollback={canRollback} />
       <ReleaseCommits release={release} now={now} />

@@ -15,6 +15,7 @@ import { recordApplicationSnapshots } from "../../applications/record-applicatio
 import { markApplicationDeleted } from "../../applications/mark-application-deleted";
 import { applicationDeletionRequestedAt, applicationObjectSchema, parseApplication } from "../../argocd/parse-application";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
+import { advancePromotions } from "../../promotions/advance-promotions";
 import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 import { argocdNotificationSchema } from "../accept/argocd-notification";
 import type { DeliveryEffects } from "./delivery-effects";
@@ -41,6 +42,8 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
   if (recorded.deploymentId !== null) await notifyDeploymentsChanged(db, [recorded.deploymentId]);
   // A rollback waiting for this application's sync moves on from what was just recorded.
   await advanceRollbacks(db, { applicationIds: [recorded.applicationId] });
+  // So does a promotion wave waiting for it to run the release Synced and Healthy.
+  await advancePromotions(db, { applicationIds: [recorded.applicationId] });
   if (event.deleted) {
     await markApplicationDeleted(db, event.identity, { deletedAt: event.deletionRequestedAt ?? snapshot.observedAt, observedAt: snapshot.observedAt }, rules);
   }

@@ -6,6 +6,7 @@
 // Both still commit (or roll back) with the deliveries, so nothing is announced that is not stored.
 import type { DbOrTx } from "../../db/client";
 import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-changed";
+import { advancePromotions } from "../../promotions/advance-promotions";
 import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 
 export class DeliveryEffects {
@@ -17,7 +18,7 @@ export class DeliveryEffects {
     this.deployments.add(id);
   }
 
-  /** A rollback waiting for this application's sync moves on from what was recorded. */
+  /** A rollback or promotion wave waiting for this application's sync moves on from what was recorded. */
   applicationRecorded(id: number): void {
     this.applications.add(id);
   }
@@ -25,7 +26,10 @@ export class DeliveryEffects {
   /** Does the collected work in `db` (the batch's transaction), once. */
   async flush(db: DbOrTx): Promise<void> {
     await notifyDeploymentsChanged(db, [...this.deployments]);
-    if (this.applications.size > 0) await advanceRollbacks(db, { applicationIds: [...this.applications] });
+    if (this.applications.size > 0) {
+      await advanceRollbacks(db, { applicationIds: [...this.applications] });
+      await advancePromotions(db, { applicationIds: [...this.applications] });
+    }
     this.deployments.clear();
     this.applications.clear();
   }

@@ -8,6 +8,7 @@ import { retryWhileUnavailable } from "../../db/retry-while-unavailable";
 import { config, ConfigError, databaseUrl } from "../../env";
 import { logger } from "../../log/logger";
 import { runDoraRefresher } from "../../metrics/run-dora-refresher";
+import { startPromotionRunner } from "../../promotions/start-promotion-runner";
 import { startRollbackRunner } from "../../rollback/start-rollback-runner";
 import { relinkReleasesAfterUpgrade } from "../../trace/relink-releases-after-upgrade";
 import { startReconciliation } from "../upkeep/start-reconciliation";
@@ -43,4 +44,6 @@ export function startInlineWorker(): void {
   void runDoraRefresher({ signal }).catch((error: unknown) => logger("dora").error({ err: error }, "the DORA rollup refresher stopped"));
   // Next rollback waves and time limits (lib/rollback/run-due-rollbacks.ts).
   void startRollbackRunner({ signal }).catch((error: unknown) => logger("rollback").error({ err: error }, "the rollback runner stopped"));
+  // Promotion waves, soak times, time limits and automatic rollbacks (lib/promotions/run-due-promotions.ts).
+  void startPromotionRunner({ signal }).catch((error: unknown) => logger("promotion").error({ err: error }, "the promotion runner stopped"));
 }

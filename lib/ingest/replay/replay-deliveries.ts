@@ -81,6 +81,10 @@ export const KEPT_TABLES = [
   "_prisma_migrations",
   "rollbacks",
   "rollback_transitions",
+  "promotions",
+  "promotion_waves",
+  "promotion_applications",
+  "promotion_steps",
   "github_responses",
   "github_redeliveries",
 ] as const;
@@ -146,7 +150,7 @@ export type RebuildSummary = DrainSummary & {
 
 /**
  * Empties the projections and applies every stored delivery again in received order. Refuses
- * while rollbacks exist (they point at applications, releases and deployments by id, which a
+ * while rollbacks or promotions exist (they point at applications, releases and deployments by id, which a
  * rebuild cannot keep), and when a fleet is stored but no deliveries are. Whatever was not
  * ingested as a delivery (the seeded demo fleet) is gone after a rebuild.
  */
@@ -169,6 +173,12 @@ export async function rebuildProjections(
           `${rollbacks.rows[0]!.count} rollback(s) refer to applications, releases and deployments a rebuild would replace; rebuild refused.`,
         );
       }
+      const promotions = await session.query<{ count: string }>("SELECT count(*) FROM promotions");
+      if (Number(promotions.rows[0]!.count) > 0) {
+        throw new RebuildRefusedError(
+          `${promotions.rows[0]!.count} promotion(s) refer to applications, releases and environments a rebuild would replace; rebuild refused.`,
+        );
+      }
       // A fleet without deliveries was loaded some other way (the demo fleet is seeded through
       // the domain functions directly): a rebuild would only empty it.
       const stored = await session.query<{ deliveries: boolean; applications: boolean }>(
@@ -180,7 +190,7 @@ export async function rebuildProjections(
       await session.query("BEGIN");
       try {
         // Sequences are not restarted: an id a running process still remembers never names a new row.
-        await session.query(`TRUNCATE ${[...PROJECTION_TABLES, "rollback_transitions", "rollbacks"].map(quote).join(", ")}`);
+        await session.query(`TRUNCATE ${[...PROJECTION_TABLES, "rollback_transitions", "rollbacks", "promotion_steps", "promotion_applications", "promotion_waves", "promotions"].map(quote).join(", ")}`);
         await session.query(
           "UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, last_error = NULL, next_attempt_at = now(), processed_at = NULL",
         );

@@ -85,6 +85,37 @@ async function settleRollbacks() {
 }
 const KNOWN_PASSWORD = "matrix-known-password";
 let knownPasswordHash: string | undefined;
+async function noPromotions() {
+  await settlePromotions();
+  await db.$executeRaw`TRUNCATE promotion_steps, promotion_applications, promotion_waves, promotions RESTART IDENTITY CASCADE`;
+}
+/** Waits until no running promotion has a wave or application still to start (approve and resume start one after answering). */
+async function settlePromotions() {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const busy = await db.promotion.count({
+      where: { state: "RUNNING", OR: [{ waves: { some: { state: "PENDING", index: 0 } } }, { applications: { some: { state: { in: ["PENDING", "EXECUTING"] } } } }] },
+    });
+    if (busy === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("a promotion is still starting after 5 s");
+}
+/** A promotion of payments 1.0.0 into prod, requested by someone else (waiting for approval: SHIPLOG_PROMOTION_APPROVAL=production), then put in `state`. */
+async function promotionIn(state: "AWAITING_APPROVAL" | "RUNNING" | "PAUSED") {
+  await noPromotions();
+  const requested = await signedCall("POST /api/v1/promotions", requester, { url: "/api/v1/promotions", body: promotionBody(), headers: { "Idempotency-Key": `matrix-promo-${next()}` } });
+  if (requested.status !== 201) throw new Error(`requesting the promotion failed: ${requested.status} ${JSON.stringify(requested.body)}`);
+  const id = String(requested.body.promotionId);
+  await db.promotion.update({ where: { id: Number(id) }, data: { state } });
+  if (state !== "AWAITING_APPROVAL") {
+    // As if its first wave had started: its change made, waiting for Argo CD.
+    await db.promotionWave.updateMany({ where: { promotionId: Number(id), index: 0 }, data: { state: "RUNNING", startedAt: new Date() } });
+    await db.promotionApplication.updateMany({ where: { promotionId: Number(id) }, data: { state: "WAITING", changedAt: new Date() } });
+  }
+  return id;
+}
+const promotionBody = () => ({ releaseId: payments.targetId, environment: "prod", reason: "matrix: 1.0.0 to prod" });
+
 const rollbackBody = () => ({ scope: { kind: "application", applicationId: payments.id }, targetReleaseId: payments.targetId, reason: "matrix: 2.0.0 is degraded" });
 
 const EXPECTATIONS: Record<string, Expectation> = {
@@ -173,6 +204,48 @@ const EXPECTATIONS: Record<string, Expectation> = {
     },
     settle: settleRollbacks,
   },
+  "POST /api/v1/promotions": {
+    allowed: ROLLERS,
+    success: 201,
+    prepare: async () => {
+      await noPromotions();
+      return { url: "/api/v1/promotions", body: promotionBody(), headers: { "Idempotency-Key": `matrix-key-${next()}` } };
+    },
+  },
+  "POST /api/v1/promotions/[id]/approve": {
+    allowed: ROLLERS,
+    success: 200,
+    prepare: async () => {
+      const id = await promotionIn("AWAITING_APPROVAL");
+      return { url: `/api/v1/promotions/${id}/approve`, params: { id } };
+    },
+    settle: settlePromotions,
+  },
+  "POST /api/v1/promotions/[id]/pause": {
+    allowed: ROLLERS,
+    success: 200,
+    prepare: async () => {
+      const id = await promotionIn("RUNNING");
+      return { url: `/api/v1/promotions/${id}/pause`, params: { id } };
+    },
+  },
+  "POST /api/v1/promotions/[id]/resume": {
+    allowed: ROLLERS,
+    success: 200,
+    prepare: async () => {
+      const id = await promotionIn("PAUSED");
+      return { url: `/api/v1/promotions/${id}/resume`, params: { id } };
+    },
+    settle: settlePromotions,
+  },
+  "POST /api/v1/promotions/[id]/abort": {
+    allowed: ROLLERS,
+    success: 200,
+    prepare: async () => {
+      const id = await promotionIn("AWAITING_APPROVAL");
+      return { url: `/api/v1/promotions/${id}/abort`, params: { id } };
+    },
+  },
   "POST /api/v1/rollbacks/[id]/approve": {
     allowed: ROLLERS,
     success: 200,
@@ -237,6 +310,7 @@ beforeAll(async () => {
   argo = await startFakeArgoCd();
   process.env.ARGOCD_INSTANCES = JSON.stringify([{ name: "argocd", url: argo.url, token: argo.token }]);
   process.env.SHIPLOG_ROLLBACK_APPROVAL = "production";
+  process.env.SHIPLOG_PROMOTION_APPROVAL = "production";
   useDatabaseUrl(process.env.DATABASE_URL!); // drops the cached configuration
   await resetFleet(db);
   payments = await seedPayments();
@@ -280,9 +354,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await settleRollbacks().catch(() => undefined);
+  await settlePromotions().catch(() => undefined);
   await argo?.close();
   delete process.env.ARGOCD_INSTANCES;
   delete process.env.SHIPLOG_ROLLBACK_APPROVAL;
+  delete process.env.SHIPLOG_PROMOTION_APPROVAL;
 });
 
 /** payments in team core: 1.0.0 healthy, then 2.0.0 degraded (manual sync, so Argo CD can roll it back). */

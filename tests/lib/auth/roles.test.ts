@@ -8,8 +8,8 @@ const viewerWith = (...grants: Grant[]) => ({ grants });
 const expected: Record<Role, Permission[]> = {
   viewer: ["read"],
   engineer: ["read", "replay"],
-  sre: ["read", "replay", "rollback", "approve-rollback"],
-  admin: ["read", "replay", "rollback", "approve-rollback", "admin"],
+  sre: ["read", "replay", "rollback", "approve-rollback", "promote", "approve-promotion"],
+  admin: ["read", "replay", "rollback", "approve-rollback", "promote", "approve-promotion", "admin"],
 };
 
 describe("can", () => {

@@ -1,11 +1,29 @@
-// Reads the application's config file on GitHub and computes the edit that puts the target
-// image tag back, without writing anything: the GitOps rollback's dry run, and its first step.
+// Reads an application's config file on GitHub and computes the edit that sets the image tag,
+// without writing anything: the dry run of a GitOps rollback or promotion, and its first step.
 import type { GithubClient } from "../github/github-client";
-import type { GitopsTarget } from "./rollback-plan";
 import { setImageTag } from "./set-image-tag";
 
-/** Where a kustomize or Helm source keeps its image tag, in the order they are tried. */
+/** Where an application's config lives: a folder of a GitHub repository, and the branch Argo CD follows. */
+export type GitopsTarget = {
+  /** owner/name on GitHub. */
+  repository: string;
+  /** Folder of the application's source in the config repository. */
+  path: string;
+  /** Branch the pull request goes to (the application's targetRevision, or the default branch when null). */
+  baseBranch: string | null;
+};
+
+/** Where a kustomize or Helm source keeps its image tag, in the order they are tried (after the files named per application). */
 export const CONFIG_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization", "values.yaml", "values.yml"];
+
+/**
+ * The files tried for one application: Argo CD Image Updater's write-back file when the
+ * application is named, then the application's own Helm value files, then CONFIG_FILES.
+ */
+export function configFilesOf(options: { application?: string; valueFiles?: string[] } = {}): string[] {
+  const own = (options.valueFiles ?? []).filter((file) => !file.includes("://") && !file.startsWith("$") && !file.includes(".."));
+  return [...new Set([...(options.application ? [`.argocd-source-${options.application}.yaml`] : []), ...own.map((file) => file.replace(/^\.?\//, "")), ...CONFIG_FILES])];
+}
 
 export type GitopsChange = {
   owner: string;
@@ -25,11 +43,11 @@ export class GitopsChangeError extends Error {
   }
 }
 
-export async function prepareGitopsChange(github: GithubClient, target: GitopsTarget, image: string, tag: string): Promise<GitopsChange> {
+export async function prepareGitopsChange(github: GithubClient, target: GitopsTarget, image: string, tag: string, files: string[] = CONFIG_FILES): Promise<GitopsChange> {
   const [owner, repo] = target.repository.split("/") as [string, string];
   const baseBranch = target.baseBranch ?? (await github.rest.repos.get({ owner, repo })).data.default_branch;
   const problems: string[] = [];
-  for (const name of CONFIG_FILES) {
+  for (const name of files) {
     const filePath = target.path ? `${target.path}/${name}` : name;
     let file: { content?: string; sha: string; type: string } | unknown;
     try {
@@ -51,6 +69,6 @@ export async function prepareGitopsChange(github: GithubClient, target: GitopsTa
   throw new GitopsChangeError(
     problems.length > 0
       ? `${target.repository}/${target.path}: ${problems.join("; ")}`
-      : `${target.repository} has no ${CONFIG_FILES.join(", ")} in ${target.path || "its root"} on ${baseBranch}`,
+      : `${target.repository} has no ${files.join(", ")} in ${target.path || "its root"} on ${baseBranch}`,
   );
 }

@@ -1,6 +1,8 @@
-// Puts an image's tag back in a config file, keeping its comments and layout: a kustomization's
-// `images:` entry (newTag), or a Helm values file (a map with `repository` and `tag`, or an
-// `image: repo:tag` string). Pure: the GitOps rollback reads and writes the file around it.
+// Sets an image's tag in a config file, keeping its comments and layout: a kustomization's
+// `images:` entry (newTag), a Helm values file (a map with `repository` and `tag`, or an
+// `image: repo:tag` string), or Argo CD Image Updater's write-back file
+// (`.argocd-source-<app>.yaml`: `kustomize.images` or `helm.parameters`). Pure: GitOps rollbacks
+// and promotions read and write the file around it.
 import { isMap, isScalar, isSeq, parse, parseDocument, Scalar, visit, type Document, type YAMLMap } from "yaml";
 
 export type ImageTagEdit = { content: string; previousTag: string | null } | { error: string };
@@ -32,6 +34,7 @@ export function setImageTag(fileName: string, source: string, image: string, tag
     return { error: `${fileName} is not valid YAML (${(error as Error).message})` };
   }
   if (document.errors.length > 0) return { error: `${fileName} is not valid YAML (${document.errors[0]!.message})` };
+  if (/(^|\/)\.argocd-source-[^/]+\.ya?ml$/.test(fileName)) return setImageUpdaterTag(fileName, document, image, tag);
   const kustomization = /(^|\/)kustomization\.ya?ml$|(^|\/)Kustomization$/.test(fileName);
   return kustomization ? setKustomizeTag(fileName, document, image, tag) : setHelmTag(fileName, document, image, tag);
 }
@@ -75,4 +78,43 @@ function setHelmTag(fileName: string, document: Document, image: string, tag: st
   });
   if (!found) return { error: `${fileName} has no image.repository/tag (or image: repo:tag) for ${image}` };
   return { content: document.toString(), previousTag };
+}
+
+/**
+ * Argo CD Image Updater's git write-back file: `kustomize.images` holds `name[=newName]:tag`
+ * strings; `helm.parameters` holds name/value pairs where `<prefix>.name` or `<prefix>.repository`
+ * names the image and `<prefix>.tag` its tag.
+ */
+function setImageUpdaterTag(fileName: string, document: Document, image: string, tag: string): ImageTagEdit {
+  const images = document.getIn(["kustomize", "images"], true);
+  if (isSeq(images)) {
+    for (const item of images.items) {
+      const value = text(item);
+      if (value === null || !isScalar(item)) continue;
+      const colon = value.lastIndexOf(":");
+      const hasTag = colon > value.lastIndexOf("/");
+      const reference = hasTag ? value.slice(0, colon) : value;
+      const names = reference.split("=");
+      if (!names.some((name) => sameImage(name, image))) continue;
+      item.value = `${reference.replace(/@.*$/, "")}:${tag}`;
+      return { content: document.toString(), previousTag: hasTag ? value.slice(colon + 1) : null };
+    }
+  }
+  const parameters = document.getIn(["helm", "parameters"], true);
+  if (isSeq(parameters)) {
+    const entries = parameters.items.filter(isMap);
+    const named = (name: string) => entries.find((entry) => text(entry.get("name", true)) === name);
+    for (const entry of entries) {
+      const name = text(entry.get("name", true));
+      const value = text(entry.get("value", true));
+      const prefix = name?.match(/^(.*)\.(name|repository)$/)?.[1];
+      if (prefix === undefined || value === null || !sameImage(value, image)) continue;
+      const tagEntry = named(`${prefix}.tag`);
+      if (!tagEntry) continue;
+      const previousTag = text(tagEntry.get("value", true));
+      setTag(tagEntry, "value", tag);
+      return { content: document.toString(), previousTag };
+    }
+  }
+  return { error: `${fileName} has no kustomize.images entry or helm.parameters <name>.tag for ${image}` };
 }

@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { referencedCommitSha } from "@/lib/commits/reference-trailer";
 import { buildRollbackCommitMessage } from "@/lib/rollback/build-rollback-commit-message";
-import { parseConfigRepository } from "@/lib/rollback/parse-config-repository";
-import { setImageTag } from "@/lib/rollback/set-image-tag";
+import { parseConfigRepository } from "@/lib/gitops/parse-config-repository";
+import { setImageTag } from "@/lib/gitops/set-image-tag";
 
 describe("setImageTag", () => {
+  it("Argo CD Image Updater's write-back file: a kustomize.images entry, or the helm.parameters tag next to the image's name", () => {
+    const kustomize = ["kustomize:", "  images:", "    - europe-west1-docker.pkg.dev/foo/images/other:3.1.0", "    - europe-west1-docker.pkg.dev/foo/images/payments:1.0.0", ""].join("\n");
+    expect(setImageTag(".argocd-source-payments-prod.yaml", kustomize, "europe-west1-docker.pkg.dev/foo/images/payments", "2.0.0")).toEqual({
+      content: kustomize.replace("payments:1.0.0", "payments:2.0.0"),
+      previousTag: "1.0.0",
+    });
+    const helm = ["helm:", "  parameters:", "    - name: image.name", "      value: europe-west1-docker.pkg.dev/foo/images/payments", "      forcestring: true", "    - name: image.tag", "      value: 1.0.0", "      forcestring: true", ""].join("\n");
+    expect(setImageTag(".argocd-source-payments-prod.yaml", helm, "payments", "2.0.0")).toEqual({ content: helm.replace("value: 1.0.0", "value: 2.0.0"), previousTag: "1.0.0" });
+    expect(setImageTag(".argocd-source-x.yaml", "helm:\n  parameters: []\n", "payments", "2.0.0")).toEqual({
+      error: ".argocd-source-x.yaml has no kustomize.images entry or helm.parameters <name>.tag for payments",
+    });
+  });
+
   it("kustomization: sets newTag of the matching images entry, keeps comments and other entries", () => {
     const source = [
       "apiVersion: kustomize.config.k8s.io/v1beta1",

@@ -1,0 +1,22 @@
+// POST /api/v1/promotions/{id}/pause (lib/promotions/control-promotion.ts): 409 when the promotion
+// is in a state that does not allow it. Needs the promote permission for the service's team.
+import { jsonResponse } from "@/lib/api/json-response";
+import { readPathParams } from "@/lib/api/read-path-params";
+import { assertSameOrigin } from "@/lib/auth/check-origin";
+import { requirePermission, requireViewer } from "@/lib/auth/require-viewer";
+import { getDb } from "@/lib/db/client";
+import { withErrorHandling } from "@/lib/http/with-error-handling";
+import { controlPromotion } from "@/lib/promotions/control-promotion";
+import { getPromotion, promotionIdParams } from "@/lib/promotions/get-promotion";
+import { actorOf, promotionDependencies, promotionTeam } from "../../_shared/promotion-actor";
+
+export const POST = withErrorHandling<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  assertSameOrigin(request);
+  await requireViewer(request);
+  const { id } = readPathParams(promotionIdParams, await params);
+  const viewer = await requirePermission(request, "promote", { teamId: await promotionTeam({ promotionId: id }) });
+  const who = actorOf(viewer, request);
+  const deps = promotionDependencies(request);
+  await controlPromotion(getDb(), id, "pause", who, deps.now());
+  return jsonResponse(await getPromotion(getDb(), id));
+});
