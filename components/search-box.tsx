@@ -28,7 +28,7 @@ export function SearchBox() {
   }
 
   return (
-    <form role="search" action="/search" onSubmit={submit} className="relative ml-auto flex items-center">
+    <form role="search" action="/search" onSubmit={submit} className="relative flex items-center lg:ml-auto">
       <label htmlFor={inputId} className="sr-only">
         Search services, commits, pull requests and tickets
       </label>
@@ -42,12 +42,12 @@ export function SearchBox() {
         aria-describedby={message ? messageId : undefined}
         aria-invalid={message ? true : undefined}
         onChange={() => setMessage(null)}
-        className="w-72 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm text-zinc-900 placeholder:text-zinc-500"
+        className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm text-zinc-900 placeholder:text-zinc-500 lg:w-64 xl:w-72"
       />
       <p
         id={messageId}
         role="status"
-        className={`absolute top-full right-0 z-10 mt-1 w-72 rounded-md border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 shadow-sm ${message ? "" : "sr-only"}`}
+        className={`absolute top-full right-0 z-10 mt-1 w-full rounded-md border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 shadow-sm ${message ? "" : "sr-only"}`}
       >
         {message}
       </p>
