@@ -150,7 +150,7 @@ function Choices({ label, children }: { label: string; children: ReactNode }) {
       <span className="text-zinc-600" aria-hidden="true">
         {label}
       </span>
-      <span className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">{children}</span>
+      <span className="inline-flex flex-wrap overflow-hidden rounded-md border border-zinc-300 bg-white">{children}</span>
     </div>
   );
 }
@@ -209,7 +209,10 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
   const { rowAt, failed } = useFleetMatrixPages(view, firstPage, pageSize, pages);
 
   const environments = firstPage.environments;
-  const columns = `minmax(13rem, 1.3fr) repeat(${environments.length}, minmax(10.5rem, 1fr)) minmax(7.5rem, 0.5fr)`;
+  // Each column's minimum is its width in rem or its share of the box, whichever is smaller, so
+  // the matrix never scrolls sideways: on a phone, or with many environments, cells truncate.
+  const environmentShare = `${(60 / Math.max(1, environments.length)).toFixed(2)}%`;
+  const columns = `minmax(min(13rem, 25%), 1.3fr) repeat(${environments.length}, minmax(min(10.5rem, ${environmentShare}), 1fr)) minmax(min(7.5rem, 15%), 0.5fr)`;
   const columnCount = environments.length + 2;
 
   return (
