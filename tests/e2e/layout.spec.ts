@@ -198,7 +198,8 @@ describe.each(SIZES.flatMap(({ size, width, height }) => SCHEMES.map((scheme) =>
       expect(await sidewaysScrollers(page)).toEqual([]);
       expect(await accessibilityViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
-    });
+      // A full-page screenshot and axe over a long page (the timeline, the fleet) take a while on a busy machine.
+    }, 60_000);
   },
 );
 

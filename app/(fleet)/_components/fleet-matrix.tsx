@@ -306,7 +306,8 @@ function MatrixRow({ row }: { row: FleetMatrixRow }) {
         </span>
       </div>
       {row.cells.map((cell, index) => (
-        <div role="cell" key={index} className="min-w-0 px-2">
+        // Clipped, not spilled into the next column, when a phone leaves a cell less than its content.
+        <div role="cell" key={index} className="min-w-0 overflow-x-clip px-2">
           {cell ? (
             <FleetMatrixCell cell={cell} timelineHref={timelineHref(row, cell.environment)} />
           ) : (
@@ -317,7 +318,7 @@ function MatrixRow({ row }: { row: FleetMatrixRow }) {
           )}
         </div>
       ))}
-      <div role="cell" className="px-4">
+      <div role="cell" className="min-w-0 overflow-x-clip px-2 sm:px-4">
         {row.environmentSkew ? <SkewMark detail={`Environments run different versions: ${row.environmentSkew}`}>environments</SkewMark> : null}
       </div>
     </>
