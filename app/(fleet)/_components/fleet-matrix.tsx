@@ -233,16 +233,16 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
         <div role="table" aria-label="Fleet health: services by environment" aria-rowcount={layout.size + 1} aria-colcount={columnCount} className="min-w-full text-sm">
           <div role="rowgroup" className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50">
             <div role="row" aria-rowindex={1} className="grid" style={{ gridTemplateColumns: columns }}>
-              <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+              <div role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                 Service
               </div>
               {environments.map((environment) => (
-                <div key={environment.name} role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+                <div key={environment.name} role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                   {environment.name}
                   {environment.isProduction ? <span className="ml-1.5 text-xs font-normal text-zinc-600"> production</span> : null}
                 </div>
               ))}
-              <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+              <div role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                 Skew
               </div>
             </div>
