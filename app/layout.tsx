@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
 import { type ReactNode, Suspense } from "react";
+import { readPageViewer } from "./_auth/require-page-viewer";
 import { UserMenu } from "./_auth/user-menu";
 import { SearchBox } from "@/components/search-box";
+import { MainMenu } from "@/components/ui/main-menu";
 import { NavLink } from "@/components/ui/nav-link";
+import { ThemeToggle } from "@/components/ui/theme-toggle";
+import { THEME_COOKIE, parseThemeChoice, themeClassName } from "@/lib/theme/theme-choice";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -42,30 +47,42 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page is rendered per request, never prerendered at build time: its scripts carry the
   // request's CSP nonce (proxy.ts), and a prerendered page's could not.
   await connection();
+  const theme = parseThemeChoice((await cookies()).get(THEME_COOKIE)?.value);
+  // Signed-out visitors (the sign-in page) see no navigation or search: none of it would open for them.
+  const viewer = await readPageViewer().catch(() => null);
   return (
-    <html lang="en">
+    <html lang="en" className={themeClassName(theme)}>
       <body className="min-h-screen">
-        <header className="border-b border-zinc-200 bg-white">
-          <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
-            <nav aria-label="Main" className="flex items-center gap-8 self-stretch">
-              <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
-                Shiplog
-              </Link>
-              <ul className="flex gap-6 self-stretch text-sm font-medium">
-                {navigation.map(({ href, label }) => (
-                  <li key={href} className="flex">
-                    <NavLink href={href}>{label}</NavLink>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-            <SearchBox />
-            <Suspense fallback={null}>
-              <UserMenu />
-            </Suspense>
+        <header className="relative border-b border-zinc-200 bg-white">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+            <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
+              Shiplog
+            </Link>
+            {viewer ? (
+              <MainMenu>
+                <nav aria-label="Main" className="flex lg:self-stretch">
+                  <ul className="flex flex-col gap-3 text-sm font-medium lg:flex-row lg:gap-5 lg:self-stretch">
+                    {navigation.map(({ href, label }) => (
+                      <li key={href} className="flex">
+                        <NavLink href={href}>{label}</NavLink>
+                      </li>
+                    ))}
+                  </ul>
+                </nav>
+                <SearchBox />
+                <ThemeToggle initial={theme} />
+                <Suspense fallback={null}>
+                  <UserMenu />
+                </Suspense>
+              </MainMenu>
+            ) : (
+              <div className="ml-auto">
+                <ThemeToggle initial={theme} />
+              </div>
+            )}
           </div>
         </header>
-        <main className="mx-auto max-w-7xl px-6 py-8">
+        <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">
           <Providers>{children}</Providers>
         </main>
       </body>

@@ -110,7 +110,7 @@ export function SearchBox() {
 
   const open = isOpen && items.length > 0;
   return (
-    <form role="search" action="/search" onSubmit={submit} className="relative ml-auto flex items-center">
+    <form role="search" action="/search" onSubmit={submit} className="relative flex items-center lg:ml-auto">
       <label {...getLabelProps()} className="sr-only">
         Search services, commits, pull requests and tickets
       </label>
@@ -130,7 +130,7 @@ export function SearchBox() {
             closeMenu();
           },
         })}
-        className="w-72 rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-3 text-sm text-zinc-900 placeholder:text-zinc-500"
+        className="w-full rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-3 text-sm text-zinc-900 placeholder:text-zinc-500 lg:w-64 xl:w-72"
       />
       <kbd aria-hidden="true" className="pointer-events-none absolute right-2 rounded border border-zinc-300 px-1.5 font-mono text-xs text-zinc-500">
         /
@@ -163,7 +163,7 @@ export function SearchBox() {
       <p
         id={messageId}
         role="status"
-        className={`absolute top-full right-0 z-10 mt-1 w-72 rounded-md border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 shadow-sm ${message ? "" : "sr-only"}`}
+        className={`absolute top-full right-0 z-10 mt-1 w-full rounded-md border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 shadow-sm ${message ? "" : "sr-only"}`}
       >
         {message}
       </p>

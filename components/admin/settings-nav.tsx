@@ -22,9 +22,9 @@ export async function SettingsNav() {
   if (links.length < 2) return null;
   return (
     <nav aria-label="Settings" className="mb-6 border-b border-zinc-200">
-      <ul className="flex h-10 gap-6 text-sm font-medium">
+      <ul className="flex flex-wrap gap-x-6 text-sm font-medium">
         {links.map(({ href, label }) => (
-          <li key={href} className="flex">
+          <li key={href} className="flex h-10 whitespace-nowrap">
             <NavLink href={href}>{label}</NavLink>
           </li>
         ))}

@@ -3,6 +3,7 @@
 // with its mean as a dashed second line; buckets without a value leave a gap instead of
 // pretending zero.
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { chartColours, chartTooltipStyle } from "./chart-colours";
 
 export type DoraLinePoint = { start: string; value: number | null; mean?: number | null };
 
@@ -30,13 +31,13 @@ export function DoraLineChart({
       <div role="img" aria-label={`${label}: ${known} of ${points.length} periods have a value`} style={{ height }}>
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-            <XAxis dataKey="start" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#52525b" }} minTickGap={16} />
-            <YAxis tick={{ fontSize: 11, fill: "#52525b" }} unit={unit} />
-            <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}${unit}`, name]} />
-            <Line type="linear" dataKey="value" name={valueName} stroke="#2563eb" strokeWidth={2} dot={{ r: 2.5, fill: "#2563eb" }} connectNulls={false} isAnimationActive={false} />
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={chartColours.grid} />
+            <XAxis dataKey="start" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: chartColours.tick }} minTickGap={16} />
+            <YAxis tick={{ fontSize: 11, fill: chartColours.tick }} unit={unit} />
+            <Tooltip {...chartTooltipStyle} formatter={(value, name) => [`${Number(value).toFixed(1)}${unit}`, name]} />
+            <Line type="linear" dataKey="value" name={valueName} stroke={chartColours.line} strokeWidth={2} dot={{ r: 2.5, fill: chartColours.line }} connectNulls={false} isAnimationActive={false} />
             {meanName ? (
-              <Line type="linear" dataKey="mean" name={meanName} stroke="#71717a" strokeWidth={1.5} strokeDasharray="4 3" dot={false} connectNulls={false} isAnimationActive={false} />
+              <Line type="linear" dataKey="mean" name={meanName} stroke={chartColours.mean} strokeWidth={1.5} strokeDasharray="4 3" dot={false} connectNulls={false} isAnimationActive={false} />
             ) : null}
           </LineChart>
         </ResponsiveContainer>

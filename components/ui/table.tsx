@@ -7,6 +7,10 @@ export type Column<Row> = {
   align?: "left" | "right";
   /** The column the rows are sorted by (aria-sort on its header). */
   sorted?: "ascending" | "descending";
+  /** The column's name on a narrow screen's cards, when the header is not plain text. */
+  label?: string;
+  /** Short values (dates, counts, badges) that read badly broken over lines. */
+  nowrap?: boolean;
 };
 
 export type TableProps<Row> = {
@@ -19,7 +23,11 @@ export type TableProps<Row> = {
   footer?: ReactNode[];
 };
 
+// Cells wrap by default (app/globals.css lets them break long names), so a table fits its box at
+// 1280 px; below 640 px globals.css turns rows into cards, labelled by data-label.
 const alignClass = (align: "left" | "right" = "left") => (align === "right" ? "text-right tabular-nums" : "text-left");
+
+const columnLabel = <Row,>(column: Column<Row>) => column.label ?? (typeof column.header === "string" ? column.header : undefined);
 
 export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProps<Row>) {
   return (
@@ -33,7 +41,7 @@ export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProp
                 key={index}
                 scope="col"
                 aria-sort={column.sorted}
-                className={`px-4 py-2.5 font-semibold whitespace-nowrap text-zinc-700 ${alignClass(column.align)}`}
+                className={`px-4 py-2.5 font-semibold text-zinc-700 ${alignClass(column.align)}`}
               >
                 {column.header}
               </th>
@@ -44,7 +52,11 @@ export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProp
           {rows.map((row) => (
             <tr key={rowKey(row)} className="hover:bg-zinc-50">
               {columns.map((column, index) => (
-                <td key={index} className={`px-4 py-2.5 whitespace-nowrap text-zinc-900 ${alignClass(column.align)}`}>
+                <td
+                  key={index}
+                  data-label={columnLabel(column)}
+                  className={`px-4 py-2.5 text-zinc-900 ${column.nowrap ? "whitespace-nowrap" : ""} ${alignClass(column.align)}`}
+                >
                   {column.cell(row)}
                 </td>
               ))}
@@ -57,7 +69,8 @@ export function Table<Row>({ columns, rows, rowKey, caption, footer }: TableProp
               {footer.map((cell, index) => (
                 <td
                   key={index}
-                  className={`px-4 py-2.5 whitespace-nowrap text-zinc-900 ${alignClass(columns[index]?.align)}`}
+                  data-label={columns[index] ? columnLabel(columns[index]) : undefined}
+                  className={`px-4 py-2.5 text-zinc-900 ${alignClass(columns[index]?.align)}`}
                 >
                   {cell}
                 </td>

@@ -63,6 +63,8 @@ export type PageOptions = {
    * database), a user from signIn(), or null for an anonymous page. Default: a fleet-wide viewer.
    */
   as?: Grant[] | TestUser | null;
+  /** The system's colour scheme the page sees (prefers-color-scheme). Default: light. */
+  colorScheme?: "light" | "dark";
 };
 
 const DEFAULT_GRANTS: Grant[] = [{ role: "viewer", teamId: null }];
@@ -81,10 +83,10 @@ export function useBrowser(): { openPage: (options?: PageOptions) => Promise<Che
   });
 
   return {
-    openPage: async ({ width = 1280, height = 800, as = DEFAULT_GRANTS }: PageOptions = {}) => {
+    openPage: async ({ width = 1280, height = 800, as = DEFAULT_GRANTS, colorScheme = "light" }: PageOptions = {}) => {
       if (!browser) throw new Error("openPage() runs inside tests or hooks of the file that called useBrowser()");
       const baseURL = inject("shiplogUrl");
-      const context = await browser.newContext({ baseURL, viewport: { width, height } });
+      const context = await browser.newContext({ baseURL, viewport: { width, height }, colorScheme });
       if (as !== null) {
         const user = Array.isArray(as) ? await signIn(as) : as;
         await context.addCookies(

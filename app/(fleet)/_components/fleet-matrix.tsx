@@ -150,7 +150,7 @@ function Choices({ label, children }: { label: string; children: ReactNode }) {
       <span className="text-zinc-600" aria-hidden="true">
         {label}
       </span>
-      <span className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">{children}</span>
+      <span className="inline-flex flex-wrap overflow-hidden rounded-md border border-zinc-300 bg-white">{children}</span>
     </div>
   );
 }
@@ -209,7 +209,10 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
   const { rowAt, failed } = useFleetMatrixPages(view, firstPage, pageSize, pages);
 
   const environments = firstPage.environments;
-  const columns = `minmax(13rem, 1.3fr) repeat(${environments.length}, minmax(10.5rem, 1fr)) minmax(7.5rem, 0.5fr)`;
+  // Each column's minimum is its width in rem or its share of the box, whichever is smaller, so
+  // the matrix never scrolls sideways: on a phone, or with many environments, cells truncate.
+  const environmentShare = `${(60 / Math.max(1, environments.length)).toFixed(2)}%`;
+  const columns = `minmax(min(13rem, 25%), 1.3fr) repeat(${environments.length}, minmax(min(10.5rem, ${environmentShare}), 1fr)) minmax(min(7.5rem, 15%), 0.5fr)`;
   const columnCount = environments.length + 2;
 
   return (
@@ -230,16 +233,16 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
         <div role="table" aria-label="Fleet health: services by environment" aria-rowcount={layout.size + 1} aria-colcount={columnCount} className="min-w-full text-sm">
           <div role="rowgroup" className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50">
             <div role="row" aria-rowindex={1} className="grid" style={{ gridTemplateColumns: columns }}>
-              <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+              <div role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                 Service
               </div>
               {environments.map((environment) => (
-                <div key={environment.name} role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+                <div key={environment.name} role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                   {environment.name}
                   {environment.isProduction ? <span className="ml-1.5 text-xs font-normal text-zinc-600"> production</span> : null}
                 </div>
               ))}
-              <div role="columnheader" className="px-4 py-2 font-semibold text-zinc-700">
+              <div role="columnheader" className="min-w-0 overflow-x-clip px-2 py-2 font-semibold text-zinc-700 sm:px-4">
                 Skew
               </div>
             </div>
@@ -303,7 +306,8 @@ function MatrixRow({ row }: { row: FleetMatrixRow }) {
         </span>
       </div>
       {row.cells.map((cell, index) => (
-        <div role="cell" key={index} className="min-w-0 px-2">
+        // Clipped, not spilled into the next column, when a phone leaves a cell less than its content.
+        <div role="cell" key={index} className="min-w-0 overflow-x-clip px-2">
           {cell ? (
             <FleetMatrixCell cell={cell} timelineHref={timelineHref(row, cell.environment)} />
           ) : (
@@ -314,7 +318,7 @@ function MatrixRow({ row }: { row: FleetMatrixRow }) {
           )}
         </div>
       ))}
-      <div role="cell" className="px-4">
+      <div role="cell" className="min-w-0 overflow-x-clip px-2 sm:px-4">
         {row.environmentSkew ? <SkewMark detail={`Environments run different versions: ${row.environmentSkew}`}>environments</SkewMark> : null}
       </div>
     </>

@@ -45,16 +45,16 @@ export function AuditTable({ query, initialPage }: { query: Record<string, strin
           <tbody className="divide-y divide-zinc-100">
             {rows.map((event) => (
               <tr key={event.id} data-audit-id={event.id} className="align-top hover:bg-zinc-50">
-                <td className="px-3 py-2 whitespace-nowrap text-zinc-900">
+                <td className="px-3 py-2 text-zinc-900">
                   <RelativeTime date={event.at} />
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap text-zinc-900">{event.actor}</td>
-                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-zinc-900">{event.action}</td>
-                <td className="px-3 py-2 whitespace-nowrap text-zinc-900">
+                <td className="px-3 py-2 text-zinc-900">{event.actor}</td>
+                <td className="px-3 py-2 font-mono text-xs text-zinc-900">{event.action}</td>
+                <td className="px-3 py-2 text-zinc-900">
                   {event.targetType}
                   {event.targetId ? <span className="ml-1 font-mono text-xs text-zinc-700">{event.targetId}</span> : null}
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap">
+                <td className="px-3 py-2">
                   <Badge tone={OUTCOME_TONES[event.outcome] ?? "neutral"}>{event.outcome}</Badge>
                 </td>
                 <td className="max-w-xs px-3 py-2 break-words text-zinc-800">{event.reason ?? "—"}</td>

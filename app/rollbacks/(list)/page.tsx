@@ -89,23 +89,23 @@ function RollbackTable({ rows, caption }: { rows: RollbackSummary[]; caption: st
         <tbody className="divide-y divide-zinc-100">
           {rows.map((row) => (
             <tr key={row.id}>
-              <td className="px-3 py-2.5 whitespace-nowrap">
+              <td className="px-3 py-2.5">
                 <Link href={`/rollbacks/${row.id}`} className="font-medium text-sky-800 underline">
                   #{row.id}
                 </Link>
               </td>
-              <td className="px-3 py-2.5 whitespace-nowrap">{row.service}</td>
+              <td className="px-3 py-2.5">{row.service}</td>
               <td className="px-3 py-2.5">
                 {row.application.environment} / {row.application.cluster}
                 <span className="block text-xs text-zinc-600">{row.application.name}</span>
               </td>
-              <td className="px-3 py-2.5 font-mono text-xs whitespace-nowrap">
+              <td className="px-3 py-2.5 font-mono text-xs">
                 {row.fromRelease?.version ?? "?"} → {row.toRelease.version}
               </td>
-              <td className="px-3 py-2.5 whitespace-nowrap">
+              <td className="px-3 py-2.5">
                 <RollbackStateBadge state={row.state} />
               </td>
-              <td className="px-3 py-2.5 whitespace-nowrap">
+              <td className="px-3 py-2.5">
                 {row.requestedBy}
                 <span className="block text-xs text-zinc-600">
                   <RelativeTime date={row.requestedAt} />

@@ -79,7 +79,7 @@ export function TimelineFilterForm({ filters, options }: { filters: TimelineFilt
       aria-busy={pending}
       className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs"
     >
-      <div className="grid grid-cols-4 gap-3 lg:grid-cols-8">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
         {select("team", "Team", options.teams.map((team) => ({ value: team.slug, label: team.name === team.slug ? team.slug : `${team.name} (${team.slug})` })))}
         {select("environment", "Environment", options.environments.map((name) => ({ value: name, label: name })))}
         <StatusFilter value={filters.status} statuses={options.statuses} onChange={(next) => set("status", next)} labelClass={labelClass} fieldClass={fieldClass} />

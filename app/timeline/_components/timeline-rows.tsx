@@ -11,7 +11,7 @@ import { StatusBadge } from "./status-badge";
 
 type Rollout = Extract<TimelineEntry, { kind: "rollout" }>;
 
-const cell = "px-3 py-2 whitespace-nowrap text-zinc-900";
+const cell = "px-3 py-2 text-zinc-900";
 const link = "text-zinc-900 underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-900";
 
 function NewMark() {

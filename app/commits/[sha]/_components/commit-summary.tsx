@@ -14,7 +14,7 @@ export function CommitSummary({ commit, now }: { commit: CommitLocation["commit"
       </div>
       <dl className="grid grid-cols-1 gap-x-8 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
         <dt className="font-medium text-zinc-600">SHA</dt>
-        <dd className="font-mono text-zinc-900">{commit.sha}</dd>
+        <dd className="font-mono wrap-anywhere text-zinc-900">{commit.sha}</dd>
         <dt className="font-medium text-zinc-600">Repository</dt>
         <dd className="text-zinc-900">{commit.repository}</dd>
         <dt className="font-medium text-zinc-600">Author</dt>

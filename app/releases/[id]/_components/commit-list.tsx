@@ -37,7 +37,7 @@ export function CommitList({
         <tbody className="divide-y divide-zinc-100">
           {commits.map((commit) => (
             <tr key={`${commit.repository}@${commit.sha}`} className="align-top hover:bg-zinc-50">
-              <td className="px-3 py-2.5 whitespace-nowrap">
+              <td className="px-3 py-2.5">
                 <ExternalLink href={buildGithubUrl(githubApiUrl, { kind: "commit", repository: commit.repository, sha: commit.sha })} className="font-mono text-xs text-sky-800 underline">
                   {commit.sha.slice(0, 8)}
                 </ExternalLink>
@@ -51,8 +51,8 @@ export function CommitList({
                   </>
                 ) : null}
               </td>
-              <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{commit.authorLogin ?? commit.authorName ?? <span className="text-zinc-600">unknown</span>}</td>
-              <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+              <td className="px-3 py-2.5 text-zinc-900">{commit.authorLogin ?? commit.authorName ?? <span className="text-zinc-600">unknown</span>}</td>
+              <td className="px-3 py-2.5 text-zinc-900">
                 <RelativeTime date={commit.committedAt} now={now} />
               </td>
               <td className="px-3 py-2.5 text-zinc-900">
@@ -80,7 +80,7 @@ export function CommitList({
                 )}
               </td>
               {withRelease ? (
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5">
                   {commit.release ? (
                     <Link href={`/releases/${commit.release.id}`} className="font-mono text-xs text-sky-800 underline">
                       {commit.release.version}

@@ -41,7 +41,7 @@ export function RolloutRow({ cells, columns, application, deployments }: { cells
     <>
       <tr className="hover:bg-zinc-50">
         {cells}
-        <td className="px-3 py-2.5 whitespace-nowrap">
+        <td className="px-3 py-2.5">
           {deployments.length === 0 ? (
             <span className="text-zinc-600">—</span>
           ) : (

@@ -104,7 +104,7 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                 deployments={entry.deployments.map((item) => ({ id: item.id, status: item.status, startedAt: item.startedAt.toISOString() }))}
                 cells={
                   <>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                    <td className="px-3 py-2.5 text-zinc-900">
                       <span className="font-medium">{entry.application.cluster}</span>
                       <span className="block text-xs text-zinc-600">
                         {entry.application.region ? `${entry.application.region} · ` : ""}
@@ -117,7 +117,7 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                         ) : null}
                       </span>
                     </td>
-                    <td className="px-3 py-2.5 whitespace-nowrap">
+                    <td className="px-3 py-2.5">
                       {deployment ? (
                         <span className="flex flex-wrap items-center gap-1">
                           <DeploymentStatusBadge status={deployment.status} />
@@ -127,10 +127,10 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                         <Badge>not yet</Badge>
                       )}
                     </td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment ? <RelativeTime date={deployment.startedAt} now={now} /> : dash}</td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.finishedAt ? <RelativeTime date={deployment.finishedAt} now={now} /> : dash}</td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment?.healthyAt ? <RelativeTime date={deployment.healthyAt} now={now} /> : dash}</td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                    <td className="px-3 py-2.5 text-zinc-900">{deployment ? <RelativeTime date={deployment.startedAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 text-zinc-900">{deployment?.finishedAt ? <RelativeTime date={deployment.finishedAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 text-zinc-900">{deployment?.healthyAt ? <RelativeTime date={deployment.healthyAt} now={now} /> : dash}</td>
+                    <td className="px-3 py-2.5 text-zinc-900">
                       {entry.current ? (
                         entry.current.id === releaseId ? (
                           <span className="flex items-center gap-1">
@@ -149,7 +149,7 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                         <span className="text-zinc-600">unknown</span>
                       )}
                     </td>
-                    <td className="px-3 py-2.5 whitespace-nowrap">
+                    <td className="px-3 py-2.5">
                       <ExternalLink
                         href={entry.application.argocdUrl}
                         className="relative text-sky-800 underline"

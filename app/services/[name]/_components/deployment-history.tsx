@@ -23,12 +23,12 @@ export function DeploymentHistory({ service, initialPage }: { service: string; i
           <tbody className="divide-y divide-zinc-100">
             {rows.map((deployment) => (
               <tr key={deployment.id} className="hover:bg-zinc-50">
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                <td className="px-3 py-2.5 text-zinc-900">
                   <RelativeTime date={deployment.startedAt} />
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment.environment}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{deployment.cluster}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5 text-zinc-900">{deployment.environment}</td>
+                <td className="px-3 py-2.5 text-zinc-900">{deployment.cluster}</td>
+                <td className="px-3 py-2.5">
                   {deployment.release ? (
                     <Link href={`/releases/${deployment.release.id}`} className="font-mono text-xs text-sky-800 underline">
                       {deployment.release.version}
@@ -37,13 +37,13 @@ export function DeploymentHistory({ service, initialPage }: { service: string; i
                     <span className="text-zinc-600">unknown</span>
                   )}
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5">
                   <span className="flex items-center gap-1">
                     <DeploymentStatusBadge status={deployment.status} />
                     {deployment.isRollback ? <Badge tone="warn">rollback</Badge> : null}
                   </span>
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                <td className="px-3 py-2.5 text-zinc-900">
                   {deployment.initiatedBy ?? <span className="text-zinc-600">{deployment.automated ? "automated sync" : "unknown"}</span>}
                 </td>
               </tr>

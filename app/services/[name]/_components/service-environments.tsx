@@ -145,10 +145,10 @@ function EnvironmentTable({
           <tbody className="divide-y divide-zinc-100">
             {environment.applications.map((application) => (
               <tr key={application.id} className="hover:bg-zinc-50">
-                <td className="px-3 py-2.5 font-medium whitespace-nowrap text-zinc-900">{application.cluster}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{application.region ?? <span className="text-zinc-600">—</span>}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{application.name}</td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5 font-medium text-zinc-900">{application.cluster}</td>
+                <td className="px-3 py-2.5 text-zinc-900">{application.region ?? <span className="text-zinc-600">—</span>}</td>
+                <td className="px-3 py-2.5 text-zinc-900">{application.name}</td>
+                <td className="px-3 py-2.5">
                   {application.release ? (
                     <span className="flex items-center gap-1.5">
                       <Link href={`/releases/${application.release.id}`} className="font-mono text-xs text-sky-800 underline">
@@ -163,16 +163,16 @@ function EnvironmentTable({
                     <span className="text-zinc-600">unknown</span>
                   )}
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5">
                   <HealthBadge health={application.health} />
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5">
                   <SyncBadge sync={application.sync} />
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+                <td className="px-3 py-2.5 text-zinc-900">
                   {application.release?.since ? <RelativeTime date={application.release.since} now={now} /> : <span className="text-zinc-600">—</span>}
                 </td>
-                <td className="px-3 py-2.5 whitespace-nowrap">
+                <td className="px-3 py-2.5">
                   <ExternalLink
                     href={application.argocdUrl}
                     className="relative text-sky-800 underline"

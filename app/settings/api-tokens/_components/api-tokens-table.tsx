@@ -48,18 +48,18 @@ function ApiTokenRow({ token }: { token: AsJson<ApiTokenView> }) {
     <tr data-api-token-name={token.name} className="hover:bg-zinc-50">
       <td className="px-3 py-2.5 text-zinc-950">{token.name}</td>
       <td className="px-3 py-2.5 font-mono text-xs text-zinc-900">{token.hint}…</td>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+      <td className="px-3 py-2.5 text-zinc-900">
         {token.role} · {token.teamId === null ? "fleet-wide" : `team ${token.teamId}`}
       </td>
       <td className="px-3 py-2.5 text-zinc-900">{token.kind === "service" ? `service (by ${token.createdBy ?? "a removed account"})` : token.owner}</td>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+      <td className="px-3 py-2.5 text-zinc-900">
         <RelativeTime date={token.expiresAt} />
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : "never"}</td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5 text-zinc-900">{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : "never"}</td>
+      <td className="px-3 py-2.5">
         <Badge tone={STATUS_TONE[token.status]}>{token.status}</Badge>
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5">
         {token.revokedAt ? null : (
           <button
             type="button"

@@ -116,13 +116,13 @@ function DeliveryRow({
   const replay = useReplayDelivery();
   return (
     <tr className="align-top hover:bg-zinc-50" data-delivery-id={delivery.id}>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">{SOURCE_LABELS[delivery.source]}</td>
-      <td className="px-3 py-2.5 font-mono text-xs whitespace-nowrap text-zinc-900">{delivery.event}</td>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+      <td className="px-3 py-2.5 text-zinc-900">{SOURCE_LABELS[delivery.source]}</td>
+      <td className="px-3 py-2.5 font-mono text-xs text-zinc-900">{delivery.event}</td>
+      <td className="px-3 py-2.5 text-zinc-900">
         <RelativeTime date={delivery.receivedAt} />
       </td>
-      <td className="px-3 py-2.5 text-right whitespace-nowrap text-zinc-900 tabular-nums">{delivery.attempts}</td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5 text-right text-zinc-900 tabular-nums">{delivery.attempts}</td>
+      <td className="px-3 py-2.5">
         {replayed ? (
           <Badge tone="info">queued for replay</Badge>
         ) : delivery.status === "QUARANTINED" ? (
@@ -143,7 +143,7 @@ function DeliveryRow({
         {delivery.deliveryId}
       </td>
       {canReplay ? (
-        <td className="px-3 py-2.5 whitespace-nowrap">
+        <td className="px-3 py-2.5">
           {replayed ? (
             <span role="status" className="text-xs font-medium text-emerald-800">
               Replayed: the worker applies it next

@@ -8,12 +8,13 @@ export function SetupSnippet({ title, text, language }: { title: string; text: s
         <span>{title}</span>
         <CopyButton text={text} label={title} />
       </figcaption>
-      {/* Focusable so a keyboard can scroll long lines (axe: scrollable-region-focusable). */}
+      {/* Long lines wrap (no sideways scrolling on a phone; copying keeps them whole); focusable so a
+          keyboard can scroll a tall one (axe: scrollable-region-focusable). */}
       <pre
         tabIndex={0}
         aria-label={title}
         data-language={language}
-        className="max-h-80 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 px-3 py-2 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-700"
+        className="max-h-80 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap wrap-anywhere text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-700"
       >
         {text}
       </pre>

@@ -48,10 +48,10 @@ function TokenRow({ token }: { token: AsJson<WebhookTokenView> }) {
     <tr data-token-name={token.name} className="hover:bg-zinc-50">
       <td className="px-3 py-2.5 font-mono text-xs text-zinc-950">{token.name}</td>
       <td className="px-3 py-2.5 text-zinc-900">{SOURCE_LABELS[token.source]}</td>
-      <td className="px-3 py-2.5 whitespace-nowrap text-zinc-900">
+      <td className="px-3 py-2.5 text-zinc-900">
         <RelativeTime date={token.createdAt} />
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5">
         {token.revokedAt ? (
           <span className="inline-flex items-center gap-1">
             <Badge tone="neutral">revoked</Badge> <RelativeTime date={token.revokedAt} />
@@ -60,7 +60,7 @@ function TokenRow({ token }: { token: AsJson<WebhookTokenView> }) {
           <Badge tone="good">live</Badge>
         )}
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5">
         {token.revokedAt ? null : (
           <button
             type="button"

@@ -14,9 +14,9 @@ export function UserSearch({ initial }: { initial: string }) {
   }
   return (
     <form role="search" onSubmit={search} className="flex items-end gap-2 text-sm">
-      <label className="flex flex-col gap-1">
+      <label className="flex min-w-0 flex-1 flex-col gap-1 sm:flex-none">
         <span className="font-medium text-zinc-700">Find a person</span>
-        <input name="q" defaultValue={initial} placeholder="email or name" className="w-72 rounded-md border border-zinc-300 px-2 py-1 text-zinc-900 placeholder:text-zinc-500" />
+        <input name="q" defaultValue={initial} placeholder="email or name" className="w-full rounded-md sm:w-72 border border-zinc-300 px-2 py-1 text-zinc-900 placeholder:text-zinc-500" />
       </label>
       <button type="submit" disabled={pending} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-medium text-zinc-800 hover:bg-zinc-50 disabled:opacity-60">
         {pending ? "Searching…" : "Search"}

@@ -123,7 +123,7 @@ function UserRow({ user, teams, self }: { user: User; teams: Team[]; self: boole
           </button>
         </form>
       </td>
-      <td className="px-3 py-2.5 whitespace-nowrap">
+      <td className="px-3 py-2.5">
         <div className="text-zinc-800 tabular-nums">{user.activeSessions} active</div>
         {user.activeSessions > 0 ? (
           <button
