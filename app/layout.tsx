@@ -54,14 +54,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" className={themeClassName(theme)}>
       <body className="min-h-screen">
         <header className="relative border-b border-zinc-200 bg-white">
-          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6">
             <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-950 no-underline">
               Shiplog
             </Link>
             {viewer ? (
               <MainMenu>
                 <nav aria-label="Main" className="flex lg:self-stretch">
-                  <ul className="flex flex-col gap-3 text-sm font-medium lg:flex-row lg:gap-5 lg:self-stretch">
+                  <ul className="flex flex-col gap-3 text-sm font-medium lg:flex-row lg:gap-4 lg:self-stretch">
                     {navigation.map(({ href, label }) => (
                       <li key={href} className="flex">
                         <NavLink href={href}>{label}</NavLink>

@@ -130,7 +130,7 @@ export function SearchBox() {
             closeMenu();
           },
         })}
-        className="w-full rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-3 text-sm text-zinc-900 placeholder:text-zinc-500 lg:w-64 xl:w-72"
+        className="w-full rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-3 text-sm text-zinc-900 placeholder:text-zinc-500 lg:w-44 xl:w-52"
       />
       <kbd aria-hidden="true" className="pointer-events-none absolute right-2 rounded border border-zinc-300 px-1.5 font-mono text-xs text-zinc-500">
         /

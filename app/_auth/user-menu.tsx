@@ -13,7 +13,7 @@ export async function UserMenu() {
   return (
     <div className="flex shrink-0 items-center gap-3 text-sm" data-testid="user-menu">
       <span className="text-right leading-tight">
-        <Link href="/settings/account" className="block max-w-48 truncate font-medium text-zinc-900 hover:underline" title={`${viewer.email}: your account and password`}>
+        <Link href="/settings/account" className="block max-w-40 truncate font-medium text-zinc-900 hover:underline" title={`${viewer.email}: your account and password`}>
           {viewer.name || viewer.email}
         </Link>
         <span className="block text-xs text-zinc-600">{role === null ? "no role" : scoped ? `${role} (team)` : role}</span>

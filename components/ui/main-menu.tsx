@@ -29,7 +29,7 @@ export function MainMenu({ children }: { children: ReactNode }) {
       </button>
       <div
         id={id}
-        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-4 border-b border-zinc-200 bg-white px-4 py-4 shadow-sm lg:static lg:z-auto lg:flex lg:flex-1 lg:flex-row lg:items-center lg:gap-6 lg:self-stretch lg:border-0 lg:p-0 lg:shadow-none`}
+        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-4 border-b border-zinc-200 bg-white px-4 py-4 shadow-sm lg:static lg:z-auto lg:flex lg:flex-1 lg:flex-row lg:items-center lg:gap-4 lg:self-stretch lg:border-0 lg:p-0 lg:shadow-none`}
       >
         {children}
       </div>

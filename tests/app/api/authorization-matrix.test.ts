@@ -47,6 +47,7 @@ type Expectation = {
 const EXEMPT: Record<string, string> = {
   "/api/webhooks/argocd": "bearer token (webhook-tokens)",
   "/api/webhooks/build": "bearer token (webhook-tokens)",
+  "/api/webhooks/deployments": "bearer token (webhook-tokens)",
   "/api/webhooks/github": "HMAC signature (GITHUB_WEBHOOK_SECRET)",
   "/api/webhooks/gitlab": "X-Gitlab-Token (GITLAB_WEBHOOK_SECRET or webhook-tokens)",
   "/api/auth/[...all]": "Better Auth's sign-in and sign-out: must answer people without a session; it checks origins itself",
