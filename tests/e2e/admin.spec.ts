@@ -24,7 +24,7 @@ describe("admin pages", () => {
     // The settings navigation leads an admin to the admin pages (from one that does not poll).
     await page.goto("/settings/tokens");
     const settingsNav = page.getByRole("navigation", { name: "Settings" });
-    expect(await settingsNav.getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens", "Users and roles", "Webhook tokens", "Audit log"]);
+    expect(await settingsNav.getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens", "Your account", "Users and roles", "Webhook tokens", "Audit log"]);
     await settingsNav.getByRole("link", { name: "Users and roles" }).click();
     await page.waitForURL(/\/settings\/users$/);
     await page.getByRole("heading", { name: "Users and roles" }).waitFor();
@@ -125,7 +125,7 @@ describe("admin pages", () => {
     await saveScreenshot(page, "admin-forbidden");
     // Nor does the settings navigation offer them the admin pages.
     await page.goto("/settings/integrations");
-    expect(await page.getByRole("navigation", { name: "Settings" }).getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens"]);
+    expect(await page.getByRole("navigation", { name: "Settings" }).getByRole("link").allTextContents()).toEqual(["Ingestion", "API tokens", "Your account"]);
     await page.waitForLoadState("networkidle");
     // The three documents' own 403s are the answer under test, not a problem.
     // (Chromium also logs each as "Failed to load resource".)

@@ -209,7 +209,7 @@ describe("the narrow header", () => {
     await page.goto("/timeline");
     const menu = page.getByRole("button", { name: "Menu" });
     const navigation = page.getByRole("navigation", { name: "Main" });
-    const search = page.getByRole("searchbox", { name: "Search services, commits, pull requests and tickets" });
+    const search = page.getByRole("combobox", { name: "Search services, commits, pull requests and tickets" });
     const signOut = page.getByRole("button", { name: "Sign out" });
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
     expect([await navigation.isVisible(), await search.isVisible(), await signOut.isVisible()]).toEqual([false, false, false]);

@@ -227,7 +227,7 @@ function MatrixTable({ view, firstPage, pageSize }: FleetMatrixProps) {
         tabIndex={0}
         role="region"
         aria-label="Fleet health matrix (scrolls)"
-        className="h-[34rem] overflow-auto focus-visible:outline-2 focus-visible:outline-zinc-900"
+        className="h-[34rem] overflow-x-hidden overflow-y-auto focus-visible:outline-2 focus-visible:outline-zinc-900 sm:overflow-x-auto"
         data-testid="matrix-scroll"
       >
         <div role="table" aria-label="Fleet health: services by environment" aria-rowcount={layout.size + 1} aria-colcount={columnCount} className="min-w-full text-sm">

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { requirePageViewer } from "@/app/_auth/require-page-viewer";
 import { ForbiddenState } from "@/components/ui/forbidden-state";
 import { EmptyState } from "@/components/ui/empty-state";
+import { findTextProblem } from "@/lib/api/plain-text";
 import { idField } from "@/lib/api/query-fields";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
@@ -19,6 +21,9 @@ export default async function NewPromotionPage({ searchParams }: Props) {
   await connection();
   const viewer = await requirePageViewer();
   const raw = await searchParams;
+  // A value that is not plain text (a NUL, a control character) names no service, release or
+  // environment: the 404 page, as for the other pages' bad path segments and filters.
+  if (Object.values(raw).some((value) => [value].flat().some((text) => text !== undefined && findTextProblem(text) !== undefined))) notFound();
   const release = idField.safeParse(one(raw.release) ?? undefined);
   const choices = await listPromotionChoices(getDb(), { service: one(raw.service), releaseId: release.success ? release.data : null });
   if (!choices) {

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { deploymentDuration } from "@/lib/deployments/deployment-duration";
 import type { TimelinePage, TimelineRollout } from "@/lib/deployments/timeline-deployment";
@@ -11,6 +11,9 @@ import { DeploymentRow, RolloutRow } from "./timeline-rows";
 import { useDeploymentStream } from "@/components/live/use-deployment-stream";
 import { useTimeline } from "./use-timeline";
 import { TableHeader } from "@/components/ui/table-header";
+
+/** Service, Environment, Cluster, Version, Status, Deployed by, Started, Duration. */
+const TIMELINE_COLUMN_WIDTHS = ["19%", "9%", "17%", "11%", "11%", "13%", "11%", "9%"] as const;
 
 const streamLabels = { connecting: "Connecting…", live: "Live", polling: "Live updates every 10 s" } as const;
 
@@ -34,6 +37,28 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
     return byKey;
   }, [pages]);
   const entries = useMemo(() => groupTimelineRollouts(items, rollouts), [items, rollouts]);
+
+  // Rows added above the one being read (live updates) must not push it down. The row nearest the
+  // top of the window is remembered on every scroll and after every render, and the window is
+  // scrolled by however far a render moved it (the browser's own scroll anchoring is off for the
+  // table: it did not hold the row in place here).
+  const body = useRef<HTMLTableSectionElement>(null);
+  const anchor = useRef<{ key: string; top: number } | null>(null);
+  useEffect(() => {
+    const remember = () => (anchor.current = rowNearestTop(body.current));
+    remember();
+    window.addEventListener("scroll", remember, { passive: true });
+    return () => window.removeEventListener("scroll", remember);
+  }, []);
+  useLayoutEffect(() => {
+    const held = anchor.current;
+    if (held && window.scrollY > 0) {
+      const row = body.current?.querySelector<HTMLElement>(`tr[data-row-key="${CSS.escape(held.key)}"]`);
+      const moved = row ? row.getBoundingClientRect().top - held.top : 0;
+      if (moved !== 0) window.scrollBy(0, moved);
+    }
+    anchor.current = rowNearestTop(body.current);
+  });
 
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError } = timeline;
@@ -91,11 +116,18 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
   return (
     <div className="space-y-3">
       {header}
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
-        <table className="min-w-full divide-y divide-zinc-200 text-sm">
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs [overflow-anchor:none]">
+        {/* Fixed column widths: a row added live (a longer name, a new deployer) must not re-flow the
+            columns and re-wrap the rows below it, or the row being read jumps. */}
+        <table className="min-w-full table-fixed divide-y divide-zinc-200 text-sm">
           <caption className="sr-only">Deployments, newest first</caption>
+          <colgroup>
+            {TIMELINE_COLUMN_WIDTHS.map((width, index) => (
+              <col key={index} style={{ width }} />
+            ))}
+          </colgroup>
           <TableHeader columns={["Service", "Environment", "Cluster", "Version", "Status", "Deployed by", "Started", { label: "Duration", align: "right" }]} />
-          <tbody className="divide-y divide-zinc-100">
+          <tbody ref={body} className="divide-y divide-zinc-100">
             {entries.map((entry) =>
               entry.kind === "deployment" ? (
                 <DeploymentRow key={entry.deployment.id} deployment={entry.deployment} isNew={timeline.newIds.has(entry.deployment.id)} duration={deploymentDuration(entry.deployment.startedAt, entry.deployment.finishedAt)} />
@@ -133,4 +165,13 @@ export function TimelineList({ filters, initialPage }: { filters: TimelineFilter
       </div>
     </div>
   );
+}
+
+/** The first row whose top is in the window, and where it is. */
+function rowNearestTop(body: HTMLTableSectionElement | null): { key: string; top: number } | null {
+  for (const row of body?.querySelectorAll<HTMLElement>("tr[data-row-key]") ?? []) {
+    const top = row.getBoundingClientRect().top;
+    if (top >= 0) return { key: row.dataset.rowKey!, top };
+  }
+  return null;
 }

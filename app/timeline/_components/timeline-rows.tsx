@@ -21,7 +21,7 @@ function NewMark() {
 /** One deployment: service, where, which version, how it went, who, when, how long. */
 export function DeploymentRow({ deployment, isNew, duration, nested = false }: { deployment: TimelineDeployment; isNew: boolean; duration: string | null; nested?: boolean }) {
   return (
-    <tr data-deployment-id={deployment.id} data-new={isNew || undefined} data-nested={nested || undefined} className={isNew ? "bg-sky-50" : nested ? "bg-zinc-50" : "hover:bg-zinc-50"}>
+    <tr data-row-key={`deployment-${deployment.id}`} data-deployment-id={deployment.id} data-new={isNew || undefined} data-nested={nested || undefined} className={isNew ? "bg-sky-50" : nested ? "bg-zinc-50" : "hover:bg-zinc-50"}>
       <td className={`${cell} ${nested ? "pl-9" : ""}`}>
         <span className="flex items-center gap-2">
           {nested ? (
@@ -75,6 +75,7 @@ export function RolloutRow({ rollout, expanded, onToggle, newIds }: { rollout: R
   return (
     <>
       <tr
+        data-row-key={`rollout-${release.id}-${environment}`}
         data-rollout={release.id}
         data-rollout-environment={environment}
         data-deployment-ids={rollout.deployments.map((deployment) => deployment.id).join(",")}
