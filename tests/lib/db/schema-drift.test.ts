@@ -75,6 +75,15 @@ const BEYOND_PRISMA: BeyondPrisma = {
       method: "btree",
       predicate: `(state = ANY (ARRAY['REQUESTED'::"RollbackState", 'APPROVED'::"RollbackState", 'EXECUTING'::"RollbackState", 'WAITING_FOR_SYNC'::"RollbackState"]))`,
     },
+    // 20261207171025_promotions: one active promotion per service and environment.
+    {
+      table: "promotions",
+      name: "promotions_one_active_per_service_environment",
+      columns: ["service_id", "environment_id"],
+      unique: true,
+      method: "btree",
+      predicate: `(state = ANY (ARRAY['AWAITING_APPROVAL'::"PromotionState", 'RUNNING'::"PromotionState", 'PAUSED'::"PromotionState"]))`,
+    },
     // 20261207113813_github_body_claims: one stored copy of a signed GitHub body per source.
     {
       table: "webhook_delivery_keys",
