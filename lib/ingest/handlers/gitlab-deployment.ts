@@ -29,7 +29,8 @@ const deploymentSchema = z
     commit_url: z.string().refine((url) => shaOfCommitUrl(url) !== undefined, "must be the commit's URL, ending in its full 40-character SHA"),
     user: z.object({ username: z.string().nullish() }).nullish(),
   })
-  .refine((event) => shaOfCommitUrl(event.commit_url)!.startsWith(event.short_sha.toLowerCase()), {
+  // Checked only once commit_url holds a SHA (zod runs this even when a field failed).
+  .refine((event) => shaOfCommitUrl(event.commit_url)?.startsWith(event.short_sha.toLowerCase()) ?? true, {
     path: ["short_sha"],
     message: "must abbreviate the SHA in commit_url",
   });
