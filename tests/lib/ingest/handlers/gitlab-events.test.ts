@@ -11,6 +11,7 @@ import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { rebuildProjections } from "@/lib/ingest/replay/replay-deliveries";
 import { processDelivery } from "@/lib/ingest/queue/process-delivery";
+import { getIngestionHealth } from "@/lib/ingest/status/get-ingestion-health";
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { deliveries, insertDelivery, quietLog, resetAll } from "../../../support/deliveries";
 import { dumpFleet } from "../../../support/dump-fleet";
@@ -78,6 +79,14 @@ describe("every GitLab payload example", () => {
     expect(summary.failed + summary.quarantined).toBe(0);
     const outcome = Object.fromEntries((await deliveries()).map((row) => [row.deliveryId, { status: row.status, error: row.lastError }]));
     for (const name of Object.keys(expected)) expect({ name, ...outcome[name] }).toEqual({ name, status: expected[name as GitlabExample], error: null });
+
+    // The ingestion page (Settings → Ingestion) reads this: GitLab listed, every example received, none failing.
+    const health = await getIngestionHealth();
+    expect(health.sources.find((source) => source.source === "GITLAB")).toMatchObject({
+      received: { lastHour: Object.keys(expected).length, lastDay: Object.keys(expected).length },
+      failures: { lastHour: 0, lastDay: 0 },
+      recentProblems: [],
+    });
   });
 });
 
