@@ -153,6 +153,16 @@ describe("recordGitlabDeployment: the published example", () => {
     expect(done.phaseLog.map((entry) => entry.kind)).toEqual(["sync-running", "sync-succeeded"]);
   });
 
+  it("a deployment created through the API by a project access token's bot: no job, marked automated", async () => {
+    const body = { ...gitlabExample("deployment"), deployable_id: null, deployable_url: null, user: { ...gitlabExample("deployment").user, username: "project_30_bot_4d1c2e" } };
+    await deliver(body);
+    expect(await db.deployment.findFirstOrThrow({ select: { initiatedBy: true, automated: true, message: true } })).toEqual({
+      initiatedBy: "project_30_bot_4d1c2e",
+      automated: true,
+      message: "deployed by the API or a trigger job",
+    });
+  });
+
   it("a status GitLab does not document as a deployment's is ignored with its name; a payload without the full SHA is set aside naming the field", async () => {
     await insertDelivery({ source: "GITLAB", event: "Deployment Hook", body: { ...gitlabExample("deployment"), status: "blocked" }, orderingKey: PROJECT });
     await insertDelivery({
