@@ -173,6 +173,7 @@ describe("an SRE promotes a release from staging to prod in waves", () => {
     expect(promotion).toMatchObject({ state: "SUCCEEDED", requestedBy: sre.email });
     expect(promotion.steps.map((step) => step.action).filter((action) => action !== "promotion.wave-soaking")).toEqual([
       "promotion.requested",
+      "promotion.approved", // "no approval required"
       ...[0, 1, 2].flatMap(() => ["promotion.wave-started", "promotion.application-changed", "promotion.wave-succeeded"]),
       "promotion.succeeded",
     ]);
