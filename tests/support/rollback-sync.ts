@@ -27,12 +27,19 @@ export type Sync = {
 export type StepSeconds = Record<Exclude<SyncStep, "running">, number>;
 
 const DEFAULT_STEP_SECONDS: StepSeconds = { succeeded: 120, degraded: 180, healthy: 240 };
+/** The "running" step is reconciled this long after the sync started. */
+const RUNNING_SECONDS = 5;
 
 export const veleroImage = (tag: string) => `europe-west1-docker.pkg.dev/foo/images/velero:${tag}`;
 const iso = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000).toISOString();
 
 /** `base` (the fixture's Application, or a copy of it) at one step of `sync`. */
 export function applicationAtSyncStep(base: Json, sync: Sync, step: SyncStep, stepSeconds: StepSeconds = DEFAULT_STEP_SECONDS): Json {
+  // Shiplog keeps the newest observation of an application (reconciledAt): a later step dated
+  // before "running" would lose to it, and the sync would silently keep the old image.
+  if (Object.values(stepSeconds).some((seconds) => seconds <= RUNNING_SECONDS)) {
+    throw new Error(`every step after "running" must be reconciled more than ${RUNNING_SECONDS} s after the sync started (got ${JSON.stringify(stepSeconds)})`);
+  }
   const app = structuredClone(base);
   const revision = `c0ffee${String(sync.historyId).padStart(34, "0")}`;
   const state = app.status.operationState;
@@ -47,7 +54,7 @@ export function applicationAtSyncStep(base: Json, sync: Sync, step: SyncStep, st
     app.status.sync.status = "OutOfSync";
     app.status.health.status = "Progressing";
     app.status.summary.images = [veleroImage(sync.fromTag)];
-    app.status.reconciledAt = iso(sync.startedAt, 5);
+    app.status.reconciledAt = iso(sync.startedAt, RUNNING_SECONDS);
     return app;
   }
   const finishedAt = iso(sync.startedAt, stepSeconds.succeeded);
