@@ -44,6 +44,8 @@ export type FakeMergeRequest = {
   /** The source branch's files when it was merged. */
   mergedFiles?: Map<string, string>;
   squashCommitMessage?: string;
+  /** GitLab is still checking whether it can merge: the next read says so, then the check is done. */
+  checking?: boolean;
 };
 
 export type FakeGitlabProject = {
@@ -241,10 +243,15 @@ export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Prom
     const mrRoute = /^\/merge_requests\/(\d+)(\/merge)?$/.exec(rest);
     const mr = mrRoute ? project.mergeRequests.find((candidate) => candidate.iid === Number(mrRoute[1])) : undefined;
     if (mrRoute && !mr) return send(404, { message: "404 Not found" });
-    if (method === "GET" && mr && !mrRoute![2]) return send(200, mergeRequestEntity(project, mr, state.mergeChecksPending > 0 ? "checking" : "mergeable"));
+    if (method === "GET" && mr && !mrRoute![2]) {
+      const checking = mr.checking === true;
+      mr.checking = false;
+      return send(200, mergeRequestEntity(project, mr, checking ? "checking" : mr.state === "opened" ? "mergeable" : "not_open"));
+    }
     if (method === "PUT" && mr && mrRoute![2]) {
       if (state.mergeChecksPending > 0) {
         state.mergeChecksPending -= 1;
+        mr.checking = true;
         return send(405, { message: "405 Method Not Allowed" });
       }
       if (mr.state !== "opened") return send(405, { message: "405 Method Not Allowed" });
