@@ -380,6 +380,7 @@ describe("GitOps on GitLab", () => {
   const kustomization = `resources:\n  - ../../base\nimages:\n  - name: europe-west1-docker.pkg.dev/foo/images/payments\n    newTag: 2.0.0 # CI\n`;
 
   it("a config repository on the GitLab instance gets a branch, one commit and a merge request whose diff is exactly the tag change, merged when configured", async () => {
+    github.requests.length = 0;
     const app = await seed("payments-prod", "eu-1", { automated: true, repoUrl: `${gitlab.url}/acme/deploy.git` });
     gitlab.projects.set("acme/deploy", fakeGitlabProject({ "apps/payments/eu-1/kustomization.yaml": kustomization, "apps/payments/eu-2/kustomization.yaml": kustomization }));
     // GitLab checks a new merge request's mergeability asynchronously: the first merge is refused.
