@@ -107,8 +107,14 @@ export const configSchema = z.object({
    * statements: PgBouncer 1.21+ with max_prepared_statements set; then set this to true).
    */
   DATABASE_PREPARED_STATEMENTS: flag,
-  /** Milliseconds to wait for a database connection before failing. */
+  /** Milliseconds to wait for a new database connection to open before failing. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * Milliseconds a query waits for one of the pool's DATABASE_POOL_SIZE connections while all
+   * are busy, before failing. A burst of page loads waits its turn rather than failing after the
+   * connect timeout; a database that stopped answering still fails at its own deadlines.
+   */
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Least severe log lines written (lib/log/logger.ts); every process and every lib module honours it. */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /**

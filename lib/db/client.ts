@@ -2,6 +2,7 @@
 // database (embedded or external) before anything connects.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { readReplicas } from "@prisma/extension-read-replicas";
 import { PrismaClient } from "../generated/prisma/client";
 import { config, databaseUrl } from "../env";
@@ -20,14 +21,23 @@ export type DbOrTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$t
  * broken connection on its next use, so a client outlives the database restarting.
  */
 export function createDb(url: string, options: { throughPooler?: boolean; poolName?: string } = {}): PrismaClient {
-  const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_PREPARED_STATEMENTS } = config();
+  const { DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_POOL_WAIT_MS, DATABASE_PREPARED_STATEMENTS } = config();
   const prepare = DATABASE_PREPARED_STATEMENTS ?? !options.throughPooler;
   const { poolName } = options;
   const health = logPoolHealth(poolName ?? "unnamed");
   const adapter = new PrismaPg(
     // keepAlive: a connection to a server that vanished without closing it (a failover that
     // moved the address) is found dead by TCP keepalive instead of hanging until the OS gives up.
-    { connectionString: url, max: DATABASE_POOL_SIZE, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
+    // pg's pool bounds both waiting for a free connection and opening one by its
+    // connectionTimeoutMillis; each connection bounds its own opening, so the two are apart.
+    {
+      connectionString: url,
+      max: DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: Math.max(DATABASE_POOL_WAIT_MS, DATABASE_CONNECT_TIMEOUT_MS),
+      Client: connectingWithin(DATABASE_CONNECT_TIMEOUT_MS),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    },
     {
       // Prepared once per connection, planned once (lib/db/name-prepared-statement.ts).
       // (Typed as always naming; pg runs a statement whose name is undefined unnamed, as without it.)
@@ -47,6 +57,15 @@ export function createDb(url: string, options: { throughPooler?: boolean; poolNa
   // "minimal": error messages without Prisma's code frame (source path and lines), so a failed
   // delivery's stored error and the logs read as the database's own reason.
   return new PrismaClient({ adapter, errorFormat: "minimal" });
+}
+
+/** pg's client, opening its connection within `timeoutMs` whatever the pool's own timeout. */
+function connectingWithin(timeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(settings?: pg.ClientConfig) {
+      super({ ...settings, connectionTimeoutMillis: timeoutMs });
+    }
+  };
 }
 
 /** The primary wrapped by the read-replicas extension, which picks a replica and connects and closes them all. */

@@ -18,7 +18,7 @@
 // sync gives them.
 import type { DbOrTx } from "../db/client";
 import type { FleetDirectory } from "../fleet/fleet-directory";
-import type { HealthStatus, OperationPhase } from "../generated/prisma/enums";
+import type { DeploymentSource, HealthStatus, OperationPhase } from "../generated/prisma/enums";
 import type { ReleaseIdentity } from "../releases/identify-release";
 import { recordRelease } from "../releases/record-release";
 import { relinkRelease } from "../trace/link-release-commits";
@@ -87,7 +87,7 @@ export async function recordGithubDeployment(
   // Whether this observation records the release is decided by the observation alone, not by
   // the merged phase, so every arrival order makes the same calls (each one commutative).
   const ran = observation.status?.state === "success" || observation.status?.state === "inactive";
-  const release = await githubRelease(db, directory, application.serviceId, observation, ran);
+  const release = await deployedCommitRelease(db, directory, application.serviceId, observation, ran);
   const releaseId = release?.id ?? rows[0]?.release_id ?? null;
   const events = eventsOf(observation);
 
@@ -108,7 +108,7 @@ export async function recordGithubDeployment(
     ), logged AS (${phaseLogInsert(events)})
     SELECT id FROM deployment`;
   const relinkedDeploymentIds = release?.changed
-    ? await giveReleaseToEarlierDeployments(db, application, observation.sha, release.id)
+    ? await giveReleaseToEarlierDeployments(db, application, "GITHUB", observation.sha, release.id)
     : [];
   await refreshGithubApplication(db, application.applicationId);
   return { applicationId: application.applicationId, deploymentId: written[0]!.id, relinkedDeploymentIds };
@@ -185,13 +185,14 @@ function takesTag(release: CandidateRelease, tag: string, candidates: CandidateR
 /**
  * The release a GitHub deployment deployed, recorded (created, renamed, seen earlier, given its
  * commit) when the deployment ran; otherwise only looked up. `changed`: the release is new or
- * has just learned this commit.
+ * has just learned this commit. GitLab deployments (record-gitlab-deployment.ts) name theirs the
+ * same way: both deploy a commit, not an image.
  */
-async function githubRelease(
+export async function deployedCommitRelease(
   db: DbOrTx,
   directory: FleetDirectory,
   serviceId: number,
-  observation: GithubDeploymentObservation,
+  observation: Pick<GithubDeploymentObservation, "sha" | "ref" | "createdAt">,
   ran: boolean,
 ): Promise<{ id: number; changed: boolean } | null> {
   const { sha } = observation;
@@ -235,18 +236,19 @@ function releaseIdentity(version: string, image: string | null, tag: string | nu
 
 /**
  * A release recorded after some of its deployments (a failure, or a success in another
- * environment, seen before the first success) is theirs too: give it to the service's GitHub
- * deployments of the commit that have none, and refresh the applications that changed.
+ * environment, seen before the first success) is theirs too: give it to the service's
+ * deployments of the commit from the same source that have none, and refresh the applications that changed.
  */
-async function giveReleaseToEarlierDeployments(
+export async function giveReleaseToEarlierDeployments(
   db: DbOrTx,
-  application: GithubApplication,
+  application: { applicationId: number; serviceId: number },
+  source: Extract<DeploymentSource, "GITHUB" | "GITLAB">,
   sha: string,
   releaseId: number,
 ): Promise<number[]> {
   const relinked = await db.$queryRaw<{ id: number; application_id: number }[]>`
     UPDATE deployments SET release_id = ${releaseId}, updated_at = now()
-    WHERE service_id = ${application.serviceId} AND source = 'GITHUB' AND revision = ${sha} AND release_id IS NULL
+    WHERE service_id = ${application.serviceId} AND source = ${source}::"DeploymentSource" AND revision = ${sha} AND release_id IS NULL
     RETURNING id, application_id`;
   const applications = new Set(relinked.map((row) => row.application_id));
   applications.delete(application.applicationId);

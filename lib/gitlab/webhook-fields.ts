@@ -29,11 +29,13 @@ export const gitlabProject = z
 
 /**
  * GitLab's times: ISO 8601 ("2012-01-03T23:36:29+02:00", "2021-02-23T02:41:37.886Z") in most
- * payloads, "2016-08-12 15:23:28 UTC" in pipeline, job and deployment ones.
+ * payloads, "2016-08-12 15:23:28 UTC" in pipeline, job and release ones, and
+ * "2021-04-28 21:50:00 +0200" (the server's zone) in a deployment's status_changed_at.
  */
 export const gitlabTime = z.string().transform((value, context) => {
-  const utc = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/.exec(value);
-  const date = new Date(utc ? `${utc[1]}T${utc[2]}Z` : value);
+  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) (UTC|[+-]\d{2}:?\d{2})$/.exec(value);
+  const zone = spaced?.[3] === "UTC" ? "Z" : spaced?.[3]?.replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2");
+  const date = new Date(spaced ? `${spaced[1]}T${spaced[2]}${zone}` : value);
   if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}[T ]/.test(value)) {
     context.addIssue({ code: "custom", message: "must be a GitLab timestamp (ISO 8601 or \"YYYY-MM-DD hh:mm:ss UTC\")" });
     return z.NEVER;

@@ -10,7 +10,8 @@ export type ServiceMatch = { name: string; team: { slug: string; name: string } 
 
 export async function findServicesByName(text: string, { limit = 20 }: { limit?: number } = {}, db: DbOrTx = readDb()): Promise<ServiceMatch[]> {
   const value = text.trim();
-  if (value === "") return [];
+  // PostgreSQL's text holds no NUL (it would refuse the parameter, 22021): no name contains one.
+  if (value === "" || value.includes("\u0000")) return [];
   const prefix = `${value.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
   const rows = await db.$queryRaw<{ name: string; team_slug: string | null; team_name: string | null; exact: boolean }[]>`
     SELECT s.name, t.slug AS team_slug, t.name AS team_name, lower(s.name) = lower(${value}) AS exact

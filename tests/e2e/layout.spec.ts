@@ -32,6 +32,9 @@ let admin: TestUser;
 let release: { id: number; version: string; service: string };
 let commitSha: string;
 let rollbackId: number;
+let promotionId: number;
+/** An environment the release runs in, and one of its images: the rollout views' parameters. */
+let rolloutOf: { environment: string; image: string };
 
 /** A release running somewhere with an older one to go back to (so the rollback dialog has a plan), with commits. */
 async function findRelease() {
@@ -86,10 +89,54 @@ async function recordFinishedRollback(releaseId: number): Promise<number> {
   return rollback.id;
 }
 
+/**
+ * The demo fleet has no promotions either: one finished promotion of the release's service into
+ * the environment of its first application, one wave of one application, as the runner leaves it.
+ */
+async function recordFinishedPromotion(releaseId: number): Promise<number> {
+  const db = getDb();
+  const application = await db.application.findFirstOrThrow({ where: { currentReleaseId: releaseId, deletedAt: null }, orderBy: { id: "asc" } });
+  const at = new Date(Date.now() - 2 * 3_600_000);
+  const key = `layout-spec-${process.pid}-${Date.now()}`;
+  const promotion = await db.promotion.create({
+    data: {
+      serviceId: application.serviceId,
+      releaseId,
+      environmentId: application.environmentId,
+      state: "SUCCEEDED",
+      reason: "The layout spec's finished promotion, with a reason long enough to wrap on a phone: the quarterly base image",
+      requestedBy: admin.email,
+      idempotencyKey: key,
+      selection: { by: "all" },
+      soakMs: 300_000,
+      waveTimeoutMs: 1_800_000,
+      requestedAt: at,
+      stateChangedAt: at,
+      finishedAt: at,
+      steps: { create: [{ action: "requested", actor: admin.email, at }, { action: "succeeded", actor: "shiplog", at }] },
+    },
+  });
+  const wave = await db.promotionWave.create({
+    data: { promotionId: promotion.id, index: 0, kind: "canary", clusters: [], state: "SUCCEEDED", startedAt: at, healthySince: at, finishedAt: at },
+  });
+  await db.promotionApplication.create({
+    data: { promotionId: promotion.id, waveId: wave.id, applicationId: application.id, method: "ARGOCD", state: "SUCCEEDED", changedAt: at, finishedAt: at },
+  });
+  return promotion.id;
+}
+
 beforeAll(async () => {
   admin = await signIn([{ role: "admin", teamId: null }], { name: "Alex Admin with a rather long display name" });
   release = await findRelease();
   rollbackId = await recordFinishedRollback(release.id);
+  promotionId = await recordFinishedPromotion(release.id);
+  const [running] = await getDb().$queryRaw<{ environment: string; image: string }[]>`
+    SELECT e.name AS environment, a.images[1] AS image
+    FROM applications a JOIN environments e ON e.id = a.environment_id
+    WHERE a.current_release_id = ${release.id} AND a.deleted_at IS NULL AND cardinality(a.images) > 0
+    ORDER BY a.id LIMIT 1`;
+  if (!running) throw new Error(`release ${release.id} runs in no application with an image`);
+  rolloutOf = running;
   const [commit] = await getDb().$queryRaw<{ sha: string }[]>`
     SELECT c.sha FROM release_commits rc JOIN commits c ON c.id = rc.commit_id WHERE rc.release_id = ${release.id} ORDER BY c.id LIMIT 1`;
   if (!commit) throw new Error(`release ${release.id} has no commits`);
@@ -97,6 +144,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (promotionId !== undefined) await getDb().promotion.delete({ where: { id: promotionId } });
   if (rollbackId !== undefined) await getDb().rollback.delete({ where: { id: rollbackId } });
 });
 
@@ -125,6 +173,13 @@ const VISITS: Visit[] = [
   },
   { name: "service", path: () => `/services/${encodeURIComponent(release.service)}` },
   { name: "metrics", path: () => "/metrics" },
+  { name: "team-comparison", path: () => "/metrics/teams" },
+  { name: "environments", path: () => "/environments" },
+  { name: "promotion-new", path: () => `/promotions/new?service=${encodeURIComponent(release.service)}&release=${release.id}` },
+  { name: "promotions", path: () => "/promotions" },
+  { name: "promotion", path: () => `/promotions/${promotionId}` },
+  { name: "rollout-release", path: () => `/rollouts/releases/${release.id}?environment=${encodeURIComponent(rolloutOf.environment)}` },
+  { name: "rollout-image", path: () => `/rollouts/image?ref=${encodeURIComponent(rolloutOf.image)}` },
   { name: "search", path: () => `/search?q=${encodeURIComponent(release.service.slice(0, 4))}` },
   { name: "commit", path: () => `/commits/${commitSha}` },
   { name: "rollbacks", path: () => "/rollbacks" },
@@ -133,6 +188,7 @@ const VISITS: Visit[] = [
   { name: "settings-users", path: () => "/settings/users" },
   { name: "settings-tokens", path: () => "/settings/tokens" },
   { name: "settings-api-tokens", path: () => "/settings/api-tokens" },
+  { name: "settings-account", path: () => "/settings/account" },
   { name: "audit", path: () => "/audit" },
   { name: "sign-in", path: () => "/sign-in", anonymous: true },
 ];

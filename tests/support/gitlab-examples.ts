@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fixturesDir } from "./github-examples";
 
-export type GitlabExample = "push" | "tag_push" | "merge_request" | "deployment";
+export type GitlabExample = "push" | "tag_push" | "merge_request" | "deployment" | "pipeline" | "job" | "release";
 
 /** X-Gitlab-Event of each example, as GitLab's documentation gives it. */
 export const GITLAB_EVENTS: Record<GitlabExample, string> = {
@@ -14,6 +14,9 @@ export const GITLAB_EVENTS: Record<GitlabExample, string> = {
   tag_push: "Tag Push Hook",
   merge_request: "Merge Request Hook",
   deployment: "Deployment Hook",
+  pipeline: "Pipeline Hook",
+  job: "Job Hook",
+  release: "Release Hook",
 };
 
 /** The example's text exactly as stored. */

@@ -26,9 +26,12 @@ import { handleGithubPullRequest } from "../handlers/github-pull-request";
 import { handleGithubPush } from "../handlers/github-push";
 import { handleGithubRelease } from "../handlers/github-release";
 import { handleGithubWorkflowRun } from "../handlers/github-workflow-run";
+import { handleGitlabDeployment } from "../handlers/gitlab-deployment";
+import { handleGitlabJob } from "../handlers/gitlab-job";
 import { handleGitlabMergeRequest } from "../handlers/gitlab-merge-request";
+import { handleGitlabPipeline } from "../handlers/gitlab-pipeline";
 import { handleGitlabPush } from "../handlers/gitlab-push";
-import { unmodelledGitlabEvent } from "../handlers/gitlab-unmodelled";
+import { handleGitlabRelease } from "../handlers/gitlab-release";
 
 /** GitHub events by X-GitHub-Event. */
 const GITHUB_HANDLERS: Record<string, DeliveryHandler> = {
@@ -50,10 +53,10 @@ const GITLAB_HANDLERS: Record<string, DeliveryHandler> = {
   // Tag pushes add no commits (as GitHub's); the handler says so.
   "Tag Push Hook": handleGitlabPush,
   "Merge Request Hook": handleGitlabMergeRequest,
-  "Pipeline Hook": unmodelledGitlabEvent("GitLab pipelines name no image they built: no build evidence (stored for replay)"),
-  "Job Hook": unmodelledGitlabEvent("GitLab jobs name no image they built: no build evidence (stored for replay)"),
-  "Release Hook": unmodelledGitlabEvent("GitLab releases name a tag; tags are not modelled yet (stored for replay)"),
-  "Deployment Hook": unmodelledGitlabEvent("GitLab deployments are not a deployment source yet (stored for replay)"),
+  "Pipeline Hook": handleGitlabPipeline,
+  "Job Hook": handleGitlabJob,
+  "Release Hook": handleGitlabRelease,
+  "Deployment Hook": handleGitlabDeployment,
 };
 
 export async function processDelivery(context: HandlerContext): Promise<HandlerOutcome> {

@@ -12,7 +12,7 @@ import { startPromotionRunner } from "../../promotions/start-promotion-runner";
 import { startRollbackRunner } from "../../rollback/start-rollback-runner";
 import { relinkReleasesAfterUpgrade } from "../../trace/relink-releases-after-upgrade";
 import { startReconciliation } from "../upkeep/start-reconciliation";
-import { runWorker } from "./worker";
+import { describeWorkerSlots, runWorker } from "./worker";
 
 const INLINE_CONCURRENCY = 2;
 
@@ -29,6 +29,9 @@ export function startInlineWorker(): void {
     return;
   }
   const signal = new AbortController().signal;
+  // Said now, while Next runs register() and before the server answers: `npm start` prints how to
+  // sign in once it answers, and those lines stay the last of the start (issue 16).
+  logger("worker").info(`the inline worker starts: ${describeWorkerSlots(INLINE_CONCURRENCY)}`);
   // Once after the upgrade to ancestry-based ranges, before new deliveries relink on top of them.
   // Retried while the database is away, so a web server started during an outage still gets its worker.
   const relinked = retryWhileUnavailable(() => relinkReleasesAfterUpgrade(getDb(), { signal, log: (line) => logger("trace").info(line) }), {
@@ -36,7 +39,7 @@ export function startInlineWorker(): void {
     log: (line) => logger("worker").warn(line),
     signal,
   });
-  globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY })).catch((error: unknown) => {
+  globalForInlineWorker.shiplogInlineWorker = relinked.then(() => runWorker({ signal, concurrency: INLINE_CONCURRENCY, announce: false })).catch((error: unknown) => {
     logger("worker").error({ err: error }, "the inline ingestion worker stopped");
     globalForInlineWorker.shiplogInlineWorker = undefined;
   });

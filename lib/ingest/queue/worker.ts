@@ -38,6 +38,8 @@ export type WorkerOptions = {
 
 export type DrainSummary = { processed: number; ignored: number; failed: number; quarantined: number };
 
+const DEFAULT_POLL_INTERVAL_MS = 250;
+
 const globalForWorker = globalThis as unknown as { shiplogFleetDirectory?: FleetDirectory };
 
 /** The fleet directory of this process, shared by its worker slots and replays. */
@@ -75,12 +77,24 @@ export async function processPendingDeliveries(
   return summary;
 }
 
+/** How a worker runs, as its start is logged: "2 slot(s), polling every 250 ms". */
+export function describeWorkerSlots(concurrency: number, pollIntervalMs: number = DEFAULT_POLL_INTERVAL_MS): string {
+  return `${concurrency} slot(s), polling every ${pollIntervalMs} ms`;
+}
+
 /** Applies deliveries as they come until `signal` aborts; in-flight deliveries finish first. */
 export async function runWorker(
-  options: WorkerOptions & { signal: AbortSignal; concurrency?: number; pollIntervalMs?: number; listen?: boolean },
+  options: WorkerOptions & {
+    signal: AbortSignal;
+    concurrency?: number;
+    pollIntervalMs?: number;
+    listen?: boolean;
+    /** Log the "started" line (default true). The inline worker says it before the web server answers instead. */
+    announce?: boolean;
+  },
 ): Promise<void> {
   const context = workerContext(options);
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const wakeUp = new WakeUp(options.signal);
   const listener =
     options.listen === false
@@ -94,7 +108,7 @@ export async function runWorker(
           // The database is back (it restarted, or failed over): what was stored meanwhile is due now.
           onReconnect: () => wakeUp.wake(),
         });
-  context.log.info(`[worker] started: ${options.concurrency ?? 1} slot(s), polling every ${pollIntervalMs} ms`);
+  if (options.announce !== false) context.log.info(`[worker] started: ${describeWorkerSlots(options.concurrency ?? 1, pollIntervalMs)}`);
   try {
     await runSlots(context, options.concurrency ?? 1, {
       reserve: () => (options.signal.aborted ? 0 : context.batchSize),

@@ -16,9 +16,13 @@ describe("gitlabRepositoryName", () => {
 });
 
 describe("gitlabTime", () => {
-  it("reads both of GitLab's forms", () => {
+  it("reads each of GitLab's forms", () => {
     expect(gitlabTime.parse("2016-08-12 15:23:28 UTC")).toEqual(new Date("2016-08-12T15:23:28Z"));
     expect(gitlabTime.parse("2012-01-03T23:36:29+02:00")).toEqual(new Date("2012-01-03T21:36:29Z"));
+    // A deployment's status_changed_at: the server's zone as an offset.
+    expect(gitlabTime.parse("2021-04-28 21:50:00 +0200")).toEqual(new Date("2021-04-28T19:50:00Z"));
+    expect(gitlabTime.parse("2021-04-28 21:50:00 -0530")).toEqual(new Date("2021-04-29T03:20:00Z"));
     expect(gitlabTime.safeParse("yesterday").success).toBe(false);
+    expect(gitlabTime.safeParse("2021-04-28 21:50:00 CEST").success).toBe(false);
   });
 });

@@ -39,4 +39,8 @@ describe("findServicesByName", () => {
     expect(await findServicesByName("   ")).toEqual([]);
     expect(await findServicesByName("nothing-like-it")).toEqual([]);
   });
+
+  it("finds nothing, rather than failing, for text with a NUL (which PostgreSQL's text cannot hold)", async () => {
+    expect(await findServicesByName("a\u0000b")).toEqual([]);
+  });
 });

@@ -5,10 +5,13 @@
 // per event, and its merge request example is an opened one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as getCommitRoute } from "@/app/api/v1/commits/[query]/route";
+import { GET as getDeploymentRoute } from "@/app/api/v1/deployments/[id]/route";
 import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { rebuildProjections } from "@/lib/ingest/replay/replay-deliveries";
+import { processDelivery } from "@/lib/ingest/queue/process-delivery";
+import { getIngestionHealth } from "@/lib/ingest/status/get-ingestion-health";
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { deliveries, insertDelivery, quietLog, resetAll } from "../../../support/deliveries";
 import { dumpFleet } from "../../../support/dump-fleet";
@@ -44,6 +47,14 @@ function mergedRequest(fields: Record<string, unknown>): Record<string, any> {
 
 beforeEach(() => resetAll());
 
+/** What the worker's dispatch answers for one GitLab event: the ignore reasons are not stored with the delivery. */
+const outcomeOf = (event: string, body: unknown) =>
+  processDelivery({
+    db,
+    directory: new FleetDirectory(),
+    delivery: { id: 0n, source: "GITLAB", event, orderingKey: null, body: JSON.stringify(body), receivedAt: new Date(), attempts: 0 },
+  });
+
 /** Parents as stored: null (unknown) is not [] (a root commit), which Prisma's list reads cannot tell apart. */
 const parentsOf = (repository: string) =>
   db.$queryRaw<{ sha: string; parent_shas: string[] | null; paths: string[] | null }[]>`
@@ -52,10 +63,14 @@ const parentsOf = (repository: string) =>
 describe("every GitLab payload example", () => {
   const expected: Record<GitlabExample, "PROCESSED" | "IGNORED"> = {
     push: "PROCESSED",
-    // A tag adds no commits; deployments are not a source yet (docs/setup-gitlab.md).
+    // A tag adds no commits; a job names no image nor its commit's time; releases are not
+    // modelled, as GitHub's (docs/setup-gitlab.md).
     tag_push: "IGNORED",
     merge_request: "PROCESSED",
-    deployment: "IGNORED",
+    deployment: "PROCESSED",
+    pipeline: "PROCESSED",
+    job: "IGNORED",
+    release: "IGNORED",
   };
 
   it("is processed or ignored, never failed, each as its event calls for", async () => {
@@ -64,6 +79,14 @@ describe("every GitLab payload example", () => {
     expect(summary.failed + summary.quarantined).toBe(0);
     const outcome = Object.fromEntries((await deliveries()).map((row) => [row.deliveryId, { status: row.status, error: row.lastError }]));
     for (const name of Object.keys(expected)) expect({ name, ...outcome[name] }).toEqual({ name, status: expected[name as GitlabExample], error: null });
+
+    // The ingestion page (Settings → Ingestion) reads this: GitLab listed, every example received, none failing.
+    const health = await getIngestionHealth();
+    expect(health.sources.find((source) => source.source === "GITLAB")).toMatchObject({
+      received: { lastHour: Object.keys(expected).length, lastDay: Object.keys(expected).length },
+      failures: { lastHour: 0, lastDay: 0 },
+      recentProblems: [],
+    });
   });
 });
 
@@ -147,6 +170,71 @@ describe("merge request", () => {
   });
 });
 
+describe("deployment", () => {
+  it("the example becomes a GitLab deployment to staging, as /api/v1/deployments/{id} says, idempotent on the event's UUID", async () => {
+    await deliver(gitlabExampleText("deployment"), "Deployment Hook", "deployment-15-success");
+    const again = await endpoint.POST(gitlabRequest(gitlabExampleText("deployment"), { event: "Deployment Hook", uuid: "deployment-15-success" }), undefined);
+    expect(again.status).toBe(200);
+    expect((await drain()).failed).toBe(0);
+    const { id } = await db.deployment.findFirstOrThrow({ select: { id: true } });
+    const answer = await callRoute(getDeploymentRoute, `/api/v1/deployments/${id}`, { id: String(id) });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      source: "GITLAB",
+      status: "SUCCEEDED",
+      revision: "279484c09fbe69ededfced8c1bb6e6d24616b468",
+      initiatedBy: "root",
+      environment: "staging",
+      release: { version: "279484c09fbe", commitSha: "279484c09fbe69ededfced8c1bb6e6d24616b468", image: null },
+      events: [{ kind: "sync-succeeded", at: "2021-04-28T19:50:00.000Z", detail: "by root, job http://10.126.0.2:3000/root/test-deployment-webhooks/-/jobs/796" }],
+    });
+  });
+});
+
+describe("pipeline", () => {
+  const PIPELINE_COMMIT = "bcbb5ec396a2c0f828686f14fac9b80b780504f2";
+
+  it("a successful pipeline records the commit it ran on (no image is named): /api/v1/commits finds it", async () => {
+    await deliver(gitlabExampleText("pipeline"), "Pipeline Hook");
+    await drain();
+    expect(await parentsOf("192.168.64.1:3005/gitlab-org/gitlab-test")).toEqual([{ sha: PIPELINE_COMMIT, parent_shas: null, paths: null }]);
+    expect(await db.commit.findFirst({ where: { sha: PIPELINE_COMMIT } })).toMatchObject({ authorName: "User", committedAt: new Date("2016-08-12T15:23:21Z") });
+    expect(await db.build.count()).toBe(0);
+    const answer = await callRoute(getCommitRoute, `/api/v1/commits/${PIPELINE_COMMIT.slice(0, 8)}`, { query: PIPELINE_COMMIT.slice(0, 8) });
+    expect(answer.body.matches[0].commit).toMatchObject({ sha: PIPELINE_COMMIT, repository: "192.168.64.1:3005/gitlab-org/gitlab-test", message: "test\n" });
+  });
+
+  it("a pipeline that has not succeeded, or runs a fork's merge request, records nothing and says why", async () => {
+    const running = gitlabExample("pipeline");
+    running.object_attributes.status = "running";
+    const fork = gitlabExample("pipeline");
+    fork.merge_request.source_project_id = 41;
+    expect([await outcomeOf("Pipeline Hook", running), await outcomeOf("Pipeline Hook", fork)]).toEqual([
+      { status: "IGNORED", reason: `pipeline 31 on ${PIPELINE_COMMIT} is running: only a successful pipeline is evidence for its commit` },
+      { status: "IGNORED", reason: `pipeline 31 on ${PIPELINE_COMMIT}: a merge request from another project (a fork's commit)` },
+    ]);
+    expect(await db.commit.count()).toBe(0);
+  });
+});
+
+describe("job, release and tag push", () => {
+  it("are stored and acknowledged, each with what it was and why it adds nothing", async () => {
+    const succeeded = gitlabExample("job");
+    succeeded.build_status = "success";
+    const outcomes = [
+      await outcomeOf("Job Hook", succeeded),
+      await outcomeOf("Release Hook", gitlabExample("release")),
+      await outcomeOf("Tag Push Hook", gitlabExample("tag_push")),
+    ];
+    expect(outcomes).toEqual([
+      { status: "IGNORED", reason: "job 1977 (test) success on 2293ada6b400935a1378653304eaf6221e0fdb8f: a job names no image and no commit time; its pipeline's event records the commit" },
+      { status: "IGNORED", reason: "release v1.1 create: GitLab releases are not modelled yet, as GitHub's (stored for replay)" },
+      { status: "IGNORED", reason: "tag push (refs/tags/v1.0.0): tags are not modelled" },
+    ]);
+    expect(await db.commit.count()).toBe(0);
+  });
+});
+
 describe("build evidence from GitLab CI (a build report naming the project)", () => {
   it("links the image to the GitLab commit the push recorded", async () => {
     await deliver(gitlabExampleText("push"), "Push Hook");
@@ -167,13 +255,16 @@ describe("a rebuild from the stored GitLab deliveries", () => {
     await deliver(mergedRequest({ merge_commit_sha: SECOND }), "Merge Request Hook");
     await deliver(gitlabExampleText("tag_push"), "Tag Push Hook");
     await deliver(gitlabExampleText("deployment"), "Deployment Hook");
+    await deliver(gitlabExampleText("pipeline"), "Pipeline Hook");
+    await deliver(gitlabExampleText("release"), "Release Hook");
     await drain();
     const before = await dumpFleet(databaseUrl());
     expect(before.pull_request_commits).toHaveLength(1);
-    expect(before.commits).toHaveLength(2);
+    expect(before.commits).toHaveLength(3);
+    expect(before.deployments).toHaveLength(1);
 
     const summary = await rebuildProjections({ log: quietLog() });
-    expect(summary).toMatchObject({ deliveries: 4, processed: 2, ignored: 2, failed: 0, quarantined: 0 });
+    expect(summary).toMatchObject({ deliveries: 6, processed: 4, ignored: 2, failed: 0, quarantined: 0 });
     expect(await dumpFleet(databaseUrl())).toEqual(before);
   });
 });

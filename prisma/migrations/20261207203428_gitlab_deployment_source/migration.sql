@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "DeploymentSource" ADD VALUE 'GITLAB';
