@@ -169,6 +169,17 @@ export const configSchema = z.object({
   GITHUB_RANGES_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /** Seconds between checks of GITHUB_WEBHOOK_HOOKS for failed deliveries; 0 turns it off. */
   GITHUB_REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** GitLab API access (docs/setup-gitlab.md): compare ranges, GitOps merge requests; optional. */
+  GITLAB_TOKEN: z.string().min(1).optional(),
+  /** The GitLab instance: https://gitlab.com, or a self-managed one's web address (not …/api/v4). */
+  GITLAB_URL: webUrl
+    .transform((value) => value.replace(/\/+$/, ""))
+    .refine((value) => !/\/api\/v4$/.test(value), { message: "is the instance's web address (https://gitlab.example.com), without /api/v4" })
+    .default("https://gitlab.com"),
+  /** Time limit of one GitLab API call. */
+  GITLAB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Seconds between runs completing GitLab projects' release commit ranges; 0 turns it off. */
+  GITLAB_RANGES_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /** Run the ingestion worker inside the web process (single-machine default). */
   SHIPLOG_INLINE_WORKER: flag,
   /**

@@ -5,9 +5,9 @@
 // in commits_incomplete_reason; those are asked again after `recheckAfterMs`.
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { recordCommits, type CommitToRecord } from "../commits/record-commits";
-import { resolveAbbreviatedShaTags } from "../releases/resolve-abbreviated-sha-tags";
-import { relinkRelease } from "../trace/link-release-commits";
+import type { CommitToRecord } from "../commits/record-commits";
+import { findIncompleteRanges, type IncompleteRange } from "../trace/find-incomplete-ranges";
+import { storeCompletedRange } from "../trace/store-completed-range";
 import { cachedGet } from "./cached-get";
 import { describeGithubError, githubStatus, isGithubError, isTransientGithubError, type GithubClient } from "./github-client";
 
@@ -66,7 +66,7 @@ export type CompleteReleaseRangesResult = {
   stoppedBy: string | null;
 };
 
-type Candidate = { id: number; version: string; repository: string | null; head: string; base: string };
+type Candidate = IncompleteRange;
 
 export async function completeReleaseRanges(
   db: Db,
@@ -79,20 +79,7 @@ export async function completeReleaseRanges(
   const log = options.log ?? (() => undefined);
   const result: CompleteReleaseRangesResult = { examined: 0, completed: 0, incomplete: 0, cached: 0, stoppedBy: null };
 
-  // The previous release is chosen exactly as linkReleaseCommits chooses it.
-  const candidates = await db.$queryRaw<Candidate[]>`
-    SELECT r.id, r.version, s.repository, r.commit_sha AS head, previous.commit_sha AS base
-    FROM releases r
-    JOIN services s ON s.id = r.service_id
-    CROSS JOIN LATERAL (
-      SELECT p.commit_sha FROM releases p
-      WHERE p.service_id = r.service_id AND p.commit_sha IS NOT NULL AND (p.first_seen_at, p.id) < (r.first_seen_at, r.id)
-      ORDER BY p.first_seen_at DESC, p.id DESC LIMIT 1
-    ) previous
-    WHERE r.commits_complete = false AND r.commit_sha IS NOT NULL AND s.repository IS NOT NULL
-      AND (r.commits_incomplete_reason IS NULL OR r.commits_checked_at IS NULL OR r.commits_checked_at < ${recheckBefore})
-    ORDER BY r.commits_checked_at ASC NULLS FIRST, r.first_seen_at DESC, r.id DESC
-    LIMIT ${limit}`;
+  const candidates = await findIncompleteRanges(db, { repositories: { forge: "github" }, limit, recheckBefore });
 
   for (const release of candidates) {
     if (options.signal?.aborted) break;
@@ -153,22 +140,9 @@ async function completeOne(
   }
 
   // GitHub lists what head has and the previous release has not, from their merge base on; the
-  // merge base is stored too. Whatever the two releases' relation (ahead, a rollback behind,
-  // a branch diverged), the range is then decided by ancestry over the stored graph.
+  // merge base is stored too.
   const toStore = [...commits, first.base_commit].map(toCommitRecord);
-  return db.$transaction(async (tx) => {
-    const recorded = await recordCommits(tx, release.repository!, toStore, { exactParents: true, findReleasesToRelink: true });
-    // Releases tagged with an abbreviated SHA of one of them, seen before it was known.
-    await resolveAbbreviatedShaTags(tx, release.repository!, toStore.map((commit) => commit.sha));
-    // Releases whose ranges ran through a commit whose inferred parents were wrong.
-    const reparented = recorded.reparented.length === 0 ? [] : await tx.$queryRaw<{ release_id: number }[]>`
-      SELECT DISTINCT rc.release_id FROM release_commits rc JOIN commits c ON c.id = rc.commit_id
-      WHERE c.repository = ${release.repository} AND c.sha = ANY(${recorded.reparented}::varchar[])`;
-    const relink = new Set([release.id, ...(recorded.releasesToRelink ?? []), ...reparented.map((row) => row.release_id)]);
-    for (const id of relink) await relinkRelease(tx, id);
-    const linked = await tx.release.findUniqueOrThrow({ where: { id: release.id }, select: { commitsComplete: true, commitsIncompleteReason: true } });
-    return { complete: linked.commitsComplete, reason: linked.commitsIncompleteReason };
-  });
+  return storeCompletedRange(db, { id: release.id, repository: release.repository! }, toStore);
 }
 
 function toCommitRecord(commit: GithubCommit): CommitToRecord {

@@ -41,7 +41,7 @@ export async function startGithubReconciliation(options: GithubReconciliationOpt
   const db = options.db ?? getDb();
   const jobs: Promise<void>[] = [];
   const every = (job: string, seconds: number, run: () => Promise<Record<string, unknown>>) =>
-    jobs.push(repeat(db, job, seconds * 1000, run, { ...options, log }));
+    jobs.push(repeatReconciliationJob(db, `github_reconciliation:${job}`, seconds * 1000, run, { ...options, log }));
 
   if (settings.GITHUB_RANGES_INTERVAL_SECONDS > 0) {
     every("ranges", settings.GITHUB_RANGES_INTERVAL_SECONDS, async () => {
@@ -68,15 +68,20 @@ export async function startGithubReconciliation(options: GithubReconciliationOpt
   await Promise.all(jobs);
 }
 
-async function repeat(
+/**
+ * Runs `run` every interval until the signal aborts, one worker at a time fleet-wide (a turn in
+ * the `settings` row `key`, which also keeps the last outcome). Also used by the GitLab jobs.
+ */
+export async function repeatReconciliationJob(
   db: Db,
-  job: string,
+  key: string,
   intervalMs: number,
   run: () => Promise<Record<string, unknown>>,
-  options: GithubReconciliationOptions & { log: (line: string) => void },
+  options: { signal: AbortSignal; log: (line: string) => void; firstDelayMs?: number; describe?: (error: unknown) => string },
 ): Promise<void> {
   const { signal, log } = options;
-  const key = `github_reconciliation:${job}`;
+  const describe = options.describe ?? describeGithubError;
+  const job = key.slice(key.indexOf(":") + 1);
   let delay = options.firstDelayMs ?? 10_000;
   while (!signal.aborted) {
     if (!(await pause(delay, signal))) return;
@@ -89,11 +94,11 @@ async function repeat(
       await db.setting.update({ where: { key }, data: { value: JSON.parse(JSON.stringify(value)) } });
     } catch (error) {
       if (signal.aborted) return;
-      const message = describeGithubError(error);
+      const message = describe(error);
       log(`${job}: run failed: ${message}`);
       const value = { finishedAt: new Date().toISOString(), ok: false, error: message };
       await db.setting.update({ where: { key }, data: { value } }).catch((failure: unknown) => {
-        log(`${job}: could not record the failure: ${describeGithubError(failure)}`);
+        log(`${job}: could not record the failure: ${describe(failure)}`);
       });
     }
   }

@@ -1,9 +1,10 @@
-// A GitOps change as a pull request: a branch off the application's target branch, one commit
-// that sets the image tag (its message written by the caller: a rollback's or a promotion's,
-// with Argocd-reference-commit-* trailers), a pull request, and, when asked, its merge. Works
+// A GitOps change as a pull request (GitHub) or merge request (GitLab, when the config
+// repository is on GITLAB_URL): a branch off the application's target branch, one commit that
+// sets the image tag (its message written by the caller: a rollback's or a promotion's, with
+// Argocd-reference-commit-* trailers), the change request, and, when asked, its merge. Works
 // with auto-sync on: Argo CD syncs the merged change like any other. A retried execution reuses
 // the branch it made.
-import type { GithubClient } from "../github/github-client";
+import { type GitopsClients, gitopsForgeFor } from "./gitops-forge";
 import { CONFIG_FILES, type GitopsTarget, prepareGitopsChange } from "./prepare-gitops-change";
 
 export type GitopsPullRequest = { url: string; number: number; merged: boolean; branch: string; filePath: string; previousTag: string | null };
@@ -11,7 +12,7 @@ export type GitopsPullRequest = { url: string; number: number; merged: boolean; 
 export type GitopsCommitText = { title: string; message: string; body: string };
 
 export async function openGitopsPullRequest(
-  github: GithubClient,
+  clients: GitopsClients,
   input: {
     target: GitopsTarget;
     image: string;
@@ -23,31 +24,17 @@ export async function openGitopsPullRequest(
     files?: string[];
   },
 ): Promise<GitopsPullRequest> {
-  const change = await prepareGitopsChange(github, input.target, input.image, input.tag, input.files ?? CONFIG_FILES);
-  const { owner, repo } = change;
+  const forge = gitopsForgeFor(clients, input.target);
+  const change = await prepareGitopsChange(clients, input.target, input.image, input.tag, input.files ?? CONFIG_FILES);
   const branch = input.branch;
-  const base = await github.rest.git.getRef({ owner, repo, ref: `heads/${change.baseBranch}` });
-  try {
-    await github.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: base.data.object.sha });
-  } catch (error) {
-    // 422 "Reference already exists": an earlier attempt made it.
-    if ((error as { status?: number }).status !== 422) throw error;
-  }
+  await forge.createBranch(branch, change.baseBranch);
   const { title, message, body } = input.text(change);
-  await github.rest.repos.createOrUpdateFileContents({
-    owner,
-    repo,
-    path: change.filePath,
-    branch,
-    message,
-    content: Buffer.from(change.content, "utf8").toString("base64"),
-    sha: change.fileSha,
-  });
-  const pull = await github.rest.pulls.create({ owner, repo, head: branch, base: change.baseBranch, title, body });
+  await forge.commitFile({ branch, path: change.filePath, content: change.content, message, version: change.fileVersion });
+  const request = await forge.openChangeRequest({ branch, base: change.baseBranch, title, body });
   let merged = false;
   if (input.autoMerge) {
-    await github.rest.pulls.merge({ owner, repo, pull_number: pull.data.number, merge_method: "squash", commit_title: title, commit_message: message.split("\n").slice(2).join("\n") });
+    await forge.merge(request, { title, message });
     merged = true;
   }
-  return { url: pull.data.html_url, number: pull.data.number, merged, branch, filePath: change.filePath, previousTag: change.previousTag };
+  return { url: request.url, number: request.number, merged, branch, filePath: change.filePath, previousTag: change.previousTag };
 }

@@ -1,11 +1,14 @@
-// Reads an application's config file on GitHub and computes the edit that sets the image tag,
-// without writing anything: the dry run of a GitOps rollback or promotion, and its first step.
-import type { GithubClient } from "../github/github-client";
+// Reads an application's config file on GitHub or GitLab and computes the edit that sets the
+// image tag, without writing anything: the dry run of a GitOps rollback or promotion, and its
+// first step.
+import { type GitopsClients, gitopsForgeFor } from "./gitops-forge";
 import { setImageTag } from "./set-image-tag";
 
-/** Where an application's config lives: a folder of a GitHub repository, and the branch Argo CD follows. */
+/** Where an application's config lives: a folder of a GitHub or GitLab repository, and the branch Argo CD follows. */
 export type GitopsTarget = {
-  /** owner/name on GitHub. */
+  /** Where the repository is; GitHub when absent (plans stored before GitLab). */
+  forge?: "github" | "gitlab";
+  /** owner/name on GitHub; host/group/project on GitLab (as Shiplog names GitLab projects). */
   repository: string;
   /** Folder of the application's source in the config repository. */
   path: string;
@@ -26,11 +29,11 @@ export function configFilesOf(options: { application?: string; valueFiles?: stri
 }
 
 export type GitopsChange = {
-  owner: string;
-  repo: string;
+  repository: string;
   baseBranch: string;
   filePath: string;
-  fileSha: string;
+  /** What the write is checked against (GitHub's blob SHA, GitLab's last commit of the file). */
+  fileVersion: string;
   content: string;
   previousTag: string | null;
   tag: string;
@@ -43,28 +46,20 @@ export class GitopsChangeError extends Error {
   }
 }
 
-export async function prepareGitopsChange(github: GithubClient, target: GitopsTarget, image: string, tag: string, files: string[] = CONFIG_FILES): Promise<GitopsChange> {
-  const [owner, repo] = target.repository.split("/") as [string, string];
-  const baseBranch = target.baseBranch ?? (await github.rest.repos.get({ owner, repo })).data.default_branch;
+export async function prepareGitopsChange(clients: GitopsClients, target: GitopsTarget, image: string, tag: string, files: string[] = CONFIG_FILES): Promise<GitopsChange> {
+  const forge = gitopsForgeFor(clients, target);
+  const baseBranch = target.baseBranch ?? (await forge.defaultBranch());
   const problems: string[] = [];
   for (const name of files) {
     const filePath = target.path ? `${target.path}/${name}` : name;
-    let file: { content?: string; sha: string; type: string } | unknown;
-    try {
-      file = (await github.rest.repos.getContent({ owner, repo, path: filePath, ref: baseBranch })).data;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) continue;
-      throw error;
-    }
-    const single = file as { content?: string; sha?: string; type?: string };
-    if (single.type !== "file" || single.content === undefined || !single.sha) continue;
-    const source = Buffer.from(single.content, "base64").toString("utf8");
-    const edit = setImageTag(name, source, image, tag);
+    const file = await forge.readFile(filePath, baseBranch);
+    if (!file) continue;
+    const edit = setImageTag(name, file.content, image, tag);
     if ("error" in edit) {
       problems.push(edit.error);
       continue;
     }
-    return { owner, repo, baseBranch, filePath, fileSha: single.sha, content: edit.content, previousTag: edit.previousTag, tag };
+    return { repository: target.repository, baseBranch, filePath, fileVersion: file.version, content: edit.content, previousTag: edit.previousTag, tag };
   }
   throw new GitopsChangeError(
     problems.length > 0

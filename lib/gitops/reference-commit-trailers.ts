@@ -13,6 +13,11 @@ export function referenceCommitTrailers(commit: ReferencedCommit | null): string
   trailers.push(`Argocd-reference-commit-sha: ${sha}`);
   if (message) trailers.push(`Argocd-reference-commit-subject: ${oneLine(message.split("\n")[0] ?? "")}`);
   if (committedAt) trailers.push(`Argocd-reference-commit-date: ${committedAt.toISOString()}`);
-  if (repository) trailers.push(`Argocd-reference-commit-repourl: https://github.com/${repository}`);
+  if (repository) trailers.push(`Argocd-reference-commit-repourl: ${repositoryUrl(repository)}`);
   return trailers;
+}
+
+/** GitHub's owner/name, or a GitLab project named by its host and path (docs/setup-gitlab.md). */
+function repositoryUrl(repository: string): string {
+  return repository.split("/").length > 2 ? `https://${repository}` : `https://github.com/${repository}`;
 }

@@ -7,9 +7,9 @@
 // applications; a resumed one continues with those left PENDING.
 import type { Db } from "../db/client";
 import { logger } from "../log/logger";
-import { explainArgoCdError, explainGithubError } from "../rollback/explain-rollback-error";
+import { explainArgoCdError, explainGitopsError } from "../rollback/explain-rollback-error";
 import { openGitopsPullRequest } from "../gitops/open-gitops-pull-request";
-import { GitopsChangeError, configFilesOf } from "../gitops/prepare-gitops-change";
+import { configFilesOf } from "../gitops/prepare-gitops-change";
 import { oneLine, referenceCommitTrailers } from "../gitops/reference-commit-trailers";
 import { advancePromotions } from "./advance-promotions";
 import { gitopsTargetOf } from "./choose-promotion-method";
@@ -126,14 +126,13 @@ export async function executePromotionWave(db: Db, promotionId: number, who: Pro
       const operation = `sync of ${app.name} on ${app.argoInstance.name} to revision ${member.argoRevision}`;
       return { ok: true, argoOperation: operation, note: `Argo CD started the ${operation} (${release.version}).` };
     }
-    if (!deps.github) return { ok: false, error: "GitOps promotions need GitHub access (GITHUB_TOKEN or a GitHub App)." };
-    const target = gitopsTargetOf(app);
-    if (!target) return { ok: false, error: `${app.name}'s source is not a folder of a GitHub repository.` };
+    const target = gitopsTargetOf({ ...app, gitlabHost: deps.gitlab?.host });
+    if (!target) return { ok: false, error: `${app.name}'s source is not a folder of a GitHub or GitLab repository.` };
     const image = release.image ?? promotion!.service.name;
     const tag = release.imageTag ?? release.version;
     const valueFiles = await readValueFiles(app.name, app.namespace, app.argoInstance.name);
     try {
-      const pull = await openGitopsPullRequest(deps.github, {
+      const pull = await openGitopsPullRequest(deps, {
         target,
         image,
         tag,
@@ -161,7 +160,7 @@ export async function executePromotionWave(db: Db, promotionId: number, who: Pro
         note: `${pull.merged ? "Merged" : "Opened"} ${pull.url} (${pull.filePath}: ${pull.previousTag ?? "(none)"} → ${tag})${pull.merged ? "" : "; waiting for it to be merged"}.`,
       };
     } catch (error) {
-      return { ok: false, error: error instanceof GitopsChangeError ? error.message : explainGithubError(error, target.repository) };
+      return { ok: false, error: explainGitopsError(error, target) };
     }
   }
 

@@ -5,9 +5,9 @@
 // answer to a dry-run sync. Changes nothing.
 import { createHash } from "node:crypto";
 import type { DbOrTx } from "../db/client";
-import { GitopsChangeError, configFilesOf, prepareGitopsChange } from "../gitops/prepare-gitops-change";
+import { configFilesOf, prepareGitopsChange } from "../gitops/prepare-gitops-change";
 import { AppError } from "../http/app-error";
-import { explainArgoCdError, explainGithubError } from "../rollback/explain-rollback-error";
+import { explainArgoCdError, explainGitopsError } from "../rollback/explain-rollback-error";
 import { compareRegions } from "../rollback/select-scoped-applications";
 import { choosePromotionMethod } from "./choose-promotion-method";
 import { planPromotionWaves } from "./plan-promotion-waves";
@@ -63,6 +63,8 @@ export async function planPromotion(db: DbOrTx, rawInput: PlanPromotionInput, de
       releaseRevision: revisions.get(`${row.repoUrl ?? ""}\n${row.path ?? ""}`) ?? null,
       argoConfigured: deps.argocd(row.argoInstance.name) !== null,
       githubConfigured: deps.github !== null,
+      gitlabHost: deps.gitlab?.host ?? null,
+      gitlabConfigured: Boolean(deps.gitlab?.api),
     });
     return {
       applicationId: row.id,
@@ -168,10 +170,10 @@ async function dryRunPlan(plan: PromotionPlan, deps: PromotionDependencies): Pro
         }
       } else {
         try {
-          const change = await prepareGitopsChange(deps.github!, app.gitops!, image, tag, configFilesOf({ application: app.name }));
-          app.dryRun = { status: "passed", message: `Would set ${image} from ${change.previousTag ?? "(none)"} to ${tag} in ${change.owner}/${change.repo}/${change.filePath} on ${change.baseBranch}.` };
+          const change = await prepareGitopsChange(deps, app.gitops!, image, tag, configFilesOf({ application: app.name }));
+          app.dryRun = { status: "passed", message: `Would set ${image} from ${change.previousTag ?? "(none)"} to ${tag} in ${change.repository}/${change.filePath} on ${change.baseBranch}.` };
         } catch (error) {
-          app.dryRun = { status: "failed", message: error instanceof GitopsChangeError ? error.message : explainGithubError(error, app.gitops!.repository) };
+          app.dryRun = { status: "failed", message: explainGitopsError(error, app.gitops!) };
         }
       }
       if (app.dryRun.status === "failed") app.blockers.push(app.dryRun.message!);

@@ -6,7 +6,7 @@
 // with the 40 (group-rollback-plan.ts).
 import { createHash } from "node:crypto";
 import { describeBlockerGroup, groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
-import { parseConfigRepository } from "../gitops/parse-config-repository";
+import { configRepositoryOf } from "../gitops/parse-config-repository";
 import type {
   MethodOption,
   PlannedApplication,
@@ -62,6 +62,10 @@ export type PlanChoices = {
   approval: "production" | "none";
   /** A GitHub credential is configured (GitOps pull requests possible). */
   githubConfigured: boolean;
+  /** The GitLab instance's host (GITLAB_URL): config repositories there get merge requests. */
+  gitlabHost?: string | null;
+  /** GITLAB_TOKEN is set (GitOps merge requests possible). */
+  gitlabConfigured?: boolean;
   /** Names of the Argo CD instances Shiplog has API access to (ARGOCD_INSTANCES). */
   argoInstances: string[];
 };
@@ -98,7 +102,7 @@ export function decideRollbackPlan(facts: PlanFacts, choices: PlanChoices): Omit
   const planned: PlannedApplication[] = applications.map((app) => {
     const history = targetFact ? newestHistory(facts.history, app.id, targetFact.id) : undefined;
     const historyId = history?.argoHistoryId ?? null;
-    const gitops = gitopsTargetOf(app);
+    const gitops = gitopsTargetOf(app, choices.gitlabHost);
     const methods: MethodOption[] = [
       argoMethod(app, targetFact, historyId, choices),
       gitopsMethod(app, targetFact, gitops, choices),
@@ -232,26 +236,29 @@ function argoMethod(app: ApplicationFact, target: ReleaseFact | null, historyId:
 
 function gitopsMethod(app: ApplicationFact, target: ReleaseFact | null, gitops: PlannedApplication["gitops"], choices: PlanChoices): MethodOption {
   const unavailable = (reason: string): MethodOption => ({ method: "GITOPS", available: false, reason });
-  if (!choices.githubConfigured) return unavailable("GitOps pull requests need GitHub access (GITHUB_TOKEN or a GitHub App)");
+  const repository = configRepositoryOf(app.repoUrl, choices.gitlabHost);
+  if (repository?.forge === "gitlab") {
+    if (!choices.gitlabConfigured) return unavailable("GitOps merge requests on GitLab need GitLab access (GITLAB_TOKEN)");
+  } else if (!choices.githubConfigured) return unavailable("GitOps pull requests need GitHub access (GITHUB_TOKEN or a GitHub App)");
   if (!gitops) {
     // The repository, not the folder: applications of one config repository share the reason.
     return unavailable(
-      parseConfigRepository(app.repoUrl)
-        ? `its source has no folder (path) in ${parseConfigRepository(app.repoUrl)}, so it is not a folder of a GitHub repository`
-        : `its source (${app.repoUrl ?? "no repository"}) is not a folder of a GitHub repository`,
+      repository
+        ? `its source has no folder (path) in ${repository.repository}, so it is not a folder of a GitHub or GitLab repository`
+        : `its source (${app.repoUrl ?? "no repository"}) is not a folder of a GitHub or GitLab repository`,
     );
   }
   if (target && !target.imageTag) return unavailable(`${target.version} has no image tag to set back`);
   return { method: "GITOPS", available: true, reason: null };
 }
 
-function gitopsTargetOf(app: ApplicationFact): PlannedApplication["gitops"] {
-  const repository = parseConfigRepository(app.repoUrl);
+export function gitopsTargetOf(app: Pick<ApplicationFact, "repoUrl" | "path" | "targetRevision">, gitlabHost: string | null | undefined): PlannedApplication["gitops"] {
+  const repository = configRepositoryOf(app.repoUrl, gitlabHost);
   if (!repository || !app.path) return null;
   const revision = app.targetRevision?.trim();
   // HEAD and commit SHAs are not branches a pull request can target: use the default branch.
   const baseBranch = !revision || revision === "HEAD" || /^[0-9a-f]{40}$/.test(revision) ? null : revision.replace(/^refs\/heads\//, "");
-  return { repository, path: app.path.replace(/^\.?\/+|\/+$/g, ""), baseBranch };
+  return { forge: repository.forge, repository: repository.repository, path: app.path.replace(/^\.?\/+|\/+$/g, ""), baseBranch };
 }
 
 /** One cluster first (non-production before production, then by name), then every other cluster. */

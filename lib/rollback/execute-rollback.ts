@@ -7,11 +7,10 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
 import { advanceRollbacks } from "./advance-rollbacks";
-import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
+import { explainArgoCdError, explainGitopsError } from "./explain-rollback-error";
 import { openGitopsPullRequest } from "../gitops/open-gitops-pull-request";
 import { buildRollbackCommitMessage } from "./build-rollback-commit-message";
-import { parseConfigRepository } from "../gitops/parse-config-repository";
-import { GitopsChangeError } from "../gitops/prepare-gitops-change";
+import { gitopsTargetOf } from "./decide-rollback-plan";
 import type { RollbackDependencies } from "./rollback-dependencies";
 import type { RollbackActor } from "./rollback-plan";
 import { stopRollbackGroup } from "./stop-rollback-group";
@@ -94,17 +93,14 @@ async function perform(db: Db, member: Member, deps: RollbackDependencies): Prom
     }
     return { ok: true, note: `Argo CD is syncing ${app.name} to history entry ${member.argoHistoryId} (${member.toRelease.version}).` };
   }
-  const repository = parseConfigRepository(app.repoUrl);
-  if (!deps.github) return { ok: false, error: "GitOps rollbacks need GitHub access (GITHUB_TOKEN or a GitHub App)." };
-  if (!repository || !app.path) return { ok: false, error: `${app.name}'s source is not a folder of a GitHub repository.` };
-  const revision = app.targetRevision?.trim();
-  const baseBranch = !revision || revision === "HEAD" || /^[0-9a-f]{40}$/.test(revision) ? null : revision.replace(/^refs\/heads\//, "");
+  const target = gitopsTargetOf(app, deps.gitlab?.host);
+  if (!target) return { ok: false, error: `${app.name}'s source is not a folder of a GitHub or GitLab repository.` };
   const commit = member.toRelease.commitSha
     ? await loadCommit(member.toRelease.commitSha, app.service.repository)
     : null;
   try {
-    const pull = await openGitopsPullRequest(deps.github, {
-      target: { repository, path: app.path.replace(/^\.?\/+|\/+$/g, ""), baseBranch },
+    const pull = await openGitopsPullRequest(deps, {
+      target,
       image: member.toRelease.image ?? app.service.name,
       tag: member.toRelease.imageTag ?? member.toRelease.version,
       autoMerge: deps.settings.autoMerge,
@@ -132,7 +128,7 @@ async function perform(db: Db, member: Member, deps: RollbackDependencies): Prom
       note: `${pull.merged ? "Merged" : "Opened"} ${pull.url} (${pull.filePath}: ${pull.previousTag ?? "(none)"} → ${member.toRelease.imageTag ?? member.toRelease.version})${pull.merged ? "" : "; waiting for it to be merged"}.`,
     };
   } catch (error) {
-    return { ok: false, error: error instanceof GitopsChangeError ? error.message : explainGithubError(error, repository) };
+    return { ok: false, error: explainGitopsError(error, target) };
   }
 
   async function loadCommit(sha: string, codeRepository: string | null) {

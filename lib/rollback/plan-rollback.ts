@@ -8,9 +8,9 @@ import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { AppError } from "../http/app-error";
 import { type ApplicationFact, type HistoryFact, type PlanFacts, type ReleaseFact, decideRollbackPlan, describeBlockers } from "./decide-rollback-plan";
-import { explainArgoCdError, explainGithubError } from "./explain-rollback-error";
+import { explainArgoCdError, explainGitopsError } from "./explain-rollback-error";
 import { groupBlockers, groupPlannedApplications } from "./group-rollback-plan";
-import { GitopsChangeError, prepareGitopsChange } from "../gitops/prepare-gitops-change";
+import { prepareGitopsChange } from "../gitops/prepare-gitops-change";
 import type { RollbackDependencies } from "./rollback-dependencies";
 import { type PlanRollbackInput, type RollbackPlan, type RollbackScope, type ScopeChoices, planRollbackInputSchema, rollbackPlanSchema } from "./rollback-plan";
 import { ACTIVE_ROLLBACK_STATES } from "./rollback-states";
@@ -37,6 +37,8 @@ export async function planRollback(db: DbOrTx, rawInput: PlanRollbackInput, deps
     method: input.method,
     approval: deps.settings.approval,
     githubConfigured: deps.github !== null,
+    gitlabHost: deps.gitlab?.host ?? null,
+    gitlabConfigured: Boolean(deps.gitlab?.api),
     argoInstances: deps.argoInstances,
   });
   if (input.dryRun && plan.target) await dryRunPlan(plan, facts, deps);
@@ -165,13 +167,13 @@ async function dryRunPlan(plan: RollbackPlan, facts: PlanFacts, deps: RollbackDe
         }
       } else {
         try {
-          const change = await prepareGitopsChange(deps.github!, app.gitops!, target.image ?? "", target.imageTag ?? target.version);
+          const change = await prepareGitopsChange(deps, app.gitops!, target.image ?? "", target.imageTag ?? target.version);
           app.dryRun = {
             status: "passed",
-            message: `Would set ${target.image} from ${change.previousTag ?? "(none)"} to ${change.tag} in ${change.owner}/${change.repo}/${change.filePath} on ${change.baseBranch}.`,
+            message: `Would set ${target.image} from ${change.previousTag ?? "(none)"} to ${change.tag} in ${change.repository}/${change.filePath} on ${change.baseBranch}.`,
           };
         } catch (error) {
-          app.dryRun = { status: "failed", message: error instanceof GitopsChangeError ? error.message : explainGithubError(error, app.gitops!.repository) };
+          app.dryRun = { status: "failed", message: explainGitopsError(error, app.gitops!) };
         }
       }
     }

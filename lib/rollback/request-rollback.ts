@@ -46,6 +46,8 @@ export async function requestRollback(db: Db, rawInput: RequestRollbackInput, wh
     method: input.method,
     approval: deps.settings.approval,
     githubConfigured: deps.github !== null,
+    gitlabHost: deps.gitlab?.host ?? null,
+    gitlabConfigured: Boolean(deps.gitlab?.api),
     argoInstances: deps.argoInstances,
   });
   if (input.selectionDigest !== undefined && input.selectionDigest !== plan.selectionDigest) {

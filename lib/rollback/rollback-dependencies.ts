@@ -1,10 +1,11 @@
 // What planning and running rollbacks need from outside the database: settings, an Argo CD
-// client per instance, the GitHub client, a clock, and how to link to a rollback's page.
+// client per instance, the GitHub and GitLab clients, a clock, and how to link to a rollback's page.
 // Built from lib/env.ts in the app; tests pass fakes.
 import "server-only";
 import { ArgoCdClient } from "../argocd/argocd-client";
 import { config } from "../env";
 import { type GithubClient, githubClient } from "../github/github-client";
+import { type GitlabAccess, gitlabAccess } from "../gitlab/gitlab-client";
 
 export type RollbackSettings = {
   approval: "production" | "none";
@@ -19,6 +20,8 @@ export type RollbackDependencies = {
   argoInstances: string[];
   argocd: (instance: string) => ArgoCdClient | null;
   github: GithubClient | null;
+  /** The GitLab instance (GITLAB_URL) and its API when GITLAB_TOKEN is set; absent: no GitLab. */
+  gitlab?: GitlabAccess | null;
   /** Link to a rollback on Shiplog (put in pull requests), or null when the public URL is unknown. */
   rollbackUrl: (rollbackId: number) => string | null;
   now: () => Date;
@@ -36,6 +39,7 @@ export function defaultRollbackDependencies(options: { publicBaseUrl?: string | 
     argoInstances: [...clients.keys()],
     argocd: (instance) => clients.get(instance) ?? null,
     github: githubClient(),
+    gitlab: gitlabAccess(),
     rollbackUrl: (id) => (options.publicBaseUrl ? new URL(`/rollbacks/${id}`, options.publicBaseUrl).toString() : null),
     now: () => new Date(),
   };

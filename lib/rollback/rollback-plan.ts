@@ -95,7 +95,9 @@ export const dryRunSchema = z.object({
 export type DryRunResult = z.infer<typeof dryRunSchema>;
 
 export const gitopsTargetSchema = z.object({
-  /** owner/name on GitHub. */
+  /** Where the config repository is; plans stored before GitLab support are GitHub's. */
+  forge: z.enum(["github", "gitlab"]).default("github"),
+  /** owner/name on GitHub; host/group/project on GitLab. */
   repository: z.string(),
   /** Folder of the application's source in the config repository. */
   path: z.string(),

@@ -20,6 +20,8 @@ import { requestPromotion } from "@/lib/promotions/request-promotion";
 import { runDuePromotions } from "@/lib/promotions/run-due-promotions";
 import { advanceRollbacks } from "@/lib/rollback/advance-rollbacks";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
+import { createGitlabApi } from "@/lib/gitlab/gitlab-client";
+import { type FakeGitlab, fakeGitlabProject, startFakeGitlab } from "../../support/fake-gitlab";
 import { type FakeGithub, fakeRepository, startFakeGithub } from "../../support/fake-github";
 import { at, image, minutes, resetFleet, rollout } from "../../support/snapshot-builder";
 
@@ -32,14 +34,17 @@ const v2 = [image("payments", "2.0.0")];
 const bareImage = image("payments", "").slice(0, -1);
 let argo: FakeArgoCd;
 let github: FakeGithub;
+let gitlab: FakeGitlab;
 
 beforeAll(async () => {
   argo = await startFakeArgoCd();
   github = await startFakeGithub();
+  gitlab = await startFakeGitlab();
 });
 afterAll(async () => {
   await argo.close();
   await github.close();
+  await gitlab.close();
 });
 beforeEach(async () => {
   await resetFleet(db);
@@ -49,6 +54,7 @@ beforeEach(async () => {
   argo.syncs.length = 0;
   argo.rollbacks.length = 0;
   github.repositories.clear();
+  gitlab.projects.clear();
 });
 
 function deps(overrides: Partial<PromotionDependencies["promotion"]> = {}): PromotionDependencies {
@@ -57,6 +63,7 @@ function deps(overrides: Partial<PromotionDependencies["promotion"]> = {}): Prom
     argoInstances: ["argocd"],
     argocd: (name) => (name === "argocd" ? new ArgoCdClient({ name, url: argo.url, token: argo.token }, 2_000) : null),
     github: createGithubClient({ baseUrl: github.url, auth: { token: github.token }, timeoutMs: 2_000, retries: 0, log: () => undefined }),
+    gitlab: { host: new URL(gitlab.url).host, api: createGitlabApi({ url: gitlab.url, token: gitlab.token, timeoutMs: 2_000 }) },
     rollbackUrl: (id) => `https://shiplog.example/rollbacks/${id}`,
     now: () => now,
     promotion: { approval: "none", autoMerge: true, autoRollback: false, canaryClusters: 1, waveSize: 0, regionOrder: ["eu-west-1"], soakMs: minutes(10), waveTimeoutMs: minutes(60), ...overrides },
@@ -75,11 +82,11 @@ async function record(snapshots: ApplicationSnapshot[]) {
   }
 }
 
-const appOf = (name: string, cluster: string, environment: string, region: string, path = `apps/payments/${cluster}`): Partial<ApplicationSnapshot> => ({
+const appOf = (name: string, cluster: string, environment: string, region: string, path = `apps/payments/${cluster}`, repoUrl = "https://github.com/acme/deploy.git"): Partial<ApplicationSnapshot> => ({
   name,
   labels: { "shiplog.io/service": "payments", "shiplog.io/environment": environment, "shiplog.io/team": "core", "shiplog.io/region": region },
   destination: { name: cluster, namespace: "payments" },
-  source: { repoUrl: "https://github.com/acme/deploy.git", path, targetRevision: "main" },
+  source: { repoUrl, path, targetRevision: "main" },
 });
 
 const KUSTOMIZATION = (tag: string) =>
@@ -173,6 +180,32 @@ describe("promotions", () => {
       ...[0, 1, 2].flatMap(() => ["promotion.wave-started", "promotion.application-changed", "promotion.wave-soaking", "promotion.wave-succeeded"]),
       "promotion.succeeded",
     ]);
+  });
+
+  it("a config repository on GitLab: the wave opens a merge request whose diff is exactly the tag change, merged", async () => {
+    const staging = appOf("payments-staging", "stg-1", "staging", "eu-west-1");
+    await record(rollout({ app: staging, startedAt: at(t0, minutes(30)), from: [], to: v2, revision: "r2", historyId: 21 }));
+    const prod = appOf("payments-prod-eu-1", "prod-eu-1", "prod", "eu-west-1", "apps/payments/prod-eu-1", `${gitlab.url}/platform/deploy.git`);
+    await record(rollout({ app: prod, startedAt: t0, from: [], to: v1, revision: "r1", historyId: 11 }));
+    argo.applications.set(prod.name!, { metadata: { name: prod.name, namespace: "argo-cd" }, spec: { syncPolicy: { automated: {} }, source: { targetRevision: "main" } }, status: { history: [{ id: 11 }] } });
+    gitlab.projects.set("platform/deploy", fakeGitlabProject({ "apps/payments/prod-eu-1/kustomization.yaml": KUSTOMIZATION("1.0.0") }));
+    const release = await db.release.findFirstOrThrow({ where: { version: "2.0.0" } });
+
+    const plan = await planPromotion(db, { releaseId: release.id, environment: "prod", dryRun: true }, deps());
+    expect(plan.applications.map((app) => [app.name, app.method, app.gitops?.forge, app.dryRun.status])).toEqual([["payments-prod-eu-1", "GITOPS", "gitlab", "passed"]]);
+    const made = await requestPromotion(db, { ...promoteBody(release.id), selectionDigest: plan.selectionDigest }, { actor: "sre@acme.dev" }, deps());
+    await runDuePromotions(db, deps());
+
+    const project = gitlab.projects.get("platform/deploy")!;
+    const [mr] = project.mergeRequests;
+    expect(project.mergeRequests).toHaveLength(1);
+    expect(mr).toMatchObject({ state: "merged", target_branch: "main", title: "Promote payments to 2.0.0 on prod-eu-1", description: expect.stringContaining(`https://shiplog.example/promotions/${made.promotionId}`) });
+    const changed = [...mr!.mergedFiles!].filter(([path, content]) => mr!.baseFiles.get(path) !== content);
+    expect(changed.map(([path]) => path)).toEqual(["apps/payments/prod-eu-1/kustomization.yaml"]);
+    expect(changedLines(KUSTOMIZATION("1.0.0"), changed[0]![1])).toEqual([["    newTag: 1.0.0 # set by CI", "    newTag: 2.0.0 # set by CI"]]);
+    const view = (await getPromotion(db, made.promotionId))!;
+    expect(view.waves[0]!.applications[0]!.pullRequestUrl).toBe(`${gitlab.url}/platform/deploy/-/merge_requests/1`);
+    expect(github.requests.filter((call) => call.path.includes("platform/deploy"))).toEqual([]);
   });
 
   it("a Degraded canary stops the promotion; later waves never start; with auto-rollback the canary is rolled back", async () => {

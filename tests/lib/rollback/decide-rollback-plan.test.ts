@@ -84,7 +84,7 @@ describe("decideRollbackPlan: the method", () => {
     const [planned] = plan.applications;
     expect(planned!.methods[0]).toEqual({ method: "ARGOCD", available: false, reason: "Argo CD refuses a rollback while auto-sync is on: turn auto-sync off, or roll back with a GitOps pull request" });
     expect(planned!.method).toBe("GITOPS");
-    expect(planned!.gitops).toEqual({ repository: "acme/deploy", path: "apps/payments/1", baseBranch: "main" });
+    expect(planned!.gitops).toEqual({ forge: "github", repository: "acme/deploy", path: "apps/payments/1", baseBranch: "main" });
     expect(plan.autoSyncApplications).toEqual(["payments-1"]);
     expect(plan.executable).toBe(true);
   });
@@ -107,8 +107,22 @@ describe("decideRollbackPlan: the method", () => {
     const plan = decideRollbackPlan(facts({ applications: [app(1, { repoUrl: "https://charts.example.com", path: null })] }), choices({ argoInstances: [] }));
     expect(plan.applications[0]!.methods.map((option) => option.reason)).toEqual([
       expect.stringMatching(/no API access to Argo CD instance prod/),
-      "its source (https://charts.example.com) is not a folder of a GitHub repository",
+      "its source (https://charts.example.com) is not a folder of a GitHub or GitLab repository",
     ]);
+  });
+
+  it("a config repository on the GitLab instance is GitLab's, and needs GITLAB_TOKEN rather than GitHub access", () => {
+    const onGitlab = facts({ applications: [app(1, { autoSync: true, repoUrl: "https://gitlab.example.com/platform/deploy/fleet.git" })] });
+    const withToken = decideRollbackPlan(onGitlab, choices({ githubConfigured: false, gitlabHost: "gitlab.example.com", gitlabConfigured: true }));
+    expect(withToken.applications[0]).toMatchObject({
+      method: "GITOPS",
+      gitops: { forge: "gitlab", repository: "gitlab.example.com/platform/deploy/fleet", path: "apps/payments/1", baseBranch: "main" },
+    });
+    const without = decideRollbackPlan(onGitlab, choices({ gitlabHost: "gitlab.example.com", gitlabConfigured: false }));
+    expect(without.applications[0]!.methods[1]).toEqual({ method: "GITOPS", available: false, reason: "GitOps merge requests on GitLab need GitLab access (GITLAB_TOKEN)" });
+    // Another host stays GitHub's, as before.
+    const elsewhere = decideRollbackPlan(onGitlab, choices({ gitlabHost: "gitlab.com", gitlabConfigured: true }));
+    expect(elsewhere.applications[0]!.methods[1]!.available).toBe(false);
   });
 
   it("an active rollback of the application blocks another", () => {

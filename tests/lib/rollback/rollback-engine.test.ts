@@ -20,6 +20,8 @@ import type { RollbackDependencies } from "@/lib/rollback/rollback-dependencies"
 import type { ReleaseSelection } from "@/lib/rollback/rollback-plan";
 import { type FakeArgoCd, startFakeArgoCd } from "../../support/fake-argocd";
 import { type FakeGithub, fakeRepository, startFakeGithub } from "../../support/fake-github";
+import { type FakeGitlab, fakeGitlabProject, startFakeGitlab } from "../../support/fake-gitlab";
+import { createGitlabApi } from "@/lib/gitlab/gitlab-client";
 import { at, image, minutes, resetFleet, rollout } from "../../support/snapshot-builder";
 
 const db = getDb();
@@ -31,14 +33,17 @@ const v1 = [image("payments", "1.0.0")];
 const v2 = [image("payments", "2.0.0")];
 let argo: FakeArgoCd;
 let github: FakeGithub;
+let gitlab: FakeGitlab;
 
 beforeAll(async () => {
   argo = await startFakeArgoCd();
   github = await startFakeGithub();
+  gitlab = await startFakeGitlab();
 });
 afterAll(async () => {
   await argo.close();
   await github.close();
+  await gitlab.close();
 });
 beforeEach(async () => {
   await resetFleet(db);
@@ -49,6 +54,9 @@ beforeEach(async () => {
   github.repositories.clear();
   github.mergeRefusal = undefined;
   github.delayMs = 0;
+  gitlab.projects.clear();
+  gitlab.requests.length = 0;
+  gitlab.mergeChecksPending = 0;
 });
 
 function deps(overrides: Partial<RollbackDependencies> = {}, timeoutMs = 1_000): RollbackDependencies {
@@ -73,16 +81,16 @@ async function record(snapshots: ApplicationSnapshot[]) {
   }
 }
 
-const appOf = (name: string, cluster: string, environment = "prod", region?: string): Partial<ApplicationSnapshot> => ({
+const appOf = (name: string, cluster: string, environment = "prod", region?: string, repoUrl = "https://github.com/acme/deploy.git"): Partial<ApplicationSnapshot> => ({
   name,
   labels: { "shiplog.io/service": "payments", "shiplog.io/environment": environment, "shiplog.io/team": "core", ...(region ? { "shiplog.io/region": region } : {}) },
   destination: { name: cluster, namespace: "payments" },
-  source: { repoUrl: "https://github.com/acme/deploy.git", path: `apps/payments/${cluster}`, targetRevision: "main" },
+  source: { repoUrl, path: `apps/payments/${cluster}`, targetRevision: "main" },
 });
 
 /** 1.0.0 healthy (history 11), then 2.0.0 degraded (history 12; healthy with `healthy`); auto-sync when `automated`. */
-async function seed(name: string, cluster: string, options: { automated?: boolean; environment?: string; region?: string; healthy?: boolean } = {}) {
-  const app = appOf(name, cluster, options.environment, options.region);
+async function seed(name: string, cluster: string, options: { automated?: boolean; environment?: string; region?: string; healthy?: boolean; repoUrl?: string } = {}) {
+  const app = appOf(name, cluster, options.environment, options.region, options.repoUrl);
   const initiatedBy = options.automated ? undefined : "dev@acme.dev";
   await record(rollout({ app, startedAt: t0, from: [], to: v1, revision: "r1", historyId: 11, initiatedBy }));
   await record(rollout({ app, startedAt: at(t0, minutes(60)), from: v1, to: v2, revision: "r2", historyId: 12, initiatedBy, health: [options.healthy ? "HEALTHY" : "DEGRADED"] }));
@@ -362,6 +370,65 @@ describe("executeRollback and tracking", () => {
     expect(failed!.state).toBe("FAILED");
     expect(failed!.error).toMatch(/^GitHub: the branch is protected in acme\/deploy \(Protected branch update failed/);
     expect(failed!.error).not.toContain(github.token);
+  });
+});
+
+describe("GitOps on GitLab", () => {
+  /** The fake's address is the GitLab instance (GITLAB_URL); its config repository acme/deploy. */
+  const gitlabDeps = (token: string | null = gitlab.token) =>
+    deps({ gitlab: { host: new URL(gitlab.url).host, api: token ? createGitlabApi({ url: gitlab.url, token, timeoutMs: 2_000 }) : null } });
+  const kustomization = `resources:\n  - ../../base\nimages:\n  - name: europe-west1-docker.pkg.dev/foo/images/payments\n    newTag: 2.0.0 # CI\n`;
+
+  it("a config repository on the GitLab instance gets a branch, one commit and a merge request whose diff is exactly the tag change, merged when configured", async () => {
+    github.requests.length = 0;
+    const app = await seed("payments-prod", "eu-1", { automated: true, repoUrl: `${gitlab.url}/acme/deploy.git` });
+    gitlab.projects.set("acme/deploy", fakeGitlabProject({ "apps/payments/eu-1/kustomization.yaml": kustomization, "apps/payments/eu-2/kustomization.yaml": kustomization }));
+    // GitLab checks a new merge request's mergeability asynchronously: the first merge is refused.
+    gitlab.mergeChecksPending = 1;
+    const target = await release("1.0.0");
+    await db.release.update({ where: { id: target.id }, data: { commitSha: "abcdef0123456789abcdef0123456789abcdef01" } });
+    const plan = await planRollback(db, { scope: { kind: "application", applicationId: app.id }, dryRun: true }, gitlabDeps());
+    expect(plan.applications[0]).toMatchObject({ method: "GITOPS", gitops: { forge: "gitlab" }, dryRun: { status: "passed", message: expect.stringMatching(/from 2\.0\.0 to 1\.0\.0 in 127\.0\.0\.1:\d+\/acme\/deploy\/apps\/payments\/eu-1\/kustomization\.yaml on main/) } });
+    const { rollbackIds } = await requestRollback(db, request(app.id, { targetReleaseId: target.id }), { actor: "sre@acme.dev" }, gitlabDeps());
+    const settings = { approval: "none" as const, autoMerge: true, timeoutMs: minutes(30) };
+
+    const executed = await executeRollback(db, rollbackIds[0]!, { actor: "sre@acme.dev" }, { ...gitlabDeps(), settings });
+    expect(executed, JSON.stringify(await rollbacks())).toMatchObject({ executed: rollbackIds });
+
+    const id = rollbackIds[0]!;
+    const project = gitlab.projects.get("acme/deploy")!;
+    expect(project.commits).toHaveLength(1);
+    expect(project.commits[0]).toMatchObject({ branch: `shiplog/rollback-${id}`, actions: [{ action: "update", file_path: "apps/payments/eu-1/kustomization.yaml" }] });
+    expect(project.commits[0]!.message).toContain("Argocd-reference-commit-sha: abcdef0123456789abcdef0123456789abcdef01");
+    const [mr] = project.mergeRequests;
+    expect(project.mergeRequests).toHaveLength(1);
+    expect(mr).toMatchObject({ source_branch: `shiplog/rollback-${id}`, target_branch: "main", state: "merged", squash: true, description: expect.stringContaining(`https://shiplog.example/rollbacks/${id}`) });
+    // The merge request's diff: one file, one line, the tag.
+    const changed = [...mr!.mergedFiles!].filter(([path, content]) => mr!.baseFiles.get(path) !== content);
+    expect(changed.map(([path]) => path)).toEqual(["apps/payments/eu-1/kustomization.yaml"]);
+    const before = mr!.baseFiles.get("apps/payments/eu-1/kustomization.yaml")!.split("\n");
+    const after = changed[0]![1].split("\n");
+    expect(after.length).toBe(before.length);
+    expect(before.flatMap((line, index) => (line === after[index] ? [] : [[line, after[index]]]))).toEqual([["    newTag: 2.0.0 # CI", "    newTag: 1.0.0 # CI"]]);
+    expect(project.branches.get("main")!.get("apps/payments/eu-1/kustomization.yaml")!.content).toBe(kustomization.replace("newTag: 2.0.0", "newTag: 1.0.0"));
+    expect(project.branches.has(`shiplog/rollback-${id}`), "the source branch is removed on merge").toBe(false);
+    const [waiting] = await rollbacks();
+    expect(waiting).toMatchObject({ method: "GITOPS", state: "WAITING_FOR_SYNC", pullRequestUrl: `${gitlab.url}/acme/deploy/-/merge_requests/1` });
+    expect(gitlab.requests.every((call) => call.headers["private-token"] === gitlab.token)).toBe(true);
+    expect(github.requests.filter((call) => call.path.includes("acme/deploy"))).toEqual([]);
+  });
+
+  it("without GITLAB_TOKEN the GitOps method is unavailable, naming the setting; a refused token fails the rollback in plain words", async () => {
+    const app = await seed("payments-prod", "eu-1", { automated: true, repoUrl: `git@127.0.0.1:acme/deploy.git` });
+    const target = await release("1.0.0");
+    const plan = await planRollback(db, { scope: { kind: "application", applicationId: app.id }, targetReleaseId: target.id }, gitlabDeps(null));
+    expect(plan.applications[0]!.methods).toContainEqual({ method: "GITOPS", available: false, reason: "GitOps merge requests on GitLab need GitLab access (GITLAB_TOKEN)" });
+
+    gitlab.projects.set("acme/deploy", fakeGitlabProject({ "apps/payments/eu-1/kustomization.yaml": kustomization }));
+    const { rollbackIds } = await requestRollback(db, request(app.id, { targetReleaseId: target.id }), { actor: "sre@acme.dev" }, gitlabDeps());
+    await executeRollback(db, rollbackIds[0]!, { actor: "sre@acme.dev" }, gitlabDeps("glpat-revoked"));
+    const [failed] = await rollbacks();
+    expect(failed).toMatchObject({ state: "FAILED", error: "GitLab refused Shiplog's token (401): check GITLAB_TOKEN (expired, revoked or mistyped)." });
   });
 });
 

@@ -67,11 +67,14 @@ function noChangesReason(release: ReleaseDetail): string {
 }
 
 function incompleteReason(release: ReleaseDetail, now: Date) {
+  // GitLab projects are named host/group/project (docs/setup-gitlab.md); GitHub's owner/name.
+  const gitlab = (release.service.repository?.split("/").length ?? 0) > 2;
+  const forge = gitlab ? "GitLab" : "GitHub";
   if (!release.commitSha) return "the release was recognised by its image alone, so Shiplog does not know which commit it was built from.";
   if (release.commitsIncompleteReason) {
     return (
       <>
-        GitHub&apos;s compare API could not complete the range ({release.commitsIncompleteReason})
+        {forge}&apos;s compare API could not complete the range ({release.commitsIncompleteReason})
         {release.commitsCheckedAt ? (
           <>
             , last asked <RelativeTime date={release.commitsCheckedAt} now={now} />
@@ -81,5 +84,5 @@ function incompleteReason(release: ReleaseDetail, now: Date) {
       </>
     );
   }
-  return "the pushes between the previous release and this one have not all reached Shiplog. With GITHUB_TOKEN set, Shiplog completes the range from GitHub's compare API.";
+  return `the pushes between the previous release and this one have not all reached Shiplog. With ${gitlab ? "GITLAB_TOKEN" : "GITHUB_TOKEN"} set, Shiplog completes the range from ${forge}'s compare API.`;
 }
