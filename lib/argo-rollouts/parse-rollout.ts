@@ -203,7 +203,7 @@ function phaseOf(status: RolloutStatus, facts: { aborted: boolean; paused: boole
   const reported = ROLLOUT_PHASES.find((phase) => phase === status.phase);
   if (reported) return reported;
   // Before v1.2 (no status.phase): what rolloututil.CalculateRolloutPhase derives.
-  if (progressingCondition(status)?.reason === "ProgressDeadlineExceeded") return "Degraded";
+  if (status.conditions?.some((condition) => condition.type === "InvalidSpec" || condition.reason === "ProgressDeadlineExceeded")) return "Degraded";
   if (facts.paused) return "Paused";
   if (status.currentPodHash && status.currentPodHash === status.stableRS) return "Healthy";
   return "Progressing";
