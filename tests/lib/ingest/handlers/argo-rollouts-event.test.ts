@@ -166,6 +166,8 @@ describe("Argo Rollouts progress", () => {
     // Someone retries and the rollout goes through within the same sync: still a failed change.
     await deliver([application("succeeded", 600, "Healthy", { status: "Healthy" })], "in order");
     expect(await deploymentFacts()).toMatchObject([{ status: "FAILED", rolloutAbortedAt: new Date(at(121)), lastHealth: "HEALTHY" }]);
+    // DORA counts production: the fixture's environment ("test") is made one.
+    await db.environment.updateMany({ data: { isProduction: true } });
     await refreshDoraRollupsUntilClean(db);
     const rate = await getChangeFailureRate({ days: 7, now: new Date(t0 + 86_400_000) }, db);
     expect(rate).toMatchObject({ deployments: 1, failures: 1, rate: 1 });
