@@ -4,13 +4,13 @@
 // merges of its Argo CD observations derive FAILED again (derive-deployment-status.ts).
 import type { DbOrTx } from "../db/client";
 
-/** Marks the deployment; returns whether it exists. */
+/** Marks the deployment; returns whether that changed it (a repeated abort does not). */
 export async function markDeploymentAborted(db: DbOrTx, deploymentId: number, abortedAt: Date): Promise<boolean> {
   const updated = await db.$executeRaw`
     UPDATE deployments SET rollout_aborted_at = LEAST(coalesce(rollout_aborted_at, ${abortedAt}), ${abortedAt}),
       status = 'FAILED', updated_at = now()
     WHERE id = ${deploymentId} AND (rollout_aborted_at IS NULL OR rollout_aborted_at > ${abortedAt} OR status <> 'FAILED')`;
-  return updated > 0 || (await db.deployment.count({ where: { id: deploymentId } })) > 0;
+  return updated > 0;
 }
 
 /**

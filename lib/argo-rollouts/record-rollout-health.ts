@@ -11,7 +11,7 @@ import { findAbortedDeployment, markDeploymentAborted } from "./mark-deployment-
 import { mergeRolloutHealth } from "./merge-rollout-progress";
 import { recordRolloutProgress } from "./record-rollout-progress";
 
-/** Returns whether the deployment was marked failed by an abort. */
+/** Returns whether an abort changed a deployment (marked it failed, or earlier). */
 export async function recordRolloutHealth(db: DbOrTx, snapshot: ApplicationSnapshot, deploymentId: number | null): Promise<boolean> {
   let aborted = false;
   for (const resource of snapshot.rollouts ?? []) {
