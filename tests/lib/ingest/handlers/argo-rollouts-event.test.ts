@@ -164,6 +164,9 @@ describe("Argo Rollouts progress", () => {
     expect(progress).toMatchObject({ state: "ABORTED", aborted: true, analysisStatus: "Failed", weight: 0 });
 
     // Someone retries and the rollout goes through within the same sync: still a failed change.
+    const promoted = (status: Json) => void (status.stableRS = status.currentPodHash);
+    await deliver([rollout("on-rollout-completed", 8, 590, promoted)], "in order");
+    expect((await rolloutRows())[0]).toMatchObject({ state: "HEALTHY", aborted: false });
     await deliver([application("succeeded", 600, "Healthy", { status: "Healthy" })], "in order");
     expect(await deploymentFacts()).toMatchObject([{ status: "FAILED", rolloutAbortedAt: new Date(at(121)), lastHealth: "HEALTHY" }]);
     // DORA counts production: the fixture's environment ("test") is made one.
