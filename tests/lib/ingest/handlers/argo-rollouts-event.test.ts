@@ -198,6 +198,20 @@ describe("Argo Rollouts progress", () => {
     expect(await deploymentFacts()).toMatchObject([{ status: "FAILED", rolloutAbortedAt: new Date(at(121)) }]);
   });
 
+  it("accepts a resend as a duplicate, and answers 400 naming what a Rollout body lacks", async () => {
+    const body = JSON.stringify(rollout("on-rollout-paused", 2, 90, pausedAt(95)));
+    expect((await POST(bearerRequest("argocd", body, "argocd-token"), undefined)).status).toBe(202);
+    const again = await POST(bearerRequest("argocd", body, "argocd-token"), undefined);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    const nameless = rollout("on-rollout-paused", 2, 90);
+    delete nameless.rollout.metadata.namespace;
+    const refused = await POST(bearerRequest("argocd", JSON.stringify(nameless), "argocd-token"), undefined);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("rollout.metadata.namespace");
+    expect(await db.webhookDelivery.count()).toBe(1);
+  });
+
   it("ignores, with the reason, a Rollout no Argo CD application tracks", async () => {
     const untracked = rollout("on-rollout-paused", 2, 90);
     delete untracked.rollout.metadata.labels["app.kubernetes.io/instance"];
