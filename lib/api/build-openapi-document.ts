@@ -20,6 +20,7 @@ import { doraIncidentListSchema } from "../metrics/list-dora-incidents";
 import { leadTimeCommitListSchema } from "../metrics/list-lead-time-commits";
 import type { AcceptOutcome } from "../ingest/accept/accept-delivery";
 import { argocdNotificationSchema } from "../ingest/accept/argocd-notification";
+import { argoRolloutsNotificationSchema } from "../ingest/accept/argo-rollouts-notification";
 import { buildReportSchema } from "../ingest/accept/build-report";
 import { deploymentEventSchema } from "../ingest/accept/deployment-event";
 import { ingestionHealthSchema } from "../ingest/status/get-ingestion-health";
@@ -528,10 +529,15 @@ const operations: OperationSpec[] = [
   },
   {
     method: "post", path: "/api/webhooks/argocd", operationId: "receiveArgocdNotification", tag: "webhooks",
-    summary: "Argo CD Notifications webhook",
-    description: "Stores the notification for processing (docs/webhooks.md). The Application object is kept as sent; only the fields below are checked.",
+    summary: "Argo CD (and Argo Rollouts) Notifications webhook",
+    description:
+      "Stores the notification for processing (docs/webhooks.md). The Application object (or, from Argo Rollouts' notification engine, the Rollout object) is kept as sent; only the fields below are checked.",
     security: [{ webhookBearer: [] }],
-    body: { description: "What the Shiplog notification template renders.", schema: argocdNotificationSchema, maxBytes: BODY_LIMITS.ARGOCD },
+    body: {
+      description: "What the Shiplog notification template renders: an Application from Argo CD, or a Rollout from Argo Rollouts.",
+      schema: z.union([argocdNotificationSchema, argoRolloutsNotificationSchema]),
+      maxBytes: BODY_LIMITS.ARGOCD,
+    },
     responses: webhookResponses,
   },
   {

@@ -147,15 +147,16 @@ export async function readSnapshotRows(db: DbOrTx, targets: SnapshotTarget[]): P
            d.message AS d_message, d.last_health AS d_last_health, d.last_health_at AS d_last_health_at,
            d.healthy_at AS d_healthy_at, d.degraded_at AS d_degraded_at, d.observed_at AS d_observed_at,
            d.started_at AS d_started_at, d.release_id AS d_release_id, d.rolled_back_by_id AS d_rolled_back_by_id,
-           d.is_rollback AS d_is_rollback,
+           d.is_rollback AS d_is_rollback, d.rollout_aborted_at AS d_rollout_aborted_at,
            prev.id AS p_id, prev.release_id AS p_release_id, prev.first_seen_at AS p_first_seen_at,
            prev.phase AS p_phase, prev.last_health AS p_last_health, prev.rolled_back_by_id AS p_rolled_back_by_id,
+           prev.rollout_aborted_at AS p_rollout_aborted_at,
            EXISTS (SELECT 1 FROM deployments n WHERE n.application_id = a.id AND n.started_at > t.started_at) AS has_next
     FROM unnest(${targets.map((target) => target.applicationId)}::int[], ${targets.map((target) => target.operationKey)}::text[],
       ${targets.map((target) => target.startedAt)}::timestamptz[]) AS t(application_id, operation_key, started_at)
     JOIN applications a ON a.id = t.application_id
     LEFT JOIN LATERAL (
-      SELECT p.id, p.release_id, r.first_seen_at, p.phase, p.last_health, p.rolled_back_by_id FROM deployments p
+      SELECT p.id, p.release_id, r.first_seen_at, p.phase, p.last_health, p.rolled_back_by_id, p.rollout_aborted_at FROM deployments p
       JOIN releases r ON r.id = p.release_id
       WHERE p.application_id = a.id AND p.started_at < t.started_at
       ORDER BY p.started_at DESC LIMIT 1
@@ -186,12 +187,14 @@ export type DeploymentRowRaw = {
   d_release_id: number | null;
   d_rolled_back_by_id: number | null;
   d_is_rollback: boolean | null;
+  d_rollout_aborted_at: Date | null;
   p_id: number | null;
   p_release_id: number | null;
   p_first_seen_at: Date | null;
   p_phase: DeploymentFacts["phase"] | null;
   p_last_health: DeploymentFacts["lastHealth"];
   p_rolled_back_by_id: number | null;
+  p_rollout_aborted_at: Date | null;
   has_next: boolean;
 };
 
@@ -206,7 +209,13 @@ export type DeploymentPlan = {
   /** Arrived after a later deployment of the application: rollback links around it are recomputed after the write. */
   relinkNeighbours: boolean;
   /** The deployment before it, when its rollback link changes: rolled back by this one, or by none. */
-  previous: { id: number; phase: DeploymentFacts["phase"]; lastHealth: DeploymentFacts["lastHealth"]; rolledBackByThis: boolean } | null;
+  previous: {
+    id: number;
+    phase: DeploymentFacts["phase"];
+    lastHealth: DeploymentFacts["lastHealth"];
+    rolloutAbortedAt: Date | null;
+    rolledBackByThis: boolean;
+  } | null;
 };
 
 export async function planDeployment(
@@ -234,13 +243,13 @@ export async function planDeployment(
     ref,
     facts,
     releaseId,
-    status: deriveDeploymentStatus({ ...facts, rolledBackById: row.d_rolled_back_by_id }),
+    status: deriveDeploymentStatus({ ...facts, rolledBackById: row.d_rolled_back_by_id, rolloutAbortedAt: row.d_rollout_aborted_at }),
     isRollback: releaseChanged && !row.has_next ? previousIsNewer : (row.d_is_rollback ?? false),
     events: phaseEvents(snapshot),
     relinkNeighbours,
     previous:
       !relinkNeighbours && releaseChanged && row.p_id !== null && previousLinkChanges
-        ? { id: row.p_id, phase: row.p_phase!, lastHealth: row.p_last_health, rolledBackByThis: previousIsNewer }
+        ? { id: row.p_id, phase: row.p_phase!, lastHealth: row.p_last_health, rolloutAbortedAt: row.p_rollout_aborted_at, rolledBackByThis: previousIsNewer }
         : null,
   };
 }
@@ -344,14 +353,23 @@ function phaseEvents(snapshot: ApplicationSnapshot): PhaseEvent[] {
  */
 async function relinkRollbacks(db: DbOrTx, applicationId: number, around: Date): Promise<void> {
   const window = await db.$queryRaw<
-    { id: number; release_id: number | null; first_seen_at: Date | null; phase: string; last_health: string | null; rolled_back_by_id: number | null; is_rollback: boolean }[]
+    {
+      id: number;
+      release_id: number | null;
+      first_seen_at: Date | null;
+      phase: string;
+      last_health: string | null;
+      rolled_back_by_id: number | null;
+      is_rollback: boolean;
+      rollout_aborted_at: Date | null;
+    }[]
   >`
-    (SELECT d.id, d.release_id, r.first_seen_at, d.phase::text, d.last_health::text, d.rolled_back_by_id, d.is_rollback, d.started_at
+    (SELECT d.id, d.release_id, r.first_seen_at, d.phase::text, d.last_health::text, d.rolled_back_by_id, d.is_rollback, d.rollout_aborted_at, d.started_at
        FROM deployments d LEFT JOIN releases r ON r.id = d.release_id
       WHERE d.application_id = ${applicationId} AND d.started_at < ${around} AND d.release_id IS NOT NULL
       ORDER BY d.started_at DESC LIMIT 1)
     UNION ALL
-    (SELECT d.id, d.release_id, r.first_seen_at, d.phase::text, d.last_health::text, d.rolled_back_by_id, d.is_rollback, d.started_at
+    (SELECT d.id, d.release_id, r.first_seen_at, d.phase::text, d.last_health::text, d.rolled_back_by_id, d.is_rollback, d.rollout_aborted_at, d.started_at
        FROM deployments d LEFT JOIN releases r ON r.id = d.release_id
       WHERE d.application_id = ${applicationId} AND d.started_at >= ${around} AND d.release_id IS NOT NULL
       ORDER BY d.started_at ASC LIMIT 2)
@@ -373,6 +391,7 @@ async function relinkRollbacks(db: DbOrTx, applicationId: number, around: Date):
         phase: previous.phase as DeploymentFacts["phase"],
         lastHealth: previous.last_health as DeploymentFacts["lastHealth"],
         rolledBackById,
+        rolloutAbortedAt: previous.rollout_aborted_at,
       });
       await db.deployment.update({ where: { id: previous.id }, data: { rolledBackById, status } });
     }

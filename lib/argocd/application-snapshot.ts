@@ -3,6 +3,7 @@
 // lib/argocd/parse-application.ts builds it from the JSON; the demo fleet builds it directly.
 import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/prisma/enums";
 import type { ApplicationSource } from "./application-sources";
+import type { RolloutResourceHealth } from "../argo-rollouts/rollout-resources";
 
 export type ApplicationSnapshot = {
   /** The Argo CD instance that reported it (notification body `instance`, or the poller's name). */
@@ -29,6 +30,8 @@ export type ApplicationSnapshot = {
   operation?: SyncOperation;
   /** Newest entry of status.history, used for the Argo CD history id of a finished operation. */
   latestHistory?: { id: number; revision?: string; deployStartedAt?: Date; deployedAt: Date };
+  /** The Argo Rollouts Rollouts among status.resources, with their health; absent when not read. */
+  rollouts?: RolloutResourceHealth[];
   /** When this state was true: the newest timestamp the object carries. Later observations win. */
   observedAt: Date;
 };

@@ -9,6 +9,7 @@ import type { HealthStatus, OperationPhase, SyncStatus } from "../generated/pris
 import type { ApplicationSnapshot, SyncOperation } from "./application-snapshot";
 import { MANIFEST_GENERATE_PATHS } from "../fleet/application-paths";
 import { applicationSourcesOf } from "./application-sources";
+import { rolloutResourcesOf } from "../argo-rollouts/rollout-resources";
 
 // Kubernetes serialises metav1.Time as RFC 3339 ("2024-03-05T07:33:04Z").
 const time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
@@ -74,6 +75,8 @@ export const applicationObjectSchema = z.object({
       operationState: operationStateSchema.nullish(),
       // Entries are read one by one (below): a malformed old entry must not reject the object.
       history: z.array(z.unknown()).nullish(),
+      // Only Argo Rollouts' Rollouts are read from it (lib/argo-rollouts/rollout-resources.ts), entry by entry.
+      resources: z.array(z.unknown()).nullish(),
     })
     .nullish(),
 });
@@ -156,6 +159,7 @@ export function parseApplication(app: unknown, instance: string): ApplicationSna
     images: status.summary?.images ?? [],
     operation: status.operationState ? operationOf(status.operationState) : undefined,
     latestHistory: history,
+    rollouts: nonEmpty(rolloutResourcesOf(status.resources ?? [])),
     observedAt,
   };
 }
@@ -230,4 +234,8 @@ function observedAtOf(object: ApplicationObject): Date | undefined {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

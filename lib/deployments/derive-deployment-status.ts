@@ -5,8 +5,11 @@ export function deriveDeploymentStatus(facts: {
   phase: OperationPhase;
   lastHealth: HealthStatus | null;
   rolledBackById: number | null;
+  /** An Argo Rollouts Rollout aborted the update this deployment applied (lib/argo-rollouts). */
+  rolloutAbortedAt?: Date | null;
 }): DeploymentStatus {
   if (facts.phase === "FAILED" || facts.phase === "ERROR") return "FAILED";
+  if (facts.rolloutAbortedAt) return "FAILED";
   if (facts.rolledBackById !== null) return "ROLLED_BACK";
   if (facts.phase === "RUNNING" || facts.phase === "TERMINATING") return "RUNNING";
   if (facts.lastHealth === "DEGRADED" || facts.lastHealth === "MISSING") return "DEGRADED";

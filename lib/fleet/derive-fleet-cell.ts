@@ -29,6 +29,8 @@ export type CellApplications = {
   /** When that release was first seen: orders versions newest first. */
   versionSeenAt: Date | null;
   count: number;
+  /** Of those, how many have an Argo Rollouts Rollout still shifting traffic or paused (lib/argo-rollouts). */
+  rollingOut?: number;
 };
 
 const count = z.number().int().nonnegative();
@@ -43,6 +45,7 @@ export const fleetCellSchema = z
     versions: z.array(z.string()).meta({ description: "Distinct release versions running, newest first (at most 5)." }),
     versionCount: count.meta({ description: "How many distinct versions run; applications without a known release are not counted." }),
     clusterSkew: z.boolean().meta({ description: "The cell's clusters (its applications) run different versions." }),
+    rollingOut: count.optional().meta({ description: "Applications whose Argo Rollouts Rollout is progressing or paused; absent when none." }),
   })
   .meta({ id: "FleetCell" });
 
@@ -55,8 +58,10 @@ export function deriveFleetCell(environment: string, groups: readonly CellApplic
   const versions = new Map<string, number>();
   let applications = 0;
   let outOfSync = 0;
+  let rollingOut = 0;
   for (const group of groups) {
     applications += group.count;
+    rollingOut += group.rollingOut ?? 0;
     if (group.outOfSync) outOfSync += group.count;
     healthCounts[group.health] = (healthCounts[group.health] ?? 0) + group.count;
     if (group.version !== null) {
@@ -74,6 +79,7 @@ export function deriveFleetCell(environment: string, groups: readonly CellApplic
     versions: ordered.slice(0, MAX_VERSIONS),
     versionCount: ordered.length,
     clusterSkew: ordered.length > 1,
+    ...(rollingOut > 0 ? { rollingOut } : {}),
   };
 }
 

@@ -88,6 +88,7 @@ type ApplicationGroupRow = {
   version: string | null;
   version_seen_at: Date | null;
   applications: number;
+  rolling_out: number;
 };
 
 export async function listFleetMatrix(
@@ -137,7 +138,11 @@ export async function listFleetMatrix(
           db.$queryRaw<ApplicationGroupRow[]>`
           SELECT a.service_id, a.environment_id, ${scoped ? Prisma.sql`a.cluster_id` : Prisma.sql`0`} AS cluster_id,
                  a.health_status::text AS health, a.sync_status = 'OUT_OF_SYNC' AS out_of_sync,
-                 r.version, r.first_seen_at AS version_seen_at, count(*)::int AS applications
+                 r.version, r.first_seen_at AS version_seen_at, count(*)::int AS applications,
+                 -- Argo Rollouts still shifting traffic or paused (lib/argo-rollouts), by the rollout's unique key prefix.
+                 count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM argo_instances i JOIN argo_rollouts ar ON ar.argo_instance = i.name AND ar.application = a.name
+                   WHERE i.id = a.argo_instance_id AND ar.state IN ('PROGRESSING', 'PAUSED')))::int AS rolling_out
           FROM applications a
           LEFT JOIN releases r ON r.id = a.current_release_id
           WHERE a.service_id IN (${Prisma.join(serviceIds)}) AND a.deleted_at IS NULL
@@ -175,6 +180,7 @@ export async function listFleetMatrix(
                 version: application.version,
                 versionSeenAt: application.version_seen_at,
                 count: application.applications,
+                rollingOut: application.rolling_out,
               }),
             ),
           );

@@ -12,6 +12,7 @@ import { readDb, type DbOrTx } from "../db/client";
 import { config } from "../env";
 import { DeploymentStatus, HealthStatus, RollbackMethod, RollbackState, SyncStatus } from "../generated/prisma/enums";
 import { teamSchema } from "../services/list-services";
+import { argoRolloutSchema, listApplicationRollouts } from "../argo-rollouts/list-application-rollouts";
 import { attachPullRequests, releaseCommitSchema, type CommitRow } from "./attach-pull-requests";
 import { buildArgocdUrl } from "./build-argocd-url";
 import { buildGithubUrl } from "./build-github-url";
@@ -94,6 +95,9 @@ export const releaseDetailSchema = z
           current: shortReleaseRef.nullable().meta({ description: "What the application runs now." }),
           health: z.enum(HealthStatus),
           sync: z.enum(SyncStatus),
+          argoRollouts: z.array(argoRolloutSchema).meta({
+            description: "The application's Argo Rollouts Rollouts (canary steps and weight, pause, analysis, abort, blue-green), while this release is the one it runs or last deployed.",
+          }),
           deployments: z.array(
             z.object({
               id: z.number().int(),
@@ -238,7 +242,7 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
   ]);
 
   const applicationIds = applications.map((application) => application.id);
-  const rollbacks = await db.$queryRaw<RollbackRow[]>`
+  const [rollbacks, argoRollouts] = await Promise.all([db.$queryRaw<RollbackRow[]>`
     SELECT rb.id, rb.state::text AS state, rb.method::text AS method, rb.reason, rb.requested_by, rb.requested_at, rb.finished_at,
       rb.application_id, fr.id AS from_id, fr.version AS from_version, tr.id AS to_id, tr.version AS to_version
     FROM rollbacks rb
@@ -246,7 +250,7 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
     JOIN releases tr ON tr.id = rb.to_release_id
     WHERE rb.application_id = ANY(${applicationIds}::int[]) AND (rb.from_release_id = ${id} OR rb.to_release_id = ${id})
     ORDER BY rb.requested_at DESC, rb.id DESC
-    LIMIT ${MAX_ROLLBACKS}`;
+    LIMIT ${MAX_ROLLBACKS}`, listApplicationRollouts(applicationIds, id, db)]);
 
   const githubApi = config().GITHUB_API_URL;
   const byApplication = new Map<number, DeploymentRow[]>();
@@ -265,6 +269,7 @@ export async function getRelease(id: number, db: DbOrTx = readDb()): Promise<Rel
     current: application.current_release_id === null ? null : { id: application.current_release_id, version: application.current_version! },
     health: application.health,
     sync: application.sync,
+    argoRollouts: argoRollouts.get(application.id) ?? [],
     deployments: (byApplication.get(application.id) ?? []).map((deployment) => ({
       id: deployment.id,
       status: deployment.status,

@@ -71,7 +71,8 @@ export async function resetAll(): Promise<void> {
   // CASCADE: tables outside the fleet model may refer to teams (team-scoped role grants).
   await getDb().$executeRaw`
     TRUNCATE webhook_deliveries, deployment_events, release_commits, pull_request_commits, rollback_transitions, rollbacks,
-      deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams
+      deployments, applications, releases, builds, commits, pull_requests, clusters, argo_instances, environments, services, teams,
+      argo_rollouts
     CASCADE`;
 }
 

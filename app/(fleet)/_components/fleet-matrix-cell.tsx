@@ -47,7 +47,7 @@ export function FleetMatrixCell({ cell, timelineHref }: { cell: FleetCell; timel
       // A screen of cells would otherwise prefetch dozens of timeline views nobody opens.
       prefetch={false}
       className="block h-full rounded px-2 py-1 no-underline hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-zinc-900"
-      title={`${describeCounts(cell)}${cell.outOfSync ? `; ${cell.outOfSync} out of sync` : ""}. Open its deployments in the timeline.`}
+      title={`${describeCounts(cell)}${cell.outOfSync ? `; ${cell.outOfSync} out of sync` : ""}${cell.rollingOut ? `; ${cell.rollingOut} Argo Rollouts in progress` : ""}. Open its deployments in the timeline.`}
       data-health={cell.health}
     >
       <span className="flex items-center gap-1.5 text-sm">
@@ -58,6 +58,12 @@ export function FleetMatrixCell({ cell, timelineHref }: { cell: FleetCell; timel
           <span className="sr-only"> applications ({describeCounts(cell)})</span>
         </span>
         {cell.outOfSync > 0 ? <span className="text-xs font-medium text-amber-800">{cell.outOfSync} out of sync</span> : null}
+        {cell.rollingOut ? (
+          <span className="text-xs font-medium whitespace-nowrap text-sky-800" data-rolling-out={cell.rollingOut}>
+            <span aria-hidden="true">⇢ </span>
+            {cell.rollingOut} rolling out
+          </span>
+        ) : null}
       </span>
       <span className="mt-0.5 flex items-center gap-1.5">
         <span className="truncate font-mono text-xs text-zinc-800" data-version>

@@ -5,6 +5,10 @@
 // marked deleted. The poller reports an application Argo CD no longer lists as on-deleted with
 // metadata alone: that marks the known application deleted and records nothing else.
 //
+// Each Rollout among the application's resources has its health merged into its progress
+// (lib/argo-rollouts). Argo Rollouts' own notifications share the endpoint and are handed to
+// handleArgoRolloutsEvent.
+//
 // handleArgocdEvents does the same for a batch of deliveries of different applications: their
 // snapshots are recorded together with set-based statements (recordApplicationSnapshots), which
 // write exactly what recording them one at a time would; deletions go one at a time.
@@ -18,10 +22,16 @@ import { notifyDeploymentsChanged } from "../../deployments/notify-deployments-c
 import { advancePromotions } from "../../promotions/advance-promotions";
 import { advanceRollbacks } from "../../rollback/advance-rollbacks";
 import { argocdNotificationSchema } from "../accept/argocd-notification";
+import { isArgoRolloutsNotification } from "../accept/argo-rollouts-notification";
+import { recordRolloutHealth } from "../../argo-rollouts/record-rollout-health";
+import { handleArgoRolloutsEvent } from "./argo-rollouts-event";
 import type { DeliveryEffects } from "./delivery-effects";
 import { type DeliveryHandler, type HandlerContext, type HandlerOutcome, ignored, parsePayload, processed, readPayload } from "./delivery-handler";
 
-export const handleArgocdEvent: DeliveryHandler = async (payload, { db, directory, effects }) => {
+export const handleArgocdEvent: DeliveryHandler = async (payload, context) => {
+  // Argo Rollouts' notifications come to the same endpoint, with a Rollout instead of an Application.
+  if (isArgoRolloutsNotification(payload)) return handleArgoRolloutsEvent(payload, context);
+  const { db, directory, effects } = context;
   const event = readArgocdEvent(payload);
   const rules = configuredClassificationRules();
   if (event.kind === "deleted") {
@@ -33,6 +43,7 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
 
   const { snapshot } = event;
   const recorded = await recordApplicationSnapshot(db, directory, snapshot, rules);
+  await recordRolloutHealth(db, snapshot, recorded.deploymentId);
   if (effects && !event.deleted) {
     // Applied in a batch: one NOTIFY and one rollback check for the whole batch, before it commits.
     announce(effects, recorded);
@@ -56,11 +67,13 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, { db, director
  * recorded together; a delivery that deletes its application is handled alone, after them.
  */
 export async function handleArgocdEvents(payloads: unknown[], context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects }): Promise<HandlerOutcome[]> {
-  const events = payloads.map(readArgocdEvent);
-  const live = events.flatMap((event, index) => (event.kind === "snapshot" && !event.deleted ? [{ index, snapshot: event.snapshot }] : []));
+  // Argo Rollouts' notifications (no Application) are handled one by one, below.
+  const events = payloads.map((payload) => (isArgoRolloutsNotification(payload) ? null : readArgocdEvent(payload)));
+  const live = events.flatMap((event, index) => (event?.kind === "snapshot" && !event.deleted ? [{ index, snapshot: event.snapshot }] : []));
   const outcomes = new Array<HandlerOutcome>(payloads.length);
   const recorded = await recordApplicationSnapshots(context.db, context.directory, live.map((entry) => entry.snapshot), configuredClassificationRules());
-  for (const [position, { index }] of live.entries()) {
+  for (const [position, { index, snapshot }] of live.entries()) {
+    await recordRolloutHealth(context.db, snapshot, recorded[position]!.deploymentId);
     announce(context.effects, recorded[position]!);
     outcomes[index] = processed;
   }

@@ -40,6 +40,8 @@ export const PROJECTION_TABLES = [
   "builds",
   "deployments",
   "deployment_events",
+  // Argo Rollouts' progress per Rollout (lib/argo-rollouts), from Argo CD's and Argo Rollouts' notifications.
+  "argo_rollouts",
   // DORA rollups (lib/metrics): derived from the rows above, rebuilt at the end of a rebuild.
   "dora_daily_rollups",
   "dora_team_daily_rollups",

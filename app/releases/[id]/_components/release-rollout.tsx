@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ArgoRolloutProgress } from "@/components/argo-rollouts/argo-rollout-progress";
 import { Badge } from "@/components/ui/badge";
 import { DeploymentStatusBadge, HealthBadge } from "@/components/ui/deployment-badges";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -126,6 +127,7 @@ function RolloutTable({ caption, entries, releaseId, now, canRollback }: { capti
                       ) : (
                         <Badge>not yet</Badge>
                       )}
+                      <ArgoRolloutProgress rollouts={entry.argoRollouts} />
                     </td>
                     <td className="px-3 py-2.5 text-zinc-900">{deployment ? <RelativeTime date={deployment.startedAt} now={now} /> : dash}</td>
                     <td className="px-3 py-2.5 text-zinc-900">{deployment?.finishedAt ? <RelativeTime date={deployment.finishedAt} now={now} /> : dash}</td>
