@@ -167,11 +167,14 @@ function PlanView({ plan }: { plan: PromotionPlan }) {
         {plan.alreadyRunning > 0 ? ` ${plan.alreadyRunning} already run ${plan.release.version} and are left out.` : ""}
       </p>
       {plan.blockers.length > 0 ? (
-        <ul role="alert" className="list-disc space-y-1 rounded border border-red-200 bg-red-50 py-2 pr-3 pl-8 text-sm text-red-800">
-          {plan.blockers.map((blocker) => (
-            <li key={blocker}>{blocker}</li>
-          ))}
-        </ul>
+        // The alert around the list: a list with role="alert" is no longer a list to screen readers.
+        <div role="alert" className="rounded border border-red-200 bg-red-50 py-2 pr-3 pl-8 text-sm text-red-800">
+          <ul className="list-disc space-y-1">
+            {plan.blockers.map((blocker) => (
+              <li key={blocker}>{blocker}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
         <table className="min-w-full divide-y divide-zinc-200 text-sm">
