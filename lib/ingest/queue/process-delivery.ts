@@ -26,6 +26,7 @@ import { handleGithubPullRequest } from "../handlers/github-pull-request";
 import { handleGithubPush } from "../handlers/github-push";
 import { handleGithubRelease } from "../handlers/github-release";
 import { handleGithubWorkflowRun } from "../handlers/github-workflow-run";
+import { handleFluxEvent } from "../handlers/flux-event";
 import { handleGitlabMergeRequest } from "../handlers/gitlab-merge-request";
 import { handleGitlabPush } from "../handlers/gitlab-push";
 import { unmodelledGitlabEvent } from "../handlers/gitlab-unmodelled";
@@ -76,6 +77,10 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
       break;
     case "GITLAB":
       handler = Object.hasOwn(GITLAB_HANDLERS, event) ? GITLAB_HANDLERS[event] : undefined;
+      break;
+    case "FLUX":
+      // Every event names its object and reason: the handler says which it acts on.
+      handler = handleFluxEvent;
       break;
   }
   if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);
