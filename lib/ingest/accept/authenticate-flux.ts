@@ -46,7 +46,17 @@ export async function authenticateFluxRequest(
     return { kind: "signature" };
   }
   if (request.headers.get("authorization")) {
-    return { kind: "bearer", credential: await authenticateBearer(db, request, "FLUX", []) };
+    try {
+      return { kind: "bearer", credential: await authenticateBearer(db, request, "FLUX", []) };
+    } catch (error) {
+      // With FLUX_WEBHOOK_SECRET set, Flux is configured: a token that matches nothing is refused, not "not configured".
+      if (error instanceof AppError && error.code === "not_configured" && secrets.length > 0) {
+        throw new AppError("unauthorized", `The bearer token is not a live Flux token; signed events use X-Signature with one of ${FLUX_SECRET_SETTING}'s entries.`, {
+          headers: { "WWW-Authenticate": 'Bearer realm="shiplog", error="invalid_token"' },
+        });
+      }
+      throw error;
+    }
   }
   if (secrets.length > 0) {
     throw new AppError("unauthorized", `X-Signature is missing: use a Provider of type generic-hmac whose Secret's token is one of ${FLUX_SECRET_SETTING}'s entries.`);
