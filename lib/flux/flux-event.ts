@@ -25,7 +25,7 @@ export const fluxEventSchema = z.object({
   metadata: z.record(z.string(), z.string()).nullish(),
   reportingController: deliveryText(200),
   reportingInstance: z.string().max(300).nullish(),
-});
+}).meta({ description: "A Flux controller's event as notification-controller forwards it (docs/setup-flux.md)." });
 
 export type FluxEvent = z.infer<typeof fluxEventSchema>;
 
