@@ -150,6 +150,8 @@ export const configSchema = z.object({
   DEPLOYER_WEBHOOK_TOKENS: commaList,
   /** GitLab webhooks' secret tokens (X-Gitlab-Token); two during a rotation (docs/setup-gitlab.md). */
   GITLAB_WEBHOOK_SECRET: commaList,
+  /** Flux generic-hmac Providers' token(s): HMAC-SHA256 key of X-Signature; two during a rotation (docs/setup-flux.md). */
+  FLUX_WEBHOOK_SECRET: commaList,
   /** GitHub API access for compare ranges and redelivery; optional. A token, or the GitHub App below. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: webUrl.default("https://api.github.com"),
@@ -203,6 +205,12 @@ export const configSchema = z.object({
   ARGOCD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Time limit of one Argo CD API call. */
   ARGOCD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The cluster a Flux event belongs to when its metadata names none (an Alert's eventMetadata `cluster`; docs/setup-flux.md). */
+  FLUX_CLUSTER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "must be a cluster name: letters, digits, . _ - (at most 100)")
+    .default("flux"),
   /** Rollbacks touching a production environment wait for a second person's approval (`production`), or none do (`none`). */
   SHIPLOG_ROLLBACK_APPROVAL: z.enum(["production", "none"]).default("none"),
   /** Merge a GitOps rollback's pull request as soon as it is opened (else a person merges it). */

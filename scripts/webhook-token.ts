@@ -1,6 +1,6 @@
-// Manages the database webhook tokens of Argo CD, CI, deployer and GitLab senders (docs/webhooks.md):
-//   npm run webhook-token -- create <argocd|build|deployer|gitlab> <name>
-//   npm run webhook-token -- revoke <argocd|build|deployer|gitlab> <name>
+// Manages the database webhook tokens of Argo CD, CI, deployer, GitLab and Flux senders (docs/webhooks.md):
+//   npm run webhook-token -- create <argocd|build|deployer|gitlab|flux> <name>
+//   npm run webhook-token -- revoke <argocd|build|deployer|gitlab|flux> <name>
 //   npm run webhook-token -- list
 // Uses DATABASE_URL, or the embedded PostgreSQL of a running `npm start` (SHIPLOG_DATA_DIR).
 // Creating and revoking are audited like the admin page's (token.created / token.revoked), with
@@ -18,7 +18,7 @@ import { revokeAuditedWebhookToken } from "../lib/webhook-tokens/revoke-audited-
 import { useRunningDatabase } from "../lib/ops/use-running-database";
 import { StartupError } from "../lib/startup-error";
 
-const usage = "usage: webhook-token.ts create|revoke <argocd|build|deployer|gitlab> <name> | list";
+const usage = "usage: webhook-token.ts create|revoke <argocd|build|deployer|gitlab|flux> <name> | list";
 
 class UsageError extends Error {}
 
@@ -27,6 +27,7 @@ function sourceOf(raw: string | undefined): WebhookTokenSource {
   if (raw === "build") return "BUILD";
   if (raw === "deployer") return "DEPLOYER";
   if (raw === "gitlab") return "GITLAB";
+  if (raw === "flux") return "FLUX";
   throw new UsageError(`unknown source ${JSON.stringify(raw ?? "")} (GitHub uses GITHUB_WEBHOOK_SECRET, not tokens)\n${usage}`);
 }
 

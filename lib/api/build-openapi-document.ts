@@ -23,6 +23,7 @@ import { argocdNotificationSchema } from "../ingest/accept/argocd-notification";
 import { argoRolloutsNotificationSchema } from "../ingest/accept/argo-rollouts-notification";
 import { buildReportSchema } from "../ingest/accept/build-report";
 import { deploymentEventSchema } from "../ingest/accept/deployment-event";
+import { fluxEventSchema } from "../flux/flux-event";
 import { ingestionHealthSchema } from "../ingest/status/get-ingestion-health";
 import { failedDeliveryPageSchema, listDeliveriesQuery } from "../ingest/status/list-deliveries";
 import { deliveryIdParams, replayedDeliverySchema, replayFailedQuery } from "../ingest/replay/request-delivery-replay";
@@ -565,6 +566,21 @@ const operations: OperationSpec[] = [
       { name: "Idempotency-Key", required: false, description: "GitLab's key for the event, the same on every retry (GitLab 17.4+); preferred. One of the two is required." },
     ],
     body: { description: "The GitLab event payload.", schema: { type: "object" }, maxBytes: BODY_LIMITS.GITLAB },
+    responses: webhookResponses,
+  },
+  {
+    method: "post", path: "/api/webhooks/flux", operationId: "receiveFluxEvent", tag: "webhooks",
+    summary: "Flux notification-controller event",
+    description:
+      "An event of a Flux controller, as a generic-hmac (or generic) Provider posts it, stored for processing (docs/setup-flux.md). " +
+      "Authenticated by X-Signature, `sha256=` and the hex HMAC-SHA256 of the raw body keyed with one of FLUX_WEBHOOK_SECRET's entries, " +
+      "checked before anything is parsed; or, without X-Signature, by a stored Flux webhook token as `Authorization: Bearer`. " +
+      "The delivery id is derived from the event. Kustomization and HelmRelease reconciliations become deployments of their revision; other events are stored and ignored.",
+    headers: [
+      { name: "X-Signature", required: false, description: "`sha256=` and the hex HMAC-SHA256 of the body (generic-hmac Provider). Required unless a stored token is sent as a bearer token." },
+      { name: "Gotk-Component", required: false, description: "The Flux controller that reported the event (kustomize-controller, helm-controller, …); kept with the delivery." },
+    ],
+    body: { description: "The Flux event (fluxcd/pkg/apis/event/v1); only these fields are checked, the rest is kept as sent.", schema: fluxEventSchema, maxBytes: BODY_LIMITS.FLUX },
     responses: webhookResponses,
   },
   {

@@ -9,7 +9,7 @@ import { createWebhookToken } from "../webhook-tokens/create-webhook-token";
 
 export async function describeWebhookEndpoints(
   db: DbOrTx,
-  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITLAB_WEBHOOK_SECRET">,
+  settings: Pick<Config, "PORT" | "DATABASE_URL" | "GITHUB_WEBHOOK_SECRET" | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITLAB_WEBHOOK_SECRET" | "FLUX_WEBHOOK_SECRET">,
   options: { embedded: boolean },
 ): Promise<string[]> {
   const base = `http://localhost:${settings.PORT}/api/webhooks`;
@@ -50,7 +50,15 @@ export async function describeWebhookEndpoints(
         ? "X-Gitlab-Token: one of GITLAB_WEBHOOK_SECRET or a stored GitLab token"
         : "not accepting yet: set GITLAB_WEBHOOK_SECRET (the webhook's secret token in GitLab)"
     }`,
-    "  set-up guides: docs/setup-argocd.md, docs/setup-gitlab.md, docs/webhooks.md",
+  );
+  const fluxTokens = await db.webhookToken.count({ where: { source: "FLUX", revokedAt: null } });
+  lines.push(
+    `  POST ${base}/flux  ${
+      settings.FLUX_WEBHOOK_SECRET.length + fluxTokens > 0
+        ? "X-Signature (generic-hmac, keyed with one of FLUX_WEBHOOK_SECRET) or a stored Flux token as Authorization: Bearer"
+        : "not accepting yet: set FLUX_WEBHOOK_SECRET (the token of Flux's generic-hmac Provider Secret)"
+    }`,
+    "  set-up guides: docs/setup-argocd.md, docs/setup-gitlab.md, docs/setup-flux.md, docs/webhooks.md",
   );
   return lines;
 }

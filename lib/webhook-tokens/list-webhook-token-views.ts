@@ -10,6 +10,6 @@ export async function listWebhookTokenViews(db: DbOrTx = getDb()): Promise<Webho
     take: 1000,
   });
   return rows
-    .map((row) => ({ ...row, source: row.source as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" }))
+    .map((row) => ({ ...row, source: row.source as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" | "FLUX" }))
     .sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null));
 }

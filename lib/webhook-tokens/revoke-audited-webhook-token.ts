@@ -23,6 +23,6 @@ export async function revokeAuditedWebhookToken(id: number, audit: AuditContext,
       detail: { source: token.source, name: token.name },
     });
     const row = await tx.webhookToken.findUniqueOrThrow({ where: { id }, select: { id: true, source: true, name: true, createdAt: true, revokedAt: true } });
-    return { ...row, source: row.source as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" };
+    return { ...row, source: row.source as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" | "FLUX" };
   });
 }

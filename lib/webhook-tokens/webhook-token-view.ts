@@ -7,13 +7,13 @@ import { idField } from "../api/query-fields";
 export const webhookTokenIdParams = z.object({ id: idField.meta({ description: "The token's id." }) });
 
 export const webhookTokenSourceField = z
-  .enum(["argocd", "build", "deployer", "gitlab"], { error: "must be argocd, build, deployer or gitlab (GitHub signs its webhooks with a secret instead)" })
-  .transform((name) => name.toUpperCase() as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB");
+  .enum(["argocd", "build", "deployer", "gitlab", "flux"], { error: "must be argocd, build, deployer, gitlab or flux (GitHub signs its webhooks with a secret instead)" })
+  .transform((name) => name.toUpperCase() as "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" | "FLUX");
 
 export const webhookTokenViewSchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB"]),
+    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB", "FLUX"]),
     name: z.string(),
     createdAt: z.date(),
     revokedAt: z.date().nullable().meta({ description: "When it stopped being accepted; null while it is live." }),
@@ -25,7 +25,7 @@ export type WebhookTokenView = z.output<typeof webhookTokenViewSchema>;
 export const createdWebhookTokenSchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB"]),
+    source: z.enum(["ARGOCD", "BUILD", "DEPLOYER", "GITLAB", "FLUX"]),
     name: z.string(),
     token: z.string().meta({ description: "The bearer token. Shown this once; Shiplog keeps only its SHA-256." }),
   })

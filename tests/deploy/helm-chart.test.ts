@@ -159,6 +159,7 @@ describe.skipIf(!helm)("the Helm chart", () => {
       "shiplog-credentials/DEPLOYER_WEBHOOK_TOKENS": "deployer-token",
       "shiplog-credentials/GITLAB_WEBHOOK_SECRET": "gitlab-secret",
       "shiplog-credentials/GITLAB_TOKEN": "glpat-token",
+      "shiplog-credentials/FLUX_WEBHOOK_SECRET": "flux-secret",
       // GITHUB_TOKEN stays unset: the file configures a GitHub App, and Shiplog refuses both.
       "shiplog-github-app/private-key.pem": pem,
       "shiplog-credentials/ARGOCD_INSTANCES": JSON.stringify([{ name: "prod-eu", url: "https://argocd.eu.example.com", token: "t" }]),

@@ -214,7 +214,7 @@ describe("the ingestion page", () => {
     await page.getByRole("link", { name: "CI build reports", exact: true }).and(page.locator("[aria-current=page]")).waitFor();
 
     await page.goto("/settings/integrations?source=bitbucket");
-    await page.getByRole("alert").filter({ hasText: "source: must be one of argocd, github, build, deployer, gitlab" }).waitFor();
+    await page.getByRole("alert").filter({ hasText: "source: must be one of argocd, github, build, deployer, gitlab, flux" }).waitFor();
     expect(problems).toEqual([]);
   });
 });

@@ -6,11 +6,12 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { signGithubPayload } from "../../lib/ingest/accept/verify-github-signature";
+import { fluxExampleText } from "../support/flux-examples";
 import { githubExamples } from "../support/github-examples";
 import { argocdApplication, argocdBody, storedDeliveries } from "../support/webhooks";
 
 const baseUrl = inject("shiplogUrl");
-const { argocdToken, githubSecret } = inject("webhookCredentials");
+const { argocdToken, githubSecret, fluxSecret } = inject("webhookCredentials");
 
 function post(endpoint: string, body: string, headers: Record<string, string>): Promise<Response> {
   return fetch(new URL(endpoint, baseUrl), { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
@@ -86,6 +87,30 @@ describe("POST /api/webhooks/github", () => {
       expect(await response.json()).toEqual({ status: "duplicate", deliveryId: delivery, duplicateOf: first });
     }
     expect((await getDb().webhookDelivery.findMany({ where: { source: "GITHUB", body: text } })).map((row) => row.deliveryId)).toEqual([first]);
+  });
+});
+
+describe("POST /api/webhooks/flux", () => {
+  const send = (body: string, signature: string) =>
+    post("/api/webhooks/flux", body, { "x-signature": signature, "gotk-component": "kustomize-controller", "user-agent": "Go-http-client/1.1" });
+
+  it("stores Flux's published event signed as generic-hmac signs it once: 202, then 200 duplicate; a changed byte is 401", async () => {
+    const body = fluxExampleText("kustomization-validation-failed");
+    const first = await send(body, signGithubPayload(fluxSecret, body));
+    expect(first.status).toBe(202);
+    const accepted = (await first.json()) as Accepted;
+    expect(accepted).toEqual({ status: "accepted", deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await storedDeliveries("FLUX", accepted.deliveryId)).toMatchObject([{ body, event: "ValidationFailed", orderingKey: "flux/Kustomization/apps/webapp" }]);
+
+    const again = await send(body, signGithubPayload(fluxSecret, body));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: "duplicate", deliveryId: accepted.deliveryId });
+
+    const tampered = body.replace("Ingress", "Ingres5");
+    const refused = await send(tampered, signGithubPayload(fluxSecret, body));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: "unauthorized", message: expect.stringMatching(/FLUX_WEBHOOK_SECRET/) } });
+    expect(await getDb().webhookDelivery.count({ where: { body: tampered } })).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { getDb } from "../../lib/db/client";
+import { fluxClusterOf } from "../../lib/flux/flux-event";
 import type { DeliverySource } from "../../lib/generated/prisma/enums";
 import type { WorkerLog } from "../../lib/ingest/queue/apply-delivery";
 import { fixturesDir, githubExample } from "./github-examples";
@@ -52,6 +53,10 @@ function orderingKeyOf(source: DeliverySource, body: string): string | null {
   if (source === "ARGOCD") return `${json.instance}/${json.app.metadata.namespace}/${json.app.metadata.name}`;
   if (source === "BUILD") return json.repository ?? null;
   if (source === "DEPLOYER") return json.service ?? null;
+  if (source === "FLUX") {
+    const { kind, namespace, name } = json.involvedObject;
+    return `${fluxClusterOf(json, "flux")}/${kind}/${namespace}/${name}`;
+  }
   return json.repository?.full_name ?? null;
 }
 

@@ -20,7 +20,7 @@ import { createDatabase, freePort } from "./postgres-admin";
 import { type TestUser, signIn } from "./sign-in";
 import { waitUntilReady } from "../../lib/ops/wait-until-ready";
 
-export type WebhookCredentials = { argocdToken: string; buildToken: string; githubSecret: string };
+export type WebhookCredentials = { argocdToken: string; buildToken: string; githubSecret: string; fluxSecret: string };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -53,6 +53,7 @@ const credentials: WebhookCredentials = {
   argocdToken: "e2e-argocd-token",
   buildToken: "e2e-build-token",
   githubSecret: "e2e-github-secret",
+  fluxSecret: "e2e-flux-secret",
 };
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
@@ -151,6 +152,7 @@ function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
     ARGOCD_WEBHOOK_TOKENS: credentials.argocdToken,
     BUILD_WEBHOOK_TOKENS: credentials.buildToken,
     GITHUB_WEBHOOK_SECRET: credentials.githubSecret,
+    FLUX_WEBHOOK_SECRET: credentials.fluxSecret,
     // The seeded fleet must stay as seeded while pages are checked against the database:
     // no worker turning the tests' webhooks into applications, no polling of a real Argo CD
     // named in a developer's .env.

@@ -39,7 +39,7 @@ export default async function IntegrationsPage({ searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-950">Ingestion</h1>
         <p className="mt-1 max-w-3xl text-sm text-zinc-600">
-          Where Argo CD, GitHub, GitLab, CI and other deployers send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
+          Where Argo CD, Flux, GitHub, GitLab, CI and other deployers send their webhooks, whether each keeps up, and the deliveries that failed. Webhook URLs use{" "}
           <code className="font-mono">{baseUrl}</code>
           {baseUrlFrom === "SHIPLOG_PUBLIC_URL" ? (
             <>
@@ -134,6 +134,22 @@ export default async function IntegrationsPage({ searchParams }: Props) {
           </p>
         </Integration>
 
+        <Integration title="Flux" id="setup-flux" credential={<BearerCredential integration={settings.flux} source="flux" />}>
+          <p className="text-sm text-zinc-600">
+            On each cluster, in the namespace of Flux&apos;s notification-controller: a <code className="font-mono">generic-hmac</code> Provider
+            signing with a token from <code className="font-mono">{settings.flux.setting}</code>, and an Alert for every Kustomization and HelmRelease.
+            Set the cluster&apos;s name in <code className="font-mono">eventMetadata.cluster</code>; without it events are filed under{" "}
+            <code className="font-mono">{settings.flux.defaultCluster}</code> (FLUX_CLUSTER).
+          </p>
+          <dl className="space-y-2">
+            <SetupValue label="Address" value={setup.flux.url} />
+          </dl>
+          <SetupSnippet title="Secret, Provider and Alert (kubectl apply -f -)" text={setup.flux.yaml} language="yaml" />
+          <p className="text-sm text-zinc-600">
+            The next reconciliation shows here as a delivery. What each event becomes, and stored tokens as a bearer header instead: docs/setup-flux.md.
+          </p>
+        </Integration>
+
         <Integration title="CI build reports" id="setup-build" credential={<BearerCredential integration={settings.build} source="build" />}>
           <dl className="space-y-2">
             <SetupValue label="Report URL" value={setup.build.url} />
@@ -189,7 +205,7 @@ function Status({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   );
 }
 
-function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" | "deployer" | "gitlab" }) {
+function BearerCredential({ integration, source }: { integration: IntegrationSettings["build"]; source: "argocd" | "build" | "deployer" | "gitlab" | "flux" }) {
   if (!integration.accepting) {
     return (
       <Status ok={false}>
@@ -202,7 +218,8 @@ function BearerCredential({ integration, source }: { integration: IntegrationSet
     ...(integration.configuredTokens > 0 ? [`${integration.configuredTokens} token(s) in ${integration.setting}`] : []),
     ...(integration.storedTokens.length > 0 ? [`stored token(s) ${integration.storedTokens.map((name) => `"${name}"`).join(", ")}`] : []),
   ];
-  return <Status ok>Accepting: {source === "gitlab" ? "X-Gitlab-Token" : "Authorization: Bearer"}, {parts.join("; ")}</Status>;
+  const header = source === "gitlab" ? "X-Gitlab-Token" : source === "flux" ? "X-Signature or Authorization: Bearer" : "Authorization: Bearer";
+  return <Status ok>Accepting: {header}, {parts.join("; ")}</Status>;
 }
 
 function GithubCredential({ settings }: { settings: IntegrationSettings }) {

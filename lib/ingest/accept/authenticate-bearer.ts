@@ -7,7 +7,8 @@ import { AppError } from "../../http/app-error";
 import { hashWebhookToken, sameTokenHash } from "../../webhook-tokens/hash-webhook-token";
 import { withDatabaseDeadline } from "./with-database-deadline";
 
-export type BearerSource = Extract<DeliverySource, "ARGOCD" | "BUILD" | "DEPLOYER">;
+/** FLUX: a stored token Flux sends from its Provider Secret's `headers` (authenticate-flux.ts). */
+export type BearerSource = Extract<DeliverySource, "ARGOCD" | "BUILD" | "DEPLOYER" | "FLUX">;
 
 /** Sources with database tokens (webhook_tokens): the bearer ones, and GitLab's X-Gitlab-Token. */
 export type WebhookTokenSource = BearerSource | Extract<DeliverySource, "GITLAB">;
@@ -19,9 +20,10 @@ export const TOKEN_SETTING: Record<BearerSource, string> = {
   ARGOCD: "ARGOCD_WEBHOOK_TOKENS",
   BUILD: "BUILD_WEBHOOK_TOKENS",
   DEPLOYER: "DEPLOYER_WEBHOOK_TOKENS",
+  FLUX: "FLUX_WEBHOOK_SECRET",
 };
 
-const SOURCE_NAME: Record<BearerSource, string> = { ARGOCD: "Argo CD", BUILD: "Build", DEPLOYER: "Deployment" };
+const SOURCE_NAME: Record<BearerSource, string> = { ARGOCD: "Argo CD", BUILD: "Build", DEPLOYER: "Deployment", FLUX: "Flux" };
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
 

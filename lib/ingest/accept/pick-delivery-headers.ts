@@ -3,7 +3,7 @@
 // never reach the database. The credential that let the delivery in is recorded by its label, never its value.
 import type { Credential } from "./authenticate-bearer";
 
-const KEPT = [/^content-type$/, /^user-agent$/, /^idempotency-key$/, /^x-request-id$/, /^x-github-/, /^x-hub-signature-256$/, /^x-gitlab-(?!token$)/];
+const KEPT = [/^content-type$/, /^user-agent$/, /^idempotency-key$/, /^x-request-id$/, /^x-github-/, /^x-hub-signature-256$/, /^x-gitlab-(?!token$)/, /^gotk-component$/, /^x-signature$/];
 
 export const AUTHENTICATED_BY_HEADER = "x-shiplog-authenticated-by";
 

@@ -13,6 +13,8 @@ export const BODY_LIMITS = {
   DEPLOYER: 256 * 1024,
   // GitLab's default maximum webhook payload is 25 MB too (max_webhook_payload_size).
   GITLAB: 25 * MiB,
+  // One Flux event: an object reference, a message (a changeset of applied objects can be long) and metadata.
+  FLUX: 1 * MiB,
 } as const;
 
 /** Answers 413 before reading when Content-Length already says the body is too large. */

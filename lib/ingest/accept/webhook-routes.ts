@@ -1,4 +1,4 @@
-// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build,deployments,gitlab}
+// The webhook routes, one handler per source: POST /api/webhooks/{github,argocd,build,deployments,gitlab,flux}
 // (docs/webhooks.md). Next serves them (app/api/webhooks/*/route.ts) and so does the dedicated
 // accept server (webhook-server.ts, `npm run accept`), from this one definition.
 // Each authenticates, reads and checks the body, stores it once through the accept path's own
@@ -8,18 +8,20 @@ import { config } from "../../env";
 import { type RouteHandler, withErrorHandling } from "../../http/with-error-handling";
 import { acceptDelivery, deliveryResponse } from "./accept-delivery";
 import { authenticateBearer } from "./authenticate-bearer";
+import { authenticateFluxRequest, requireFluxSignature } from "./authenticate-flux";
 import { authenticateGitlabToken } from "./authenticate-gitlab-token";
 import { countDeliveries } from "./count-deliveries";
 import { deliveryPool } from "./delivery-pool";
 import { parseArgocdDelivery } from "./parse-argocd-delivery";
 import { parseBuildDelivery } from "./parse-build-delivery";
 import { parseDeployerDelivery } from "./parse-deployer-delivery";
+import { parseFluxDelivery } from "./parse-flux-delivery";
 import { parseGithubDelivery } from "./parse-github-delivery";
 import { parseGitlabDelivery } from "./parse-gitlab-delivery";
 import { BODY_LIMITS, readBodyWithLimit, rejectDeclaredOversize } from "./read-body-with-limit";
 import { requireGithubSignature, requireGithubSignatureHeader } from "./verify-github-signature";
 
-export type WebhookRoute = "github" | "argocd" | "build" | "deployments" | "gitlab";
+export type WebhookRoute = "github" | "argocd" | "build" | "deployments" | "gitlab" | "flux";
 
 /** GitHub: the HMAC signature is checked before anything of the body is parsed. */
 const github = countDeliveries(
@@ -83,4 +85,19 @@ const gitlab = countDeliveries(
   }),
 );
 
-export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build, deployments, gitlab };
+/** Flux notification-controller: X-Signature (generic-hmac) over the raw body, or a stored bearer token (docs/setup-flux.md). */
+const flux = countDeliveries(
+  "FLUX",
+  withErrorHandling(async (request) => {
+    rejectDeclaredOversize(request, BODY_LIMITS.FLUX);
+    const secrets = config().FLUX_WEBHOOK_SECRET;
+    // Refused before a byte of the body is read: no credential, a malformed signature, an unknown token.
+    const authentication = await authenticateFluxRequest(getDb(), request, secrets);
+    const body = await readBodyWithLimit(request, BODY_LIMITS.FLUX);
+    const credential = authentication.kind === "signature" ? requireFluxSignature(secrets, request, body) : authentication.credential;
+    const delivery = parseFluxDelivery(request, body, credential);
+    return deliveryResponse(await acceptDelivery(deliveryPool(), delivery));
+  }),
+);
+
+export const WEBHOOK_ROUTES: Record<WebhookRoute, RouteHandler<unknown>> = { github, argocd, build, deployments, gitlab, flux };

@@ -17,7 +17,7 @@ import { WEBHOOK_ROUTES, type WebhookRoute } from "./webhook-routes";
 
 export type WebhookServer = { port: number; close: () => Promise<void> };
 
-const WEBHOOK_PATH = /^\/api\/webhooks\/(github|argocd|build|deployments|gitlab)\/?$/;
+const WEBHOOK_PATH = /^\/api\/webhooks\/(github|argocd|build|deployments|gitlab|flux)\/?$/;
 /** In-flight requests get this long to finish once the server is asked to stop. */
 const CLOSE_GRACE_MS = 10_000;
 
@@ -37,7 +37,7 @@ export async function serveWebhooks(options: { port: number; host?: string; metr
     else socket.destroy(error);
   });
   const port = await listen(server, options.port, options.host);
-  log.info(`accepting webhooks on port ${port}: POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build, /api/webhooks/deployments, /api/webhooks/gitlab`);
+  log.info(`accepting webhooks on port ${port}: POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build, /api/webhooks/deployments, /api/webhooks/gitlab, /api/webhooks/flux`);
   return { port, close: () => close(server) };
 }
 
@@ -61,7 +61,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, metric
   sendJson(
     response,
     404,
-    refusal("not_found", `The accept server serves POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build and /api/webhooks/gitlab (and /api/health, /api/ready, /metrics); ${path} is on the web server.`),
+    refusal("not_found", `The accept server serves POST /api/webhooks/github, /api/webhooks/argocd, /api/webhooks/build, /api/webhooks/deployments, /api/webhooks/gitlab and /api/webhooks/flux (and /api/health, /api/ready, /metrics); ${path} is on the web server.`),
   );
 }
 

@@ -28,6 +28,7 @@ import { handleGithubRelease } from "../handlers/github-release";
 import { handleGithubWorkflowRun } from "../handlers/github-workflow-run";
 import { handleGitlabDeployment } from "../handlers/gitlab-deployment";
 import { handleGitlabJob } from "../handlers/gitlab-job";
+import { handleFluxEvent } from "../handlers/flux-event";
 import { handleGitlabMergeRequest } from "../handlers/gitlab-merge-request";
 import { handleGitlabPipeline } from "../handlers/gitlab-pipeline";
 import { handleGitlabPush } from "../handlers/gitlab-push";
@@ -79,6 +80,10 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
       break;
     case "GITLAB":
       handler = Object.hasOwn(GITLAB_HANDLERS, event) ? GITLAB_HANDLERS[event] : undefined;
+      break;
+    case "FLUX":
+      // Every event names its object and reason: the handler says which it acts on.
+      handler = handleFluxEvent;
       break;
   }
   if (!handler) return ignored(`${source.toLowerCase()} event "${event}" is not used`);

@@ -34,7 +34,7 @@ export const replayBody = z.strictObject({ reason: z.string().max(2000).optional
 export const replayedDeliverySchema = z
   .object({
     id: z.number().int(),
-    source: z.enum(["ARGOCD", "GITHUB", "BUILD", "DEPLOYER", "GITLAB"]),
+    source: z.enum(["ARGOCD", "GITHUB", "BUILD", "DEPLOYER", "GITLAB", "FLUX"]),
     deliveryId: z.string(),
     event: z.string(),
     previousStatus: z.enum(["PENDING", "PROCESSED", "IGNORED", "FAILED", "QUARANTINED"]),

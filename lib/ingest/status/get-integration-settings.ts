@@ -22,6 +22,8 @@ export type IntegrationSettings = {
   deployer: BearerIntegration;
   /** Secret tokens (X-Gitlab-Token) in GITLAB_WEBHOOK_SECRET and stored GitLab tokens. */
   gitlab: BearerIntegration;
+  /** Flux: generic-hmac keys in FLUX_WEBHOOK_SECRET, and stored Flux tokens sent as a bearer header. */
+  flux: BearerIntegration & { defaultCluster: string };
   github: {
     setting: "GITHUB_WEBHOOK_SECRET";
     configuredSecrets: number;
@@ -40,12 +42,12 @@ type Settings = Pick<
   Config,
   | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITHUB_WEBHOOK_SECRET" | "GITHUB_TOKEN" | "GITHUB_API_URL" | "GITHUB_APP_ID"
   | "GITHUB_APP_INSTALLATION_ID" | "GITHUB_WEBHOOK_HOOKS" | "GITHUB_RANGES_INTERVAL_SECONDS" | "GITHUB_REDELIVERY_INTERVAL_SECONDS"
-  | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS" | "GITLAB_WEBHOOK_SECRET"
+  | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS" | "GITLAB_WEBHOOK_SECRET" | "FLUX_WEBHOOK_SECRET" | "FLUX_CLUSTER"
 >;
 
 export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Settings = config()): Promise<IntegrationSettings> {
   const stored = await db.webhookToken.findMany({ where: { revokedAt: null }, select: { source: true, name: true }, orderBy: { name: "asc" } });
-  const bearer = (source: "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB", configured: readonly string[]): BearerIntegration => {
+  const bearer = (source: "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" | "FLUX", configured: readonly string[]): BearerIntegration => {
     const storedTokens = stored.filter((token) => token.source === source).map((token) => token.name);
     return { setting: source === "GITLAB" ? GITLAB_TOKEN_SETTING : TOKEN_SETTING[source], configuredTokens: configured.length, storedTokens, accepting: configured.length + storedTokens.length > 0 };
   };
@@ -70,6 +72,7 @@ export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Set
     build: bearer("BUILD", settings.BUILD_WEBHOOK_TOKENS),
     deployer: bearer("DEPLOYER", settings.DEPLOYER_WEBHOOK_TOKENS),
     gitlab: bearer("GITLAB", settings.GITLAB_WEBHOOK_SECRET),
+    flux: { ...bearer("FLUX", settings.FLUX_WEBHOOK_SECRET), defaultCluster: settings.FLUX_CLUSTER },
     github: {
       setting: "GITHUB_WEBHOOK_SECRET",
       configuredSecrets: settings.GITHUB_WEBHOOK_SECRET.length,

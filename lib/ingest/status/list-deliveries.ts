@@ -13,9 +13,9 @@ import { DeliverySource } from "../../generated/prisma/enums";
 /** A last_error is a message, not a log: longer ones are cut. */
 export const MAX_LISTED_ERROR_LENGTH = 1000;
 
-/** The sources as they appear in URLs (the webhook paths): argocd, github, build, deployer, gitlab. */
+/** The sources as they appear in URLs (the webhook paths): argocd, github, build, deployer, gitlab, flux. */
 export const deliverySourceField = z
-  .enum(["argocd", "github", "build", "deployer", "gitlab"], { error: "must be one of argocd, github, build, deployer, gitlab" })
+  .enum(["argocd", "github", "build", "deployer", "gitlab", "flux"], { error: "must be one of argocd, github, build, deployer, gitlab, flux" })
   .transform((name) => name.toUpperCase() as DeliverySource);
 
 /** `failed`: both kinds below; `retrying`: failed and waiting for the worker's next attempt; `quarantined`: set aside. */

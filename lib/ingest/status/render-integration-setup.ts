@@ -45,7 +45,11 @@ export type IntegrationSetup = {
   build: { url: string; curl: string };
   deployer: { url: string; curl: string; githubActions: string; gitlabCi: string };
   gitlab: { url: string; triggers: readonly string[]; curl: string };
+  flux: { url: string; yaml: string };
 };
+
+/** The Flux objects whose events Shiplog records (docs/setup-flux.md): each is an application. */
+export const FLUX_EVENT_SOURCES = ["Kustomization", "HelmRelease"] as const;
 
 /**
  * `baseUrl` is this Shiplog as senders reach it (no trailing slash needed); `instance` the name
@@ -94,6 +98,53 @@ export function renderIntegrationSetup({ baseUrl, instance = "prod-eu" }: { base
       ].join("\n"),
     },
     deployer: deployerSetup(`${base}/api/webhooks/deployments`),
+    flux: fluxSetup(`${base}/api/webhooks/flux`),
+  };
+}
+
+/**
+ * The Secret, Provider and Alert of docs/setup-flux.md, for one cluster: a generic-hmac Provider
+ * signing with the Secret's token (one of FLUX_WEBHOOK_SECRET), and an Alert sending every
+ * Kustomization's and HelmRelease's info and error events, naming the cluster in eventMetadata.
+ */
+function fluxSetup(url: string): IntegrationSetup["flux"] {
+  return {
+    url,
+    yaml: [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      "  name: shiplog-webhook",
+      "  namespace: flux-system",
+      "stringData:",
+      "  token: <one of FLUX_WEBHOOK_SECRET>",
+      "---",
+      "apiVersion: notification.toolkit.fluxcd.io/v1beta3",
+      "kind: Provider",
+      "metadata:",
+      "  name: shiplog",
+      "  namespace: flux-system",
+      "spec:",
+      "  type: generic-hmac",
+      `  address: ${url}`,
+      "  secretRef:",
+      "    name: shiplog-webhook",
+      "---",
+      "apiVersion: notification.toolkit.fluxcd.io/v1beta3",
+      "kind: Alert",
+      "metadata:",
+      "  name: shiplog",
+      "  namespace: flux-system",
+      "spec:",
+      "  providerRef:",
+      "    name: shiplog",
+      "  eventSeverity: info",
+      "  eventSources:",
+      ...FLUX_EVENT_SOURCES.flatMap((kind) => [`    - kind: ${kind}`, "      name: '*'", "      namespace: '*'"]),
+      "  eventMetadata:",
+      "    cluster: prod-eu",
+      "    env: production",
+    ].join("\n"),
   };
 }
 

@@ -50,6 +50,7 @@ const EXEMPT: Record<string, string> = {
   "/api/webhooks/deployments": "bearer token (webhook-tokens)",
   "/api/webhooks/github": "HMAC signature (GITHUB_WEBHOOK_SECRET)",
   "/api/webhooks/gitlab": "X-Gitlab-Token (GITLAB_WEBHOOK_SECRET or webhook-tokens)",
+  "/api/webhooks/flux": "X-Signature HMAC (FLUX_WEBHOOK_SECRET) or a Flux webhook token",
   "/api/auth/[...all]": "Better Auth's sign-in and sign-out: must answer people without a session; it checks origins itself",
 };
 

@@ -3,7 +3,7 @@ import { getDb } from "../../../lib/db/client";
 import { hashWebhookToken } from "../../../lib/webhook-tokens/hash-webhook-token";
 import { describeWebhookEndpoints } from "../../../lib/ops/describe-webhook-endpoints";
 
-const settings = { PORT: 3000, DATABASE_URL: undefined, GITHUB_WEBHOOK_SECRET: [], ARGOCD_WEBHOOK_TOKENS: [], BUILD_WEBHOOK_TOKENS: [], DEPLOYER_WEBHOOK_TOKENS: [], GITLAB_WEBHOOK_SECRET: [] };
+const settings = { PORT: 3000, DATABASE_URL: undefined, GITHUB_WEBHOOK_SECRET: [], ARGOCD_WEBHOOK_TOKENS: [], BUILD_WEBHOOK_TOKENS: [], DEPLOYER_WEBHOOK_TOKENS: [], GITLAB_WEBHOOK_SECRET: [], FLUX_WEBHOOK_SECRET: [] };
 
 describe("describeWebhookEndpoints", () => {
   beforeEach(async () => {
@@ -32,16 +32,18 @@ describe("describeWebhookEndpoints", () => {
     expect(lines).toMatch(/build .*set BUILD_WEBHOOK_TOKENS/);
     expect(lines).toMatch(/deployments .*set DEPLOYER_WEBHOOK_TOKENS/);
     expect(lines).toMatch(/gitlab .*set GITLAB_WEBHOOK_SECRET/);
+    expect(lines).toMatch(/flux .*set FLUX_WEBHOOK_SECRET/);
     expect(await getDb().webhookToken.count()).toBe(0);
   });
 
   it("counts configured credentials without showing them", async () => {
     const lines = (
-      await describeWebhookEndpoints(getDb(), { ...settings, PORT: 8080, ARGOCD_WEBHOOK_TOKENS: ["s3cret-a", "s3cret-b"], GITHUB_WEBHOOK_SECRET: ["gh-s3cret"], GITLAB_WEBHOOK_SECRET: ["gl-s3cret"] }, { embedded: true })
+      await describeWebhookEndpoints(getDb(), { ...settings, PORT: 8080, ARGOCD_WEBHOOK_TOKENS: ["s3cret-a", "s3cret-b"], GITHUB_WEBHOOK_SECRET: ["gh-s3cret"], GITLAB_WEBHOOK_SECRET: ["gl-s3cret"], FLUX_WEBHOOK_SECRET: ["flux-s3cret"] }, { embedded: true })
     ).join("\n");
     expect(lines).toContain("2 token(s) in ARGOCD_WEBHOOK_TOKENS");
     expect(lines).toContain("http://localhost:8080/api/webhooks/github  signed with GITHUB_WEBHOOK_SECRET");
     expect(lines).toContain("http://localhost:8080/api/webhooks/gitlab  X-Gitlab-Token: one of GITLAB_WEBHOOK_SECRET");
+    expect(lines).toContain("http://localhost:8080/api/webhooks/flux  X-Signature (generic-hmac, keyed with one of FLUX_WEBHOOK_SECRET)");
     expect(lines).not.toMatch(/s3cret/);
   });
 });

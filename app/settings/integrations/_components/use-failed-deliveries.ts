@@ -7,7 +7,7 @@ import type { AsJson } from "./as-json";
 import { INGESTION_HEALTH_KEY } from "./use-ingestion-health";
 
 export type FailedDeliveryPageJson = AsJson<FailedDeliveryPage>;
-export type SourceParam = "argocd" | "github" | "build" | "deployer" | "gitlab";
+export type SourceParam = "argocd" | "github" | "build" | "deployer" | "gitlab" | "flux";
 
 const deliveriesKey = (source: SourceParam | undefined) => ["failed-deliveries", source ?? "all"] as const;
 

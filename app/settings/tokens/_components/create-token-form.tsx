@@ -5,7 +5,7 @@ import { type FormEvent, useState, useTransition } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { adminRequest } from "../../users/_components/admin-request";
 
-type Created = { id: number; source: "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB"; name: string; token: string };
+type Created = { id: number; source: "ARGOCD" | "BUILD" | "DEPLOYER" | "GITLAB" | "FLUX"; name: string; token: string };
 
 /** Creates a token and shows it this once, with a copy button; leaving the page forgets it. */
 export function CreateTokenForm() {
@@ -44,6 +44,7 @@ export function CreateTokenForm() {
             <option value="build">CI build reports</option>
             <option value="deployer">Deployment events</option>
             <option value="gitlab">GitLab (X-Gitlab-Token)</option>
+            <option value="flux">Flux (bearer header from the Provider Secret)</option>
           </select>
         </label>
         <label className="flex flex-col gap-1">

@@ -10,7 +10,7 @@ import type { AsJson } from "../../integrations/_components/as-json";
 import { adminRequest } from "../../users/_components/admin-request";
 import { TableHeader } from "@/components/ui/table-header";
 
-const SOURCE_LABELS = { ARGOCD: "Argo CD", BUILD: "CI build reports", DEPLOYER: "Deployment events", GITLAB: "GitLab" } as const;
+const SOURCE_LABELS = { ARGOCD: "Argo CD", BUILD: "CI build reports", DEPLOYER: "Deployment events", GITLAB: "GitLab", FLUX: "Flux" } as const;
 
 export function TokensTable({ tokens }: { tokens: AsJson<WebhookTokenView>[] }) {
   if (tokens.length === 0) return <EmptyState title="No stored webhook tokens">Create one above, or configure tokens in the environment.</EmptyState>;

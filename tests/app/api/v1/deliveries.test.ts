@@ -107,13 +107,13 @@ describe("POST /api/v1/deliveries/replay", () => {
 
     const bad = await post(replayAllRoute, "/api/v1/deliveries/replay?source=jenkins");
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/source: must be one of argocd, github, build, deployer, gitlab/);
+    expect(bad.body.error.message).toMatch(/source: must be one of argocd, github, build, deployer, gitlab, flux/);
   });
 });
 
 describe("GET /api/v1/deliveries", () => {
   it.each([
-    ["?source=bitbucket", /source: must be one of argocd, github, build, deployer, gitlab/],
+    ["?source=bitbucket", /source: must be one of argocd, github, build, deployer, gitlab, flux/],
     ["?status=processed", /status: must be one of failed, retrying, quarantined/],
     ["?limit=0", /limit: must be at least 1/],
     ["?cursor=abc!", /cursor: is not a cursor this endpoint returned/],

@@ -45,7 +45,7 @@ describe("GET /api/v1/ingestion/health", () => {
     const answer = await callRoute(ingestionHealthRoute, "/api/v1/ingestion/health");
     expect(answer.status).toBe(200);
     const sources = Object.fromEntries(answer.body.sources.map((source: { source: string }) => [source.source, source]));
-    expect(Object.keys(sources)).toEqual(["ARGOCD", "GITHUB", "BUILD", "DEPLOYER", "GITLAB"]);
+    expect(Object.keys(sources)).toEqual(["ARGOCD", "GITHUB", "BUILD", "DEPLOYER", "GITLAB", "FLUX"]);
 
     expect(sources.GITHUB).toMatchObject({
       lastReceivedAt: hoursAgo(0.1).toISOString(),

@@ -6,6 +6,7 @@ import { getDb } from "../../../../lib/db/client";
 import { createWebhookToken } from "../../../../lib/webhook-tokens/create-webhook-token";
 import { revokeWebhookToken } from "../../../../lib/webhook-tokens/revoke-webhook-token";
 import { captureLogs } from "../../../support/capture-logs";
+import { fluxRequest } from "../../../support/flux-examples";
 import { gitlabRequest } from "../../../support/gitlab-examples";
 import { argocdApplication, argocdBody, bearerRequest, countDeliveries, githubRequest, warmDatabase } from "../../../support/webhooks";
 
@@ -13,12 +14,14 @@ vi.stubEnv("ARGOCD_WEBHOOK_TOKENS", "");
 vi.stubEnv("BUILD_WEBHOOK_TOKENS", "");
 vi.stubEnv("GITHUB_WEBHOOK_SECRET", "");
 vi.stubEnv("GITLAB_WEBHOOK_SECRET", "");
+vi.stubEnv("FLUX_WEBHOOK_SECRET", "");
 afterAll(() => void vi.unstubAllEnvs());
 
 const argocd = await import("../../../../app/api/webhooks/argocd/route");
 const github = await import("../../../../app/api/webhooks/github/route");
 const build = await import("../../../../app/api/webhooks/build/route");
 const gitlab = await import("../../../../app/api/webhooks/gitlab/route");
+const flux = await import("../../../../app/api/webhooks/flux/route");
 
 let payload: string;
 beforeAll(async () => {
@@ -35,6 +38,9 @@ describe("with no credential configured", () => {
     ["build", () => build.POST(bearerRequest("build", "{}", "anything"), undefined), /BUILD_WEBHOOK_TOKENS/],
     ["github", () => github.POST(githubRequest("{}", { secret: "anything" }), undefined), /GITHUB_WEBHOOK_SECRET/],
     ["gitlab", () => gitlab.POST(gitlabRequest("{}", { token: "anything" }), undefined), /GITLAB_WEBHOOK_SECRET/],
+    ["flux, signed", () => flux.POST(fluxRequest("{}", { secret: "anything" }), undefined), /FLUX_WEBHOOK_SECRET/],
+    ["flux without a credential", () => flux.POST(fluxRequest("{}", { secret: null }), undefined), /FLUX_WEBHOOK_SECRET/],
+    ["flux with a bearer token", () => flux.POST(fluxRequest("{}", { secret: null, bearer: "anything" }), undefined), /FLUX_WEBHOOK_SECRET/],
   ] as const)("%s answers 503 naming the setting, and stores nothing", async (_, send, setting) => {
     onTestFinished(captureLogs().restore);
     const response = await send();

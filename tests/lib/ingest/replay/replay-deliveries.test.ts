@@ -15,6 +15,7 @@ import {
 import { processPendingDeliveries } from "@/lib/ingest/queue/worker";
 import { dumpFleet } from "../../../support/dump-fleet";
 import { argocdFixture, argocdNotification, deliveries, githubFixture, insertDelivery, type Json, quietLog, resetAll } from "../../../support/deliveries";
+import { fluxEvent } from "../../../support/flux-examples";
 
 const db = getDb();
 const drain = (concurrency = 1) => processPendingDeliveries({ log: quietLog(), directory: new FleetDirectory(), concurrency });
@@ -96,7 +97,14 @@ async function storeHistory(): Promise<void> {
     },
   });
 
-  const stream: { source: "ARGOCD" | "GITHUB" | "BUILD" | "DEPLOYER"; event: string; body: Json }[] = [
+  // velero's docs site, which Flux reconciles on one cluster from the same repository.
+  const docs = (commit: number, seconds: number, reason: string, severity: "info" | "error") => ({
+    source: "FLUX" as const,
+    event: reason,
+    body: fluxEvent({ name: "velero-docs", namespace: "docs", severity, reason, message: `${reason} ${commit}`, timestamp: iso(seconds), metadata: { revision: `main@sha1:${sha(commit)}`, cluster: "gke-docs", env: "production", "shiplog.io/repository": "foo/velero" } }),
+  });
+
+  const stream: { source: "ARGOCD" | "GITHUB" | "BUILD" | "DEPLOYER" | "FLUX"; event: string; body: Json }[] = [
     { source: "GITHUB", event: "ping", body: await githubFixture("ping/payload.json") },
     ...[0, 1, 2].map((index) => ({ source: "GITHUB" as const, event: "push", body: push(index) })),
     { source: "BUILD", event: "build", body: build("v1.13.0", 2) },
@@ -105,6 +113,9 @@ async function storeHistory(): Promise<void> {
       { source: "ARGOCD" as const, event: "on-deployed", body: argocdNotification(veleroApp(cluster, "v1.13.0", 600 + index * 60, "healthy", 30)) },
     ]),
     cli("eu-west-1", "cli-1", "v1.13.0", 2, 900, "succeeded"),
+    docs(2, 905, "ReconciliationSucceeded", "info"),
+    docs(5, 3700, "HealthCheckFailed", "error"),
+    docs(5, 3650, "Progressing", "info"),
     cli("us-east-1", "cli-2", "v1.13.0", 2, 960, "started"),
     ...[3, 4, 5].map((index) => ({ source: "GITHUB" as const, event: "push", body: push(index) })),
     cli("us-east-1", "cli-2", "v1.13.0", 2, 960, "succeeded"),
@@ -145,6 +156,9 @@ describe("rebuildProjections", () => {
     // And the deployer's: its deployments, one rolled back.
     const deployerRows = before.deployments!.map((row) => JSON.parse(row)).filter((row) => row.source === "DEPLOYER");
     expect(deployerRows.map((row) => row.status).sort()).toEqual(["ROLLED_BACK", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    // And Flux's: a succeeded revision, then a failed one.
+    const fluxRows = before.deployments!.map((row) => JSON.parse(row)).filter((row) => row.source === "FLUX");
+    expect(fluxRows.map((row) => row.status).sort()).toEqual(["FAILED", "SUCCEEDED"]);
 
     // People and their team-scoped roles are not projections: a rebuild keeps them.
     const team = await db.team.findFirstOrThrow();

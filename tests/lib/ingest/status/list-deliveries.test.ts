@@ -81,7 +81,7 @@ describe("listDeliveries", () => {
   });
 
   it("refuses bad query values with their names", () => {
-    expect(listDeliveriesQuery.safeParse({ source: "bitbucket" }).error?.issues[0]).toMatchObject({ path: ["source"], message: "must be one of argocd, github, build, deployer, gitlab" });
+    expect(listDeliveriesQuery.safeParse({ source: "bitbucket" }).error?.issues[0]).toMatchObject({ path: ["source"], message: "must be one of argocd, github, build, deployer, gitlab, flux" });
     expect(listDeliveriesQuery.safeParse({ status: "processed" }).error?.issues[0]?.path).toEqual(["status"]);
     expect(listDeliveriesQuery.safeParse({ cursor: "bm9wZQ" }).error?.issues[0]?.path).toEqual(["cursor"]);
     expect(listDeliveriesQuery.safeParse({ sort: "x" }).error?.issues[0]?.message).toBe("unknown query parameter: sort");

@@ -4,9 +4,9 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { deploymentEventSchema } from "../../../../lib/ingest/accept/deployment-event";
-import { ARGOCD_SECRET_KEY, ARGOCD_TRIGGERS, GITHUB_EVENTS, GITLAB_TRIGGERS, renderIntegrationSetup } from "../../../../lib/ingest/status/render-integration-setup";
+import { ARGOCD_SECRET_KEY, ARGOCD_TRIGGERS, FLUX_EVENT_SOURCES, GITHUB_EVENTS, GITLAB_TRIGGERS, renderIntegrationSetup } from "../../../../lib/ingest/status/render-integration-setup";
 
 type ConfigMap = { kind: string; metadata: { name: string }; data: Record<string, string> };
 
@@ -88,6 +88,19 @@ describe("renderIntegrationSetup", () => {
     // One API flag per trigger ticked in the form, none other.
     expect(setup.gitlab.curl.match(/-d \w+_events=true/g)).toHaveLength(GITLAB_TRIGGERS.length);
     expect(setup.gitlab.curl).not.toMatch(/token=[^$]/);
+  });
+
+  it("gives Flux's Secret, generic-hmac Provider and Alert as valid YAML, the same docs/setup-flux.md shows", async () => {
+    const documents = parseAllDocuments(setup.flux.yaml).map((document) => document.toJS() as { kind: string; spec?: Record<string, any>; stringData?: Record<string, string> });
+    expect(documents.map((document) => document.kind)).toEqual(["Secret", "Provider", "Alert"]);
+    const [secret, provider, alert] = documents;
+    expect(provider!.spec).toEqual({ type: "generic-hmac", address: "https://shiplog.example.com/api/webhooks/flux", secretRef: { name: "shiplog-webhook" } });
+    expect(Object.keys(secret!.stringData!)).toEqual(["token"]);
+    expect(alert!.spec!.eventSources.map((source: { kind: string }) => source.kind)).toEqual([...FLUX_EVENT_SOURCES]);
+    expect(alert!.spec!.eventSeverity).toBe("info");
+    expect(alert!.spec!.eventMetadata.cluster).toBe("prod-eu");
+    const guide = await readFile(path.resolve(import.meta.dirname, "../../../../docs/setup-flux.md"), "utf8");
+    expect(guide).toContain(setup.flux.yaml);
   });
 });
 
