@@ -5,7 +5,7 @@
 // is bundled into one ES module (scripts/bundle-commands.ts, the bundles `npm run worker` runs too)
 // and traced with @vercel/nft, and the package files it loads are copied beside the web server's.
 // Default outDir: .next/standalone, after `SHIPLOG_NEXT_OUTPUT=standalone npm run build`.
-import { copyFile, mkdir, stat } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { nodeFileTrace } from "@vercel/nft";
 import { bundleCommands, type CommandName, commandConditions, commandEntries } from "./bundle-commands";
@@ -46,9 +46,45 @@ async function main(): Promise<void> {
     await copyFile(source, target);
     copied += 1;
   }
+  copied += await copyModuleSyncTargets();
   await mkdir(path.join(outDir, "commands"), { recursive: true });
   for (const bundle of bundles) await copyFile(bundle, path.join(outDir, "commands", path.basename(bundle)));
   console.log(`image commands: ${bundles.map((bundle) => `commands/${path.basename(bundle)}`).join(", ")} in ${path.relative(root, outDir)}; ${copied} package files added to its node_modules`);
+}
+
+/**
+ * Node 20.19+ resolves `require()` of a package whose exports name a "module-sync" file to that
+ * file (async-function's require.mjs, loaded by get-intrinsic under @gitbeaker/rest), which nft
+ * leaves out when the condition sits in an exports array. Every package in the image, the web
+ * server's as the commands', gets the module-sync files its package.json names.
+ */
+async function copyModuleSyncTargets(): Promise<number> {
+  let copied = 0;
+  const files = await readdir(path.join(outDir, "node_modules"), { recursive: true });
+  for (const manifest of files.filter((file) => path.basename(file) === "package.json").map((file) => path.join("node_modules", file))) {
+    const exports = (JSON.parse(await readFile(path.join(outDir, manifest), "utf8").catch(() => "{}")) as { exports?: unknown }).exports;
+    for (const target of moduleSyncTargets(exports)) {
+      const file = path.join(path.dirname(manifest), target);
+      const destination = path.join(outDir, file);
+      if (await exists(destination)) continue;
+      // A package.json that is no package's (a fixture inside one) may name files nobody ships.
+      if (!(await exists(path.join(root, file)))) continue;
+      await mkdir(path.dirname(destination), { recursive: true });
+      await copyFile(path.join(root, file), destination);
+      copied += 1;
+    }
+  }
+  return copied;
+}
+
+/** The files an exports field names under "module-sync", at any depth ("./require.mjs"). */
+function moduleSyncTargets(exports: unknown, underModuleSync = false): string[] {
+  if (typeof exports === "string") return underModuleSync && exports.startsWith("./") ? [exports] : [];
+  if (Array.isArray(exports)) return exports.flatMap((entry) => moduleSyncTargets(entry, underModuleSync));
+  if (exports && typeof exports === "object") {
+    return Object.entries(exports).flatMap(([key, value]) => moduleSyncTargets(value, underModuleSync || key === "module-sync"));
+  }
+  return [];
 }
 
 async function exists(file: string): Promise<boolean> {

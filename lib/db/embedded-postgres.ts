@@ -181,6 +181,10 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
+  // PostgreSQL dying between two statements (killed while the supervisor restarts it) is an
+  // 'error' event on an idle client: without a listener it would end the launcher. The
+  // statement or end() that follows fails instead, and the supervisor decides.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);

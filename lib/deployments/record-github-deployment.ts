@@ -371,7 +371,8 @@ export async function refreshGithubApplication(db: DbOrTx, applicationId: number
     WHERE id = ${applicationId}`;
 }
 
-type ExistingRow = {
+/** A deployments row as GitHub's and GitLab's deployment recorders read it back to merge into. */
+export type ExistingRow = {
   phase: OperationPhase;
   finished_at: Date | null;
   revision: string | null;
@@ -384,7 +385,7 @@ type ExistingRow = {
   release_id: number | null;
 };
 
-function factsFromRow(operationKey: string, row: ExistingRow): DeploymentFacts {
+export function factsFromRow(operationKey: string, row: ExistingRow): DeploymentFacts {
   return {
     operationKey,
     startedAt: row.started_at!,

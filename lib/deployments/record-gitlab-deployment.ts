@@ -22,7 +22,7 @@ import type { OperationPhase } from "../generated/prisma/enums";
 import { deriveDeploymentStatus } from "./derive-deployment-status";
 import { type DeploymentFacts, isTerminalPhase, mergeDeploymentFacts } from "./merge-deployment-observation";
 import { phaseLogInsert, type PhaseEvent } from "./phase-log";
-import { deployedCommitRelease, giveReleaseToEarlierDeployments, refreshGithubApplication } from "./record-github-deployment";
+import { deployedCommitRelease, type ExistingRow, factsFromRow, giveReleaseToEarlierDeployments, refreshGithubApplication } from "./record-github-deployment";
 
 export const GITLAB_INSTANCE = "gitlab";
 const GITLAB_CLUSTER = { server: "gitlab://environments", name: "gitlab" };
@@ -196,37 +196,4 @@ function messageOf(observation: GitlabDeploymentObservation): string {
 function eventsOf(observation: GitlabDeploymentObservation): PhaseEvent[] {
   const who = [observation.user ? `by ${observation.user}` : null, observation.deployable ? `job ${observation.deployable.url}` : null];
   return [{ kind: PHASE_LOG_KIND[observation.status], at: observation.at, detail: who.filter(Boolean).join(", ") || null }];
-}
-
-type ExistingRow = {
-  phase: OperationPhase;
-  finished_at: Date | null;
-  revision: string | null;
-  initiated_by: string | null;
-  automated: boolean;
-  message: string | null;
-  observed_at: Date;
-  started_at: Date | null;
-  rolled_back_by_id: number | null;
-  release_id: number | null;
-};
-
-function factsFromRow(operationKey: string, row: ExistingRow): DeploymentFacts {
-  return {
-    operationKey,
-    startedAt: row.started_at!,
-    phase: row.phase,
-    finishedAt: row.finished_at,
-    revision: row.revision,
-    images: [],
-    initiatedBy: row.initiated_by,
-    automated: row.automated,
-    argoHistoryId: null,
-    message: row.message,
-    lastHealth: null,
-    lastHealthAt: null,
-    healthyAt: null,
-    degradedAt: null,
-    observedAt: row.observed_at,
-  };
 }

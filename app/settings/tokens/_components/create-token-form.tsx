@@ -39,12 +39,12 @@ export function CreateTokenForm() {
       <form onSubmit={create} className="flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col gap-1">
           <span className="font-medium text-zinc-700">For</span>
-          <select name="source" defaultValue="argocd" className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-zinc-900">
+          <select name="source" defaultValue="argocd" className="max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-zinc-900">
             <option value="argocd">Argo CD</option>
             <option value="build">CI build reports</option>
             <option value="deployer">Deployment events</option>
-            <option value="gitlab">GitLab (X-Gitlab-Token)</option>
-            <option value="flux">Flux (bearer header from the Provider Secret)</option>
+            <option value="gitlab">GitLab</option>
+            <option value="flux">Flux</option>
           </select>
         </label>
         <label className="flex flex-col gap-1">
