@@ -11,30 +11,17 @@ import type { RolloutResourceHealth } from "./rollout-resources";
 export const ROLLOUT_STATES = ["PROGRESSING", "PAUSED", "ABORTED", "DEGRADED", "HEALTHY", "UNKNOWN"] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 
+/** The rollout's own fields, as its newest observation gives them (null where none has come yet). */
+type ObservedFields = Omit<RolloutObservation, "namespace" | "name" | "application" | "event" | "phase" | "observedAt">;
+
 /** The row of argo_rollouts, less its keys. */
-export type RolloutProgress = {
+export type RolloutProgress = ObservedFields & {
   state: RolloutState;
   health: HealthStatus | null;
   healthMessage: string | null;
   healthObservedAt: Date | null;
   event: string | null;
-  strategy: RolloutObservation["strategy"];
   phase: RolloutPhase | null;
-  message: string | null;
-  revision: number | null;
-  currentStep: number | null;
-  totalSteps: number | null;
-  weight: number | null;
-  paused: boolean;
-  aborted: boolean;
-  abortedAt: Date | null;
-  analysisStatus: AnalysisStatus | null;
-  analysisMessage: string | null;
-  stableHash: string | null;
-  currentHash: string | null;
-  activeSelector: string | null;
-  previewSelector: string | null;
-  images: string[];
   observedAt: Date | null;
   observationKey: string | null;
 };
