@@ -93,6 +93,9 @@ export async function createWebhookStream(
   const argocd = await argocdTemplates(fixturesDir, targets.applications);
   let produced = 0;
   const baseTime = Date.now();
+  // Deliveries' times step forward by this much: small, so a storm of 60,000 ends minutes ahead of
+  // the clock rather than hours (whatever a later scenario sends would otherwise be older).
+  const STEP_MS = 10;
 
   const next = (): LoadRequest => {
     const n = produced++;
@@ -104,7 +107,7 @@ export async function createWebhookStream(
         .replaceAll(SHA, sha)
         .replaceAll(PARENT, createHash("sha1").update(`${requestId}-parent`).digest("hex"))
         .replaceAll(NUMBER, String(100_000 + n))
-        .replaceAll(STARTED, new Date(baseTime + n * 1_000).toISOString());
+        .replaceAll(STARTED, new Date(baseTime + n * STEP_MS).toISOString());
       return {
         method: "POST",
         path: "/api/webhooks/github",
@@ -121,13 +124,13 @@ export async function createWebhookStream(
       };
     }
     const template = argocd[((n - 1) / 2) % argocd.length]!;
-    // A sync per delivery: started a second apart, finished a second later.
-    const started = new Date(baseTime + n * 1_000);
+    // A sync per delivery, STEP_MS apart, finished half a step later.
+    const started = new Date(baseTime + n * STEP_MS);
     const body = template.text
       .replaceAll(SHA, sha)
       .replaceAll(TAG, `sha-${sha.slice(0, 7)}`)
       .replaceAll(STARTED, started.toISOString())
-      .replaceAll(FINISHED, new Date(started.getTime() + 1_000).toISOString())
+      .replaceAll(FINISHED, new Date(started.getTime() + STEP_MS / 2).toISOString())
       .replaceAll(HISTORY, String(n));
     return {
       method: "POST",

@@ -67,8 +67,12 @@ export const scenario: Scenario = {
     const cpu = await cpuSince(context, cpuBefore);
     const per = (ms: number | null) => (ms === null ? null : ms / Math.max(1, stored));
     const limit = context.durations.drainLimitSeconds;
-    const shown = (seconds: number | null) => (seconds === null ? `not within ${limit} s` : `${seconds.toFixed(1)} s`);
-    context.log(`  rollout: applied after ${shown(endState.applied)}, matrix ${shown(endState.matrix)}, timeline ${shown(endState.timeline)}, where-is ${shown(endState.whereIs)}`);
+    const shown = (seconds: number | null, instead?: string) =>
+      seconds === null ? `not within ${limit} s${instead ? ` (last check: ${instead})` : ""}` : `${seconds.toFixed(1)} s`;
+    context.log(
+      `  rollout: applied after ${shown(endState.applied)}, matrix ${shown(endState.matrix, endState.waiting.matrix)}, ` +
+        `timeline ${shown(endState.timeline, endState.waiting.timeline)}, where-is ${shown(endState.whereIs, endState.waiting.whereIs)}`,
+    );
 
     const scenarioName = "fleet-wide rollout";
     const after = "from the last accepted notification";
@@ -95,8 +99,8 @@ export const scenario: Scenario = {
         shiplog: endState.all,
         target: { op: "<=", value: 300, of: "shiplog" },
         note:
-          `Checked through the API for ${rollout.sample.length} services: fleet matrix ${shown(endState.matrix)}, timeline ${shown(endState.timeline)}, ` +
-          `where is the bump commit ${shown(endState.whereIs)}. Target: the issue's 5 minutes for 100,000 applications × 3 notifications.`,
+          `Checked through the API for ${rollout.sample.length} services: fleet matrix ${shown(endState.matrix, endState.waiting.matrix)}, ` +
+          `timeline ${shown(endState.timeline, endState.waiting.timeline)}, where is the bump commit ${shown(endState.whereIs, endState.waiting.whereIs)}. Target: the issue's 5 minutes for 100,000 applications × 3 notifications.`,
       },
       {
         scenario: scenarioName,
@@ -151,7 +155,10 @@ async function planRollout(context: BenchContext, targets: WebhookTargets, runTa
     service.applications += 1;
     waves.set(application.cluster, [...(waves.get(application.cluster) ?? []), { application, service }]);
   }
-  const base = Date.now();
+  // After every observation already recorded: a scenario run before this one (the storm) may have
+  // stamped its syncs ahead of the clock, and an older observation would rightly not win.
+  const { rows: newest } = await context.pool.query<{ at: Date | null }>(`SELECT max(observed_at) AS at FROM applications`);
+  const base = Math.max(Date.now(), (newest[0]?.at?.getTime() ?? 0) + 1_000);
   const notifications: string[] = [];
   let wave = 0;
   for (const members of waves.values()) {
@@ -310,14 +317,30 @@ function sampleLag(context: BenchContext, run: Run): { stop: () => Promise<{ p50
 const lagNote = (samples: number) =>
   `Age of the oldest accepted rollout notification not yet applied, sampled each second (${samples} samples) from the first notification until the end state.`;
 
-type EndState = { applied: number | null; matrix: number | null; timeline: number | null; whereIs: number | null; all: number | null; appliedNote: string };
+type EndState = {
+  applied: number | null;
+  matrix: number | null;
+  timeline: number | null;
+  whereIs: number | null;
+  all: number | null;
+  appliedNote: string;
+  /** What each view showed instead of the end state when last checked (for the report's note). */
+  waiting: { matrix?: string; timeline?: string; whereIs?: string };
+};
+
+/** A view's check: null when it shows the end state, else what it shows instead. */
+type Shown = string | null;
+
+function shownAt(shown: Shown, since: () => number): [number | null, string | undefined] {
+  return shown === null ? [since(), undefined] : [null, shown];
+}
 
 /** Seconds from `last` until each view shows the end state (null: not within drainLimitSeconds). */
 async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run, last: Date): Promise<EndState> {
   const filter = stormFilter(run);
   const deadline = last.getTime() + context.durations.drainLimitSeconds * 1000;
   const since = () => (Date.now() - last.getTime()) / 1000;
-  const state: EndState = { applied: null, matrix: null, timeline: null, whereIs: null, all: null, appliedNote: "" };
+  const state: EndState = { applied: null, matrix: null, timeline: null, whereIs: null, all: null, appliedNote: "", waiting: {} };
   while (Date.now() < deadline && state.all === null) {
     if (state.applied === null) {
       const { rows } = await context.pool.query<{ open: number; quarantined: number; last: Date | null }>(
@@ -330,9 +353,9 @@ async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run
         state.appliedNote = `Until none of the rollout's notifications was PENDING or FAILED (the last one's processed_at); ${rows[0]!.quarantined} quarantined.`;
       }
     }
-    if (state.matrix === null && (await matrixShowsEndState(context, rollout))) state.matrix = since();
-    if (state.timeline === null && (await timelineShowsEndState(context, rollout, run.startedAt))) state.timeline = since();
-    if (state.whereIs === null && (await whereIsShowsEndState(context, rollout))) state.whereIs = since();
+    if (state.matrix === null) [state.matrix, state.waiting.matrix] = shownAt(await matrixShowsEndState(context, rollout), since);
+    if (state.timeline === null) [state.timeline, state.waiting.timeline] = shownAt(await timelineShowsEndState(context, rollout, run.startedAt), since);
+    if (state.whereIs === null) [state.whereIs, state.waiting.whereIs] = shownAt(await whereIsShowsEndState(context, rollout), since);
     if (state.matrix !== null && state.timeline !== null && state.whereIs !== null) state.all = Math.max(state.matrix, state.timeline, state.whereIs);
     else await sleep(1_000);
   }
@@ -345,37 +368,45 @@ async function getJson(context: BenchContext, pathAndQuery: string): Promise<any
 }
 
 /** Every sampled service's row: every cell at the new version only, healthy and in sync. */
-async function matrixShowsEndState(context: BenchContext, rollout: Rollout): Promise<boolean> {
+async function matrixShowsEndState(context: BenchContext, rollout: Rollout): Promise<Shown> {
   for (const service of rollout.sample) {
     const matrix = await getJson(context, `/api/v1/fleet/matrix?q=${encodeURIComponent(service.name)}&limit=20`);
     const row = matrix?.rows.find((candidate: { service: string }) => candidate.service === service.name);
     const cells = (row?.cells ?? []).filter((cell: unknown) => cell !== null) as { health: string; outOfSync: number; versions: string[]; versionCount: number }[];
-    if (cells.length === 0) return false;
-    if (!cells.every((cell) => cell.health === "HEALTHY" && cell.outOfSync === 0 && cell.versionCount === 1 && cell.versions[0] === service.version)) return false;
+    if (cells.length === 0) return `${service.name}: no row or no cells`;
+    const behind = cells.find((cell) => !(cell.health === "HEALTHY" && cell.outOfSync === 0 && cell.versionCount === 1 && cell.versions[0] === service.version));
+    if (behind) {
+      return `${service.name}: a cell ${behind.health}, ${behind.outOfSync} out of sync, versions ${behind.versions.join(" ")} (${behind.versionCount}), not only ${service.version}`;
+    }
   }
-  return true;
+  return null;
 }
 
 /** Every application of each sampled service has its rollout deployment in the timeline, succeeded. */
-async function timelineShowsEndState(context: BenchContext, rollout: Rollout, startedAt: Date): Promise<boolean> {
+async function timelineShowsEndState(context: BenchContext, rollout: Rollout, startedAt: Date): Promise<Shown> {
   const from = new Date(startedAt.getTime() - 60_000).toISOString();
   for (const service of rollout.sample) {
     const page = await getJson(context, `/api/v1/deployments?service=${encodeURIComponent(service.name)}&from=${encodeURIComponent(from)}&limit=100`);
     const items = (page?.items ?? []) as { status: string }[];
-    if (items.length < Math.min(service.applications, 100) || !items.every((item) => item.status === "SUCCEEDED")) return false;
+    const expected = Math.min(service.applications, 100);
+    if (items.length < expected) return `${service.name}: ${items.length} deployment(s) since the rollout began, not ${expected}`;
+    const unfinished = items.find((item) => item.status !== "SUCCEEDED");
+    if (unfinished) return `${service.name}: a deployment ${unfinished.status}`;
   }
-  return true;
+  return null;
 }
 
 /** "Where is commit X" for each sampled service's bump commit: contained by what every application of the service runs. */
-async function whereIsShowsEndState(context: BenchContext, rollout: Rollout): Promise<boolean> {
+async function whereIsShowsEndState(context: BenchContext, rollout: Rollout): Promise<Shown> {
   for (const service of rollout.sample) {
     const lookup = (await getJson(context, `/api/v1/commits/${service.commit}`)) as CommitLookup | null;
     const location = lookup?.matches.flatMap((match) => match.services).find((candidate) => candidate.service.name === service.name);
     const running = location?.applications.filter((application) => application.contains).length ?? 0;
-    if (running < service.applications) return false;
+    if (running < service.applications) {
+      return `${service.name}: commit ${service.commit.slice(0, 12)} contained by ${running} of ${service.applications} application(s)${lookup ? "" : " (no answer)"}`;
+    }
   }
-  return true;
+  return null;
 }
 
 type Cpu = { workerMs: number | null; databaseMs: number | null };
