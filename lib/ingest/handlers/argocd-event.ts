@@ -9,9 +9,9 @@
 // (lib/argo-rollouts). Argo Rollouts' own notifications share the endpoint and are handed to
 // handleArgoRolloutsEvent.
 //
-// handleArgocdEvents does the same for a batch of deliveries of different applications: their
-// snapshots are recorded together with set-based statements (recordApplicationSnapshots), which
-// write exactly what recording them one at a time would; deletions go one at a time.
+// handleArgocdEvents does the same for a batch of deliveries: their snapshots are recorded
+// together with set-based statements (recordApplicationSnapshots), which write exactly what
+// recording them one at a time would; deletions go one at a time, in their place.
 import { configuredClassificationRules } from "../../fleet/configured-classification-rules";
 import type { ApplicationSnapshot } from "../../argocd/application-snapshot";
 import { recordApplicationSnapshot } from "../../applications/record-application-snapshot";
@@ -62,24 +62,34 @@ export const handleArgocdEvent: DeliveryHandler = async (payload, context) => {
 };
 
 /**
- * Several Argo CD deliveries applied in one transaction (of different ordering keys, so of
- * different applications): one outcome per payload, in order. Snapshots of live applications are
- * recorded together; a delivery that deletes its application is handled alone, after them.
+ * Several Argo CD deliveries applied in one transaction, in order (several of one application
+ * among them, possibly): one outcome per payload, in order. Runs of snapshots of live
+ * applications are recorded together; a delivery that deletes its application, or an Argo
+ * Rollouts notification, is handled alone, after the run before it.
  */
 export async function handleArgocdEvents(payloads: unknown[], context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects }): Promise<HandlerOutcome[]> {
-  // Argo Rollouts' notifications (no Application) are handled one by one, below.
-  const events = payloads.map((payload) => (isArgoRolloutsNotification(payload) ? null : readArgocdEvent(payload)));
-  const live = events.flatMap((event, index) => (event?.kind === "snapshot" && !event.deleted ? [{ index, snapshot: event.snapshot }] : []));
   const outcomes = new Array<HandlerOutcome>(payloads.length);
-  const recorded = await recordApplicationSnapshots(context.db, context.directory, live.map((entry) => entry.snapshot), configuredClassificationRules());
-  for (const [position, { index, snapshot }] of live.entries()) {
-    await recordRolloutHealth(context.db, snapshot, recorded[position]!.deploymentId);
-    announce(context.effects, recorded[position]!);
-    outcomes[index] = processed;
-  }
+  let live: { index: number; snapshot: ApplicationSnapshot }[] = [];
+  const recordLive = async () => {
+    const recorded = await recordApplicationSnapshots(context.db, context.directory, live.map((entry) => entry.snapshot), configuredClassificationRules());
+    for (const [position, { index, snapshot }] of live.entries()) {
+      await recordRolloutHealth(context.db, snapshot, recorded[position]!.deploymentId);
+      announce(context.effects, recorded[position]!);
+      outcomes[index] = processed;
+    }
+    live = [];
+  };
   for (const [index, payload] of payloads.entries()) {
-    outcomes[index] ??= await handleArgocdEvent(payload, context as HandlerContext);
+    // Argo Rollouts' notifications (no Application) go to their own handler.
+    const event = isArgoRolloutsNotification(payload) ? null : readArgocdEvent(payload);
+    if (event?.kind === "snapshot" && !event.deleted) {
+      live.push({ index, snapshot: event.snapshot });
+      continue;
+    }
+    await recordLive();
+    outcomes[index] = await handleArgocdEvent(payload, context as HandlerContext);
   }
+  await recordLive();
   return outcomes;
 }
 

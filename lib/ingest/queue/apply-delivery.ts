@@ -9,8 +9,8 @@
 // times), and any other failure once with an emptied fleet directory, since a directory entry
 // may name a row whose transaction rolled back, or that a rebuild removed.
 //
-// applyDeliveries applies several due deliveries (heads of different ordering keys) in ONE
-// transaction: the per-delivery cost of a transaction (begin, rebuild gate, lock, status update,
+// applyDeliveries applies several due deliveries in ONE transaction, in received order (several of
+// one ordering key among them, find-due-deliveries.ts): the per-delivery cost of a transaction (begin, rebuild gate, lock, status update,
 // commit and its WAL flush) was half the round trips of a GitHub delivery and most of the
 // worker's time. The batch runs optimistically, without a savepoint per delivery; if anything in
 // it fails, the whole batch rolls back and each of its deliveries is applied alone as above, so a
@@ -90,9 +90,10 @@ export async function applyDelivery(db: Db, directory: FleetDirectory, id: bigin
 }
 
 /**
- * Applies `ids` (due deliveries of different ordering keys) in one transaction and returns one
- * result per id, in the order applied. Any failure in the batch rolls it back and falls back to
- * applyDelivery for each id, in received order.
+ * Applies `ids` (due deliveries, several of one ordering key possibly) in one transaction and
+ * returns one result per id, in the order applied. Any failure in the batch rolls it back and
+ * falls back to applyDelivery for each id, in received order: a delivery that fails there holds
+ * back the rest of its key (they are SKIPPED, and wait for it), as it would have alone.
  */
 export async function applyDeliveries(db: Db, directory: FleetDirectory, ids: readonly bigint[], options: ApplyOptions): Promise<ApplyResult[]> {
   if (ids.length <= 1) return Promise.all(ids.map((id) => applyDelivery(db, directory, id, options)));
@@ -167,15 +168,27 @@ async function lockDelivery(tx: DbOrTx, id: bigint): Promise<StoredDelivery | un
   return (await lockDeliveries(tx, [id]))[0];
 }
 
-/** Locks those of `ids` that are still due and free, oldest first. */
+/**
+ * Locks those of `ids` that are still due and free, oldest first, and may be applied now: a
+ * delivery whose key has an older unfinished delivery outside this set (another worker is
+ * applying it, or it waits for its retry) is left for later, so each key's deliveries are applied
+ * in received order however the ids were gathered. Those left stay locked until this transaction
+ * ends, unchanged; nobody else could apply them meanwhile either.
+ */
 async function lockDeliveries(tx: DbOrTx, ids: readonly bigint[]): Promise<StoredDelivery[]> {
   const rows = await tx.$queryRaw<
     { id: bigint; source: DeliverySource; event: string; ordering_key: string | null; body: string; received_at: Date; attempts: number }[]
   >`
-    SELECT id, source, event, ordering_key, body, received_at, attempts FROM webhook_deliveries
-    WHERE id = ANY(${ids.map((id) => id.toString())}::bigint[]) AND status IN ('PENDING', 'FAILED') AND next_attempt_at <= now()
-    ORDER BY received_at, id
-    FOR UPDATE SKIP LOCKED`;
+    WITH locked AS (
+      SELECT id, source, event, ordering_key, body, received_at, attempts FROM webhook_deliveries
+      WHERE id = ANY(${ids.map((id) => id.toString())}::bigint[]) AND status IN ('PENDING', 'FAILED') AND next_attempt_at <= now()
+      FOR UPDATE SKIP LOCKED)
+    SELECT * FROM locked l
+    WHERE l.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM webhook_deliveries older
+      WHERE older.ordering_key = l.ordering_key AND older.status IN ('PENDING', 'FAILED')
+        AND (older.received_at, older.id) < (l.received_at, l.id) AND older.id <> ALL (SELECT id FROM locked))
+    ORDER BY received_at, id`;
   return rows.map((row) => ({
     id: row.id,
     source: row.source,

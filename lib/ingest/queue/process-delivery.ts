@@ -2,9 +2,10 @@
 // and runs it in the caller's transaction. Events Shiplog does not use (ping, check_suite,
 // status, …) are acknowledged as IGNORED: stored, replayable, never acted on.
 //
-// processDeliveries applies a batch (heads of different ordering keys) in one transaction: Argo
-// CD notifications, most of any storm, go to their set-based handler together; the others one by
-// one. Keys are independent, so the order between them does not change what is written.
+// processDeliveries applies a batch in one transaction: Argo CD notifications, most of any storm,
+// go to their set-based handler together; the others one by one. Keys are independent, so the
+// order between them does not change what is written; within a key the order is kept (a delivery
+// of a key with Argo CD notifications waiting is applied after them).
 import type { DeliveryEffects } from "../handlers/delivery-effects";
 import { handleArgocdEvent, handleArgocdEvents } from "../handlers/argocd-event";
 import { handleBuildReport } from "../handlers/build-report";
@@ -96,16 +97,28 @@ export async function processDeliveries(
   deliveries: StoredDelivery[],
 ): Promise<HandlerOutcome[]> {
   const outcomes = new Array<HandlerOutcome>(deliveries.length);
-  const argocd: number[] = [];
+  // Argo CD notifications waiting to be recorded together, and their keys.
+  let argocd: number[] = [];
+  const argocdKeys = new Set<string | null>();
+  const recordArgocd = async () => {
+    const recorded = await handleArgocdEvents(
+      argocd.map((index) => readJson(deliveries[index]!.body)),
+      context,
+    );
+    for (const [position, index] of argocd.entries()) outcomes[index] = recorded[position]!;
+    argocd = [];
+    argocdKeys.clear();
+  };
   for (const [index, delivery] of deliveries.entries()) {
-    if (delivery.source === "ARGOCD") argocd.push(index);
-    else outcomes[index] = await processDelivery({ ...context, delivery });
+    if (delivery.source === "ARGOCD") {
+      argocd.push(index);
+      argocdKeys.add(delivery.orderingKey);
+      continue;
+    }
+    if (argocdKeys.has(delivery.orderingKey)) await recordArgocd();
+    outcomes[index] = await processDelivery({ ...context, delivery });
   }
-  const recorded = await handleArgocdEvents(
-    argocd.map((index) => readJson(deliveries[index]!.body)),
-    context,
-  );
-  for (const [position, index] of argocd.entries()) outcomes[index] = recorded[position]!;
+  await recordArgocd();
   return outcomes;
 }
 

@@ -1,9 +1,10 @@
 // The ingestion worker: a durable queue over webhook_deliveries. Slots (concurrency) take due
-// deliveries (find-due-deliveries.ts: the oldest unfinished one per ordering key) a batch at a
+// deliveries (find-due-deliveries.ts: each ordering key's unfinished ones, oldest first) a batch at a
 // time and apply each batch in one transaction (apply-delivery.ts: applyDeliveries, which falls
-// back to a transaction per delivery when anything in the batch fails). Any number of worker processes can share the
-// queue: row locks decide who applies a delivery, and the per-key head rule keeps each key's
-// deliveries in order and one at a time. New deliveries wake the worker through LISTEN on
+// back to a transaction per delivery when anything in the batch fails). Any number of worker
+// processes can share the queue: row locks decide who applies a delivery, and a delivery is only
+// applied once nothing older of its key is unfinished elsewhere, which keeps each key's deliveries
+// in order and in one transaction at a time. New deliveries wake the worker through LISTEN on
 // DELIVERY_CHANNEL when the accept path NOTIFYs it; otherwise it polls.
 //
 // runWorker runs until its signal aborts (the web process's inline worker, `npm run worker`);
@@ -15,7 +16,7 @@ import { FleetDirectory } from "../../fleet/fleet-directory";
 import { applyDeliveries, type ApplyOptions, type ApplyResult, type WorkerLog } from "./apply-delivery";
 import { DELIVERY_CHANNEL, REBUILT_NOTIFICATION } from "./delivery-channel";
 import { defaultRetryPolicy, type RetryPolicy } from "./delivery-retry-policy";
-import { findDueDeliveries } from "./find-due-deliveries";
+import { type DueDelivery, findDueDeliveries } from "./find-due-deliveries";
 import { listenForDeliveries } from "./listen-for-deliveries";
 import { logger } from "../../log/logger";
 import { recordWorkerBatch } from "../../observability/record-worker-batch";
@@ -169,7 +170,7 @@ async function runSlots(context: WorkerContext, concurrency: number, hooks: Slot
         if (taken < wanted) hooks.unreserve?.(wanted - taken);
         if (taken === 0) {
           if (feed.inFlight > 0) {
-            // Another slot is applying heads; their keys' next deliveries may be due after them.
+            // Another slot is applying deliveries; their keys' next ones may be due after them.
             await feed.progress();
             continue;
           }
@@ -205,15 +206,20 @@ async function runSlots(context: WorkerContext, concurrency: number, hooks: Slot
 }
 
 /**
- * Due delivery ids for this process's slots, read in batches (one heads query serves many
- * deliveries). Ids a slot of this process is applying are never handed out twice. A batch
- * whose every delivery was skipped (taken by another process) ends in idleness rather than
- * an immediate re-read, so a busy neighbour is not polled in a tight loop.
+ * Due delivery ids for this process's slots, read in batches (one query serves many
+ * deliveries). A key's due deliveries go to one slot together, in order, and while a slot applies
+ * them no other slot of this process is handed any delivery of that key; ids a slot is applying
+ * are never handed out twice. A batch whose every delivery was skipped (taken by another
+ * process) ends in idleness rather than an immediate re-read, so a busy neighbour is not polled
+ * in a tight loop.
  */
 class DeliveryFeed {
-  private queue: bigint[] = [];
+  private queue: DueDelivery[] = [];
   private reading: Promise<void> | undefined;
-  private readonly applying = new Set<bigint>();
+  /** The ids slots are applying, with their keys. */
+  private readonly applying = new Map<bigint, string | null>();
+  /** How many ids of each key slots are applying. */
+  private readonly applyingKeys = new Map<string, number>();
   private batchApplied = true;
   private waiters: (() => void)[] = [];
 
@@ -226,27 +232,26 @@ class DeliveryFeed {
     return this.applying.size;
   }
 
-  /** Up to `count` due ids (none: nothing due now). */
+  /** Up to `count` due ids, whole keys where they fit (none: nothing due now). */
   async take(count: number): Promise<bigint[]> {
-    const taken: bigint[] = [];
     for (;;) {
-      while (taken.length < count && this.queue.length > 0) {
-        const id = this.queue.shift()!;
-        if (!this.applying.has(id)) taken.push(id);
-      }
+      const taken = this.takeQueued(count);
       if (taken.length > 0) {
         // Claimed at once, so a slot reading meanwhile cannot hand them out again.
-        for (const id of taken) this.applying.add(id);
-        return taken;
+        for (const delivery of taken) {
+          this.applying.set(delivery.id, delivery.orderingKey);
+          if (delivery.orderingKey !== null) this.applyingKeys.set(delivery.orderingKey, (this.applyingKeys.get(delivery.orderingKey) ?? 0) + 1);
+        }
+        return taken.map((delivery) => delivery.id);
       }
       if (!this.batchApplied) {
         // Everything in the last batch was someone else's: idle once before reading again.
         this.batchApplied = true;
-        return taken;
+        return [];
       }
       this.reading ??= this.read().finally(() => (this.reading = undefined));
       await this.reading;
-      if (this.queue.length === 0) return taken;
+      if (this.queue.length === 0) return [];
     }
   }
 
@@ -257,7 +262,14 @@ class DeliveryFeed {
       if (results.some((result) => result.kind !== "SKIPPED")) this.batchApplied = true;
       return results;
     } finally {
-      for (const id of ids) this.applying.delete(id);
+      for (const id of ids) {
+        const key = this.applying.get(id);
+        this.applying.delete(id);
+        if (key === undefined || key === null) continue;
+        const left = (this.applyingKeys.get(key) ?? 1) - 1;
+        if (left > 0) this.applyingKeys.set(key, left);
+        else this.applyingKeys.delete(key);
+      }
       for (const wake of this.waiters.splice(0)) wake();
     }
   }
@@ -272,9 +284,28 @@ class DeliveryFeed {
     this.batchApplied = true;
   }
 
+  /**
+   * Takes queued deliveries oldest first, each with the rest of its key's: a key goes to one
+   * slot whole. A key that does not fit in what is left of `count` waits for the next take, unless
+   * nothing was taken yet: then its oldest `count` go, and the rest of it is read again later.
+   */
+  private takeQueued(count: number): DueDelivery[] {
+    const taken: DueDelivery[] = [];
+    while (taken.length < count && this.queue.length > 0) {
+      const first = this.queue[0]!;
+      const key = first.orderingKey;
+      const group = key === null ? [first] : this.queue.filter((delivery) => delivery.orderingKey === key);
+      if (taken.length + group.length > count && taken.length > 0) break;
+      taken.push(...group.slice(0, count - taken.length));
+      this.queue = key === null ? this.queue.slice(1) : this.queue.filter((delivery) => delivery.orderingKey !== key);
+    }
+    return taken;
+  }
+
   private async read(): Promise<void> {
-    const ids = await findDueDeliveries(this.context.db, this.batchSize);
-    this.queue = ids.filter((id) => !this.applying.has(id));
+    const due = await findDueDeliveries(this.context.db, this.batchSize);
+    // A key a slot is applying now is read again once it is done: its next deliveries must follow.
+    this.queue = due.filter((delivery) => !this.applying.has(delivery.id) && !(delivery.orderingKey !== null && this.applyingKeys.has(delivery.orderingKey)));
     this.batchApplied = this.queue.length === 0;
   }
 }

@@ -106,7 +106,7 @@ describe("a delivery that keeps failing", () => {
 });
 
 describe("ordering per key", () => {
-  it("with four slots: each key's deliveries one at a time, in received order; keys in parallel", async () => {
+  it("with four slots: each key's deliveries in one transaction at a time, in received order; keys in parallel", async () => {
     const keys = ["acme/a", "acme/b", "acme/c", "acme/d", "acme/e", "acme/f"];
     const received = new Map<string, bigint[]>();
     // Interleaved arrival, as a busy fleet sends them.
@@ -117,23 +117,30 @@ describe("ordering per key", () => {
       }
     }
     const applied = new Map<string, bigint[]>();
-    const inFlight = new Map<string, number>();
+    // A batch's deliveries are announced together, in one synchronous run: they share a transaction.
+    let transaction: object | undefined;
+    const inFlight = new Map<string, { count: number; transaction: object }>();
     let concurrent = 0;
     let mostConcurrent = 0;
     const violations: string[] = [];
     const summary = await drain({
       concurrency: 4,
       onApplying: (delivery: StoredDelivery) => {
+        if (!transaction) {
+          transaction = {};
+          queueMicrotask(() => (transaction = undefined));
+        }
         const key = delivery.orderingKey!;
-        if ((inFlight.get(key) ?? 0) > 0) violations.push(`${key}: ${delivery.id} while another was in flight`);
-        inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+        const current = inFlight.get(key);
+        if (current && current.count > 0 && current.transaction !== transaction) violations.push(`${key}: ${delivery.id} while another transaction held the key`);
+        inFlight.set(key, { count: (current?.transaction === transaction ? current.count : 0) + 1, transaction });
         concurrent += 1;
         mostConcurrent = Math.max(mostConcurrent, concurrent);
       },
       onApplied: (result: ApplyResult) => {
         if (!("delivery" in result)) return;
         const key = result.delivery.orderingKey!;
-        inFlight.set(key, inFlight.get(key)! - 1);
+        inFlight.get(key)!.count -= 1;
         concurrent -= 1;
         applied.set(key, [...(applied.get(key) ?? []), result.delivery.id]);
       },
@@ -161,6 +168,46 @@ describe("ordering per key", () => {
     await makeDue(ids["acme/a"]![2]!);
     await drain({ concurrency: 4, retry: { maxAttempts: 2, baseDelayMs: 60_000, jitter: 0 } });
     expect(await status("acme/a")).toEqual(["PROCESSED", "PROCESSED", "QUARANTINED", "PROCESSED", "PROCESSED"]);
+  });
+
+  it("a key's deliveries waiting in order are applied together, in one transaction, in received order", async () => {
+    const api = [];
+    for (let index = 0; index < 5; index += 1) api.push((await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", index) })).id);
+    const web = (await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/web", 0) })).id;
+    const transactions: bigint[][] = [];
+    let current: bigint[] | undefined;
+    const summary = await drain({
+      onApplying: (delivery: StoredDelivery) => {
+        // Deliveries announced in one synchronous run were locked by one transaction.
+        if (!current) {
+          current = [];
+          transactions.push(current);
+          queueMicrotask(() => (current = undefined));
+        }
+        current.push(delivery.id);
+      },
+    });
+    expect(summary).toMatchObject({ processed: 6, failed: 0 });
+    // Locked (and applied) oldest first.
+    expect(transactions).toEqual([[...api, web]]);
+  });
+
+  it("a key whose oldest delivery another worker holds is left alone until that one is done", async () => {
+    const api = [];
+    for (let index = 0; index < 3; index += 1) api.push((await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/api", index) })).id);
+    const web = (await insertDelivery({ source: "GITHUB", event: "push", body: pushOf("acme/web", 0) })).id;
+    // Another worker process has locked acme/api's oldest delivery and is still applying it.
+    const other = new pg.Client({ connectionString: databaseUrl() });
+    await other.connect();
+    onTestFinished(() => other.end());
+    await other.query("BEGIN");
+    await other.query("SELECT id FROM webhook_deliveries WHERE id = $1 FOR UPDATE", [api[0]!.toString()]);
+    expect(await drain({ concurrency: 2 })).toMatchObject({ processed: 1 });
+    expect((await row(web)).status).toBe("PROCESSED");
+    for (const id of api) expect(await row(id)).toMatchObject({ status: "PENDING", attempts: 0 });
+    await other.query("ROLLBACK");
+    expect(await drain({ concurrency: 2 })).toMatchObject({ processed: 3 });
+    for (const id of api) expect((await row(id)).status).toBe("PROCESSED");
   });
 
   it("deliveries without an ordering key are each their own key", async () => {
