@@ -4,6 +4,7 @@
 // compare API (parents as GitHub reports them). A push also says which files each commit
 // touched (`paths`, for monorepos: lib/releases/service-path-filter.ts); other sources leave
 // them unknown (null), and a later source never erases known ones.
+import { lockRepositoryHistory } from "./lock-repository-history";
 import type { DbOrTx } from "../db/client";
 import { extractTicketKeys } from "../pull-requests/extract-ticket-keys";
 import { cherryPickedFrom } from "./cherry-picked-from";
@@ -74,6 +75,8 @@ export async function recordCommits(
   if (rows.length === 0) return { commits: 0, reparented: [] };
   const shas = rows.map((row) => row.sha);
   const exact = options.exactParents === true;
+  // Releases linked meanwhile by another transaction are seen, or wait for these commits.
+  await lockRepositoryHistory(db, repository);
   // One statement (one round trip per push). `old` and every table read see the rows as they
   // were before it (all CTEs share one snapshot); `upserted` holds what this statement wrote.
   const [result] = await db.$queryRaw<{ reparented: string[]; releases: number[] }[]>`

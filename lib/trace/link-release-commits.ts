@@ -13,6 +13,7 @@
 // ancestry, and a force-push or a release branch never makes a release contain commits that are
 // not in its history. The range is complete when the walk met no unknown history: every commit
 // reached is stored with known parents, down to the base or a root commit.
+import { lockReleaseHistory } from "../commits/lock-repository-history";
 import type { DbOrTx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 
@@ -177,6 +178,8 @@ async function writeRange(db: DbOrTx, head: Head, base: { id: number; sha: strin
  * changed, the releases based on it (their walks stop at its range).
  */
 export async function relinkRelease(db: DbOrTx, releaseId: number): Promise<void> {
+  // Commits being stored by another transaction are waited for (the cascade stays in the service).
+  await lockReleaseHistory(db, releaseId);
   const queue = [releaseId];
   const seen = new Set<number>();
   while (queue.length > 0 && seen.size < MAX_CASCADE) {

@@ -124,10 +124,12 @@ describe("deliveries, from the webhook routes to the worker", () => {
 describe("the scrape-time gauges", () => {
   it("report the oldest due delivery's age, not a delivery waiting for its retry", async () => {
     const m = metrics();
-    const waiting = await insertDelivery({ source: "GITHUB", event: "push", body: { zen: "waiting" } });
-    const due = await insertDelivery({ source: "GITHUB", event: "push", body: { zen: "due" } });
-    await getDb().$executeRaw`UPDATE webhook_deliveries SET received_at = now() - interval '10 minutes', next_attempt_at = now() + interval '1 hour', status = 'FAILED' WHERE id = ${waiting.id}`;
-    await getDb().$executeRaw`UPDATE webhook_deliveries SET received_at = now() - interval '90 seconds' WHERE id = ${due.id}`;
+    // Received in the past as stored, not moved there by an UPDATE: just after midnight that would
+    // move the row to the day before's partition, whose key trigger drops it as a duplicate.
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    const waiting = await insertDelivery({ source: "GITHUB", event: "push", body: { zen: "waiting" }, receivedAt: ago(600) });
+    const due = await insertDelivery({ source: "GITHUB", event: "push", body: { zen: "due" }, receivedAt: ago(90) });
+    await getDb().$executeRaw`UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 hour', status = 'FAILED' WHERE id = ${waiting.id}`;
     await collectDatabaseGauges(getDb());
     expect(await valueOf(m.queueDepth, { source: "GITHUB" })).toBe(2);
     const age = await valueOf(m.queueOldestDueAge, { source: "GITHUB" });

@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { databaseUrl } from "@/lib/env";
 import { FleetDirectory } from "@/lib/fleet/fleet-directory";
 import { recordPullRequest } from "@/lib/pull-requests/record-pull-request";
-import { linkReleaseCommits } from "@/lib/trace/link-release-commits";
+import { linkReleaseCommits, relinkRelease } from "@/lib/trace/link-release-commits";
 import { dumpFleet } from "../../support/dump-fleet";
 import { at, image, minutes, resetFleet, rollout } from "../../support/snapshot-builder";
 
@@ -353,4 +353,63 @@ describe("any delivery order converges", () => {
       { numRuns: 30, seed: 20260310 },
     );
   }, 600_000);
+});
+
+describe("a push and a release applied at the same time, in two transactions", () => {
+  // The worker applies different ordering keys (the repository's push, the application's sync) in
+  // parallel transactions. Each must see the other's rows, whichever commits first
+  // (lib/commits/lock-repository-history.ts).
+  const service = async () => db.service.create({ data: { name: "velero", repository: REPOSITORY } });
+
+  it("a release linked while its commits are being stored waits for them and links them", async () => {
+    await push(null, "c1");
+    const { id: serviceId } = await service();
+    let pushed!: () => void;
+    const stored = new Promise<void>((resolve) => (pushed = resolve));
+    let release = () => {};
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const pushing = db.$transaction(async (tx) => {
+      await recordPush(tx, { repository: REPOSITORY, before: sha.c1, commits: [{ sha: sha.c2, message: "Change c2", authorLogin: "alice", timestamp: t0 }] });
+      pushed();
+      await holding;
+    });
+    await stored;
+    const linking = db.$transaction(async (tx) => {
+      const created = await tx.release.create({ data: { serviceId, version: "v2", firstSeenAt: t0, commitSha: sha.c2 } });
+      await relinkRelease(tx, created.id);
+      return created.id;
+    });
+    // The link waits for the push's transaction rather than reading around it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await pushing;
+    const id = await linking;
+    const linked = await db.releaseCommit.findMany({ where: { releaseId: id }, select: { commit: { select: { sha: true } } } });
+    expect(linked.map((row) => nameOf.get(row.commit.sha)).sort()).toEqual(["c1", "c2"]);
+  });
+
+  it("a push stored while a release of its commit is being linked relinks it once that release is committed", async () => {
+    await push(null, "c1");
+    const { id: serviceId } = await service();
+    let linked!: (id: number) => void;
+    const created = new Promise<number>((resolve) => (linked = resolve));
+    let release = () => {};
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const linking = db.$transaction(async (tx) => {
+      const row = await tx.release.create({ data: { serviceId, version: "v2", firstSeenAt: t0, commitSha: sha.c2 } });
+      await relinkRelease(tx, row.id);
+      linked(row.id);
+      await holding;
+    });
+    const id = await created;
+    const pushing = db.$transaction((tx) =>
+      recordPush(tx, { repository: REPOSITORY, before: sha.c1, commits: [{ sha: sha.c2, message: "Change c2", authorLogin: "alice", timestamp: t0 }] }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await linking;
+    await pushing;
+    const rows = await db.releaseCommit.findMany({ where: { releaseId: id }, select: { commit: { select: { sha: true } } } });
+    expect(rows.map((row) => nameOf.get(row.commit.sha)).sort()).toEqual(["c1", "c2"]);
+  });
 });
