@@ -53,7 +53,7 @@ describe("planGitlabResends", () => {
         fc.array(fc.record({ key: fc.constantFrom("a", "b", "c", "d", "e"), attempts: fc.integer({ min: 1, max: 4 }), lastEventId: fc.integer({ min: 1, max: 500 }) })),
         (entries, stored, pastRows) => {
           const failed = entries.map((item) => ({ ...item, event: "Push Hook" }));
-          const past = new Map(pastRows.map((row) => [row.key, row]));
+          const past = new Map<string, PastResend>(pastRows.map((row) => [row.key, row]));
           const plan = planGitlabResends(failed, new Set(stored), past, 3);
           const keys = plan.resend.map((item) => item.key);
           expect(new Set(keys).size).toBe(keys.length);

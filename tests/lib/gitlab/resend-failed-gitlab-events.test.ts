@@ -5,7 +5,7 @@
 // test has its own projects and event keys, so none sees another's.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Db } from "@/lib/db/client";
 import { parseConfig } from "@/lib/env";
 import { createGitlabApi, type GitlabApi } from "@/lib/gitlab/gitlab-client";
 import { gitlabWebhookHookSchema, type GitlabWebhookHook } from "@/lib/gitlab/gitlab-webhook-hook";
@@ -54,6 +54,16 @@ function projectHook(): { hook: FakeGitlabHook; entry: GitlabWebhookHook } {
   project.hooks.push(hook);
   gitlab.projects.set(path, project);
   return { hook, entry: gitlabWebhookHookSchema.parse(`${path}:${hook.id}`) };
+}
+
+/** The database as a worker sees it that read gitlab_resends and the stored keys a moment earlier: empty. */
+function staleReads(client: Db): Db {
+  const bound = (target: object, name: string | symbol) => {
+    const value: unknown = Reflect.get(target, name);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  };
+  const stale = (delegate: object) => new Proxy(delegate, { get: (target, name) => (name === "findMany" ? async () => [] : bound(target, name)) });
+  return new Proxy(client, { get: (target, name) => (name === "gitlabResend" || name === "webhookDeliveryKey" ? stale(bound(target, name) as object) : bound(target, name)) });
 }
 
 const push = () => gitlabExampleText("push");
@@ -107,11 +117,14 @@ describe("resendFailedGitlabEvents", () => {
     expect(lines.filter((line) => line.includes("still fails after 2 resends"))).toHaveLength(1);
   });
 
-  it("never resends an event twice when two workers run at once", async () => {
+  it("never resends an event twice when a second worker read the log and the database before the first one's claim", async () => {
     const { hook, entry } = projectHook();
     failedPush(hook);
-    await Promise.all([run([entry]), run([entry]), run([entry])]);
+    await run([entry]);
+    // The second worker saw neither the first one's claim nor the delivery it brought: only the claim stops it.
+    const [second] = await resendFailedGitlabEvents(staleReads(db), api, [entry]);
     expect(gitlab.resends).toHaveLength(1);
+    expect(second).toMatchObject({ resent: 0, failedAgain: 0, stoppedBy: null });
   });
 
   it("stops the run on GitLab's rate limit (429): nothing claimed, says when it tries again, and the next run resends", async () => {
