@@ -6,6 +6,7 @@ import { argoInstanceSchema } from "./argocd/argocd-client";
 import { roleMappingSchema } from "./auth/role-mappings";
 import { classificationRulesSchema } from "./fleet/classify-application";
 import { webhookHookSchema } from "./github/webhook-hook";
+import { gitlabWebhookHookSchema } from "./gitlab/gitlab-webhook-hook";
 import { webUrl } from "./links/web-url";
 
 const port = z.coerce
@@ -182,6 +183,10 @@ export const configSchema = z.object({
   GITLAB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Seconds between runs completing GitLab projects' release commit ranges; 0 turns it off. */
   GITLAB_RANGES_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** GitLab webhooks whose failed events are resent from their event log: group/project:<hook id> or group:<group>:<hook id>. */
+  GITLAB_WEBHOOK_HOOKS: commaList.pipe(z.array(gitlabWebhookHookSchema)),
+  /** Seconds between checks of GITLAB_WEBHOOK_HOOKS' event logs for failed deliveries; 0 turns it off. */
+  GITLAB_REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /** Run the ingestion worker inside the web process (single-machine default). */
   SHIPLOG_INLINE_WORKER: flag,
   /**
@@ -308,6 +313,9 @@ export const configSchema = z.object({
   }
   if (settings.GITHUB_TOKEN !== undefined && settings.GITHUB_APP_ID !== undefined) {
     context.addIssue({ code: "custom", path: ["GITHUB_APP_ID"], message: "set either GITHUB_TOKEN or a GitHub App (GITHUB_APP_*), not both" });
+  }
+  if (settings.GITLAB_WEBHOOK_HOOKS.length > 0 && settings.GITLAB_TOKEN === undefined) {
+    context.addIssue({ code: "custom", path: ["GITLAB_WEBHOOK_HOOKS"], message: "needs GITLAB_TOKEN (the api scope, Maintainer of each hook's project) to read the hooks' event logs and resend" });
   }
   if (settings.GITHUB_WEBHOOK_HOOKS.some((hook) => hook.kind === "app") && settings.GITHUB_APP_ID === undefined) {
     context.addIssue({ code: "custom", path: ["GITHUB_WEBHOOK_HOOKS"], message: "the entry `app` needs a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)" });

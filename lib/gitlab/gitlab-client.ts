@@ -54,6 +54,14 @@ export function isGitlabError(error: unknown): boolean {
   return error instanceof TypeError && error.message === "fetch failed";
 }
 
+/**
+ * GitLab answered 429 (its rate limit): directly, or after the client's own quick retries, whose
+ * error keeps only the last status in its message.
+ */
+export function isGitlabRateLimit(error: unknown): boolean {
+  return gitlabStatus(error) === 429 || (error instanceof GitbeakerRetryError && /last status code: 429\b/.test(error.message));
+}
+
 /** "Not now" rather than "never": no answer, a rate limit that outlasted the retries, a server error. */
 export function isTransientGitlabError(error: unknown): boolean {
   if (!isGitlabError(error)) return false;

@@ -150,6 +150,10 @@ describe("the ingestion page", () => {
     expect(text).toContain("npm run webhook-token -- create gitlab <name>");
     expect(text).toContain(`--data-urlencode "url=${baseUrl}/api/webhooks/gitlab"`);
     expect(text).toContain("Merge request events");
+    // No GITLAB_TOKEN either: the API section says what to set, and that no hook's event log is checked.
+    expect(text).toContain("GitLab API access (commit ranges, resending failed webhook events)");
+    expect(text).toMatch(/None: set GITLAB_TOKEN \(and GITLAB_URL for a self-managed instance\)/);
+    expect(text).toMatch(/\(GITLAB_WEBHOOK_HOOKS\): none/);
   });
 
   it("never shows a webhook credential", async () => {

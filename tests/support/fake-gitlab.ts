@@ -4,8 +4,13 @@
 // from the merge base unless `straight`), the merge base, repository files (base64 content,
 // `last_commit_id`), branches, commits with `actions[]` (checked against `last_commit_id`), and
 // merge requests (create, 409 for a second open one of a branch, list, show, merge; a merge
-// while GitLab is still checking answers 405). Authenticated by `PRIVATE-TOKEN`.
-import { createHash } from "node:crypto";
+// while GitLab is still checking answers 405), and project and group webhooks with their event log
+// (`GET …/hooks/:hook_id/events`, failed or not, newest first, 20 a page at most) and its resend
+// (`POST …/events/:id/resend`: rate limited like GitLab's, 5 a minute per project or group; it
+// really posts the logged request to the hook's URL, with the same Idempotency-Key and a new
+// X-Gitlab-Event-UUID, logs the attempt, and answers the receiver's status). Authenticated by
+// `PRIVATE-TOKEN`.
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 
 /** GitLab's commit entity (API::Entities::Commit). */
@@ -58,6 +63,32 @@ export type FakeGitlabProject = {
   /** Commits made through the commits API, oldest first. */
   commits: { branch: string; message: string; actions: { action: string; file_path: string; content?: string; last_commit_id?: string }[] }[];
   mergeRequests: FakeMergeRequest[];
+  hooks: FakeGitlabHook[];
+};
+
+/** One entry of a hook's event log (API::Entities::WebHookLog, docs/api/project_webhooks.md). */
+export type FakeHookEvent = {
+  id: number;
+  url: string;
+  trigger: string;
+  request_headers: Record<string, string>;
+  request_data: Record<string, unknown>;
+  response_headers: Record<string, string>;
+  response_body: string;
+  execution_duration: number;
+  /** "202", "503", or "internal error" when GitLab got no answer. */
+  response_status: string;
+  created_at: string;
+};
+
+export type FakeGitlabHook = {
+  id: number;
+  url: string;
+  /** The secret token GitLab sends as X-Gitlab-Token (logged as "[REDACTED]"). */
+  token: string;
+  alertStatus: "executable" | "temporarily_disabled" | "disabled";
+  /** The log, oldest first. */
+  events: FakeHookEvent[];
 };
 
 export type FakeGitlabRequest = { method: string; path: string; headers: IncomingHttpHeaders; body?: unknown };
@@ -72,6 +103,14 @@ export type FakeGitlab = {
   mergeChecksPending: number;
   /** The next API requests answer this (e.g. 503), `times` times. */
   outage: { status: number; times: number } | undefined;
+  /** "group/subgroup" → the group's webhooks. */
+  groups: Map<string, { hooks: FakeGitlabHook[] }>;
+  /** False: a GitLab older than 17.3, whose API has no event log (404). */
+  eventsApi: boolean;
+  /** Resends allowed per project or group in a minute (GitLab: 5), then 429. */
+  resendLimit: number;
+  /** Resend requests GitLab carried out, in order: `<hook id>:<log entry id>`. */
+  resends: string[];
   close: () => Promise<void>;
 };
 
@@ -81,8 +120,52 @@ let projectIds = 100;
 export function fakeGitlabProject(files: Record<string, string>, defaultBranch = "main"): FakeGitlabProject {
   const initial = sha1(`initial ${JSON.stringify(files)}`);
   const tree = new Map(Object.entries(files).map(([path, content]) => [path, { content, lastCommitId: initial }]));
-  return { id: (projectIds += 1), defaultBranch, branches: new Map([[defaultBranch, tree]]), graph: new Map(), commits: [], mergeRequests: [] };
+  return { id: (projectIds += 1), defaultBranch, branches: new Map([[defaultBranch, tree]]), graph: new Map(), commits: [], mergeRequests: [], hooks: [] };
 }
+
+let hookIds = 5000;
+let logIds = 90_000;
+
+/** A webhook pointing at `url` (Shiplog's /api/webhooks/gitlab), sending `token`. */
+export function fakeGitlabHook(url: string, token: string): FakeGitlabHook {
+  return { id: (hookIds += 1), url, token, alertStatus: "executable", events: [] };
+}
+
+/**
+ * Logs a delivery of `body` by the hook as GitLab does (the request as sent, the answer it got),
+ * e.g. one that failed while Shiplog was down. `key` is the event's Idempotency-Key.
+ */
+export function logFakeHookEvent(
+  hook: FakeGitlabHook,
+  options: { event: string; body: string; key: string; status: string; uuid?: string; idempotencyKey?: boolean; at?: Date },
+): FakeHookEvent {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "User-Agent": "GitLab/17.6.0",
+    ...(options.idempotencyKey === false ? {} : { "Idempotency-Key": options.key }),
+    "X-Gitlab-Event": options.event,
+    "X-Gitlab-Webhook-UUID": "3c5c0404-c866-44bc-a5f6-452bb1bfc76e",
+    "X-Gitlab-Instance": "https://gitlab.example.com",
+    "X-Gitlab-Event-UUID": options.uuid ?? (options.idempotencyKey === false ? options.key : randomUUID()),
+    "X-Gitlab-Token": "[REDACTED]",
+  };
+  const entry: FakeHookEvent = {
+    id: (logIds += 1),
+    url: hook.url,
+    trigger: triggerOf(options.event),
+    request_headers: headers,
+    request_data: JSON.parse(options.body) as Record<string, unknown>,
+    response_headers: options.status === "internal error" ? {} : { "Content-Type": "application/json" },
+    response_body: options.status === "internal error" ? "Failed to open TCP connection (Connection refused)" : "",
+    execution_duration: 0.02,
+    response_status: options.status,
+    created_at: (options.at ?? new Date()).toISOString(),
+  };
+  hook.events.push(entry);
+  return entry;
+}
+
+const triggerOf = (event: string) => `${event.replace(/ Hook$/, "").toLowerCase().replaceAll(" ", "_")}_hooks`;
 
 /** A commit as GitLab renders it; `parents` first parent first. */
 export function fakeGitlabCommit(webBase: string, id: string, parents: string[], message: string, at: Date, author = "Ann Example"): FakeGitlabCommit {
@@ -109,7 +192,19 @@ export function fakeGitlabCommit(webBase: string, id: string, parents: string[],
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Promise<FakeGitlab> {
-  const state: Omit<FakeGitlab, "url" | "close"> = { token, projects: new Map(), requests: [], mergeChecksPending: 0, outage: undefined };
+  const state: Omit<FakeGitlab, "url" | "close"> = {
+    token,
+    projects: new Map(),
+    requests: [],
+    mergeChecksPending: 0,
+    outage: undefined,
+    groups: new Map(),
+    eventsApi: true,
+    resendLimit: 5,
+    resends: [],
+  };
+  /** Resend times per project or group, for the per-minute limit. */
+  const resendTimes = new Map<string, number[]>();
   let url = "";
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -120,14 +215,21 @@ export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Prom
     const parsed = new URL(raw, "http://fake");
     const method = request.method ?? "GET";
     state.requests.push({ method, path: raw, headers: request.headers, body: text ? body : undefined });
-    const send = (status: number, payload: unknown) => {
-      response.writeHead(status, { "content-type": "application/json" });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(payload));
     };
     if (request.headers["private-token"] !== state.token) return send(401, { message: "401 Unauthorized" });
     if (state.outage && state.outage.times > 0) {
       state.outage.times -= 1;
       return send(state.outage.status, { message: `${state.outage.status} Service Unavailable` });
+    }
+    const groupRoute = /^\/api\/v4\/groups\/([^/?]+)(\/hooks[^?]*)$/.exec(raw.split("?")[0]!);
+    if (groupRoute) {
+      const groupPath = decodeURIComponent(groupRoute[1]!);
+      const group = state.groups.get(groupPath);
+      if (!group) return send(404, { message: "404 Group Not Found" });
+      return answerHooks(`group ${groupPath}`, group.hooks, method, groupRoute[2]!, parsed, send);
     }
     // The project id is the URL-encoded path: match the raw path, before %2F is decoded.
     const route = /^\/api\/v4\/projects\/([^/?]+)(\/[^?]*)?/.exec(raw);
@@ -142,6 +244,7 @@ export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Prom
     if (method === "GET" && rest === "") {
       return send(200, { id: project.id, path_with_namespace: projectPath, default_branch: project.defaultBranch, web_url: webBase });
     }
+    if (rest.startsWith("/hooks")) return answerHooks(`project ${projectPath}`, project.hooks, method, rest, parsed, send);
 
     if (method === "GET" && rest === "/repository/compare") {
       const from = param("from")!;
@@ -267,6 +370,81 @@ export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Prom
     }
     return send(404, { message: "404 Not Found" });
   });
+  /** GitLab's hooks API (docs/api/project_webhooks.md, group_webhooks.md) for one project or group. */
+  async function answerHooks(
+    parent: string,
+    hooks: FakeGitlabHook[],
+    method: string,
+    rest: string,
+    parsed: URL,
+    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+  ): Promise<void> {
+    if (method === "GET" && rest === "/hooks") return send(200, hooks.map(hookEntity));
+    const hookRoute = /^\/hooks\/(\d+)(\/events(?:\/(\d+)\/resend)?)?$/.exec(rest);
+    const hook = hookRoute ? hooks.find((candidate) => candidate.id === Number(hookRoute[1])) : undefined;
+    if (!hookRoute || !hook) return send(404, { message: "404 Not Found" });
+    if (method === "GET" && !hookRoute[2]) return send(200, hookEntity(hook));
+    if (!state.eventsApi) return send(404, { error: "404 Not Found" });
+
+    if (method === "GET" && !hookRoute[3]) {
+      const perPage = Number(parsed.searchParams.get("per_page") ?? 20);
+      const page = Number(parsed.searchParams.get("page") ?? 1);
+      if (!(perPage >= 1 && perPage <= 20)) return send(400, { error: "per_page does not have a valid value" });
+      const statuses = parsed.searchParams.get("status")?.split(",") ?? null;
+      const matches = (status: string) =>
+        statuses === null ||
+        statuses.some((filter) =>
+          filter === "successful" ? /^2\d\d$/.test(status) : filter === "client_failure" ? /^4\d\d$/.test(status) : filter === "server_failure" ? /^5\d\d$/.test(status) || status === "internal error" : filter === status,
+        );
+      const listed = [...hook.events].reverse().filter((entry) => matches(entry.response_status));
+      const pageItems = listed.slice((page - 1) * perPage, page * perPage);
+      const hasNext = page * perPage < listed.length;
+      return send(200, pageItems, {
+        "x-page": String(page),
+        "x-per-page": String(perPage),
+        "x-next-page": hasNext ? String(page + 1) : "",
+        "x-total": String(listed.length),
+      });
+    }
+
+    if (method === "POST" && hookRoute[3]) {
+      // GitLab checks its rate limit before it looks the entry up.
+      const now = Date.now();
+      const recent = (resendTimes.get(parent) ?? []).filter((at) => at > now - 60_000);
+      if (recent.length >= state.resendLimit) return send(429, { message: { error: "This endpoint has been requested too many times. Try again later." } });
+      resendTimes.set(parent, [...recent, now]);
+      const entry = hook.events.find((candidate) => candidate.id === Number(hookRoute[3]));
+      if (!entry) return send(404, { message: "404 Not found" });
+      if (entry.url !== hook.url) return send(422, { message: "The hook URL has changed, and this log entry cannot be retried" });
+      if (hook.alertStatus !== "executable") return send(422, { message: "Hook disabled" });
+      state.resends.push(`${hook.id}:${entry.id}`);
+      const headers = { ...entry.request_headers, "X-Gitlab-Event-UUID": randomUUID(), "X-Gitlab-Token": hook.token };
+      const started = Date.now();
+      let status: string;
+      let body = "";
+      try {
+        const answer = await fetch(hook.url, { method: "POST", headers, body: JSON.stringify(entry.request_data) });
+        status = String(answer.status);
+        body = await answer.text();
+      } catch (error) {
+        status = "internal error";
+        body = (error as Error).message;
+      }
+      hook.events.push({
+        ...entry,
+        id: (logIds += 1),
+        request_headers: { ...headers, "X-Gitlab-Token": "[REDACTED]" },
+        response_body: body,
+        response_status: status,
+        execution_duration: (Date.now() - started) / 1000,
+        created_at: new Date().toISOString(),
+      });
+      if (status === "internal error") return send(422, { message: body });
+      return send(201, { response_status: Number(status) });
+    }
+    return send(404, { message: "404 Not Found" });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address() as { port: number };
   url = `http://127.0.0.1:${address.port}`;
@@ -274,6 +452,26 @@ export async function startFakeGitlab(token = "glpat-fakeToken0123456789"): Prom
     url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
+}
+
+function hookEntity(hook: FakeGitlabHook) {
+  return {
+    id: hook.id,
+    url: hook.url,
+    name: "Shiplog",
+    description: "",
+    push_events: true,
+    tag_push_events: true,
+    merge_requests_events: true,
+    pipeline_events: true,
+    job_events: true,
+    deployment_events: true,
+    releases_events: true,
+    enable_ssl_verification: true,
+    alert_status: hook.alertStatus,
+    disabled_until: hook.alertStatus === "temporarily_disabled" ? new Date(Date.now() + 600_000).toISOString() : null,
+    created_at: "2026-01-05T10:00:00Z",
+  };
 }
 
 function contents(files: Map<string, FakeFile>): Map<string, string> {

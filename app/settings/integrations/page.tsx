@@ -132,6 +132,7 @@ export default async function IntegrationsPage({ searchParams }: Props) {
           <p className="text-sm text-zinc-600">
             GitLab&apos;s <strong>Test → Push events</strong> should show 202. What each event becomes: docs/setup-gitlab.md.
           </p>
+          <GitlabApi settings={settings} />
         </Integration>
 
         <Integration title="Flux" id="setup-flux" credential={<BearerCredential integration={settings.flux} source="flux" />}>
@@ -261,6 +262,31 @@ function GithubApi({ settings }: { settings: IntegrationSettings }) {
         {hooks.length === 0 ? "none" : hooks.map((hook) => <code key={hook} className="mr-2 font-mono">{hook}</code>)}
         {hooks.length > 0 && redeliveryIntervalSeconds > 0 ? ` every ${redeliveryIntervalSeconds} s` : ""}. Commit ranges completed{" "}
         {rangesIntervalSeconds > 0 ? `every ${rangesIntervalSeconds} s` : "never (GITHUB_RANGES_INTERVAL_SECONDS=0)"}.
+      </p>
+    </div>
+  );
+}
+
+function GitlabApi({ settings }: { settings: IntegrationSettings }) {
+  const { api, hooks, rangesIntervalSeconds, redeliveryIntervalSeconds } = settings.gitlab;
+  return (
+    <div className="space-y-1 border-t border-zinc-100 pt-3 text-sm text-zinc-700">
+      <h4 className="font-medium text-zinc-900">GitLab API access (commit ranges, resending failed webhook events)</h4>
+      {api.kind === "none" ? (
+        <p>
+          None: set <code className="font-mono">GITLAB_TOKEN</code> (and <code className="font-mono">GITLAB_URL</code> for a self-managed instance).
+          Shiplog runs on GitLab&apos;s webhooks alone until then.
+        </p>
+      ) : (
+        <p>
+          A token, from <code className="font-mono">{api.setting}</code> (value not shown), against <code className="font-mono">{api.url}</code>.
+        </p>
+      )}
+      <p>
+        Webhooks whose event log is checked for failed deliveries (<code className="font-mono">GITLAB_WEBHOOK_HOOKS</code>):{" "}
+        {hooks.length === 0 ? "none" : hooks.map((hook) => <code key={hook} className="mr-2 font-mono">{hook}</code>)}
+        {hooks.length > 0 ? (redeliveryIntervalSeconds > 0 ? ` every ${redeliveryIntervalSeconds} s` : " never (GITLAB_REDELIVERY_INTERVAL_SECONDS=0)") : ""}
+        {api.kind === "none" ? "" : `. Commit ranges completed ${rangesIntervalSeconds > 0 ? `every ${rangesIntervalSeconds} s` : "never (GITLAB_RANGES_INTERVAL_SECONDS=0)"}`}.
       </p>
     </div>
   );

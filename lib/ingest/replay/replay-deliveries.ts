@@ -89,6 +89,7 @@ export const KEPT_TABLES = [
   "promotion_steps",
   "github_responses",
   "github_redeliveries",
+  "gitlab_resends",
 ] as const;
 
 export type ReplayFilter = {

@@ -1,7 +1,7 @@
-// Which credentials and GitHub API access this Shiplog is configured with, for the ingestion
+// Which credentials and GitHub and GitLab API access this Shiplog is configured with, for the ingestion
 // page: whether each webhook accepts deliveries and which setting or stored token makes it so.
 // Never a value: counts of configured entries, names of stored tokens, the names of settings.
-// GitHub App and installation ids, the API URL and hook names are not secrets and are shown.
+// GitHub App and installation ids, API URLs and hook names are not secrets and are shown.
 import { type DbOrTx, getDb } from "../../db/client";
 import { type Config, config } from "../../env";
 import { TOKEN_SETTING } from "../accept/authenticate-bearer";
@@ -20,8 +20,13 @@ export type IntegrationSettings = {
   argocd: BearerIntegration & { instances: { name: string; url: string }[]; pollIntervalSeconds: number };
   build: BearerIntegration;
   deployer: BearerIntegration;
-  /** Secret tokens (X-Gitlab-Token) in GITLAB_WEBHOOK_SECRET and stored GitLab tokens. */
-  gitlab: BearerIntegration;
+  /** Secret tokens (X-Gitlab-Token) in GITLAB_WEBHOOK_SECRET and stored GitLab tokens; the API access behind them. */
+  gitlab: BearerIntegration & {
+    api: { kind: "none" } | { kind: "token"; setting: "GITLAB_TOKEN"; url: string };
+    hooks: string[];
+    rangesIntervalSeconds: number;
+    redeliveryIntervalSeconds: number;
+  };
   /** Flux: generic-hmac keys in FLUX_WEBHOOK_SECRET, and stored Flux tokens sent as a bearer header. */
   flux: BearerIntegration & { defaultCluster: string };
   github: {
@@ -43,6 +48,7 @@ type Settings = Pick<
   | "ARGOCD_WEBHOOK_TOKENS" | "BUILD_WEBHOOK_TOKENS" | "DEPLOYER_WEBHOOK_TOKENS" | "GITHUB_WEBHOOK_SECRET" | "GITHUB_TOKEN" | "GITHUB_API_URL" | "GITHUB_APP_ID"
   | "GITHUB_APP_INSTALLATION_ID" | "GITHUB_WEBHOOK_HOOKS" | "GITHUB_RANGES_INTERVAL_SECONDS" | "GITHUB_REDELIVERY_INTERVAL_SECONDS"
   | "ARGOCD_INSTANCES" | "ARGOCD_POLL_INTERVAL_SECONDS" | "GITLAB_WEBHOOK_SECRET" | "FLUX_WEBHOOK_SECRET" | "FLUX_CLUSTER"
+  | "GITLAB_TOKEN" | "GITLAB_URL" | "GITLAB_WEBHOOK_HOOKS" | "GITLAB_RANGES_INTERVAL_SECONDS" | "GITLAB_REDELIVERY_INTERVAL_SECONDS"
 >;
 
 export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Settings = config()): Promise<IntegrationSettings> {
@@ -71,7 +77,13 @@ export async function getIntegrationSettings(db: DbOrTx = getDb(), settings: Set
     },
     build: bearer("BUILD", settings.BUILD_WEBHOOK_TOKENS),
     deployer: bearer("DEPLOYER", settings.DEPLOYER_WEBHOOK_TOKENS),
-    gitlab: bearer("GITLAB", settings.GITLAB_WEBHOOK_SECRET),
+    gitlab: {
+      ...bearer("GITLAB", settings.GITLAB_WEBHOOK_SECRET),
+      api: settings.GITLAB_TOKEN !== undefined ? { kind: "token", setting: "GITLAB_TOKEN", url: settings.GITLAB_URL } : { kind: "none" },
+      hooks: settings.GITLAB_WEBHOOK_HOOKS.map((hook) => hook.name),
+      rangesIntervalSeconds: settings.GITLAB_RANGES_INTERVAL_SECONDS,
+      redeliveryIntervalSeconds: settings.GITLAB_REDELIVERY_INTERVAL_SECONDS,
+    },
     flux: { ...bearer("FLUX", settings.FLUX_WEBHOOK_SECRET), defaultCluster: settings.FLUX_CLUSTER },
     github: {
       setting: "GITHUB_WEBHOOK_SECRET",

@@ -1,6 +1,6 @@
 // Reconciliation beside the worker: Argo CD polling (missed notifications), the GitHub jobs
 // (commit ranges through the compare API, redelivery of failed webhook deliveries), GitLab's
-// (commit ranges through its compare API) and the
+// (commit ranges through its compare API, failed webhook events resent from its event log) and the
 // upkeep of webhook_deliveries' partitions (creation ahead, retention). Each job takes turns
 // (`settings` rows, an advisory lock), so every worker process may start this safely.
 import { runArgoCdReconciliation } from "../../argocd/run-argocd-reconciliation";
