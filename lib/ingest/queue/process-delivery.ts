@@ -99,7 +99,7 @@ export async function processDeliveries(
   const outcomes = new Array<HandlerOutcome>(deliveries.length);
   // Argo CD notifications waiting to be recorded together, and their keys.
   let argocd: number[] = [];
-  const argocdKeys = new Set<string | null>();
+  const argocdKeys = new Set<string>();
   const recordArgocd = async () => {
     const recorded = await handleArgocdEvents(
       argocd.map((index) => readJson(deliveries[index]!.body)),
@@ -112,10 +112,10 @@ export async function processDeliveries(
   for (const [index, delivery] of deliveries.entries()) {
     if (delivery.source === "ARGOCD") {
       argocd.push(index);
-      argocdKeys.add(delivery.orderingKey);
+      if (delivery.orderingKey !== null) argocdKeys.add(delivery.orderingKey);
       continue;
     }
-    if (argocdKeys.has(delivery.orderingKey)) await recordArgocd();
+    if (delivery.orderingKey !== null && argocdKeys.has(delivery.orderingKey)) await recordArgocd();
     outcomes[index] = await processDelivery({ ...context, delivery });
   }
   await recordArgocd();

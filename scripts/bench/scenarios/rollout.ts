@@ -1,5 +1,6 @@
 // Fleet-wide rollout: every application of the fleet gets a new release of its service, as when a
-// platform team bumps a base image across all services. First each service's repository gets the
+// platform team bumps a base image across all services. It starts once the deliveries of earlier
+// scenarios (a storm still draining) are applied. First each service's repository gets the
 // commit of the bump (a signed GitHub push per service, applied before the rollout starts); then,
 // wave by wave (one wave per cluster, the way rollouts go region by region), each application
 // sends the three notifications of its sync: on-sync-running (the old images, Progressing),
@@ -38,6 +39,9 @@ export const scenario: Scenario = {
   id: "rollout",
   title: "fleet-wide rollout",
   run: async (context) => {
+    // From a quiet queue: a storm still draining from the scenario before would count as the rollout's lag.
+    const waited = await waitForEmptyQueue(context);
+    if (waited > 0) context.log(`  rollout: waited ${waited.toFixed(0)} s for the deliveries of earlier scenarios to be applied`);
     const targets = await readWebhookTargets(context.pool, context.size.applications);
     const runTag = `bench-rollout-${Date.now().toString(36)}`;
     const rollout = await planRollout(context, targets, runTag);
@@ -360,6 +364,17 @@ async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run
     else await sleep(1_000);
   }
   return state;
+}
+
+/** Seconds waited until no delivery is PENDING or FAILED (at most drainLimitSeconds). */
+async function waitForEmptyQueue(context: BenchContext): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < context.durations.drainLimitSeconds * 1000) {
+    const { rows } = await context.pool.query<{ open: boolean }>(`SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status IN ('PENDING', 'FAILED')) AS open`);
+    if (!rows[0]!.open) break;
+    await sleep(1_000);
+  }
+  return (Date.now() - started) / 1000;
 }
 
 async function getJson(context: BenchContext, pathAndQuery: string): Promise<any> {
