@@ -345,7 +345,7 @@ async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run
   const deadline = last.getTime() + context.durations.drainLimitSeconds * 1000;
   const since = () => (Date.now() - last.getTime()) / 1000;
   const state: EndState = { applied: null, matrix: null, timeline: null, whereIs: null, all: null, appliedNote: "", waiting: {} };
-  while (Date.now() < deadline && state.all === null) {
+  while (Date.now() < deadline && (state.all === null || state.applied === null)) {
     if (state.applied === null) {
       const { rows } = await context.pool.query<{ open: number; quarantined: number; last: Date | null }>(
         `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'FAILED'))::int AS open, count(*) FILTER (WHERE status = 'QUARANTINED')::int AS quarantined,
@@ -361,7 +361,8 @@ async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run
     if (state.timeline === null) [state.timeline, state.waiting.timeline] = shownAt(await timelineShowsEndState(context, rollout, run.startedAt), since);
     if (state.whereIs === null) [state.whereIs, state.waiting.whereIs] = shownAt(await whereIsShowsEndState(context, rollout), since);
     if (state.matrix !== null && state.timeline !== null && state.whereIs !== null) state.all = Math.max(state.matrix, state.timeline, state.whereIs);
-    else await sleep(1_000);
+    // The sampled services may show their end state before the last notification of another is applied.
+    if (state.all === null || state.applied === null) await sleep(1_000);
   }
   return state;
 }
