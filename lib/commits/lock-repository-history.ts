@@ -11,7 +11,7 @@
 // worker's batches retry a deadlock between two of them as a whole (apply-delivery.ts).
 import type { DbOrTx } from "../db/client";
 
-/** The advisory lock class of repository histories ("HIST" would not fit an int4 key; 0x48495354 does). */
+/** The advisory lock class of repository histories: "HIST" in ASCII. */
 const HISTORY_LOCK_CLASS = 0x4849_5354;
 
 /** Takes the history lock of `repository` until the transaction ends. */
