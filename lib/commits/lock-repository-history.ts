@@ -19,6 +19,17 @@ export async function lockRepositoryHistory(db: DbOrTx, repository: string): Pro
   await db.$executeRaw`SELECT pg_advisory_xact_lock(${HISTORY_LOCK_CLASS}::int, hashtext(${repository}))`;
 }
 
+/**
+ * Takes the history locks of several repositories (a batch's pushes), in one order whoever asks,
+ * so two batches wait for each other rather than each holding a lock the other needs.
+ */
+export async function lockRepositoryHistories(db: DbOrTx, repositories: string[]): Promise<void> {
+  if (repositories.length === 1) return lockRepositoryHistory(db, repositories[0]!);
+  await db.$executeRaw`
+    SELECT pg_advisory_xact_lock(${HISTORY_LOCK_CLASS}::int, h)
+    FROM (SELECT DISTINCT hashtext(r) AS h FROM unnest(${repositories}::text[]) AS r ORDER BY 1) AS histories`;
+}
+
 /** Takes the history lock of the repository of the release's service (none without one). */
 export async function lockReleaseHistory(db: DbOrTx, releaseId: number): Promise<void> {
   await db.$executeRaw`

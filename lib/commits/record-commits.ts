@@ -4,7 +4,7 @@
 // compare API (parents as GitHub reports them). A push also says which files each commit
 // touched (`paths`, for monorepos: lib/releases/service-path-filter.ts); other sources leave
 // them unknown (null), and a later source never erases known ones.
-import { lockRepositoryHistory } from "./lock-repository-history";
+import { lockRepositoryHistories } from "./lock-repository-history";
 import type { DbOrTx } from "../db/client";
 import { extractTicketKeys } from "../pull-requests/extract-ticket-keys";
 import { cherryPickedFrom } from "./cherry-picked-from";
@@ -60,9 +60,12 @@ export type RecordedCommits = {
   commits: number;
   /** SHAs whose stored parents this call changed (only with exactParents). */
   reparented: string[];
-  /** With findReleasesToRelink: up to 50 such releases. */
+  /** With findReleasesToRelink: up to 50 such releases per repository group. */
   releasesToRelink?: number[];
 };
+
+/** Commits of one repository, as one push or one compare range brings them. */
+export type RepositoryCommits = { repository: string; commits: CommitToRecord[] };
 
 export async function recordCommits(
   db: DbOrTx,
@@ -70,18 +73,34 @@ export async function recordCommits(
   commits: CommitToRecord[],
   options: RecordCommitsOptions = {},
 ): Promise<RecordedCommits> {
-  // One row per SHA: ON CONFLICT cannot update the same row twice in one statement.
-  const rows = [...new Map(commits.map((commit) => [commit.sha, commit])).values()];
-  if (rows.length === 0) return { commits: 0, reparented: [] };
-  const shas = rows.map((row) => row.sha);
+  return recordCommitGroups(db, [{ repository, commits }], options);
+}
+
+/**
+ * Stores several groups (a batch's pushes, of one repository or many) in one statement, writing
+ * exactly what storing them one group after the other, in order, writes: a commit met twice
+ * keeps what it was first stored with (its message, author, time), its first known files, and
+ * its first known parents (the last known with exactParents, which replace stored ones).
+ */
+export async function recordCommitGroups(
+  db: DbOrTx,
+  groups: RepositoryCommits[],
+  options: RecordCommitsOptions = {},
+): Promise<RecordedCommits> {
   const exact = options.exactParents === true;
+  const rows = foldCommits(groups, exact);
+  if (rows.length === 0) return { commits: 0, reparented: [] };
+  const repositories = [...new Set(rows.map((row) => row.repository))].sort();
+  const shas = rows.map((row) => row.sha);
+  const find = options.findReleasesToRelink === true;
   // Releases linked meanwhile by another transaction are seen, or wait for these commits.
-  await lockRepositoryHistory(db, repository);
-  // One statement (one round trip per push). `old` and every table read see the rows as they
+  await lockRepositoryHistories(db, repositories);
+  // One statement (one round trip per batch). `old` and every table read see the rows as they
   // were before it (all CTEs share one snapshot); `upserted` holds what this statement wrote.
   const [result] = await db.$queryRaw<{ reparented: string[]; releases: number[] }[]>`
     WITH input AS (
       SELECT * FROM unnest(
+        ${rows.map((row) => row.repository)}::varchar[],
         ${shas}::varchar[], ${rows.map((row) => (row.parentShas === null ? null : `{${row.parentShas.join(",")}}`))}::text[],
         ${rows.map((row) => row.message)}::text[],
         ${rows.map((row) => row.authorName ?? null)}::text[], ${rows.map((row) => row.authorLogin ?? null)}::text[],
@@ -89,13 +108,13 @@ export async function recordCommits(
         ${rows.map((row) => `{${extractTicketKeys(row.message).join(",")}}`)}::text[],
         ${rows.map((row) => cherryPickedFrom(row.message) ?? null)}::varchar[],
         ${rows.map((row) => { const paths = boundedCommitPaths(row.paths); return paths === null ? null : textArrayLiteral(paths); })}::text[]
-      ) AS t(sha, parents, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from, paths)
+      ) AS t(repository, sha, parents, message, author_name, author_login, committed_at, referenced_sha, ticket_keys, cherry_picked_from, paths)
     ), old AS (
-      SELECT c.sha, c.parent_shas FROM commits c WHERE c.repository = ${repository} AND c.sha = ANY(${shas}::varchar[])
+      SELECT c.repository, c.sha, c.parent_shas FROM commits c JOIN input i ON c.repository = i.repository AND c.sha = i.sha
     ), upserted AS (
       INSERT INTO commits (repository, sha, parent_shas, parents_exact, message, author_name, author_login, committed_at,
         referenced_sha, ticket_keys, cherry_picked_from, paths)
-      SELECT ${repository}, sha, parents::varchar[], ${exact}, message, author_name, author_login, committed_at,
+      SELECT repository, sha, parents::varchar[], ${exact}, message, author_name, author_login, committed_at,
         referenced_sha, ticket_keys::text[], cherry_picked_from, paths::text[] FROM input
       ON CONFLICT (repository, sha) DO UPDATE SET
         parent_shas = CASE
@@ -105,19 +124,19 @@ export async function recordCommits(
         parents_exact = commits.parents_exact OR (${exact} AND EXCLUDED.parent_shas IS NOT NULL),
         -- A commit's files are its own: the first source that knows them is as good as any.
         paths = COALESCE(commits.paths, EXCLUDED.paths)
-      RETURNING id, sha, parent_shas
+      RETURNING id, repository, sha, parent_shas
     ), linked AS (
       -- Pull requests already known to have merged as one of these commits.
       INSERT INTO pull_request_commits (pull_request_id, commit_id)
-      SELECT p.id, u.id FROM pull_requests p JOIN upserted u ON u.sha = p.merge_commit_sha
-      WHERE p.repository = ${repository} AND p.merge_commit_sha = ANY(${shas}::varchar[])
+      SELECT p.id, u.id FROM upserted u JOIN pull_requests p ON p.repository = u.repository AND p.merge_commit_sha = u.sha
+      WHERE p.merge_commit_sha = ANY(${shas}::varchar[])
       ON CONFLICT DO NOTHING
     )
     SELECT
-      ARRAY(SELECT u.sha FROM upserted u JOIN old o ON o.sha = u.sha
+      ARRAY(SELECT u.sha FROM upserted u JOIN old o ON o.repository = u.repository AND o.sha = u.sha
             WHERE o.parent_shas IS NOT NULL AND o.parent_shas IS DISTINCT FROM u.parent_shas) AS reparented,
       ARRAY(
-        SELECT r.id FROM releases r WHERE ${options.findReleasesToRelink === true} AND r.commit_sha = ANY(${shas}::varchar[])
+        SELECT r.id FROM releases r WHERE ${find} AND r.commit_sha = ANY(${shas}::varchar[])
         UNION
         -- Incomplete ranges that hold one of these commits, or a commit whose parent (as this
         -- statement left it: upserted's for the commits written here) is one of them.
@@ -125,12 +144,38 @@ export async function recordCommits(
         JOIN releases r ON r.id = rc.release_id AND r.commits_complete = false
         JOIN commits c ON c.id = rc.commit_id
         LEFT JOIN upserted u ON u.id = c.id
-        WHERE ${options.findReleasesToRelink === true} AND c.repository = ${repository}
+        WHERE ${find} AND c.repository = ANY(${repositories}::varchar[])
           AND (c.sha = ANY(${shas}::varchar[]) OR COALESCE(u.parent_shas, c.parent_shas) && ${shas}::varchar[])
-        LIMIT 50) AS releases`;
+          AND EXISTS (SELECT 1 FROM input i WHERE i.repository = c.repository
+            AND (i.sha = c.sha OR i.sha = ANY(COALESCE(u.parent_shas, c.parent_shas))))
+        LIMIT ${50 * groups.length}) AS releases`;
   return {
     commits: rows.length,
     reparented: result!.reparented,
-    ...(options.findReleasesToRelink ? { releasesToRelink: result!.releases } : {}),
+    ...(find ? { releasesToRelink: result!.releases } : {}),
   };
+}
+
+type FoldedCommit = CommitToRecord & { repository: string };
+
+/**
+ * One row per repository and SHA (ON CONFLICT cannot update a row twice in one statement), as
+ * storing the groups in order leaves it: the first occurrence's fields, the first known files,
+ * and the first known parents (exactParents: the last known, which replace earlier ones).
+ */
+function foldCommits(groups: RepositoryCommits[], exact: boolean): FoldedCommit[] {
+  const folded = new Map<string, FoldedCommit>();
+  for (const { repository, commits } of groups) {
+    for (const commit of commits) {
+      const key = `${repository}\u0000${commit.sha}`;
+      const first = folded.get(key);
+      if (!first) {
+        folded.set(key, { ...commit, repository });
+        continue;
+      }
+      if (commit.parentShas !== null && (exact || first.parentShas === null)) first.parentShas = commit.parentShas;
+      if (boundedCommitPaths(first.paths) === null) first.paths = commit.paths;
+    }
+  }
+  return [...folded.values()];
 }

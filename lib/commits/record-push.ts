@@ -2,10 +2,10 @@
 // (lib/commits/infer-push-parents.ts; recordCommits links pull requests merged as them), and
 // relinks the releases whose commit ranges they extend or complete.
 import type { DbOrTx } from "../db/client";
-import { resolveAbbreviatedShaTags } from "../releases/resolve-abbreviated-sha-tags";
+import { resolveAbbreviatedShaTagsOf } from "../releases/resolve-abbreviated-sha-tags";
 import { relinkRelease } from "../trace/link-release-commits";
 import { inferPushParents, type PushShape } from "./infer-push-parents";
-import { recordCommits, type CommitToRecord } from "./record-commits";
+import { recordCommitGroups, type CommitToRecord } from "./record-commits";
 
 export type PushedCommit = {
   sha: string;
@@ -25,14 +25,31 @@ export type Push = Omit<PushShape, "commits"> & {
 };
 
 export async function recordPush(db: DbOrTx, push: Push): Promise<{ commits: number }> {
-  if (push.commits.length === 0) return { commits: 0 };
-  const parents = inferPushParents(push);
-  const commits: CommitToRecord[] = push.commits.map((commit, index) => ({ ...commit, parentShas: parents[index]! }));
+  return recordPushes(db, [push]);
+}
+
+/**
+ * Several pushes (a worker batch's, of one repository or many) in received order, with one
+ * statement per step instead of one per push; what it writes is what recording them one after
+ * the other writes (tests/lib/ingest/queue/set-based-batches.test.ts).
+ */
+export async function recordPushes(db: DbOrTx, pushes: Push[]): Promise<{ commits: number }> {
+  const groups = pushes
+    .filter((push) => push.commits.length > 0)
+    .map((push) => {
+      const parents = inferPushParents(push);
+      const commits: CommitToRecord[] = push.commits.map((commit, index) => ({ ...commit, parentShas: parents[index]! }));
+      return { repository: push.repository, commits };
+    });
+  if (groups.length === 0) return { commits: 0 };
   // Releases built from these commits, and incomplete ones whose walk stopped at one of them
   // or at a commit whose parent just arrived, can now link further (found by the same statement).
-  const recorded = await recordCommits(db, push.repository, commits, { findReleasesToRelink: true });
+  const recorded = await recordCommitGroups(db, groups, { findReleasesToRelink: true });
   for (const releaseId of recorded.releasesToRelink ?? []) await relinkRelease(db, releaseId);
   // Releases tagged with an abbreviated SHA of these commits, seen before they arrived.
-  await resolveAbbreviatedShaTags(db, push.repository, commits.map((commit) => commit.sha));
-  return { commits: commits.length };
+  await resolveAbbreviatedShaTagsOf(
+    db,
+    groups.map((group) => ({ repository: group.repository, shas: group.commits.map((commit) => commit.sha) })),
+  );
+  return { commits: recorded.commits };
 }

@@ -14,16 +14,40 @@ const FORMS = ["", "sha-", "g"];
 
 /** Returns the releases whose commit changed (they are relinked). */
 export async function resolveAbbreviatedShaTags(db: DbOrTx, repository: string, shas: string[]): Promise<number[]> {
-  if (shas.length === 0) return [];
+  return resolveAbbreviatedShaTagsOf(db, [{ repository, shas }]);
+}
+
+/** The same for the commits of several repositories (a batch's pushes) at once. */
+export async function resolveAbbreviatedShaTagsOf(db: DbOrTx, groups: { repository: string; shas: string[] }[]): Promise<number[]> {
   // Every tag that abbreviates one of these commits (99 per commit), looked up through releases'
   // unique (service_id, version) index, a tagged release's version being its tag: about 2 ms for
   // a push of 20 commits, 0.7 s for the compare API's largest range (1,000) among 200,000 releases.
   // (Ranges of that index, one per commit, lose to the planner's sequential scan.)
-  const tags = [...new Set(shas.flatMap((sha) => FORMS.flatMap((form) => LENGTHS.map((length) => form + sha.slice(0, length)))))];
+  const pairs = new Map<string, { repository: string; tag: string }>();
+  for (const { repository, shas } of groups) {
+    for (const sha of shas) {
+      for (const form of FORMS) {
+        for (const length of LENGTHS) {
+          const tag = form + sha.slice(0, length);
+          pairs.set(`${repository}\u0000${tag}`, { repository, tag });
+        }
+      }
+    }
+  }
+  if (pairs.size === 0) return [];
+  const repositories = [...new Set(groups.map((group) => group.repository))];
+  const tags = [...new Set([...pairs.values()].map((pair) => pair.tag))];
+  // One repository (a push alone): its services' releases by tag. Several: the same lookup over
+  // all of them, keeping each release whose tag abbreviates a commit of its own repository.
+  const exact =
+    repositories.length === 1
+      ? Prisma.empty
+      : Prisma.sql`AND (s.repository, r.version) IN (SELECT * FROM unnest(${[...pairs.values()].map((pair) => pair.repository)}::text[],
+          ${[...pairs.values()].map((pair) => pair.tag)}::text[]))`;
   return rederiveReleaseCommits(
     db,
     Prisma.sql`
       SELECT r.id FROM services s JOIN releases r ON r.service_id = s.id AND r.version = ANY(${tags}::text[])
-      WHERE s.repository = ${repository} AND r.image_tag = r.version`,
+      WHERE s.repository = ANY(${repositories}::text[]) AND r.image_tag = r.version ${exact}`,
   );
 }

@@ -6,6 +6,7 @@ import type { DbOrTx } from "../../db/client";
 import type { FleetDirectory } from "../../fleet/fleet-directory";
 import type { DeliverySource } from "../../generated/prisma/enums";
 import type { DeliveryEffects } from "./delivery-effects";
+import { type Push, recordPush } from "../../commits/record-push";
 
 export type StoredDelivery = {
   id: bigint;
@@ -27,6 +28,11 @@ export type HandlerContext = {
    * rollback progress) are collected here and done once before the commit. Unset: do them now.
    */
   effects?: DeliveryEffects;
+  /**
+   * Set when the batch records its pushes together (process-delivery.ts): a handler adds its push
+   * here (recordPushOf), and the batch records them all at once, in order. Unset: record it now.
+   */
+  pushes?: Push[];
 };
 
 export type HandlerOutcome = { status: "PROCESSED" } | { status: "IGNORED"; reason: string };
@@ -35,6 +41,12 @@ export type DeliveryHandler = (payload: unknown, context: HandlerContext) => Pro
 
 export const processed: HandlerOutcome = { status: "PROCESSED" };
 export const ignored = (reason: string): HandlerOutcome => ({ status: "IGNORED", reason });
+
+/** Records the commits a delivery brought: now, or with the batch's other pushes (HandlerContext.pushes). */
+export async function recordPushOf(context: HandlerContext, push: Push): Promise<void> {
+  if (context.pushes) context.pushes.push(push);
+  else await recordPush(context.db, push);
+}
 
 /**
  * The payload cannot be used as it is: retrying will not change that, so the worker sets the

@@ -8,9 +8,8 @@
 // parents are unknown. Branch and tag deletions (`deleted`, `after` all zeros) remove a name, not
 // commits: ignored. Tag pushes add no commits: ignored (releases are identified from images).
 import { z } from "zod";
-import { recordPush } from "../../commits/record-push";
 import { commitSha, githubTime, repositoryRef, ZERO_SHA } from "../../github/webhook-fields";
-import { type DeliveryHandler, ignored, parsePayload, processed } from "./delivery-handler";
+import { type DeliveryHandler, ignored, parsePayload, processed, recordPushOf } from "./delivery-handler";
 
 const MAX_PAYLOAD_COMMITS = 2048;
 
@@ -37,14 +36,14 @@ const pushSchema = z.object({
     .nullish(),
 });
 
-export const handleGithubPush: DeliveryHandler = async (payload, { db }) => {
+export const handleGithubPush: DeliveryHandler = async (payload, context) => {
   const push = parsePayload(pushSchema, payload, "push payload");
   if (push.deleted || ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted; its commits stay recorded`);
   if (push.ref.startsWith("refs/tags/")) return ignored(`tag push (${push.ref}): tags are not modelled`);
   const commits = push.commits ?? [];
   if (commits.length === 0) return ignored(`${push.ref} moved to a known commit; no new commits`);
 
-  await recordPush(db, {
+  await recordPushOf(context, {
     repository: push.repository.full_name,
     before: push.before,
     forced: push.forced === true,

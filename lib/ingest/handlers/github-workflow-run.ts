@@ -5,9 +5,8 @@
 // The parent is left unknown (a stored parent is kept). Runs on a fork's commit are ignored:
 // that commit is not in this repository.
 import { z } from "zod";
-import { recordPush } from "../../commits/record-push";
 import { commitSha, githubTime, repositoryRef } from "../../github/webhook-fields";
-import { type DeliveryHandler, ignored, parsePayload, processed } from "./delivery-handler";
+import { type DeliveryHandler, ignored, parsePayload, processed, recordPushOf } from "./delivery-handler";
 
 const NO_PARENT = "0".repeat(40);
 
@@ -27,14 +26,14 @@ const workflowRunSchema = z.object({
   }),
 });
 
-export const handleGithubWorkflowRun: DeliveryHandler = async (payload, { db }) => {
+export const handleGithubWorkflowRun: DeliveryHandler = async (payload, context) => {
   const { repository, workflow_run: run } = parsePayload(workflowRunSchema, payload, "workflow_run payload");
   const head = run.head_commit;
   if (run.head_repository && run.head_repository.full_name !== repository.full_name) {
     return ignored(`run on ${run.head_repository.full_name}@${run.head_sha}: a fork's commit`);
   }
   if (!head || head.id !== run.head_sha) return ignored(`run on ${run.head_sha}: the payload does not describe the commit`);
-  await recordPush(db, {
+  await recordPushOf(context, {
     repository: repository.full_name,
     before: NO_PARENT,
     commits: [{ sha: head.id, message: head.message, authorName: head.author?.name ?? undefined, timestamp: head.timestamp }],

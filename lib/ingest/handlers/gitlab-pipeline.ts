@@ -7,10 +7,9 @@
 // statuses, and pipelines on a fork's commit (a merge request from another project), are ignored.
 // Images come from build reports (docs/setup-gitlab.md).
 import { z } from "zod";
-import { recordPush } from "../../commits/record-push";
 import { commitSha } from "../../github/webhook-fields";
 import { gitlabProject, gitlabTime } from "../../gitlab/webhook-fields";
-import { type DeliveryHandler, ignored, parsePayload, processed } from "./delivery-handler";
+import { type DeliveryHandler, ignored, parsePayload, processed, recordPushOf } from "./delivery-handler";
 
 const NO_PARENT = "0".repeat(40);
 
@@ -28,7 +27,7 @@ const pipelineSchema = z.object({
     .nullish(),
 });
 
-export const handleGitlabPipeline: DeliveryHandler = async (payload, { db }) => {
+export const handleGitlabPipeline: DeliveryHandler = async (payload, context) => {
   const { project, object_attributes: pipeline, merge_request: mr, commit } = parsePayload(pipelineSchema, payload, "GitLab pipeline payload");
   const what = `pipeline ${pipeline.id} on ${pipeline.sha}`;
   if (pipeline.status !== "success") return ignored(`${what} is ${pipeline.status}: only a successful pipeline is evidence for its commit`);
@@ -36,7 +35,7 @@ export const handleGitlabPipeline: DeliveryHandler = async (payload, { db }) => 
     return ignored(`${what}: a merge request from another project (a fork's commit)`);
   }
   if (!commit || commit.id !== pipeline.sha) return ignored(`${what}: the payload does not describe the commit`);
-  await recordPush(db, {
+  await recordPushOf(context, {
     repository: project.repository,
     before: NO_PARENT,
     commits: [{ sha: commit.id, message: commit.message, authorName: commit.author?.name ?? undefined, timestamp: commit.timestamp }],

@@ -8,10 +8,9 @@
 // invented), and the merge commit's parents are `before` and the last of them, as for GitHub; all
 // other commits chain from `before`. Branch deletions and tag pushes add no commits: ignored.
 import { z } from "zod";
-import { recordPush } from "../../commits/record-push";
 import { commitSha, ZERO_SHA } from "../../github/webhook-fields";
 import { gitlabProject, gitlabTime } from "../../gitlab/webhook-fields";
-import { type DeliveryHandler, ignored, parsePayload, processed } from "./delivery-handler";
+import { type DeliveryHandler, ignored, parsePayload, processed, recordPushOf } from "./delivery-handler";
 
 const MERGE_MESSAGE = /^Merge /;
 
@@ -36,7 +35,7 @@ const pushSchema = z.object({
     .nullish(),
 });
 
-export const handleGitlabPush: DeliveryHandler = async (payload, { db }) => {
+export const handleGitlabPush: DeliveryHandler = async (payload, context) => {
   const push = parsePayload(pushSchema, payload, "GitLab push payload");
   if (ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted; its commits stay recorded`);
   if (push.ref.startsWith("refs/tags/")) return ignored(`tag push (${push.ref}): tags are not modelled`);
@@ -44,7 +43,7 @@ export const handleGitlabPush: DeliveryHandler = async (payload, { db }) => {
   if (commits.length === 0) return ignored(`${push.ref} moved to a known commit; no new commits`);
 
   const lastMerge = commits.findLastIndex((commit) => MERGE_MESSAGE.test(commit.message));
-  await recordPush(db, {
+  await recordPushOf(context, {
     repository: push.project.repository,
     before: push.before,
     truncated: (push.total_commits_count ?? commits.length) > commits.length,

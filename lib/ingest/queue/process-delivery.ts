@@ -3,9 +3,12 @@
 // status, …) are acknowledged as IGNORED: stored, replayable, never acted on.
 //
 // processDeliveries applies a batch in one transaction: Argo CD notifications, most of any storm,
-// go to their set-based handler together; the others one by one. Keys are independent, so the
-// order between them does not change what is written; within a key the order is kept (a delivery
-// of a key with Argo CD notifications waiting is applied after them).
+// go to their set-based handler together; so do the commits of pushes (and of CI runs that only
+// vouch for a commit), read one by one by their handlers and recorded at once (recordPushes);
+// the others one by one. Keys are independent, so the order between them does not change what
+// is written; within a key the order is kept (a delivery of a key with Argo CD notifications or
+// pushes waiting is applied after them).
+import { type Push, recordPushes } from "../../commits/record-push";
 import type { DeliveryEffects } from "../handlers/delivery-effects";
 import { handleArgocdEvent, handleArgocdEvents } from "../handlers/argocd-event";
 import { handleBuildReport } from "../handlers/build-report";
@@ -91,6 +94,12 @@ export async function processDelivery(context: HandlerContext): Promise<HandlerO
   return handler(readJson(context.delivery.body), context);
 }
 
+/** Events whose handler only records the commits it brought (recordPushOf): a batch records them together. */
+const PUSH_EVENTS: Partial<Record<StoredDelivery["source"], ReadonlySet<string>>> = {
+  GITHUB: new Set(["push", "workflow_run"]),
+  GITLAB: new Set(["Push Hook", "Tag Push Hook", "Pipeline Hook"]),
+};
+
 /** One outcome per delivery, in order. */
 export async function processDeliveries(
   context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects },
@@ -101,6 +110,7 @@ export async function processDeliveries(
   let argocd: number[] = [];
   const argocdKeys = new Set<string>();
   const recordArgocd = async () => {
+    if (argocd.length === 0) return;
     const recorded = await handleArgocdEvents(
       argocd.map((index) => readJson(deliveries[index]!.body)),
       context,
@@ -109,15 +119,31 @@ export async function processDeliveries(
     argocd = [];
     argocdKeys.clear();
   };
+  // Pushes their handlers have read, waiting to be recorded together, and their keys.
+  const pushes: Push[] = [];
+  const pushKeys = new Set<string>();
+  const recordPending = async () => {
+    if (pushes.length > 0) await recordPushes(context.db, pushes.splice(0));
+    pushKeys.clear();
+  };
   for (const [index, delivery] of deliveries.entries()) {
+    const key = delivery.orderingKey;
+    const isPush = PUSH_EVENTS[delivery.source]?.has(delivery.event) === true;
+    // A key's deliveries keep their order: what waits of the key in another set is done first.
+    if (key !== null && delivery.source !== "ARGOCD" && argocdKeys.has(key)) await recordArgocd();
+    if (key !== null && !isPush && pushKeys.has(key)) await recordPending();
     if (delivery.source === "ARGOCD") {
       argocd.push(index);
-      if (delivery.orderingKey !== null) argocdKeys.add(delivery.orderingKey);
-      continue;
+      if (key !== null) argocdKeys.add(key);
+    } else if (isPush) {
+      outcomes[index] = await processDelivery({ ...context, delivery, pushes });
+      if (key !== null) pushKeys.add(key);
+    } else {
+      outcomes[index] = await processDelivery({ ...context, delivery });
     }
-    if (delivery.orderingKey !== null && argocdKeys.has(delivery.orderingKey)) await recordArgocd();
-    outcomes[index] = await processDelivery({ ...context, delivery });
   }
+  // Keys of the two sets differ, so which goes first does not change what is written.
+  await recordPending();
   await recordArgocd();
   return outcomes;
 }

@@ -133,7 +133,13 @@ export const scenario: Scenario = {
 
 type Application = WebhookTargets["applications"][number];
 type ServiceRollout = { name: string; repository: string; commit: string; image: string; version: string; applications: number };
-type Rollout = { services: Map<string, ServiceRollout>; notifications: string[]; sample: ServiceRollout[] };
+type Rollout = {
+  services: Map<string, ServiceRollout>;
+  notifications: string[];
+  sample: ServiceRollout[];
+  /** When the first wave's syncs started, as the notifications say: planning and the bump pushes come before sending. */
+  firstSyncAt: Date;
+};
 
 /** Every application's three notifications, wave by wave (one per cluster). */
 async function planRollout(context: BenchContext, targets: WebhookTargets, runTag: string): Promise<Rollout> {
@@ -175,7 +181,7 @@ async function planRollout(context: BenchContext, targets: WebhookTargets, runTa
   }
   const all = [...services.values()];
   const step = Math.max(1, Math.floor(all.length / SAMPLE));
-  return { services, notifications, sample: all.filter((_, index) => index % step === 0).slice(0, SAMPLE) };
+  return { services, notifications, sample: all.filter((_, index) => index % step === 0).slice(0, SAMPLE), firstSyncAt: new Date(base) };
 }
 
 /** One notification of an application's sync to the service's new image, as Argo CD renders `{{toJson .app}}`. */
@@ -358,7 +364,7 @@ async function waitForEndState(context: BenchContext, rollout: Rollout, run: Run
       }
     }
     if (state.matrix === null) [state.matrix, state.waiting.matrix] = shownAt(await matrixShowsEndState(context, rollout), since);
-    if (state.timeline === null) [state.timeline, state.waiting.timeline] = shownAt(await timelineShowsEndState(context, rollout, run.startedAt), since);
+    if (state.timeline === null) [state.timeline, state.waiting.timeline] = shownAt(await timelineShowsEndState(context, rollout), since);
     if (state.whereIs === null) [state.whereIs, state.waiting.whereIs] = shownAt(await whereIsShowsEndState(context, rollout), since);
     if (state.matrix !== null && state.timeline !== null && state.whereIs !== null) state.all = Math.max(state.matrix, state.timeline, state.whereIs);
     // The sampled services may show their end state before the last notification of another is applied.
@@ -399,8 +405,10 @@ async function matrixShowsEndState(context: BenchContext, rollout: Rollout): Pro
 }
 
 /** Every application of each sampled service has its rollout deployment in the timeline, succeeded. */
-async function timelineShowsEndState(context: BenchContext, rollout: Rollout, startedAt: Date): Promise<Shown> {
-  const from = new Date(startedAt.getTime() - 60_000).toISOString();
+async function timelineShowsEndState(context: BenchContext, rollout: Rollout): Promise<Shown> {
+  // From the first wave's start: at full size, planning 300,000 notifications and pushing the
+  // bump commits take over a minute, so the first waves' syncs are dated before sending began.
+  const from = rollout.firstSyncAt.toISOString();
   for (const service of rollout.sample) {
     const page = await getJson(context, `/api/v1/deployments?service=${encodeURIComponent(service.name)}&from=${encodeURIComponent(from)}&limit=100`);
     const items = (page?.items ?? []) as { status: string }[];
