@@ -36,18 +36,25 @@ export async function resolveAbbreviatedShaTagsOf(db: DbOrTx, groups: { reposito
   }
   if (pairs.size === 0) return [];
   const repositories = [...new Set(groups.map((group) => group.repository))];
-  const tags = [...new Set([...pairs.values()].map((pair) => pair.tag))];
-  // One repository (a push alone): its services' releases by tag. Several: the same lookup over
-  // all of them, keeping each release whose tag abbreviates a commit of its own repository.
-  const exact =
-    repositories.length === 1
-      ? Prisma.empty
-      : Prisma.sql`AND (s.repository, r.version) IN (SELECT * FROM unnest(${[...pairs.values()].map((pair) => pair.repository)}::text[],
-          ${[...pairs.values()].map((pair) => pair.tag)}::text[]))`;
+  if (repositories.length === 1) {
+    const tags = [...pairs.values()].map((pair) => pair.tag);
+    return rederiveReleaseCommits(
+      db,
+      Prisma.sql`
+        SELECT r.id FROM services s JOIN releases r ON r.service_id = s.id AND r.version = ANY(${tags}::text[])
+        WHERE s.repository = ${repositories[0]} AND r.image_tag = r.version`,
+    );
+  }
+  // Several repositories: one probe of that index per repository's service and tag. Written as a
+  // LATERAL subquery kept apart (OFFSET 0): joined plainly, the planner ranges over all of a
+  // service's releases and filters them by tag (1.6 ms a batch instead of 0.5).
   return rederiveReleaseCommits(
     db,
     Prisma.sql`
-      SELECT r.id FROM services s JOIN releases r ON r.service_id = s.id AND r.version = ANY(${tags}::text[])
-      WHERE s.repository = ANY(${repositories}::text[]) AND r.image_tag = r.version ${exact}`,
+      SELECT r.id FROM unnest(${[...pairs.values()].map((pair) => pair.repository)}::text[], ${[...pairs.values()].map((pair) => pair.tag)}::text[])
+        AS t(repository, tag)
+      JOIN services s ON s.repository = t.repository
+      CROSS JOIN LATERAL (SELECT r.id, r.image_tag FROM releases r WHERE r.service_id = s.id AND r.version = t.tag OFFSET 0) r
+      WHERE r.image_tag = t.tag`,
   );
 }

@@ -7,7 +7,8 @@
 // vouch for a commit), read one by one by their handlers and recorded at once (recordPushes);
 // the others one by one. Keys are independent, so the order between them does not change what
 // is written; within a key the order is kept (a delivery of a key with Argo CD notifications or
-// pushes waiting is applied after them).
+// pushes waiting is applied after them), but for pull requests, which write the same rows
+// before or after a push.
 import { type Push, recordPushes } from "../../commits/record-push";
 import type { DeliveryEffects } from "../handlers/delivery-effects";
 import { handleArgocdEvent, handleArgocdEvents } from "../handlers/argocd-event";
@@ -100,6 +101,18 @@ const PUSH_EVENTS: Partial<Record<StoredDelivery["source"], ReadonlySet<string>>
   GITLAB: new Set(["Push Hook", "Tag Push Hook", "Pipeline Hook"]),
 };
 
+/**
+ * Events that may go before a key's waiting pushes without changing what is written: a pull
+ * request links to its merge commit when that is stored, and stored commits link the pull
+ * requests merged as them, so either order leaves the same rows (set-based-batches.test.ts).
+ * A repository's pull requests and pushes arrive interleaved; without this, each would cut the
+ * batch's pushes into runs of one.
+ */
+const COMMUTE_WITH_PUSHES: Partial<Record<StoredDelivery["source"], ReadonlySet<string>>> = {
+  GITHUB: new Set(["pull_request"]),
+  GITLAB: new Set(["Merge Request Hook"]),
+};
+
 /** One outcome per delivery, in order. */
 export async function processDeliveries(
   context: Omit<HandlerContext, "delivery"> & { effects: DeliveryEffects },
@@ -131,7 +144,8 @@ export async function processDeliveries(
     const isPush = PUSH_EVENTS[delivery.source]?.has(delivery.event) === true;
     // A key's deliveries keep their order: what waits of the key in another set is done first.
     if (key !== null && delivery.source !== "ARGOCD" && argocdKeys.has(key)) await recordArgocd();
-    if (key !== null && !isPush && pushKeys.has(key)) await recordPending();
+    const commutes = COMMUTE_WITH_PUSHES[delivery.source]?.has(delivery.event) === true;
+    if (key !== null && !isPush && !commutes && pushKeys.has(key)) await recordPending();
     if (delivery.source === "ARGOCD") {
       argocd.push(index);
       if (key !== null) argocdKeys.add(key);
