@@ -137,7 +137,7 @@ type Rollout = {
   services: Map<string, ServiceRollout>;
   notifications: string[];
   sample: ServiceRollout[];
-  /** When the first wave's syncs started, as the notifications say: planning and the bump pushes come before sending. */
+  /** When the first wave's syncs started, to the second as the notifications say it: planning and the bump pushes come before sending. */
   firstSyncAt: Date;
 };
 
@@ -181,7 +181,7 @@ async function planRollout(context: BenchContext, targets: WebhookTargets, runTa
   }
   const all = [...services.values()];
   const step = Math.max(1, Math.floor(all.length / SAMPLE));
-  return { services, notifications, sample: all.filter((_, index) => index % step === 0).slice(0, SAMPLE), firstSyncAt: new Date(base) };
+  return { services, notifications, sample: all.filter((_, index) => index % step === 0).slice(0, SAMPLE), firstSyncAt: new Date(Math.floor(base / 1000) * 1000) };
 }
 
 /** One notification of an application's sync to the service's new image, as Argo CD renders `{{toJson .app}}`. */
