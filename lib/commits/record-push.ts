@@ -31,7 +31,7 @@ export async function recordPush(db: DbOrTx, push: Push): Promise<{ commits: num
 /**
  * Several pushes (a worker batch's, of one repository or many) in received order, with one
  * statement per step instead of one per push; what it writes is what recording them one after
- * the other writes (tests/lib/ingest/queue/set-based-batches.test.ts).
+ * the other writes (tests/lib/commits/record-pushes.test.ts; in the worker, set-based-batches.test.ts).
  */
 export async function recordPushes(db: DbOrTx, pushes: Push[]): Promise<{ commits: number }> {
   const groups = pushes
