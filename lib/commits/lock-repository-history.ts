@@ -14,17 +14,12 @@ import type { DbOrTx } from "../db/client";
 /** The advisory lock class of repository histories: "HIST" in ASCII. */
 const HISTORY_LOCK_CLASS = 0x4849_5354;
 
-/** Takes the history lock of `repository` until the transaction ends. */
-export async function lockRepositoryHistory(db: DbOrTx, repository: string): Promise<void> {
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(${HISTORY_LOCK_CLASS}::int, hashtext(${repository}))`;
-}
-
 /**
- * Takes the history locks of several repositories (a batch's pushes), in one order whoever asks,
- * so two batches wait for each other rather than each holding a lock the other needs.
+ * Takes the history locks of `repositories` (one push's, or a batch's pushes') until the
+ * transaction ends, in one order whoever asks, so two batches wait for each other rather than
+ * each holding a lock the other needs.
  */
 export async function lockRepositoryHistories(db: DbOrTx, repositories: string[]): Promise<void> {
-  if (repositories.length === 1) return lockRepositoryHistory(db, repositories[0]!);
   await db.$executeRaw`
     SELECT pg_advisory_xact_lock(${HISTORY_LOCK_CLASS}::int, h)
     FROM (SELECT DISTINCT hashtext(r) AS h FROM unnest(${repositories}::text[]) AS r ORDER BY 1) AS histories`;
